@@ -1,0 +1,20 @@
+"""The Celery application of EAS; tasks are discovered in each app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eas.settings.local")
+
+app = Celery("eas")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_embedded_broker_folders(sender, **kwargs):
+    # The file-system broker of `make run` needs its folders before the first message.
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
+        folder = sender.conf.broker_transport_options.get(key)
+        if folder:
+            os.makedirs(folder, exist_ok=True)

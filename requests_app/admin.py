@@ -1,0 +1,539 @@
+"""The admin is the intake desk: log requests, move them on, read their history."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy as _
+
+from . import selectors
+from .exceptions import ActionRefused
+from .forms import DateInput, DocumentUploadField, action_form
+from .models import (
+    AssistanceRequest,
+    AssistanceType,
+    CaseDocument,
+    CaseEvent,
+    Decision,
+    Election,
+    MemberState,
+    NeedsAssessment,
+    Stage,
+)
+from .services import documents as document_services
+from .services import workflow as services
+from .workflow import ACTIONS, is_short_notice
+
+
+def describe_changes(form):
+    """{label: [old, new]} for the fields a form changed, as a reader of the history sees them."""
+    changes = {}
+    for name in form.changed_data:
+        field = form.fields[name]
+        old = form.get_initial_for_field(field, name)
+        new = form.cleaned_data.get(name)
+        changes[str(field.label)] = [_display(field, old), _display(field, new)]
+    return changes
+
+
+def _display(field, value):
+    if value in (None, ""):
+        return ""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        objects = value if hasattr(value, "__iter__") else [value]
+        if objects and not hasattr(next(iter(objects)), "pk"):
+            objects = field.queryset.filter(pk__in=objects)
+        return ", ".join(sorted(str(obj) for obj in objects))
+    if isinstance(field, forms.ModelChoiceField):
+        if not hasattr(value, "pk"):
+            value = field.queryset.filter(pk=value).first()
+        return str(value) if value is not None else ""
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if hasattr(value, "name"):
+        return value.name
+    return str(value)
+
+
+# Filters -------------------------------------------------------------------------
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("week", _("Due within 7 days"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_cases = queryset.filter(stage__in=Stage.open_stages())
+        if self.value() == "overdue":
+            return open_cases.filter(stage_due_at__lt=now)
+        if self.value() == "week":
+            return open_cases.filter(stage_due_at__gte=now, stage_due_at__lt=now + timedelta(days=7))
+        return queryset
+
+
+class OfficerFilter(admin.SimpleListFilter):
+    title = _("officer")
+    parameter_name = "officer"
+
+    def lookups(self, request, model_admin):
+        choices = [("me", _("Assigned to me")), ("none", _("Unassigned"))]
+        return choices + [(str(user.pk), user.get_full_name() or user.username) for user in selectors.assignable_officers()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "me":
+            return queryset.filter(officer=request.user)
+        if value == "none":
+            return queryset.filter(officer__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(officer_id=int(value))
+        return queryset
+
+
+# Inlines ---------------------------------------------------------------------------
+
+
+class ElectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        letter_date = getattr(self.instance, "letter_date", None)
+        kept = 0
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            planned = form.cleaned_data.get("planned_date")
+            if planned:
+                kept += 1
+                if letter_date and planned < letter_date:
+                    form.add_error(
+                        "planned_date", gettext("An election cannot be planned before the date of the request letter.")
+                    )
+        if kept == 0:
+            raise forms.ValidationError(gettext("Name at least one election the request concerns, with its planned date."))
+
+
+class ElectionInline(admin.TabularInline):
+    model = Election
+    formset = ElectionFormSet
+    extra = 0
+    min_num = 1
+    verbose_name = _("election concerned")
+    verbose_name_plural = _("elections concerned")
+
+
+class NeedsAssessmentInline(admin.StackedInline):
+    model = NeedsAssessment
+    can_delete = False
+    extra = 0
+    max_num = 1
+    fieldsets = [
+        (None, {"fields": ["method"]}),
+        (_("Mission"), {"fields": [("tor_sent_on", "host_clearance_on"), ("deployed_from", "deployed_until")]}),
+        (_("Findings (paragraph 4)"), {"fields": [
+            "report_submitted_on", ("adequate_time", "adequate_time_notes"), ("conditions_exist", "conditions_notes"),
+        ]}),
+        (_("Needs"), {"fields": ["context", "national_capacity", "risks", "womens_participation", "recommendations"]}),
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # started by the "Start needs assessment" action
+
+    def has_change_permission(self, request, obj=None):
+        # The assessment is written while it is being made; after the decision it is the record.
+        return bool(obj and obj.stage == Stage.NEEDS_ASSESSMENT and request.user.has_perm("requests_app.conduct_assessment"))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {}).update({
+            name: forms.Textarea(attrs={"rows": 2, "cols": 60})
+            for name in ("adequate_time_notes", "conditions_notes", "context", "national_capacity", "risks",
+                         "womens_participation", "recommendations")
+        })
+        return super().get_formset(request, obj, **kwargs)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ["decided_at", "outcome", "types", "phase", "period_start", "period_end", "scope", "reason", "decided_by", "communicated_on"]
+    readonly_fields = fields
+
+    @admin.display(description=_("assistance"))
+    def types(self, decision):
+        return ", ".join(t.name for t in decision.assistance_types.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by").prefetch_related("assistance_types")
+
+
+class NoInput(forms.Widget):
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
+class DocumentForm(forms.ModelForm):
+    file = DocumentUploadField(label=_("file"))
+
+    class Meta:
+        model = CaseDocument
+        fields = ["kind", "file", "is_complete"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A stored file is never replaced: upload a new version as a new document.
+            self.fields["file"].disabled = True
+            self.fields["file"].required = False
+            self.fields["file"].widget = NoInput()
+            self.fields["kind"].disabled = True
+
+
+class DocumentInline(admin.TabularInline):
+    model = CaseDocument
+    form = DocumentForm
+    extra = 0
+    can_delete = False
+    fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["download", "size_display", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description=_("document"))
+    def download(self, document):
+        if not document.pk:
+            return ""
+        url = reverse("admin:requests_app_assistancerequest_document", args=[document.case_id, document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+    @admin.display(description=_("size"))
+    def size_display(self, document):
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(document.size) if document.pk else ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+class EventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["created_at", "actor", "what", "stage_change", "comment", "summary"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    @admin.display(description=_("what"))
+    def what(self, event):
+        return event.action_label
+
+    @admin.display(description=_("stage"))
+    def stage_change(self, event):
+        if event.from_stage and event.to_stage and event.from_stage != event.to_stage:
+            return f"{event.get_from_stage_display()} → {event.get_to_stage_display()}"
+        return event.get_to_stage_display() if event.to_stage and not event.from_stage else ""
+
+    @admin.display(description=_("details"))
+    def summary(self, event):
+        return event.details_text
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+# The case ----------------------------------------------------------------------------
+
+
+class AssistanceRequestForm(forms.ModelForm):
+    class Meta:
+        model = AssistanceRequest
+        fields = "__all__"
+        widgets = {
+            "requested_types": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),
+            "letter_date": DateInput,
+            "received_date": DateInput,
+        }
+
+
+@admin.register(AssistanceRequest)
+class AssistanceRequestAdmin(admin.ModelAdmin):
+    form = AssistanceRequestForm
+    list_display = ["reference", "member_state", "region", "stage_badge", "officer_name", "stage_due_at", "overdue"]
+    list_display_links = ["reference", "member_state"]
+    list_filter = [
+        "stage",
+        DeadlineFilter,
+        "member_state__regional_group",
+        "origin",
+        "requested_types",
+        OfficerFilter,
+    ]
+    search_fields = ["reference", "member_state__name", "summary"]
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ["-received_date", "-id"]
+    change_form_template = "admin/requests_app/assistancerequest/change_form.html"
+    readonly_fields = [
+        "reference", "stage_display", "stage_entered_at", "stage_due_at", "short_notice",
+        "emb_request_accepted_at", "implementation_modality", "implementation_ends_on",
+    ]
+    inlines = [ElectionInline, NeedsAssessmentInline, DecisionInline, DocumentInline, EventInline]
+
+    def get_fieldsets(self, request, obj=None):
+        request_fields = [
+            "member_state",
+            ("origin", "mandate_symbol"),
+            ("requesting_authority", "authority_type"),
+            ("letter_date", "received_date"),
+        ]
+        fieldsets = [
+            (_("The request"), {"fields": request_fields}),
+            (_("Assistance requested"), {"fields": ["requested_types", "summary"]}),
+            (_("Handling"), {"fields": ["officer"]}),
+        ]
+        if obj is not None:
+            fieldsets.insert(0, (_("Status"), {"fields": [
+                ("reference", "stage_display"), ("stage_entered_at", "stage_due_at"), "short_notice",
+                "emb_request_accepted_at", ("implementation_modality", "implementation_ends_on"),
+            ]}))
+        return fieldsets
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return [ElectionInline]
+        inlines = [ElectionInline]
+        if hasattr(obj, "assessment"):
+            inlines.append(NeedsAssessmentInline)
+        return inlines + [DecisionInline, DocumentInline, EventInline]
+
+    def get_queryset(self, request):
+        return selectors.case_list()
+
+    def get_object(self, request, object_id, from_field=None):
+        try:
+            return selectors.case_detail().get(pk=int(object_id))
+        except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
+            return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "officer":
+            kwargs["queryset"] = selectors.assignable_officers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # Columns
+
+    @admin.display(description=_("region"), ordering="member_state__regional_group")
+    def region(self, case):
+        return case.member_state.get_regional_group_display()
+
+    @admin.display(description=_("stage"), ordering="stage")
+    def stage_badge(self, case):
+        return format_html('<span class="eas-stage eas-stage-{}">{}</span>', case.stage, case.get_stage_display())
+
+    @admin.display(description=_("stage"))
+    def stage_display(self, case):
+        return self.stage_badge(case)
+
+    @admin.display(description=_("officer"), ordering="officer__last_name")
+    def officer_name(self, case):
+        if case.officer is None:
+            return "—"
+        return case.officer.get_full_name() or case.officer.username
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, case):
+        return case.is_overdue
+
+    @admin.display(description=_("short notice"))
+    def short_notice(self, case):
+        if is_short_notice(case):
+            return gettext("Yes: the request came less than four months before election day.")
+        return gettext("No")
+
+    # Saving: through the services, so every change is in the history.
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.record_details_changed(actor=request.user, case=obj, changes=describe_changes(form))
+            obj.save()
+        else:
+            services.register_request(actor=request.user, case=obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is CaseDocument:
+            return self._save_documents(request, form.instance, formset)
+        if formset.model is Election and not change:
+            return formset.save()
+        changes = {}
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms:
+                changes[str(inline_form.instance)] = [str(inline_form.instance), ""]
+            elif inline_form.has_changed():
+                for label, values in describe_changes(inline_form).items():
+                    changes[f"{formset.model._meta.verbose_name}: {label}"] = values
+        formset.save()
+        action = "assessment_updated" if formset.model is NeedsAssessment else "details_updated"
+        services.record_details_changed(actor=request.user, case=form.instance, changes=changes, action=action)
+
+    def _save_documents(self, request, case, formset):
+        for document_form in formset.forms:
+            if not document_form.has_changed():
+                continue
+            if document_form.instance.pk:
+                document_services.set_document_final(
+                    actor=request.user, document=document_form.instance,
+                    is_complete=document_form.cleaned_data["is_complete"],
+                )
+            elif document_form.cleaned_data.get("file"):
+                document_services.attach_document(
+                    actor=request.user, case=case, kind=document_form.cleaned_data["kind"],
+                    upload=document_form.cleaned_data["file"], is_complete=document_form.cleaned_data["is_complete"],
+                )
+
+    def has_delete_permission(self, request, obj=None):
+        # A case is institutional memory (para 9): it ends as closed, withdrawn or declined.
+        return False
+
+    # Actions on the case
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/act/<str:action_name>/",
+                self.admin_site.admin_view(self.act_view),
+                name=f"{opts.app_label}_{opts.model_name}_act",
+            ),
+            path(
+                "<path:object_id>/documents/<int:document_id>/",
+                self.admin_site.admin_view(self.document_view),
+                name=f"{opts.app_label}_{opts.model_name}_document",
+            ),
+        ] + super().get_urls()
+
+    def _case_or_404(self, request, object_id):
+        case = self.get_object(request, object_id)
+        if case is None or not self.has_view_permission(request, case):
+            raise Http404
+        return case
+
+    def act_view(self, request, object_id, action_name):
+        case = self._case_or_404(request, object_id)
+        if action_name not in ACTIONS:
+            raise Http404
+        action = ACTIONS[action_name]
+        change_url = reverse("admin:requests_app_assistancerequest_change", args=[case.pk])
+        form = action_form(action_name, request.POST if request.method == "POST" else None, prefix=action_name)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    case = services.perform_action(
+                        actor=request.user, case=case, action_name=action_name, **form.service_kwargs()
+                    )
+                except ActionRefused as refusal:
+                    for message in refusal.messages:
+                        messages.error(request, message)
+                else:
+                    messages.success(
+                        request,
+                        gettext("%(action)s: done. The case is now %(stage)s.")
+                        % {"action": action.label, "stage": case.get_stage_display().lower()},
+                    )
+                    return HttpResponseRedirect(change_url)
+            else:
+                messages.error(request, gettext("Please correct the errors below."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": action.label,
+            "case": case,
+            "action": action,
+            "blockers": action.blockers(case),
+            "form": form,
+            "change_url": change_url,
+            "short_notice": is_short_notice(case),
+        }
+        return TemplateResponse(request, "admin/requests_app/assistancerequest/action.html", context)
+
+    def document_view(self, request, object_id, document_id):
+        case = self._case_or_404(request, object_id)
+        document = get_object_or_404(CaseDocument, pk=document_id, case=case)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=document.original_name)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        case = self.get_object(request, object_id)
+        if case is not None:
+            extra_context["case_actions"] = [
+                (action, blockers, action_form(action.name, prefix=action.name))
+                for action, blockers in selectors.available_actions(case, request.user)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(MemberState)
+class MemberStateAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso3", "regional_group"]
+    list_filter = ["regional_group"]
+    search_fields = ["name", "iso3"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssistanceType)
+class AssistanceTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "requires_mandate", "position"]
+    list_filter = ["category", "requires_mandate"]
+    ordering = ["position"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    """The history across all cases; read-only for everyone, superusers included."""
+
+    list_display = ["created_at", "case", "actor", "action_label", "from_stage", "to_stage"]
+    list_filter = ["action", "to_stage"]
+    list_select_related = ["case", "actor"]
+    search_fields = ["case__reference", "comment"]
+    show_full_result_count = False
+    date_hierarchy = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

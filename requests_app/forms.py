@@ -1,0 +1,121 @@
+"""Forms for the actions on a case. They collect what a service needs; the service decides."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AssessmentMethod,
+    AssistanceType,
+    DecisionOutcome,
+    ElectoralPhase,
+    ImplementationModality,
+)
+from .services import documents as document_services
+from .workflow import ACTIONS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ActionForm(forms.Form):
+    """Every action takes a comment; actions that need one say so."""
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    own_page = False
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action.needs_comment:
+            self.fields["comment"].required = True
+            self.fields["comment"].help_text = action.help_text
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class StartAssessmentForm(ActionForm):
+    method = forms.ChoiceField(
+        label=_("Method"), choices=AssessmentMethod.choices, widget=forms.RadioSelect, initial=AssessmentMethod.MISSION
+    )
+    field_order = ["method", "comment"]
+
+
+class DecisionForm(ActionForm):
+    own_page = True  # too much to write in the action panel of the case page
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    assistance_types = forms.ModelMultipleChoiceField(
+        label=_("Assistance to provide"),
+        queryset=AssistanceType.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    phase = forms.ChoiceField(
+        label=_("Phase of the electoral cycle"), choices=[("", "—")] + ElectoralPhase.choices, required=False
+    )
+    period_start = forms.DateField(label=_("Assistance from"), required=False, widget=DateInput)
+    period_end = forms.DateField(label=_("Assistance until"), required=False, widget=DateInput)
+    scope = forms.CharField(
+        label=_("Scope and parameters"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    short_notice_justification = forms.CharField(
+        label=_("Justification for short notice"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to assist when time before the election is short."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (to decline or defer)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    revisit_on = forms.DateField(label=_("Consider again on (to defer)"), required=False, widget=DateInput)
+    communicated_on = forms.DateField(
+        label=_("Decision letter sent on"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for today."),
+    )
+    field_order = [
+        "outcome",
+        "assistance_types",
+        "phase",
+        "period_start",
+        "period_end",
+        "scope",
+        "short_notice_justification",
+        "reason",
+        "revisit_on",
+        "communicated_on",
+        "comment",
+    ]
+
+
+class StartImplementationForm(ActionForm):
+    modality = forms.ChoiceField(label=_("Implemented through"), choices=ImplementationModality.choices)
+    ends_on = forms.DateField(label=_("Planned end of implementation"), widget=DateInput)
+    field_order = ["modality", "ends_on", "comment"]
+
+
+ACTION_FORMS = {
+    "start_assessment": StartAssessmentForm,
+    "record_decision": DecisionForm,
+    "start_implementation": StartImplementationForm,
+}
+
+def action_form(action_name, data=None, prefix=None):
+    action = ACTIONS[action_name]
+    return ACTION_FORMS.get(action_name, ActionForm)(data, action=action, prefix=prefix)
+
+
+class DocumentUploadField(forms.FileField):
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            problems = document_services.document_problems(value)
+            if problems:
+                raise forms.ValidationError(problems)

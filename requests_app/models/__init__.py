@@ -1,0 +1,39 @@
+from .case import AssistanceRequest, Election, ReferenceCounter
+from .choices import (
+    AuthorityType,
+    DecisionOutcome,
+    DocumentKind,
+    ElectionType,
+    ElectoralPhase,
+    ImplementationModality,
+    AssessmentMethod,
+    Origin,
+    RegionalGroup,
+    Stage,
+)
+from .documents import CaseDocument
+from .events import CaseEvent
+from .reference import AssistanceType, MemberState
+from .work import Decision, NeedsAssessment
+
+__all__ = [
+    "AssessmentMethod",
+    "AssistanceRequest",
+    "AssistanceType",
+    "AuthorityType",
+    "CaseDocument",
+    "CaseEvent",
+    "Decision",
+    "DecisionOutcome",
+    "DocumentKind",
+    "Election",
+    "ElectionType",
+    "ElectoralPhase",
+    "ImplementationModality",
+    "MemberState",
+    "NeedsAssessment",
+    "Origin",
+    "ReferenceCounter",
+    "RegionalGroup",
+    "Stage",
+]

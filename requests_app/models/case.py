@@ -1,0 +1,160 @@
+"""The assistance request: one case, from the letter that arrives to its report."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from .choices import AUTHORITIES_BY_ORIGIN, AuthorityType, ElectionType, ImplementationModality, Origin, Stage
+from .reference import AssistanceType, MemberState
+
+
+class ReferenceCounter(models.Model):
+    """The last case number used in a year. Numbers only grow, so none is reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+
+
+class AssistanceRequest(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Member State")
+    )
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
+    mandate_symbol = models.CharField(
+        _("mandate resolution"),
+        max_length=40,
+        blank=True,
+        help_text=_("Symbol of the Security Council or General Assembly resolution, e.g. S/RES/2734 (2024)."),
+    )
+    requesting_authority = models.CharField(
+        _("requesting authority"),
+        max_length=200,
+        help_text=_("Who signed the request, e.g. Minister for Foreign Affairs."),
+    )
+    authority_type = models.CharField(
+        _("authority type"), max_length=20, choices=AuthorityType.choices
+    )
+    letter_date = models.DateField(_("letter date"))
+    received_date = models.DateField(_("date received"))
+    requested_types = models.ManyToManyField(
+        AssistanceType, blank=True, related_name="requests", verbose_name=_("assistance requested")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("officer"),
+    )
+
+    # Only services write these (see requests_app.services.workflow).
+    stage = models.CharField(
+        _("stage"), max_length=24, choices=Stage.choices, default=Stage.RECEIVED, editable=False
+    )
+    stage_entered_at = models.DateTimeField(_("in stage since"), default=timezone.now, editable=False)
+    stage_due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
+    emb_request_accepted_at = models.DateTimeField(
+        _("electoral body request accepted"), null=True, blank=True, editable=False
+    )
+    implementation_modality = models.CharField(
+        _("implemented through"), max_length=20, choices=ImplementationModality.choices, blank=True, editable=False
+    )
+    implementation_ends_on = models.DateField(_("implementation ends"), null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-received_date", "-id"]
+        verbose_name = _("assistance request")
+        verbose_name_plural = _("assistance requests")
+        permissions = [
+            ("review_request", _("Can review requests and accept an electoral body's request")),
+            ("conduct_assessment", _("Can conduct needs assessments")),
+            ("decide_request", _("Can decide the parameters of assistance")),
+            ("manage_implementation", _("Can manage implementation and reporting")),
+            ("close_case", _("Can close cases")),
+            ("record_withdrawal", _("Can record a withdrawal")),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "stage_due_at"], name="case_stage_due_idx"),
+            models.Index(fields=["-received_date", "-id"], name="case_received_idx"),
+            models.Index(fields=["stage_due_at"], name="case_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(letter_date__lte=models.F("received_date")),
+                name="case_letter_not_after_receipt",
+                violation_error_message=_("The letter cannot be dated after it was received."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin__in=sorted(Origin.mandates())) | ~Q(mandate_symbol=""),
+                name="case_mandate_has_symbol",
+                violation_error_message=_("A mandate needs the symbol of its resolution."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or gettext("New request")
+
+    def clean(self):
+        errors = {}
+        is_mandate = self.origin in Origin.mandates()
+        if is_mandate and not self.mandate_symbol.strip():
+            errors["mandate_symbol"] = _("A mandate needs the symbol of its resolution, e.g. S/RES/2734 (2024).")
+        if self.origin and not is_mandate and self.mandate_symbol.strip():
+            errors["mandate_symbol"] = _("Only a Security Council or General Assembly mandate has a resolution symbol.")
+        allowed = AUTHORITIES_BY_ORIGIN.get(self.origin, ())
+        if self.authority_type and self.origin and self.authority_type not in allowed:
+            errors["authority_type"] = _("A request of this origin cannot be signed by %(authority)s. Choose one of: %(allowed)s.") % {
+                "authority": AuthorityType(self.authority_type).label,
+                "allowed": ", ".join(str(AuthorityType(a).label) for a in sorted(allowed)),
+            }
+        if self.letter_date and self.received_date and self.letter_date > self.received_date:
+            errors["letter_date"] = _("The letter cannot be dated after the day it was received.")
+        if self.received_date and self.received_date > timezone.localdate():
+            errors["received_date"] = _("The date received cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_mandate(self):
+        return self.origin in Origin.mandates()
+
+    @property
+    def is_open(self):
+        return self.stage not in Stage.ends()
+
+    @property
+    def is_overdue(self):
+        return bool(self.is_open and self.stage_due_at and self.stage_due_at < timezone.now())
+
+    @property
+    def authority_binds_state(self):
+        return self.authority_type in AuthorityType.binding()
+
+
+class Election(models.Model):
+    case = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="elections", verbose_name=_("case")
+    )
+    election_type = models.CharField(_("type of election"), max_length=20, choices=ElectionType.choices)
+    planned_date = models.DateField(_("planned date"))
+
+    class Meta:
+        ordering = ["planned_date"]
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        indexes = [models.Index(fields=["planned_date"], name="election_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_election_type_display()} — {self.planned_date:%d %b %Y}"

@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .case import AssistanceRequest
+from .choices import Stage
+
+
+class CaseEvent(models.Model):
+    """One line of a case's history. Written by services only; never edited."""
+
+    case = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_stage = models.CharField(_("from"), max_length=24, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=24, choices=Stage.choices, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="event_case_idx"),
+            models.Index(fields=["action", "created_at"], name="event_action_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action_label}"
+
+    @property
+    def action_label(self):
+        from ..workflow import ACTIONS  # the table imports the models
+
+        if self.action in ACTIONS:
+            return ACTIONS[self.action].label
+        return EVENT_LABELS.get(self.action, self.action)
+
+    @property
+    def details_text(self):
+        """The details as one line a reader of the history understands."""
+        details = self.details or {}
+        parts = []
+        for label, (old, new) in (details.get("changes") or {}).items():
+            parts.append(f"{label}: {old or '—'} → {new or '—'}")
+        for key, value in details.items():
+            if key in ("changes", "decision", "document"):
+                continue
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value if v)
+            parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+        return "; ".join(parts)
+
+
+EVENT_LABELS = {
+    "registered": _("Request registered"),
+    "details_updated": _("Details edited"),
+    "assessment_updated": _("Assessment updated"),
+    "document_attached": _("Document attached"),
+    "document_marked_final": _("Document marked final"),
+    "document_marked_draft": _("Document marked draft"),
+}
+
+DETAIL_LABELS = {
+    "origin": _("origin"),
+    "authority": _("authority"),
+    "method": _("method"),
+    "outcome": _("outcome"),
+    "types": _("assistance"),
+    "phase": _("phase"),
+    "period": _("period"),
+    "revisit_on": _("consider again on"),
+    "modality": _("implemented through"),
+    "ends_on": _("ends on"),
+    "kind": _("type"),
+    "name": _("file"),
+    "final": _("final"),
+}

@@ -1,0 +1,1 @@
+"""Every write of the domain: one function per action, keyword-only, taking the actor."""

@@ -1,0 +1,103 @@
+"""Documents attached to a case: checked by size, name and content before they are kept."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from ..exceptions import ActionRefused
+from ..models import CaseDocument, DocumentKind
+from .workflow import record_event
+
+# What a file of each accepted kind starts with. A file whose content does not match
+# its name (an executable renamed .pdf, say) is refused.
+_ZIP = (b"PK\x03\x04",)
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".docx": _ZIP,
+    ".xlsx": _ZIP,
+    ".pptx": _ZIP,
+    ".odt": _ZIP,
+    ".ods": _ZIP,
+    ".doc": _OLE,
+    ".xls": _OLE,
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".tif": (b"II*\x00", b"MM\x00*"),
+    ".tiff": (b"II*\x00", b"MM\x00*"),
+}
+ALLOWED_EXTENSIONS = tuple(sorted(SIGNATURES))
+
+
+def document_problems(upload):
+    """Why an uploaded file cannot be kept, as messages; empty when it can."""
+    name = getattr(upload, "name", "") or ""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SIGNATURES:
+        return [
+            _("%(name)s: files of this type are not accepted. Accepted: %(types)s.")
+            % {"name": name, "types": ", ".join(ALLOWED_EXTENSIONS)}
+        ]
+    limit = settings.EAS_DOCUMENT_MAX_BYTES
+    if upload.size > limit:
+        return [
+            _("%(name)s is %(size)s; documents may be at most %(limit)s.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        ]
+    if upload.size == 0:
+        return [_("%(name)s is empty.") % {"name": name}]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(SIGNATURES[suffix]):
+        return [
+            _("%(name)s does not contain what its name says (%(type)s): it was refused.")
+            % {"name": name, "type": suffix}
+        ]
+    return []
+
+
+@transaction.atomic
+def attach_document(*, actor, case, kind, upload, is_complete=False, comment=""):
+    problems = document_problems(upload)
+    if kind not in DocumentKind.values:
+        problems.append(_("Choose the type of document."))
+    if problems:
+        raise ActionRefused(*problems)
+    document = CaseDocument(
+        case=case,
+        kind=kind,
+        original_name=PurePath(upload.name).name[:200],
+        size=upload.size,
+        is_complete=is_complete,
+        uploaded_by=actor,
+    )
+    document.file.save(upload.name, upload, save=False)
+    document.save()
+    record_event(
+        case=case,
+        actor=actor,
+        action="document_attached",
+        comment=comment,
+        details={"document": document.pk, "kind": kind, "name": document.original_name, "final": is_complete},
+    )
+    return document
+
+
+@transaction.atomic
+def set_document_final(*, actor, document, is_complete):
+    if document.is_complete == is_complete:
+        return document
+    document.is_complete = is_complete
+    document.save(update_fields=["is_complete"])
+    record_event(
+        case=document.case,
+        actor=actor,
+        action="document_marked_final" if is_complete else "document_marked_draft",
+        details={"document": document.pk, "kind": document.kind, "name": document.original_name},
+    )
+    return document

@@ -1,0 +1,66 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.factories import UserFactory
+
+REQUIRE_SERVICES = bool(os.environ.get("EAS_REQUIRE_SERVICES"))
+
+
+def service_missing(reason):
+    """Outside CI a test whose service is missing is skipped; in CI it fails."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} — CI requires this service", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres(request):
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        service_missing("needs PostgreSQL: set DATABASE_URL=postgres://… to run it")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+WORKFLOW_PERMISSIONS = [
+    "review_request",
+    "conduct_assessment",
+    "decide_request",
+    "manage_implementation",
+    "close_case",
+    "record_withdrawal",
+]
+
+
+@pytest.fixture
+def officer(db):
+    """A staff member who may take every action on a case, through the admin too."""
+    user = UserFactory(is_staff=True)
+    codenames = WORKFLOW_PERMISSIONS + [
+        f"{verb}_{model}"
+        for verb in ("view", "add", "change")
+        for model in ("assistancerequest", "election", "needsassessment", "casedocument")
+    ]
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames))
+    return type(user).objects.get(pk=user.pk)  # fresh, without a stale permission cache
+
+
+@pytest.fixture
+def clerk(db):
+    """An intake clerk: logs requests, may not move them."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="requests_app",
+            codename__in=["view_assistancerequest", "add_assistancerequest", "change_assistancerequest", "add_election"],
+        )
+    )
+    return type(user).objects.get(pk=user.pk)
