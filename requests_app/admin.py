@@ -162,9 +162,14 @@ class NeedsAssessmentInline(admin.StackedInline):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Part of the case's record: whoever may see the case sees it, nobody edits it here."""
+
     extra = 0
     can_delete = False
     show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("requests_app.view_assistancerequest")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -330,10 +335,16 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         return selectors.case_list()
 
     def get_object(self, request, object_id, from_field=None):
+        # The change view asks twice per request; the case page needs it loaded once.
+        cached = getattr(request, "_eas_case", None)
+        if cached is not None and str(cached.pk) == str(object_id):
+            return cached
         try:
-            return selectors.case_detail().get(pk=int(object_id))
+            case = selectors.case_detail().get(pk=int(object_id))
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
+        request._eas_case = case
+        return case
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "officer":
@@ -396,19 +407,22 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         services.record_details_changed(actor=request.user, case=form.instance, changes=changes, action=action)
 
     def _save_documents(self, request, case, formset):
+        # What formset.save() would report, for the admin's own log of the change.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for document_form in formset.forms:
             if not document_form.has_changed():
                 continue
             if document_form.instance.pk:
-                document_services.set_document_final(
+                document = document_services.set_document_final(
                     actor=request.user, document=document_form.instance,
                     is_complete=document_form.cleaned_data["is_complete"],
                 )
+                formset.changed_objects.append((document, ["is_complete"]))
             elif document_form.cleaned_data.get("file"):
-                document_services.attach_document(
+                formset.new_objects.append(document_services.attach_document(
                     actor=request.user, case=case, kind=document_form.cleaned_data["kind"],
                     upload=document_form.cleaned_data["file"], is_complete=document_form.cleaned_data["is_complete"],
-                )
+                ))
 
     def has_delete_permission(self, request, obj=None):
         # A case is institutional memory (para 9): it ends as closed, withdrawn or declined.

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
-from .models import AssistanceRequest, CaseEvent, Decision, Stage
+from .models import AssistanceRequest, CaseDocument, CaseEvent, Decision, Stage
 from .workflow import actions_from
 
 
@@ -16,7 +16,7 @@ def case_detail():
     return AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
         "elections",
         "requested_types",
-        "documents__uploaded_by",
+        Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
         Prefetch("decisions", queryset=Decision.objects.select_related("decided_by").prefetch_related("assistance_types")),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
     )

@@ -1,13 +1,10 @@
-"""Test run: fast hashing, in-memory email, a database from DATABASE_URL."""
+"""Test run: fast hashing, in-memory email, the database from DATABASE_URL (SQLite by default)."""
 
-from .env import env
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
 
-env.ENVIRON.setdefault("SECRET_KEY", "django-insecure-test-only")
-env.ENVIRON.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-
-from .base import *  # noqa: E402,F403
-from .base import BASE_DIR  # noqa: E402
-
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-test-only")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"

@@ -1,0 +1,300 @@
+"""The admin as the intake desk, used end to end through the Django test client."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app.models import AssistanceRequest, CaseDocument, MemberState, Stage
+from tests.admin_forms import change_form_data
+from tests.factories import UserFactory, assistance_type, complete_assessment, new_request
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:requests_app_assistancerequest_add")
+LIST_URL = reverse("admin:requests_app_assistancerequest_changelist")
+
+
+def change_url(case):
+    return reverse("admin:requests_app_assistancerequest_change", args=[case.pk])
+
+
+def act_url(case, action):
+    return reverse("admin:requests_app_assistancerequest_act", args=[case.pk, action])
+
+
+def intake_data(**overrides):
+    today = timezone.localdate()
+    data = {
+        "member_state": str(MemberState.objects.get(iso3="MWI").pk),
+        "origin": "government",
+        "requesting_authority": "Minister of Foreign Affairs and International Cooperation",
+        "authority_type": "foreign_minister",
+        "letter_date": (today - datetime.timedelta(days=10)).isoformat(),
+        "received_date": (today - datetime.timedelta(days=3)).isoformat(),
+        "requested_types": [str(assistance_type("voter-registration").pk), str(assistance_type("training").pk)],
+        "summary": "Support to the biometric voter registration ahead of the 2028 tripartite elections.",
+        "elections-TOTAL_FORMS": "1",
+        "elections-INITIAL_FORMS": "0",
+        "elections-MIN_NUM_FORMS": "1",
+        "elections-MAX_NUM_FORMS": "1000",
+        "elections-0-election_type": "general",
+        "elections-0-planned_date": (today + datetime.timedelta(days=600)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_a_new_user_logs_a_request_and_moves_it_to_closed_through_the_buttons(client, officer):
+    client.force_login(officer)
+
+    response = client.post(ADD_URL, intake_data(), follow=True)
+    assert response.status_code == 200
+    case = AssistanceRequest.objects.get()
+    assert case.stage == Stage.RECEIVED
+    assert case.reference.startswith("EAS-")
+    assert case.elections.count() == 1
+    assert set(case.requested_types.values_list("code", flat=True)) == {"voter-registration", "training"}
+
+    page = client.get(change_url(case))
+    assert page.status_code == 200
+    assert "Acknowledge and start review" in page.content.decode()
+
+    def act(action, **data):
+        data = {f"{action}-{key}": value for key, value in data.items()}
+        return client.post(act_url(case, action), data, follow=True)
+
+    response = act("start_review", comment="Acknowledged to the Permanent Mission.")
+    assert "done" in " ".join(messages_of(response))
+    act("start_assessment", method="mission", comment="NAM proposed.")
+    case.refresh_from_db()
+    assert case.stage == Stage.NEEDS_ASSESSMENT
+
+    # Refused while the assessment is blank: the page says what is missing, nothing moves.
+    response = act("submit_assessment")
+    assert any("not complete" in m for m in messages_of(response))
+    case.refresh_from_db()
+    assert case.stage == Stage.NEEDS_ASSESSMENT
+
+    # The assessment team fills in the assessment on the case page.
+    page = client.get(change_url(case))
+    data = change_form_data(page)
+    today = timezone.localdate()
+    data.update({
+        "assessment-0-tor_sent_on": (today - datetime.timedelta(days=40)).isoformat(),
+        "assessment-0-host_clearance_on": (today - datetime.timedelta(days=30)).isoformat(),
+        "assessment-0-deployed_from": (today - datetime.timedelta(days=20)).isoformat(),
+        "assessment-0-deployed_until": (today - datetime.timedelta(days=12)).isoformat(),
+        "assessment-0-report_submitted_on": (today - datetime.timedelta(days=5)).isoformat(),
+        "assessment-0-adequate_time": "True",
+        "assessment-0-conditions_exist": "True",
+    })
+    response = client.post(change_url(case), data, follow=True)
+    assert response.status_code == 200, response.content
+    assert not (response.context.get("errors")), response.context.get("errors")
+    case.refresh_from_db()
+    assert case.assessment.is_complete
+
+    act("submit_assessment")
+    decision_page = client.get(act_url(case, "record_decision"))
+    assert decision_page.status_code == 200
+    act(
+        "record_decision",
+        outcome="assist",
+        assistance_types=[str(assistance_type("voter-registration").pk)],
+        phase="pre_electoral",
+        period_start=today.isoformat(),
+        period_end=(today + datetime.timedelta(days=400)).isoformat(),
+        comment="Approved by the focal point.",
+    )
+    case.refresh_from_db()
+    assert case.stage == Stage.DECISION_COMMUNICATED
+    act("start_implementation", modality="undp_project", ends_on=(today + datetime.timedelta(days=300)).isoformat())
+    act("start_reporting")
+
+    # Closing is refused until the mission report is attached and final.
+    response = act("close")
+    assert any("mission report" in m for m in messages_of(response))
+    page = client.get(change_url(case))
+    data = change_form_data(page)
+    data.update({
+        "documents-TOTAL_FORMS": "1",
+        "documents-0-kind": "mission_report",
+        "documents-0-is_complete": "on",
+        "documents-0-file": SimpleUploadedFile("Mission report.pdf", b"%PDF-1.7 final report", "application/pdf"),
+    })
+    response = client.post(change_url(case), data, follow=True)
+    assert response.status_code == 200
+    assert CaseDocument.objects.filter(case=case, is_complete=True).exists()
+
+    act("close", comment="Results reported to the General Assembly.")
+    case.refresh_from_db()
+    assert case.stage == Stage.CLOSED
+
+    history = client.get(change_url(case)).content.decode()
+    for label in [
+        "Request registered", "Acknowledge and start review", "Start needs assessment", "Assessment updated",
+        "Submit assessment for decision", "Record the decision", "Start implementation",
+        "Implementation ended: start reporting", "Document attached", "Close the case",
+    ]:
+        assert label in history, label
+    assert "This case has ended" in history
+
+
+def test_the_stage_cannot_be_edited_by_hand(client, officer):
+    case = new_request(actor=officer)
+    client.force_login(officer)
+    data = change_form_data(client.get(change_url(case)))
+    data["stage"] = Stage.CLOSED
+    client.post(change_url(case), data)
+    case.refresh_from_db()
+    assert case.stage == Stage.RECEIVED
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"letter_date": "2030-01-02", "received_date": "2030-01-01"}, "cannot be in the future"),
+        ({"letter_date": (timezone.localdate()).isoformat(),
+          "received_date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat()}, "after the day it was received"),
+        ({"elections-0-planned_date": "2001-01-01"}, "before the date of the request letter"),
+        ({"origin": "security_council"}, "symbol of its resolution"),
+        ({"authority_type": "political_party"}, "cannot be signed by"),
+        ({"elections-0-planned_date": "", "elections-0-election_type": ""}, "at least one election"),
+    ],
+)
+def test_intake_refuses_inconsistent_requests_with_a_clear_message(client, officer, overrides, message):
+    client.force_login(officer)
+    response = client.post(ADD_URL, intake_data(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not AssistanceRequest.objects.exists()
+
+
+def test_a_refused_action_changes_nothing_and_says_why(client, officer):
+    case = new_request(actor=officer, authority_type="political_party", origin="other_body",
+                       requesting_authority="Secretary-General of the Party")
+    client.force_login(officer)
+    client.post(act_url(case, "start_review"), {}, follow=True)
+    response = client.post(act_url(case, "start_assessment"), {"start_assessment-method": "desk_review"}, follow=True)
+    assert any("cannot bind the state" in m for m in messages_of(response))
+    case.refresh_from_db()
+    assert case.stage == Stage.UNDER_REVIEW
+    # what the user typed is still on the page
+    assert response.context["form"]["method"].value() == "desk_review"
+
+
+def test_an_action_not_possible_in_the_stage_is_refused(client, officer):
+    case = new_request(actor=officer)
+    client.force_login(officer)
+    response = client.post(act_url(case, "close"), {}, follow=True)
+    assert any("not possible while the case is received" in m for m in messages_of(response))
+    case.refresh_from_db()
+    assert case.stage == Stage.RECEIVED
+
+
+def test_unknown_action_or_case_answers_404(client, officer):
+    case = new_request(actor=officer)
+    client.force_login(officer)
+    assert client.get(act_url(case, "teleport")).status_code == 404
+    assert client.get(reverse("admin:requests_app_assistancerequest_act", args=[999999, "close"])).status_code == 404
+    assert client.get("/admin/requests_app/assistancerequest/not-a-number/change/").status_code in (302, 404)
+
+
+def test_a_clerk_sees_no_buttons_and_cannot_move_a_case(client, clerk):
+    case = new_request(actor=clerk)
+    client.force_login(clerk)
+    page = client.get(change_url(case)).content.decode()
+    assert "Acknowledge and start review" not in page
+    assert "no action to take" in page
+    response = client.post(act_url(case, "start_review"), {}, follow=True)
+    assert any("permission" in m for m in messages_of(response))
+    case.refresh_from_db()
+    assert case.stage == Stage.RECEIVED
+
+
+def test_documents_download_only_through_the_admin(client, officer):
+    from requests_app.services.documents import attach_document
+
+    case = new_request(actor=officer)
+    document = attach_document(actor=officer, case=case, kind="request_letter",
+                               upload=SimpleUploadedFile("Letter to SG.pdf", b"%PDF-1.4 letter"))
+    url = reverse("admin:requests_app_assistancerequest_document", args=[case.pk, document.pk])
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(officer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 letter"
+    assert "Letter to SG.pdf" in response["Content-Disposition"]
+
+
+def test_a_disguised_upload_is_refused_on_the_page(client, officer):
+    case = new_request(actor=officer)
+    client.force_login(officer)
+    data = change_form_data(client.get(change_url(case)))
+    data.update({
+        "documents-TOTAL_FORMS": "1",
+        "documents-0-kind": "request_letter",
+        "documents-0-file": SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 this is a program", "application/pdf"),
+    })
+    response = client.post(change_url(case), data)
+    assert response.status_code == 200
+    assert "does not contain what its name says" in response.content.decode()
+    assert not CaseDocument.objects.exists()
+
+
+def test_history_cannot_be_edited_or_deleted_in_the_admin(admin_client, officer):
+    case = new_request(actor=officer)
+    event = case.events.get()
+    assert admin_client.get(reverse("admin:requests_app_caseevent_change", args=[event.pk])).status_code == 200
+    admin_client.post(reverse("admin:requests_app_caseevent_delete", args=[event.pk]), {"post": "yes"})
+    assert case.events.filter(pk=event.pk).exists()
+    assert admin_client.get(reverse("admin:requests_app_assistancerequest_delete", args=[case.pk])).status_code == 403
+
+
+def _cases(n, actor):
+    return [new_request(actor=actor, state=iso) for iso, _ in zip(
+        MemberState.objects.values_list("iso3", flat=True), range(n))]
+
+
+def _query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_page_costs_the_same_queries_for_1_and_50_cases(client, officer):
+    client.force_login(officer)
+    _cases(1, officer)
+    one = _query_count(client, LIST_URL)
+    _cases(49, officer)
+    fifty = _query_count(client, LIST_URL + "?stage__exact=received")
+    assert _query_count(client, LIST_URL) == one
+    assert fifty == one
+
+
+def test_the_change_page_costs_the_same_queries_with_a_long_history(client, officer):
+    client.force_login(officer)
+    short, long = _cases(2, officer)
+    baseline = _query_count(client, change_url(short))
+    from requests_app.services import workflow as services
+    from requests_app.services.documents import attach_document
+
+    long = services.start_review(actor=officer, case=long)
+    long = services.start_assessment(actor=officer, case=long, method="desk_review")
+    complete_assessment(long)
+    for n in range(50):
+        attach_document(actor=officer, case=long, kind="other", upload=SimpleUploadedFile(f"n{n}.pdf", b"%PDF-1 x"))
+    short = services.start_review(actor=officer, case=short)
+    short = services.start_assessment(actor=officer, case=short, method="desk_review")
+    assert _query_count(client, change_url(long)) == _query_count(client, change_url(short))
+    assert baseline > 0

@@ -1,0 +1,64 @@
+"""The project as an operator meets it: settings, migrations, deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "eas.settings.production",
+    "SECRET_KEY": "x" * 30 + "a-long-random-production-secret-" + "y" * 20,
+    "DATABASE_URL": "postgres://eas@db.example.org:5432/eas",
+    "ALLOWED_HOSTS": "eas.example.org",
+    "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+}
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_migrations_match_the_models():
+    result = manage("makemigrations", "--check", "--dry-run", DJANGO_SETTINGS_MODULE="eas.settings.test")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_all_193_member_states_are_loaded_with_their_regional_group():
+    from django.db.models import Count
+
+    from requests_app.models import MemberState
+
+    assert MemberState.objects.count() == 193
+    groups = dict(MemberState.objects.values_list("regional_group").annotate(n=Count("id")))
+    assert groups == {
+        "AFRICAN": 54,
+        "ASIA_PACIFIC": 54,
+        "EASTERN_EUROPEAN": 23,
+        "LATIN_AMERICAN_CARIBBEAN": 33,
+        "WESTERN_EUROPEAN_OTHERS": 29,
+    }
+    assert MemberState.objects.get(iso3="USA").regional_group == "WESTERN_EUROPEAN_OTHERS"
