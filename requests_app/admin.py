@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import selectors
 from .exceptions import ActionRefused
@@ -79,6 +80,10 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "week":
             return open_cases.filter(stage_due_at__gte=now, stage_due_at__lt=now + timedelta(days=7))
         return queryset
+
+
+class TypeFilter(admin.RelatedFieldListFilter):
+    include_empty_choice = False
 
 
 class OfficerFilter(admin.SimpleListFilter):
@@ -167,6 +172,7 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    classes = ["eas-record"]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("requests_app.view_assistancerequest")
@@ -283,14 +289,15 @@ class AssistanceRequestForm(forms.ModelForm):
 @admin.register(AssistanceRequest)
 class AssistanceRequestAdmin(admin.ModelAdmin):
     form = AssistanceRequestForm
-    list_display = ["reference", "member_state", "region", "stage_badge", "officer_name", "stage_due_at", "overdue"]
+    autocomplete_fields = ["member_state"]
+    list_display = ["reference", "member_state", "region", "stage_badge", "officer_name", "due_display"]
     list_display_links = ["reference", "member_state"]
     list_filter = [
         "stage",
         DeadlineFilter,
         "member_state__regional_group",
         "origin",
-        "requested_types",
+        ("requested_types", TypeFilter),
         OfficerFilter,
     ]
     search_fields = ["reference", "member_state__name", "summary"]
@@ -351,6 +358,18 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
             kwargs["queryset"] = selectors.assignable_officers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Users, states and types are not created from the intake form: no add/edit icons.
+        widget = getattr(formfield, "widget", None)
+        for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+            if hasattr(widget, flag):
+                setattr(widget, flag, False)
+        return formfield
+
+    def get_changeform_initial_data(self, request):
+        return {"received_date": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
     # Columns
 
     @admin.display(description=_("region"), ordering="member_state__regional_group")
@@ -371,9 +390,16 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
             return "—"
         return case.officer.get_full_name() or case.officer.username
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, case):
-        return case.is_overdue
+    @admin.display(description=_("due"), ordering="stage_due_at")
+    def due_display(self, case):
+        if not case.is_open or case.stage_due_at is None:
+            return "—"
+        due = date_format(timezone.localtime(case.stage_due_at), "j M Y")
+        if not case.is_overdue:
+            return due
+        days = (timezone.now() - case.stage_due_at).days
+        late = ngettext("overdue %(days)d day", "overdue %(days)d days", days) % {"days": days} if days else gettext("overdue")
+        return format_html('{} <span class="eas-late">{}</span>', due, late)
 
     @admin.display(description=_("short notice"))
     def short_notice(self, case):
@@ -514,6 +540,10 @@ class MemberStateAdmin(admin.ModelAdmin):
     list_display = ["name", "iso3", "regional_group"]
     list_filter = ["regional_group"]
     search_fields = ["name", "iso3"]
+
+    def has_view_permission(self, request, obj=None):
+        # Reference data: whoever works on cases may read it (the intake form searches it).
+        return request.user.has_perm("requests_app.view_assistancerequest") or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False

@@ -39,6 +39,11 @@ class ActionForm(forms.Form):
     def service_kwargs(self):
         return dict(self.cleaned_data)
 
+    def field_groups(self):
+        """[(title, [bound fields])] for the page; one untitled group unless the form says more."""
+        groups = getattr(self, "groups", None) or [(None, list(self.fields))]
+        return [(title, [self[name] for name in names]) for title, names in groups]
+
 
 class StartAssessmentForm(ActionForm):
     method = forms.ChoiceField(
@@ -80,6 +85,12 @@ class DecisionForm(ActionForm):
         widget=DateInput,
         help_text=_("Leave empty for today."),
     )
+    groups = [
+        (_("Outcome"), ["outcome"]),
+        (_("When assisting"), ["assistance_types", "phase", "period_start", "period_end", "scope", "short_notice_justification"]),
+        (_("When declining or deferring"), ["reason", "revisit_on"]),
+        (_("Letter to the government"), ["communicated_on", "comment"]),
+    ]
     field_order = [
         "outcome",
         "assistance_types",

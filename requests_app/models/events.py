@@ -5,7 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .case import AssistanceRequest
-from .choices import Stage
+from .choices import (
+    AssessmentMethod,
+    AuthorityType,
+    DecisionOutcome,
+    DocumentKind,
+    ElectoralPhase,
+    ImplementationModality,
+    Origin,
+    Stage,
+)
 
 
 class CaseEvent(models.Model):
@@ -59,8 +68,12 @@ class CaseEvent(models.Model):
         for key, value in details.items():
             if key in ("changes", "decision", "document"):
                 continue
-            if isinstance(value, list):
-                value = ", ".join(str(v) for v in value if v)
+            if key in DETAIL_CHOICES:
+                value = dict(DETAIL_CHOICES[key].choices).get(value, value)
+            elif isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            elif isinstance(value, list):
+                value = " – ".join(str(v) for v in value if v) if key == "period" else ", ".join(str(v) for v in value if v)
             parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
         return "; ".join(parts)
 
@@ -88,4 +101,14 @@ DETAIL_LABELS = {
     "kind": _("type"),
     "name": _("file"),
     "final": _("final"),
+}
+
+DETAIL_CHOICES = {
+    "origin": Origin,
+    "authority": AuthorityType,
+    "method": AssessmentMethod,
+    "outcome": DecisionOutcome,
+    "phase": ElectoralPhase,
+    "modality": ImplementationModality,
+    "kind": DocumentKind,
 }

@@ -267,7 +267,7 @@ def record_decision(
         details = {"decision": decision.pk, "outcome": outcome}
         if assisting:
             details.update(
-                types=[t.code for t in assistance_types],
+                types=[t.name for t in assistance_types],
                 phase=phase,
                 period=[period_start, period_end],
             )

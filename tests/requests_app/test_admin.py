@@ -298,3 +298,13 @@ def test_the_change_page_costs_the_same_queries_with_a_long_history(client, offi
     short = services.start_assessment(actor=officer, case=short, method="desk_review")
     assert _query_count(client, change_url(long)) == _query_count(client, change_url(short))
     assert baseline > 0
+
+
+def test_the_intake_form_finds_member_states_by_typing(client, clerk):
+    client.force_login(clerk)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": "malaw", "app_label": "requests_app", "model_name": "assistancerequest", "field_name": "member_state"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Malawi"]
