@@ -29,7 +29,7 @@ def available_actions(case, user):
     return [
         (action, action.blockers(case))
         for action in actions_from(case.stage)
-        if user.has_perm(action.permission)
+        if action.applies_to(case) and user.has_perm(action.permission)
     ]
 
 

@@ -6,6 +6,7 @@ words a user can act on; an empty list lets the action through. Services
 (requests_app.services.workflow) are the only code that applies these actions.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
@@ -104,6 +105,12 @@ class Action:
     needs_comment: bool = False
     help_text: str = ""
     targets: frozenset = field(default_factory=frozenset)
+    # Whether the action concerns this kind of case at all (an electoral body's acceptance
+    # means nothing for a mandate). Pages offer only actions that apply; guards still refuse.
+    applies: Callable | None = None
+
+    def applies_to(self, case):
+        return self.applies is None or self.applies(case)
 
     def blockers(self, case):
         reasons = []
@@ -126,6 +133,7 @@ ACTIONS = {
             target=Stage.UNDER_REVIEW,
             permission="requests_app.review_request",
             guards=(_not_a_mandate,),
+            applies=lambda case: not case.is_mandate,
         ),
         Action(
             name="accept_emb_request",
@@ -134,6 +142,7 @@ ACTIONS = {
             target=None,
             permission="requests_app.review_request",
             guards=(_is_unaccepted_emb_request,),
+            applies=lambda case: not _is_unaccepted_emb_request(case),
             needs_comment=True,
             help_text=_("Say on what grounds the request of the electoral management body is accepted."),
         ),
@@ -144,6 +153,7 @@ ACTIONS = {
             target=Stage.NEEDS_ASSESSMENT,
             permission="requests_app.conduct_assessment",
             guards=(_requester_may_bind_state,),
+            applies=lambda case: case.is_mandate or case.stage != Stage.RECEIVED,
         ),
         Action(
             name="decline_request",

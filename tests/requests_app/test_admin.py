@@ -308,3 +308,33 @@ def test_the_intake_form_finds_member_states_by_typing(client, clerk):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Malawi"]
+
+
+@pytest.mark.parametrize(
+    "kind, offered, not_offered",
+    [
+        ({"origin": "government"}, ["Acknowledge and start review"],
+         ["Start needs assessment", "Accept the electoral body"]),
+        ({"origin": "security_council"}, ["Start needs assessment"], ["Acknowledge and start review"]),
+    ],
+)
+def test_the_case_page_offers_only_the_actions_that_concern_the_case(client, officer, kind, offered, not_offered):
+    case = new_request(actor=officer, **kind)
+    client.force_login(officer)
+    page = client.get(change_url(case)).content.decode()
+    for label in offered:
+        assert label in page
+    for label in not_offered:
+        assert label not in page
+
+
+def test_an_electoral_body_request_offers_its_acceptance_once(client, officer):
+    from requests_app.services import workflow as services
+
+    case = new_request(actor=officer, origin="electoral_body", authority_type="electoral_body",
+                       requesting_authority="Chair, Independent Electoral Commission")
+    case = services.start_review(actor=officer, case=case)
+    client.force_login(officer)
+    assert "Accept the electoral body" in client.get(change_url(case)).content.decode()
+    services.accept_emb_request(actor=officer, case=case, comment="Government confirmed by note verbale.")
+    assert "Accept the electoral body" not in client.get(change_url(case)).content.decode()
