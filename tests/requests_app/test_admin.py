@@ -321,11 +321,16 @@ def test_the_intake_form_finds_member_states_by_typing(client, clerk):
 def test_the_case_page_offers_only_the_actions_that_concern_the_case(client, officer, kind, offered, not_offered):
     case = new_request(actor=officer, **kind)
     client.force_login(officer)
-    page = client.get(change_url(case)).content.decode()
+    page = offered_actions(client, case)
     for label in offered:
         assert label in page
     for label in not_offered:
         assert label not in page
+
+
+def offered_actions(client, case):
+    """The labels of the buttons in the case page's action panel."""
+    return " | ".join(str(action.label) for action, _, _ in client.get(change_url(case)).context["case_actions"])
 
 
 def test_an_electoral_body_request_offers_its_acceptance_once(client, officer):
@@ -335,6 +340,6 @@ def test_an_electoral_body_request_offers_its_acceptance_once(client, officer):
                        requesting_authority="Chair, Independent Electoral Commission")
     case = services.start_review(actor=officer, case=case)
     client.force_login(officer)
-    assert "Accept the electoral body" in client.get(change_url(case)).content.decode()
+    assert "Accept the electoral body" in offered_actions(client, case)
     services.accept_emb_request(actor=officer, case=case, comment="Government confirmed by note verbale.")
-    assert "Accept the electoral body" not in client.get(change_url(case)).content.decode()
+    assert "Accept the electoral body" not in offered_actions(client, case)
