@@ -44,6 +44,12 @@ def _not_a_mandate(case):
     return []
 
 
+def _not_eligibility_declinable(case):
+    if case.is_mandate:
+        return [_("A mandate is not declined for eligibility: assess the needs, then record the decision.")]
+    return []
+
+
 def _requester_may_bind_state(case):
     """Para 2: assistance only at the request of the state, through an organ that binds it."""
     if case.is_mandate:
@@ -161,8 +167,10 @@ ACTIONS = {
             sources=frozenset({Stage.RECEIVED, Stage.UNDER_REVIEW}),
             target=Stage.DECLINED,
             permission="requests_app.decide_request",
+            guards=(_not_eligibility_declinable,),
             needs_comment=True,
             help_text=_("Give the reason the government will read in the reply."),
+            applies=lambda case: not case.is_mandate,
         ),
         Action(
             name="submit_assessment",

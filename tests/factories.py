@@ -56,7 +56,7 @@ def new_request(*, actor=None, origin=Origin.GOVERNMENT, authority_type=Authorit
     case.full_clean(exclude=["reference"])
     election = Election(election_type=ElectionType.GENERAL, planned_date=received + datetime.timedelta(days=election_in_days))
     return services.register_request(
-        actor=actor or UserFactory(), case=case, requested_types=[assistance_type()], elections=[election]
+        actor=actor or intake_clerk(), case=case, requested_types=[assistance_type()], elections=[election]
     )
 
 
@@ -75,3 +75,171 @@ def complete_assessment(case, *, method=AssessmentMethod.DESK_REVIEW, adequate_t
     assessment.conditions_exist = conditions_exist
     assessment.save()
     return assessment
+
+
+# Helpers for the workflow, guard and document tests ---------------------------------
+
+from django.contrib.auth.models import Permission  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+from requests_app.models import (  # noqa: E402
+    DecisionOutcome,
+    DocumentKind,
+    ElectoralPhase,
+    ImplementationModality,
+    Stage,
+)
+from requests_app.services import documents as document_services  # noqa: E402
+
+PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def pdf_upload(name="report.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def user_with_perms(*codenames, **fields):
+    """A user holding exactly these requests_app permissions (codenames)."""
+    user = UserFactory(**fields)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames)
+    )
+    return type(user).objects.get(pk=user.pk)  # fresh, without a stale permission cache
+
+
+def assist_params(**overrides):
+    """A decision to assist that records everything para 4 and 5 ask for."""
+    today = timezone.localdate()
+    params = {
+        "outcome": DecisionOutcome.ASSIST,
+        "assistance_types": [assistance_type()],
+        "phase": ElectoralPhase.PRE_ELECTORAL,
+        "period_start": today,
+        "period_end": today + datetime.timedelta(days=200),
+    }
+    params.update(overrides)
+    return params
+
+
+def action_params(action_name):
+    """What each service needs besides actor and case, filled in validly."""
+    today = timezone.localdate()
+    return {
+        "accept_emb_request": {"comment": "Accepted: the electoral commission is mandated by the constitution."},
+        "start_assessment": {"method": AssessmentMethod.DESK_REVIEW},
+        "decline_request": {"comment": "The request does not come from the government."},
+        "record_decision": assist_params(),
+        "start_implementation": {
+            "modality": ImplementationModality.UNDP_PROJECT,
+            "ends_on": today + datetime.timedelta(days=180),
+        },
+        "withdraw": {"comment": "Note verbale of the Permanent Mission withdrawing the request."},
+    }.get(action_name, {})
+
+
+def attach_mission_report(case, *, actor, final=True):
+    return document_services.attach_document(
+        actor=actor, case=case, kind=DocumentKind.MISSION_REPORT, upload=pdf_upload(), is_complete=final
+    )
+
+
+# The usual road of a case, one step per stage it leads to.
+HAPPY_PATH = [
+    Stage.RECEIVED,
+    Stage.UNDER_REVIEW,
+    Stage.NEEDS_ASSESSMENT,
+    Stage.AWAITING_DECISION,
+    Stage.DECISION_COMMUNICATED,
+    Stage.IN_IMPLEMENTATION,
+    Stage.REPORTING,
+    Stage.CLOSED,
+]
+
+
+def advance_to(case, stage, *, actor, method):
+    if stage == Stage.UNDER_REVIEW:
+        return services.start_review(actor=actor, case=case)
+    if stage == Stage.NEEDS_ASSESSMENT:
+        if case.authority_type == AuthorityType.ELECTORAL_BODY and case.emb_request_accepted_at is None:
+            case = services.accept_emb_request(actor=actor, case=case, comment="Accepted on the government's advice.")
+        return services.start_assessment(actor=actor, case=case, method=method)
+    if stage == Stage.AWAITING_DECISION:
+        complete_assessment(case, method=method)
+        return services.submit_assessment(actor=actor, case=case)
+    if stage == Stage.DECISION_COMMUNICATED:
+        return services.record_decision(actor=actor, case=case, **assist_params())
+    if stage == Stage.IN_IMPLEMENTATION:
+        return services.start_implementation(actor=actor, case=case, **action_params("start_implementation"))
+    if stage == Stage.REPORTING:
+        return services.start_reporting(actor=actor, case=case)
+    if stage == Stage.CLOSED:
+        attach_mission_report(case, actor=actor)
+        return services.close_case(actor=actor, case=case)
+    raise AssertionError(f"no step leads to {stage}")
+
+
+def case_in_stage(stage, *, actor, method=AssessmentMethod.DESK_REVIEW, **request_fields):
+    """A case brought to ``stage`` through the services, as users would bring it there."""
+    case = new_request(actor=actor, **request_fields)
+    if stage == Stage.WITHDRAWN:
+        return services.withdraw(actor=actor, case=case, **action_params("withdraw"))
+    if stage == Stage.DECLINED:
+        return services.decline_request(actor=actor, case=case, **action_params("decline_request"))
+    for next_stage in HAPPY_PATH[1 : HAPPY_PATH.index(stage) + 1]:
+        if next_stage == Stage.UNDER_REVIEW and case.is_mandate:
+            continue  # a mandate skips the eligibility review
+        case = advance_to(case, next_stage, actor=actor, method=method)
+    assert case.stage == stage
+    return case
+
+
+def case_snapshot(case):
+    """Everything an action could change on a case, read again from the database."""
+    from requests_app.models import AssistanceRequest, CaseDocument, Decision, NeedsAssessment
+
+    fresh = AssistanceRequest.objects.get(pk=case.pk)
+    assessment = NeedsAssessment.objects.filter(case=fresh).values().first()
+    return {
+        "stage": fresh.stage,
+        "stage_entered_at": fresh.stage_entered_at,
+        "stage_due_at": fresh.stage_due_at,
+        "emb_request_accepted_at": fresh.emb_request_accepted_at,
+        "implementation_modality": fresh.implementation_modality,
+        "implementation_ends_on": fresh.implementation_ends_on,
+        "events": list(fresh.events.order_by("id").values_list("id", "action", "from_stage", "to_stage")),
+        "decisions": list(Decision.objects.filter(case=fresh).values_list("id", flat=True)),
+        "assessment": assessment,
+        "documents": list(CaseDocument.objects.filter(case=fresh).values_list("id", "is_complete")),
+    }
+
+
+# Who may ask, as the intake desk records it (para 2).
+REQUESTERS = {
+    "government": {},
+    "electoral_body": {
+        "origin": Origin.ELECTORAL_BODY,
+        "authority_type": AuthorityType.ELECTORAL_BODY,
+        "requesting_authority": "Chair, Independent Electoral Commission",
+    },
+    "political_party": {
+        "origin": Origin.OTHER_BODY,
+        "authority_type": AuthorityType.POLITICAL_PARTY,
+        "requesting_authority": "Secretary-General of the Democratic Alliance",
+    },
+    "civil_society": {
+        "origin": Origin.OTHER_BODY,
+        "authority_type": AuthorityType.CIVIL_SOCIETY,
+        "requesting_authority": "Coalition for Free Elections",
+    },
+    "security_council": {"origin": Origin.SECURITY_COUNCIL, "requesting_authority": "Security Council"},
+    "general_assembly": {"origin": Origin.GENERAL_ASSEMBLY, "requesting_authority": "General Assembly"},
+}
+
+
+def intake_clerk():
+    """A user who may register requests and nothing more."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="add_assistancerequest"))
+    return type(user).objects.get(pk=user.pk)

@@ -63,6 +63,8 @@ def document_problems(upload):
 
 @transaction.atomic
 def attach_document(*, actor, case, kind, upload, is_complete=False, comment=""):
+    if actor is None or not actor.has_perm("requests_app.add_casedocument"):
+        raise ActionRefused(_("You do not have permission to attach documents."))
     problems = document_problems(upload)
     if kind not in DocumentKind.values:
         problems.append(_("Choose the type of document."))
@@ -90,8 +92,12 @@ def attach_document(*, actor, case, kind, upload, is_complete=False, comment="")
 
 @transaction.atomic
 def set_document_final(*, actor, document, is_complete):
+    if actor is None or not actor.has_perm("requests_app.change_casedocument"):
+        raise ActionRefused(_("You do not have permission to change documents."))
     if document.is_complete == is_complete:
         return document
+    if not is_complete and not document.case.is_open:
+        raise ActionRefused(_("The case has ended: its final documents stay final."))
     document.is_complete = is_complete
     document.save(update_fields=["is_complete"])
     record_event(

@@ -58,6 +58,8 @@ def enter_stage(case, stage, at):
 @transaction.atomic
 def register_request(*, actor, case, requested_types=None, elections=(), comment=""):
     """Log a new request (or mandate). ``case`` is an unsaved, validated AssistanceRequest."""
+    if actor is None or not actor.has_perm("requests_app.add_assistancerequest"):
+        raise ActionRefused(_("You do not have permission to register requests."))
     if case.pk is not None:
         raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
     now = timezone.now()
@@ -146,10 +148,11 @@ def accept_emb_request(*, actor, case, comment=""):
 
 
 def start_assessment(*, actor, case, method, comment=""):
-    if method not in AssessmentMethod.values:
-        raise ActionRefused(_("Choose how the needs will be assessed: a mission or a desk review."))
-
+    # The method is checked in the step, after the permission and the stage: a move from
+    # the wrong stage is refused for that reason, not for a detail left blank.
     def step(locked):
+        if method not in AssessmentMethod.values:
+            raise ActionRefused(_("Choose how the needs will be assessed: a mission or a desk review."))
         assessment, created = NeedsAssessment.objects.get_or_create(case=locked, defaults={"method": method})
         if not created and assessment.method != method:
             assessment.method = method
@@ -283,17 +286,17 @@ def record_decision(
 
 
 def start_implementation(*, actor, case, modality, ends_on, comment=""):
-    problems = []
-    if modality not in ImplementationModality.values:
-        problems.append(_("Choose how the assistance is implemented."))
-    if not ends_on:
-        problems.append(_("Give the date implementation is planned to end."))
-    elif ends_on < timezone.localdate():
-        problems.append(_("The planned end of implementation cannot be in the past."))
-    if problems:
-        raise ActionRefused(*problems)
-
     def step(locked):
+        # Checked after the permission and the stage, as in start_assessment.
+        problems = []
+        if modality not in ImplementationModality.values:
+            problems.append(_("Choose how the assistance is implemented."))
+        if not ends_on:
+            problems.append(_("Give the date implementation is planned to end."))
+        elif ends_on < timezone.localdate():
+            problems.append(_("The planned end of implementation cannot be in the past."))
+        if problems:
+            raise ActionRefused(*problems)
         locked.implementation_modality = modality
         locked.implementation_ends_on = ends_on
         return Outcome(details={"modality": modality, "ends_on": ends_on})
