@@ -21,12 +21,17 @@ from .models import (
     AssistanceType,
     CaseDocument,
     CaseEvent,
+    DeadlineReason,
     Decision,
     Election,
     MemberState,
     NeedsAssessment,
+    RegionalDesk,
+    Reminder,
     Stage,
+    StagePolicy,
 )
+from .services import deadlines as deadline_services
 from .services import documents as document_services
 from .services import workflow as services
 from .workflow import ACTIONS, is_short_notice
@@ -420,7 +425,11 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         if formset.model is CaseDocument:
             return self._save_documents(request, form.instance, formset)
         if formset.model is Election and not change:
-            return formset.save()
+            formset.save()
+            # A new request's deadline is set once its elections are known.
+            return deadline_services.refresh_due(
+                actor=request.user, case=form.instance, reason=DeadlineReason.ELECTIONS, record=False
+            )
         changes = {}
         for inline_form in formset.forms:
             if inline_form in formset.deleted_forms:
@@ -431,6 +440,10 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         formset.save()
         action = "assessment_updated" if formset.model is NeedsAssessment else "details_updated"
         services.record_details_changed(actor=request.user, case=form.instance, changes=changes, action=action)
+        if changes and formset.model in (Election, NeedsAssessment):
+            # Deadlines count from election day and from the assessment's dates.
+            reason = DeadlineReason.ELECTIONS if formset.model is Election else DeadlineReason.ASSESSMENT
+            deadline_services.refresh_due(actor=request.user, case=form.instance, reason=reason)
 
     def _save_documents(self, request, case, formset):
         # What formset.save() would report, for the admin's own log of the change.
@@ -572,6 +585,85 @@ class CaseEventAdmin(admin.ModelAdmin):
     search_fields = ["case__reference", "comment"]
     show_full_result_count = False
     date_hierarchy = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StagePolicy)
+class StagePolicyAdmin(admin.ModelAdmin):
+    """Deadlines are settings an administrator changes; a change applies to stages entered after it."""
+
+    list_display = [
+        "stage", "days", "anchor", "days_if_no_anchor", "warning_days", "first_escalation_days",
+        "second_escalation_days", "election_cutoff_days", "updated_at", "updated_by",
+    ]
+    list_editable = []
+    readonly_fields = ["stage", "updated_at", "updated_by"]
+    actions = ["recompute_open_cases"]
+    ordering = ["id"]
+
+    def has_add_permission(self, request):
+        return False  # one policy per stage, made by a migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            gettext("The new deadline applies to cases entering the stage from now on. To apply it to cases "
+                    "already in the stage, select it in the list and choose “Recompute the deadlines of open cases”."),
+        )
+
+    @admin.action(description=_("Recompute the deadlines of open cases in the selected stages"))
+    def recompute_open_cases(self, request, queryset):
+        changed = deadline_services.recompute_open_cases(
+            actor=request.user, stages=list(queryset.values_list("stage", flat=True))
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)d open case has a new deadline.", "%(n)d open cases have a new deadline.", changed)
+            % {"n": changed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(RegionalDesk)
+class RegionalDeskAdmin(admin.ModelAdmin):
+    list_display = ["regional_group", "team_lead"]
+    list_select_related = ["team_lead"]
+    readonly_fields = ["regional_group"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "team_lead":
+            kwargs["queryset"] = selectors.assignable_officers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Every reminder claimed, sent, failed or cancelled; nobody edits them."""
+
+    list_display = ["created_at", "case", "level", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "level", "stage"]
+    list_select_related = ["case"]
+    search_fields = ["case__reference", "recipient"]
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

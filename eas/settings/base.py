@@ -123,6 +123,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
+# Reminders: how often beat sweeps for deadlines, where escalations end, how hard to retry.
+EAS_REMINDER_SWEEP_MINUTES = env.float("EAS_REMINDER_SWEEP_MINUTES", default=15)
+EAS_FOCAL_POINT_EMAILS = env.list("EAS_FOCAL_POINT_EMAILS", default=["focal-point@eas.example.org"])
+EAS_REMINDER_MAX_ATTEMPTS = env.int("EAS_REMINDER_MAX_ATTEMPTS", default=5)
+EAS_REMINDER_STALE_MINUTES = env.int("EAS_REMINDER_STALE_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {
+        "task": "requests_app.sweep_reminders",
+        "schedule": EAS_REMINDER_SWEEP_MINUTES * 60,
+    },
+}
+
 # Absolute address of the site, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -8,3 +8,7 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 # Emails are written as files a developer can open (see README).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+
+# On a laptop, sweep every two minutes so reminders show up soon after `make run`.
+EAS_REMINDER_SWEEP_MINUTES = env.float("EAS_REMINDER_SWEEP_MINUTES", default=2)
+CELERY_BEAT_SCHEDULE["sweep-reminders"]["schedule"] = EAS_REMINDER_SWEEP_MINUTES * 60  # noqa: F405

@@ -1,6 +1,7 @@
 from .case import AssistanceRequest, Election, ReferenceCounter
 from .choices import (
     AuthorityType,
+    DeadlineReason,
     DecisionOutcome,
     DocumentKind,
     ElectionType,
@@ -11,6 +12,7 @@ from .choices import (
     RegionalGroup,
     Stage,
 )
+from .deadlines import RegionalDesk, Reminder, StagePolicy
 from .documents import CaseDocument
 from .events import CaseEvent
 from .reference import AssistanceType, MemberState
@@ -24,6 +26,7 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "Decision",
+    "DeadlineReason",
     "DecisionOutcome",
     "DocumentKind",
     "Election",
@@ -34,6 +37,9 @@ __all__ = [
     "NeedsAssessment",
     "Origin",
     "ReferenceCounter",
+    "RegionalDesk",
     "RegionalGroup",
+    "Reminder",
     "Stage",
+    "StagePolicy",
 ]

@@ -142,3 +142,9 @@ AUTHORITIES_BY_ORIGIN = {
     Origin.SECURITY_COUNCIL: frozenset({AuthorityType.UN_ORGAN}),
     Origin.GENERAL_ASSEMBLY: frozenset({AuthorityType.UN_ORGAN}),
 }
+
+
+class DeadlineReason(models.TextChoices):
+    POLICY = "policy", _("the stage deadlines were changed")
+    ELECTIONS = "elections", _("the elections changed")
+    ASSESSMENT = "assessment", _("the assessment dates changed")

@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .case import AssistanceRequest
+from .deadlines import Reminder
 from .choices import (
     AssessmentMethod,
+    DeadlineReason,
     AuthorityType,
     DecisionOutcome,
     DocumentKind,
@@ -68,6 +70,12 @@ class CaseEvent(models.Model):
         for key, value in details.items():
             if key in ("changes", "decision", "document"):
                 continue
+            if value is None:
+                value = "—"
+            elif key in ("due", "from") and isinstance(value, str) and "T" in value:
+                value = _format_moment(value)
+            elif key == "to" and self.action == "deadline_changed" and isinstance(value, str):
+                value = _format_moment(value)
             if key in DETAIL_CHOICES:
                 value = dict(DETAIL_CHOICES[key].choices).get(value, value)
             elif isinstance(value, bool):
@@ -85,6 +93,8 @@ EVENT_LABELS = {
     "document_attached": _("Document attached"),
     "document_marked_final": _("Document marked final"),
     "document_marked_draft": _("Document marked draft"),
+    "reminder_sent": _("Reminder sent"),
+    "deadline_changed": _("Deadline changed"),
 }
 
 DETAIL_LABELS = {
@@ -101,6 +111,11 @@ DETAIL_LABELS = {
     "kind": _("type"),
     "name": _("file"),
     "final": _("final"),
+    "level": _("reminder"),
+    "to": _("to"),
+    "due": _("due"),
+    "from": _("was due"),
+    "reason": _("because"),
 }
 
 DETAIL_CHOICES = {
@@ -111,4 +126,16 @@ DETAIL_CHOICES = {
     "phase": ElectoralPhase,
     "modality": ImplementationModality,
     "kind": DocumentKind,
+    "level": Reminder.Level,
+    "reason": DeadlineReason,
 }
+
+
+def _format_moment(value):
+    """An ISO datetime from the details, as a reader of the history wants it."""
+    from django.utils import dateparse, formats, timezone
+
+    moment = dateparse.parse_datetime(value)
+    if moment is None:
+        return value
+    return formats.date_format(timezone.localtime(moment), "j M Y H:i")

@@ -1,41 +1,140 @@
-"""When each stage of a case falls due."""
+"""When each stage of a case falls due, from the stage policies an administrator edits."""
 
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from ..models import Stage
+from ..models import AssistanceRequest, CaseEvent, DeadlineReason, Stage, StagePolicy
 
-# Days a case may stay in a stage before it is late. No standard fixes these: they are
-# the project's defaults, documented in the README, and settings may override them.
-DEFAULT_STAGE_DAYS = {
-    Stage.RECEIVED: 7,  # acknowledge the request
-    Stage.UNDER_REVIEW: 14,  # review and choose the assessment
-    Stage.NEEDS_ASSESSMENT: 45,  # mission or desk review, and its report
-    Stage.AWAITING_DECISION: 14,  # the focal point decides
-    Stage.DECISION_COMMUNICATED: 30,  # implementation starts
-    Stage.IN_IMPLEMENTATION: None,  # runs until the planned end of implementation
-    Stage.REPORTING: 60,  # the mission report
-}
-
-
-def stage_days(stage):
-    overrides = getattr(settings, "EAS_STAGE_DAYS", {}) or {}
-    return overrides.get(str(stage), DEFAULT_STAGE_DAYS.get(stage))
+Anchor = StagePolicy.Anchor
 
 
 def end_of_day(day):
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
-def due_at(case, stage, entered_at):
-    """The time by which a case entering ``stage`` at ``entered_at`` should move on."""
+def policies():
+    return {policy.stage: policy for policy in StagePolicy.objects.all()}
+
+
+def _anchor_day(case, anchor):
+    """The date a policy counts from, when it is known."""
+    if anchor == Anchor.IMPLEMENTATION_ENDS:
+        return case.implementation_ends_on
+    if anchor in (Anchor.MISSION_RETURNED, Anchor.REPORT_SUBMITTED):
+        assessment = getattr(case, "assessment", None)
+        if assessment is None:
+            return None
+        return assessment.deployed_until if anchor == Anchor.MISSION_RETURNED else assessment.report_submitted_on
+    return None
+
+
+def next_election_day(case, today=None):
+    if case.pk is None:
+        return None  # not saved yet, so no elections recorded yet
+    today = today or timezone.localdate()
+    upcoming = [e.planned_date for e in case.elections.all() if e.planned_date >= today]
+    return min(upcoming) if upcoming else None
+
+
+def deadline(case, stage, entered_at, policy=None):
+    """(due, urgent): when the stage falls due, and whether the election brought it forward."""
     if stage in Stage.ends():
-        return None
-    if stage == Stage.IN_IMPLEMENTATION and case.implementation_ends_on:
-        return end_of_day(case.implementation_ends_on)
-    days = stage_days(stage)
-    if days is None:
-        return None
-    return entered_at + timedelta(days=days)
+        return None, False
+    if policy is None:
+        policy = StagePolicy.objects.filter(stage=stage).first()
+    if policy is None:
+        return None, False
+    anchor_day = None if policy.anchor == Anchor.ENTERED else _anchor_day(case, policy.anchor)
+    if anchor_day is not None:
+        due = end_of_day(anchor_day + timedelta(days=policy.days))
+    else:
+        fallback = policy.days if policy.days_if_no_anchor is None else policy.days_if_no_anchor
+        due = entered_at + timedelta(days=fallback)
+    if policy.election_cutoff_days is not None:
+        # Help that comes later than this before election day comes too late: an urgent
+        # case is due then, or at once when that point has already passed.
+        election_day = next_election_day(case, timezone.localdate(entered_at))
+        if election_day is not None:
+            cutoff = max(end_of_day(election_day - timedelta(days=policy.election_cutoff_days)), entered_at)
+            if cutoff < due:
+                return cutoff, True
+    return due, False
+
+
+def due_at(case, stage, entered_at, policy=None):
+    """The time by which a case entering ``stage`` at ``entered_at`` should move on."""
+    return deadline(case, stage, entered_at, policy)[0]
+
+
+def is_urgent(case, policy=None):
+    return case.is_open and deadline(case, case.stage, case.stage_entered_at, policy)[1]
+
+
+def _deadline_event(case, old, new, actor, reason, at):
+    return CaseEvent(
+        case=case,
+        actor=actor,
+        action="deadline_changed",
+        created_at=at,
+        details={"from": old, "to": new, "reason": reason},
+    )
+
+
+@transaction.atomic
+def refresh_due(*, actor, case, reason, record=True):
+    """Recompute the current stage's deadline after what it counts from changed."""
+    case = (
+        AssistanceRequest.objects.select_for_update()
+        .select_related("member_state", "assessment")
+        .prefetch_related("elections")
+        .get(pk=case.pk)
+    )
+    new = due_at(case, case.stage, case.stage_entered_at)
+    if new == case.stage_due_at:
+        return case
+    old, case.stage_due_at = case.stage_due_at, new
+    case.save(update_fields=["stage_due_at", "updated_at"])
+    if record:
+        _deadline_event(case, old, new, actor, reason, timezone.now()).save()
+    return case
+
+
+@transaction.atomic
+def recompute_open_cases(*, actor, stages, batch_size=2000):
+    """Apply the present policies to the open cases in ``stages``. Returns how many changed."""
+    current = policies()
+    now = timezone.now()
+    changed = 0
+    cases = (
+        AssistanceRequest.objects.filter(stage__in=[s for s in stages if s not in Stage.ends()])
+        .select_related("assessment")
+        .prefetch_related("elections")
+        .order_by("pk")
+    )
+    batch, events = [], []
+    for case in cases.iterator(chunk_size=batch_size):
+        new = due_at(case, case.stage, case.stage_entered_at, policy=current.get(case.stage))
+        if new == case.stage_due_at:
+            continue
+        events.append(_deadline_event(case, case.stage_due_at, new, actor, DeadlineReason.POLICY, now))
+        case.stage_due_at = new
+        batch.append(case)
+        if len(batch) >= batch_size:
+            changed += _flush(batch, events)
+            batch, events = [], []
+    changed += _flush(batch, events)
+    return changed
+
+
+def _flush(cases, events):
+    AssistanceRequest.objects.bulk_update(cases, ["stage_due_at"], batch_size=500)
+    CaseEvent.objects.bulk_create(events, batch_size=500)
+    return len(cases)
+
+
+def stage_days(stage):
+    """The days the policy allows for ``stage`` (None: no policy, or an end)."""
+    policy = StagePolicy.objects.filter(stage=stage).first()
+    return policy.days if policy else None

@@ -2,6 +2,7 @@
 its guards, writes the change with a history entry, all in one transaction."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -64,13 +65,16 @@ def register_request(*, actor, case, requested_types=None, elections=(), comment
         raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
     now = timezone.now()
     case.reference = next_reference(timezone.localdate(now).year)
-    enter_stage(case, Stage.RECEIVED, now)
+    case.stage, case.stage_entered_at = Stage.RECEIVED, now
     case.save()
     if requested_types is not None:
         case.requested_types.set(requested_types)
     for election in elections:
         election.case = case
         election.save()
+    # The deadline may depend on the elections, so it is set once they are saved.
+    enter_stage(case, Stage.RECEIVED, now)
+    case.save(update_fields=["stage_due_at"])
     record_event(
         case=case,
         actor=actor,
@@ -96,6 +100,7 @@ class Outcome:
 
     stage: Stage | None = None
     details: dict | None = None
+    due_at: datetime | None = None  # set only when the action, not the policy, fixes the deadline
 
 
 def _perform(*, actor, case, action_name, comment="", step=None):
@@ -121,6 +126,8 @@ def _perform(*, actor, case, action_name, comment="", step=None):
         from_stage = locked.stage
         if target is not None:
             enter_stage(locked, target, now)
+            if outcome.due_at is not None:
+                locked.stage_due_at = outcome.due_at
         locked.save()
         record_event(
             case=locked,
@@ -275,10 +282,10 @@ def record_decision(
                 period=[period_start, period_end],
             )
         if outcome == DecisionOutcome.DEFER:
-            # The case waits in the same stage, due again on the day it is to be reconsidered.
+            # The case enters the stage anew, due on the day it is to be reconsidered: its
+            # reminders start again for that date.
             details["revisit_on"] = revisit_on
-            locked.stage_due_at = deadlines.end_of_day(revisit_on)
-            return Outcome(details=details)
+            return Outcome(stage=Stage.AWAITING_DECISION, details=details, due_at=deadlines.end_of_day(revisit_on))
         stage = Stage.DECLINED if outcome == DecisionOutcome.DECLINE else Stage.DECISION_COMMUNICATED
         return Outcome(stage=stage, details=details)
 

@@ -25,6 +25,7 @@ from requests_app.models import (
     ImplementationModality,
     NeedsAssessment,
     Stage,
+    StagePolicy,
 )
 from requests_app.services import workflow as services
 from requests_app.workflow import ACTIONS, OPEN_STAGES, actions_from, allowed_next_stages
@@ -529,18 +530,24 @@ def test_each_stage_falls_due_as_the_deadlines_say(officer, time_machine):
     case = new_request(actor=officer)
     assert (case.stage_entered_at, case.stage_due_at) == (NOW, NOW + 7 * day)
 
-    expected_days = {
-        S.UNDER_REVIEW: 14,
-        S.NEEDS_ASSESSMENT: 45,
-        S.AWAITING_DECISION: 14,
-        S.DECISION_COMMUNICATED: 30,
+    def end_of(date):
+        return datetime.datetime.combine(date, datetime.time(23, 59, 59), tzinfo=UTC)
+
+    # The default policies: days from entering the stage, or from the event the policy names.
+    expected_due = {
+        S.UNDER_REVIEW: lambda now, case: now + 14 * day,
+        # a desk review has no mission return date yet: 45 days from entering
+        S.NEEDS_ASSESSMENT: lambda now, case: now + 45 * day,
+        # 14 days after the assessment report was submitted
+        S.AWAITING_DECISION: lambda now, case: end_of(case.assessment.report_submitted_on + 14 * day),
+        S.DECISION_COMMUNICATED: lambda now, case: now + 30 * day,
     }
-    for stage, days in expected_days.items():
+    for stage, expected in expected_due.items():
         time_machine.shift(day)
         now = timezone.now()
         case = advance_to(case, stage, actor=officer, method=AssessmentMethod.DESK_REVIEW)
         fresh = AssistanceRequest.objects.get(pk=case.pk)
-        assert (fresh.stage, fresh.stage_entered_at, fresh.stage_due_at) == (stage, now, now + days * day), stage
+        assert (fresh.stage, fresh.stage_entered_at, fresh.stage_due_at) == (stage, now, expected(now, fresh)), stage
 
     time_machine.shift(day)
     now = timezone.now()
@@ -556,7 +563,8 @@ def test_each_stage_falls_due_as_the_deadlines_say(officer, time_machine):
     now = timezone.now()
     case = services.start_reporting(actor=officer, case=case)
     fresh = AssistanceRequest.objects.get(pk=case.pk)
-    assert (fresh.stage_entered_at, fresh.stage_due_at) == (now, now + 60 * day)
+    # the mission report is due 60 days after the planned end of implementation
+    assert (fresh.stage_entered_at, fresh.stage_due_at) == (now, end_of(datetime.date(2025, 12, 15) + 60 * day))
 
     time_machine.shift(day)
     now = timezone.now()
@@ -566,9 +574,9 @@ def test_each_stage_falls_due_as_the_deadlines_say(officer, time_machine):
     assert (fresh.stage, fresh.stage_entered_at, fresh.stage_due_at) == (S.CLOSED, now, None)
 
 
-def test_an_administrator_can_change_a_stage_deadline(officer, settings, time_machine):
+def test_an_administrator_can_change_a_stage_deadline(officer, time_machine):
     time_machine.move_to(NOW, tick=False)
-    settings.EAS_STAGE_DAYS = {"under_review": 3}
+    StagePolicy.objects.filter(stage=S.UNDER_REVIEW).update(days=3)
     case = services.start_review(actor=officer, case=new_request(actor=officer))
     assert AssistanceRequest.objects.get(pk=case.pk).stage_due_at == NOW + datetime.timedelta(days=3)
 
@@ -584,7 +592,8 @@ def test_a_deferred_case_falls_due_on_the_day_it_is_to_be_considered_again(offic
     )
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert fresh.stage == S.AWAITING_DECISION
-    assert fresh.stage_entered_at == entered
+    # deferring enters the stage anew, so reminders start again for the new date
+    assert fresh.stage_entered_at == entered + datetime.timedelta(days=2)
     assert fresh.stage_due_at == datetime.datetime(2025, 6, 1, 23, 59, 59, tzinfo=UTC)
     assert fresh.events.last().details["revisit_on"] == "2025-06-01"
 

@@ -1,0 +1,288 @@
+"""The reminder sweep: who must be told, today, about which deadline — and telling them once.
+
+A sweep reads the open cases whose deadline is near or past (one indexed query), works out
+for each the reminder levels now due and their recipients, and claims each reminder by
+inserting a row under a unique constraint (case, stage entry, level, recipient). Only rows
+this sweep inserted carry its claim token, so two sweeps at once, a retry or a redelivered
+task can never claim — and so never send — the same reminder twice. Emails leave after
+commit, one digest per recipient per sweep; a failed send stays recorded and the next sweep
+tries it again, a bounded number of times.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _, ngettext
+
+from ..models import AssistanceRequest, CaseEvent, RegionalDesk, Reminder, Stage, StagePolicy
+from . import deadlines
+
+logger = logging.getLogger(__name__)
+
+Level = Reminder.Level
+Status = Reminder.Status
+LEVEL_RANK = {Level.WARNING: 0, Level.OVERDUE: 1, Level.TEAM_LEAD: 2, Level.FOCAL_POINT: 3}
+
+
+def max_attempts():
+    return settings.EAS_REMINDER_MAX_ATTEMPTS
+
+
+def levels_due(*, due_at, policy, now):
+    """The reminder levels a stage due at ``due_at`` has reached at ``now``."""
+    if now < due_at - timedelta(days=policy.warning_days):
+        return []
+    if now < due_at:
+        return [Level.WARNING]
+    late = now - due_at
+    levels = [Level.OVERDUE]
+    if late >= timedelta(days=policy.first_escalation_days):
+        levels.append(Level.TEAM_LEAD)
+    if late >= timedelta(days=policy.second_escalation_days):
+        levels.append(Level.FOCAL_POINT)
+    return levels
+
+
+def focal_point_office():
+    return list(settings.EAS_FOCAL_POINT_EMAILS)
+
+
+def recipients(level, case, team_leads):
+    """Warnings go to the officer, escalations up the line; nobody is ever left without one."""
+    lead = team_leads.get(case.member_state.regional_group)
+    lead = [lead.email] if lead is not None and lead.email and lead.is_active else []
+    if level in (Level.WARNING, Level.OVERDUE):
+        officer = case.officer
+        if officer is not None and officer.email and officer.is_active:
+            return [officer.email]
+        return lead or focal_point_office()
+    if level == Level.TEAM_LEAD:
+        return lead or focal_point_office()
+    return focal_point_office()
+
+
+@dataclass
+class SweepResult:
+    claim: uuid.UUID
+    dry_run: bool = False
+    planned: list = field(default_factory=list)  # reminders newly due (not saved on a dry run)
+    digests: dict = field(default_factory=dict)  # recipient -> number of reminders claimed
+
+    @property
+    def claimed(self):
+        return sum(self.digests.values())
+
+
+def _due_cases(now, horizon):
+    return (
+        AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon)
+        .select_related("member_state", "officer")
+        .only(
+            "id", "reference", "stage", "stage_entered_at", "stage_due_at",
+            "member_state__regional_group", "officer__email", "officer__is_active",
+        )
+    )
+
+
+def plan(*, now):
+    """Reminders due now that nobody has claimed yet, as unsaved rows."""
+    policies = {policy.stage: policy for policy in StagePolicy.objects.all()}
+    if not policies:
+        return []
+    horizon = now + timedelta(days=max(policy.warning_days for policy in policies.values()))
+    team_leads = {desk.regional_group: desk.team_lead for desk in RegionalDesk.objects.select_related("team_lead")}
+    # Claims already made for the current stage entries of these cases: one query, joined.
+    taken = set(
+        Reminder.objects.filter(
+            case__stage__in=Stage.open_stages(),
+            case__stage_due_at__lte=horizon,
+            stage_entered_at=F("case__stage_entered_at"),
+        ).values_list("case_id", "level", "recipient")
+    )
+    planned = []
+    for case in _due_cases(now, horizon).iterator(chunk_size=2000):
+        policy = policies.get(case.stage)
+        if policy is None:
+            continue
+        levels = levels_due(due_at=case.stage_due_at, policy=policy, now=now)
+        if Level.OVERDUE in levels:
+            levels = [level for level in levels if level != Level.WARNING]
+        for level in levels:
+            for recipient in recipients(level, case, team_leads):
+                if (case.id, level, recipient) in taken:
+                    continue
+                taken.add((case.id, level, recipient))
+                planned.append(
+                    Reminder(
+                        case_id=case.id,
+                        stage=case.stage,
+                        stage_entered_at=case.stage_entered_at,
+                        due_at=case.stage_due_at,
+                        level=level,
+                        recipient=recipient,
+                    )
+                )
+    return planned
+
+
+def sweep(*, now=None, dry_run=False, send=None):
+    """Claim every reminder now due, and the failed ones worth another try; then send.
+
+    ``send(claim, recipient)`` is called after commit for each digest; by default it queues
+    the Celery task that sends it.
+    """
+    now = now or timezone.now()
+    claim = uuid.uuid4()
+    result = SweepResult(claim=claim, dry_run=dry_run)
+    planned = plan(now=now)
+    result.planned = planned
+    if dry_run:
+        return result
+    for reminder in planned:
+        reminder.claim = claim
+        reminder.claimed_at = now
+    with transaction.atomic():
+        # ignore_conflicts: a row another sweep inserted first stays theirs, and is not ours to send.
+        Reminder.objects.bulk_create(planned, batch_size=1000, ignore_conflicts=True)
+        # Failed sends, and claims whose sender died, are claimed again for another try.
+        Reminder.objects.filter(status=Status.FAILED, attempts__lt=max_attempts()).update(
+            claim=claim, claimed_at=now, status=Status.PENDING
+        )
+        Reminder.objects.filter(
+            status=Status.PENDING, claimed_at__lt=now - timedelta(minutes=settings.EAS_REMINDER_STALE_MINUTES)
+        ).update(claim=claim, claimed_at=now)
+        counts = defaultdict(int)
+        for recipient in Reminder.objects.filter(claim=claim, status=Status.PENDING).values_list("recipient", flat=True):
+            counts[recipient] += 1
+        result.digests = dict(counts)
+        if send is None:
+            from ..tasks import send_reminder_digest
+
+            def send(claim_, recipient_):
+                send_reminder_digest.delay(str(claim_), recipient_)
+
+        for recipient in result.digests:
+            transaction.on_commit(lambda r=recipient: send(claim, r))
+    return result
+
+
+def _case_url(case):
+    return settings.SITE_URL.rstrip("/") + reverse("admin:requests_app_assistancerequest_change", args=[case.pk])
+
+
+def _lateness(due_at, now):
+    delta = now - due_at
+    if delta >= timedelta(0):
+        days = delta.days
+        if days == 0:
+            return _("due today, now overdue")
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
+    days = (-delta).days
+    if days == 0:
+        return _("due within a day")
+    return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
+
+
+def send_digest(*, claim, recipient, final_attempt=True, now=None):
+    """Send one recipient the reminders of one sweep, in one email. Safe to run twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The rows stay locked while the email leaves, so a second delivery of this task waits
+        # and then finds them sent.
+        reminders = list(
+            Reminder.objects.select_for_update()
+            .filter(claim=claim, recipient=recipient, status=Status.PENDING)
+            .order_by("due_at", "id")
+        )
+        if not reminders:
+            return 0
+        cases = AssistanceRequest.objects.select_related("member_state").in_bulk([r.case_id for r in reminders])
+        live, gone = [], []
+        for reminder in reminders:
+            case = cases.get(reminder.case_id)
+            if case is not None and case.is_open and case.stage_entered_at == reminder.stage_entered_at:
+                reminder.case = case
+                live.append(reminder)
+            else:
+                gone.append(reminder.pk)
+        if gone:
+            Reminder.objects.filter(pk__in=gone).update(status=Status.CANCELLED)
+        if not live:
+            return 0
+        # One line per case, at the highest level it reached.
+        by_case = {}
+        for reminder in live:
+            current = by_case.get(reminder.case_id)
+            if current is None or LEVEL_RANK[reminder.level] > LEVEL_RANK[current.level]:
+                by_case[reminder.case_id] = reminder
+        items = [
+            {
+                "reference": r.case.reference,
+                "state": r.case.member_state.name,
+                "stage": r.case.get_stage_display(),
+                "due": timezone.localtime(r.due_at),
+                "lateness": _lateness(r.due_at, now),
+                "level": r.get_level_display(),
+                "overdue": r.due_at <= now,
+                "url": _case_url(r.case),
+            }
+            for r in sorted(by_case.values(), key=lambda r: (-LEVEL_RANK[r.level], r.due_at))
+        ]
+        overdue = sum(1 for item in items if item["overdue"])
+        subject = ngettext(
+            "[EAS] %(count)d case needs your attention", "[EAS] %(count)d cases need your attention", len(items)
+        ) % {"count": len(items)}
+        if overdue:
+            subject += " " + ngettext("(%(n)d overdue)", "(%(n)d overdue)", overdue) % {"n": overdue}
+        context = {"items": items, "recipient": recipient, "site_url": settings.SITE_URL, "overdue": overdue}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("emails/reminder_digest.txt", context),
+            to=[recipient],
+        )
+        message.attach_alternative(render_to_string("emails/reminder_digest.html", context), "text/html")
+        ids = [r.pk for r in live]
+        failure = None
+        try:
+            message.send()
+        except Exception as error:  # noqa: BLE001 - any transport failure is recorded, never lost
+            failure = error
+            logger.warning("Reminder digest to %s failed: %s", recipient, error)
+            attempts = max(r.attempts for r in live) + 1
+            if not final_attempt:
+                status = Status.PENDING  # the task retries it shortly
+            elif attempts >= max_attempts():
+                status = Status.GAVE_UP
+            else:
+                status = Status.FAILED  # the next sweep claims it again
+            Reminder.objects.filter(pk__in=ids).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:2000] or error.__class__.__name__, status=status
+            )
+        else:
+            Reminder.objects.filter(pk__in=ids).update(
+                status=Status.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+            )
+            CaseEvent.objects.bulk_create(
+                CaseEvent(
+                    case_id=r.case_id,
+                    action="reminder_sent",
+                    created_at=now,
+                    details={"level": r.level, "to": r.recipient, "due": r.due_at},
+                )
+                for r in live
+            )
+    if failure is not None:
+        if not final_attempt:
+            raise failure
+        return 0
+    return len(items)
