@@ -541,6 +541,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         case = self.get_object(request, object_id)
         if case is not None:
+            extra_context["urgent"] = deadline_services.is_urgent(case)
             extra_context["case_actions"] = [
                 (action, blockers, action_form(action.name, prefix=action.name))
                 for action, blockers in selectors.available_actions(case, request.user)
