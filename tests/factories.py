@@ -243,3 +243,22 @@ def intake_clerk():
     user = UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="add_assistancerequest"))
     return type(user).objects.get(pk=user.pk)
+
+
+# Helpers for the deadline and reminder tests -----------------------------------------------------
+
+
+def team_lead_of(state="GHA", **fields):
+    """A user made team lead of the regional desk that works ``state``'s cases."""
+    from requests_app.models import RegionalDesk
+
+    lead = UserFactory(is_staff=True, **fields)
+    RegionalDesk.objects.filter(regional_group=member_state(state).regional_group).update(team_lead=lead)
+    return lead
+
+
+def set_due(case, due_at):
+    """Move a case's deadline without time travel (for code that runs in other threads)."""
+    AssistanceRequest.objects.filter(pk=case.pk).update(stage_due_at=due_at)
+    case.refresh_from_db()
+    return case

@@ -3,9 +3,10 @@
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from ..models import AssistanceRequest, CaseEvent, DeadlineReason, Stage, StagePolicy
+from ..models import AssistanceRequest, CaseEvent, DeadlineReason, DecisionOutcome, Stage, StagePolicy
 
 Anchor = StagePolicy.Anchor
 
@@ -72,6 +73,23 @@ def is_urgent(case, policy=None):
     return case.is_open and deadline(case, case.stage, case.stage_entered_at, policy)[1]
 
 
+def _entered_by_deferral(cases):
+    """Ids of the ``cases`` whose present stage a deferral entered.
+
+    Their deadline is the day the request is to be considered again (README, "awaiting
+    decision, deferred"), set by the decision: policies and election dates do not move it.
+    """
+    return set(
+        CaseEvent.objects.filter(
+            case__in=cases.filter(stage=Stage.AWAITING_DECISION).values("pk"),
+            action="record_decision",
+            to_stage=Stage.AWAITING_DECISION,
+            created_at=F("case__stage_entered_at"),
+            details__outcome=DecisionOutcome.DEFER,
+        ).values_list("case_id", flat=True)
+    )
+
+
 def _deadline_event(case, old, new, actor, reason, at):
     return CaseEvent(
         case=case,
@@ -86,11 +104,14 @@ def _deadline_event(case, old, new, actor, reason, at):
 def refresh_due(*, actor, case, reason, record=True):
     """Recompute the current stage's deadline after what it counts from changed."""
     case = (
-        AssistanceRequest.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the assessment's side of the outer join, nor need it.
+        AssistanceRequest.objects.select_for_update(of=("self",))
         .select_related("member_state", "assessment")
         .prefetch_related("elections")
         .get(pk=case.pk)
     )
+    if _entered_by_deferral(AssistanceRequest.objects.filter(pk=case.pk)):
+        return case
     new = due_at(case, case.stage, case.stage_entered_at)
     if new == case.stage_due_at:
         return case
@@ -107,14 +128,17 @@ def recompute_open_cases(*, actor, stages, batch_size=2000):
     current = policies()
     now = timezone.now()
     changed = 0
+    in_stages = AssistanceRequest.objects.filter(stage__in=[s for s in stages if s not in Stage.ends()])
+    deferred = _entered_by_deferral(in_stages)
     cases = (
-        AssistanceRequest.objects.filter(stage__in=[s for s in stages if s not in Stage.ends()])
-        .select_related("assessment")
+        in_stages.select_related("assessment")
         .prefetch_related("elections")
         .order_by("pk")
     )
     batch, events = [], []
     for case in cases.iterator(chunk_size=batch_size):
+        if case.pk in deferred:
+            continue
         new = due_at(case, case.stage, case.stage_entered_at, policy=current.get(case.stage))
         if new == case.stage_due_at:
             continue

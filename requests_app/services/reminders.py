@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -258,13 +258,14 @@ def send_digest(*, claim, recipient, final_attempt=True, now=None):
         except Exception as error:  # noqa: BLE001 - any transport failure is recorded, never lost
             failure = error
             logger.warning("Reminder digest to %s failed: %s", recipient, error)
-            attempts = max(r.attempts for r in live) + 1
-            if not final_attempt:
-                status = Status.PENDING  # the task retries it shortly
-            elif attempts >= max_attempts():
-                status = Status.GAVE_UP
-            else:
-                status = Status.FAILED  # the next sweep claims it again
+            # Each reminder counts its own attempts (one that joined this digest after an older one
+            # kept failing is not given up with it), and no reminder is tried more than
+            # EAS_REMINDER_MAX_ATTEMPTS times in all: by its task's retries, then by later sweeps.
+            status = Case(
+                When(attempts__gte=max_attempts() - 1, then=Value(Status.GAVE_UP)),
+                # PENDING: the task retries it shortly; FAILED: the next sweep claims it again.
+                default=Value(Status.FAILED if final_attempt else Status.PENDING),
+            )
             Reminder.objects.filter(pk__in=ids).update(
                 attempts=F("attempts") + 1, last_error=str(error)[:2000] or error.__class__.__name__, status=status
             )
@@ -282,7 +283,7 @@ def send_digest(*, claim, recipient, final_attempt=True, now=None):
                 for r in live
             )
     if failure is not None:
-        if not final_attempt:
-            raise failure
+        if not final_attempt and Reminder.objects.filter(pk__in=ids, status=Status.PENDING).exists():
+            raise failure  # for the task to retry what is still worth a try
         return 0
     return len(items)
