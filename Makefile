@@ -36,7 +36,7 @@ run: migrate
 test: install
 	$(PY) -m pytest
 
-bench: migrate
+bench: install
 	$(PY) -m bench
 
 clean:

@@ -1,0 +1,198 @@
+"""The benchmark registry, the measuring loop and the report.
+
+A benchmark is a function taking a ``Context`` (and, if it has a setup, what the setup
+returned) that does one operation: one page request, one query. It is registered with
+
+    @benchmark("admin changelist")
+    def changelist(ctx):
+        ctx.get("/admin/requests_app/assistancerequest/")
+
+and may need a setup run once, untimed, before it:
+
+    @benchmark("admin case page", setup=lambda ctx: ctx.case_with_longest_history())
+    def case_page(ctx, case):
+        ctx.get(f"/admin/requests_app/assistancerequest/{case.pk}/change/")
+"""
+
+import importlib
+import math
+import os
+import pkgutil
+import platform
+import statistics
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+REGISTRY = {}
+
+# Modules of the package that hold no benchmarks.
+_NOT_BENCHMARKS = {"core", "__main__"}
+
+
+@dataclass
+class Benchmark:
+    name: str
+    function: Callable
+    setup: Callable | None = None
+    module: str = ""
+
+
+def benchmark(name, *, setup=None):
+    """Register the decorated function as the benchmark ``name``."""
+
+    def register(function):
+        if name in REGISTRY and REGISTRY[name].function is not function:
+            raise ValueError(f"Two benchmarks are named {name!r}: {REGISTRY[name].module} and {function.__module__}.")
+        REGISTRY[name] = Benchmark(name=name, function=function, setup=setup, module=function.__module__)
+        return function
+
+    return register
+
+
+def discover():
+    """Import every module of the package, so their benchmarks register."""
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name not in _NOT_BENCHMARKS:
+            importlib.import_module(f"{__package__}.{module.name}")
+    return REGISTRY
+
+
+class PageError(AssertionError):
+    pass
+
+
+class Context:
+    """What benchmarks share: a logged-in test client, and notes for the report."""
+
+    def __init__(self, user):
+        from django.test import Client
+
+        self.user = user
+        self.client = Client()
+        self.client.force_login(user)
+        self.notes = []
+
+    def get(self, url, status=200):
+        response = self.client.get(url)
+        if response.status_code != status:
+            raise PageError(f"GET {url} answered {response.status_code}, not {status}.")
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        return response
+
+    def note(self, text):
+        self.notes.append(text)
+
+    @cached_property
+    def case_count(self):
+        from requests_app.models import AssistanceRequest
+
+        return AssistanceRequest.objects.count()
+
+    def case_with_longest_history(self):
+        """The case with the most history entries (the latest such case), as a page shows it at its heaviest."""
+        from django.db.models import Count
+
+        from requests_app.models import AssistanceRequest, CaseEvent
+
+        row = (
+            CaseEvent.objects.values("case").annotate(entries=Count("id")).order_by("-entries", "-case").first()
+        )
+        if row is None:
+            raise PageError("No case has a history: seed the database first.")
+        return AssistanceRequest.objects.get(pk=row["case"]), row["entries"]
+
+
+@dataclass
+class Result:
+    name: str
+    cases: int
+    timings_ms: list = field(default_factory=list)
+    queries: list = field(default_factory=list)
+
+    @property
+    def median_ms(self):
+        return statistics.median(self.timings_ms)
+
+    @property
+    def p95_ms(self):
+        # Nearest rank: of 20 runs, the 19th fastest.
+        ordered = sorted(self.timings_ms)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    @property
+    def queries_text(self):
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}–{high}"
+
+
+def measure(item, ctx, *, runs, warmup):
+    """Run a benchmark ``warmup`` times untimed, then ``runs`` times timed, counting its SQL queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    args = ()
+    if item.setup is not None:
+        args = (item.setup(ctx),)
+    for _ in range(warmup):
+        item.function(ctx, *args)
+    result = Result(name=item.name, cases=ctx.case_count)
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            item.function(ctx, *args)
+            elapsed = time.perf_counter() - started
+        result.timings_ms.append(elapsed * 1000)
+        result.queries.append(len(captured.captured_queries))
+    return result
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores"
+
+
+def database():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        version = connection.Database.sqlite_version
+    elif connection.vendor == "postgresql":
+        number = connection.pg_version
+        version = f"{number // 10000}.{number % 10000}"
+    else:
+        version = ""
+    return f"{connection.vendor} {version}".strip()
+
+
+def report(results, *, runs, warmup, notes=()):
+    import django
+    from django.utils import timezone
+
+    lines = [
+        "| benchmark | cases | median ms | p95 ms | queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result.name} | {result.cases:,} | {result.median_ms:.1f} | {result.p95_ms:.1f} | {result.queries_text} |"
+        )
+    lines += [
+        "",
+        f"Database: {database()}. Date: {timezone.localtime():%Y-%m-%d %H:%M %Z}. Machine: {machine()}.",
+        f"Python {platform.python_version()}, Django {django.get_version()}; "
+        f"{runs} timed runs after {warmup} warm-ups each.",
+    ]
+    lines += [f"- {note}" for note in notes]
+    return "\n".join(lines)
