@@ -1,9 +1,22 @@
 """Reads shared by the admin, the pages, exports and tasks, each at a fixed number of queries."""
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext
 
-from .models import AssistanceRequest, CaseDocument, CaseEvent, Decision, Stage
+from .models import (
+    AssistanceRequest,
+    CaseDocument,
+    CaseEvent,
+    Decision,
+    DecisionOutcome,
+    Election,
+    RegionalGroup,
+    Stage,
+)
 from .workflow import actions_from
 
 
@@ -35,3 +48,69 @@ def available_actions(case, user):
 
 def assignable_officers():
     return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("first_name", "last_name", "username")
+
+
+def dashboard(*, user, today):
+    """Everything the dashboard shows, in a fixed number of aggregate queries."""
+    from .charts import bar_rows, grouped_bars
+
+    now = timezone.now()
+    open_stages = Stage.open_stages()
+    per_stage = dict(AssistanceRequest.objects.values_list("stage").annotate(n=Count("id")).order_by())
+    stage_rows = bar_rows([(stage.label, per_stage.get(stage.value, 0), stage.value) for stage in Stage])
+
+    overdue = (
+        AssistanceRequest.objects.filter(stage__in=open_stages, stage_due_at__lt=now)
+        .values("officer_id", "officer__first_name", "officer__last_name", "officer__username")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    overdue_rows = bar_rows([
+        (
+            (" ".join(filter(None, [row["officer__first_name"], row["officer__last_name"]])) or row["officer__username"])
+            if row["officer_id"] else gettext("Unassigned"),
+            row["n"],
+            str(row["officer_id"] or "none"),
+        )
+        for row in overdue
+    ])
+
+    outcomes = dict(
+        Decision.objects.filter(decided_at__year=today.year).values_list("outcome").annotate(n=Count("id")).order_by()
+    )
+    outcome_rows = bar_rows([(label, outcomes.get(value, 0), value) for value, label in DecisionOutcome.choices])
+
+    elections = list(
+        Election.objects.filter(planned_date__gte=today, planned_date__lte=today + relativedelta(months=6))
+        .select_related("case__member_state", "case__officer")
+        .order_by("planned_date", "id")[:100]
+    )
+
+    first_year = today.year - 5
+    per_region_year = (
+        AssistanceRequest.objects.filter(received_date__year__gte=first_year)
+        .annotate(year=ExtractYear("received_date"))
+        .values_list("year", "member_state__regional_group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {(year, region): n for year, region, n in per_region_year}
+    years = list(range(first_year, today.year + 1))
+    region_chart = grouped_bars(
+        groups=[str(year) for year in years],
+        series=[(label, [counts.get((year, value), 0) for year in years]) for value, label in RegionalGroup.choices],
+    )
+
+    mine = AssistanceRequest.objects.filter(officer=user, stage__in=open_stages).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(stage_due_at__lt=now))
+    )
+    return {
+        "stage_rows": stage_rows,
+        "overdue_rows": overdue_rows,
+        "overdue_total": sum(row["value"] for row in overdue_rows),
+        "outcome_rows": outcome_rows,
+        "year": today.year,
+        "elections": elections,
+        "region_chart": region_chart,
+        "mine": mine,
+    }

@@ -135,6 +135,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
 # Absolute address of the site, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,0 +1,127 @@
+"""The filters of the case list, shared by the list page, its exports and its counts."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import AssistanceRequest, AssistanceType, Election, MemberState, Origin, RegionalGroup, Stage
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+SORTS = {
+    "reference": ("reference",),
+    "state": ("member_state__name", "id"),
+    "region": ("member_state__regional_group", "member_state__name", "id"),
+    "stage": ("stage", "id"),
+    "officer": ("officer__last_name", "officer__first_name", "id"),
+    "due": ("stage_due_at", "id"),
+    "received": ("received_date", "id"),
+}
+DEFAULT_SORT = "-received"
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
+    stage = django_filters.MultipleChoiceFilter(
+        label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
+    )
+    member_state = django_filters.ModelChoiceFilter(
+        label=_("Member State"), queryset=MemberState.objects.all(), to_field_name="iso3"
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Regional group"), field_name="member_state__regional_group", choices=RegionalGroup.choices
+    )
+    origin = django_filters.ChoiceFilter(label=_("Origin"), choices=Origin.choices)
+    assistance = django_filters.ModelChoiceFilter(
+        label=_("Assistance requested"), queryset=AssistanceType.objects.all(), to_field_name="code",
+        method="filter_assistance",
+    )
+    officer = django_filters.ChoiceFilter(label=_("Officer"), method="filter_officer", empty_label=_("Anyone"))
+    deadline = django_filters.ChoiceFilter(
+        label=_("Deadline"),
+        choices=[("overdue", _("Overdue")), ("due", _("Due within the days below"))],
+        method="filter_deadline",
+    )
+    due_within = django_filters.NumberFilter(
+        label=_("Due within (days)"), method="filter_noop", min_value=0, max_value=3650
+    )
+    election_from = django_filters.DateFilter(label=_("Election from"), method="filter_noop", widget=DATE)
+    election_to = django_filters.DateFilter(label=_("Election until"), method="filter_noop", widget=DATE)
+    received = django_filters.DateFromToRangeFilter(
+        label=_("Received between"), field_name="received_date",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AssistanceRequest
+        fields = []
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self.filters["officer"].extra["choices"] = [("me", _("Assigned to me")), ("none", _("Unassigned"))] + [
+            (str(officer.pk), officer.get_full_name() or officer.username) for officer in selectors.assignable_officers()
+        ]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        start, end = self.form.cleaned_data.get("election_from"), self.form.cleaned_data.get("election_to")
+        if start or end:
+            elections = Election.objects.filter(case=OuterRef("pk"))
+            if start:
+                elections = elections.filter(planned_date__gte=start)
+            if end:
+                elections = elections.filter(planned_date__lte=end)
+            queryset = queryset.filter(Exists(elections))
+        return queryset
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__iexact=value)
+            | Q(reference__icontains=value)
+            | Q(member_state__name__icontains=value)
+            | Q(summary__icontains=value)
+        )
+
+    def filter_assistance(self, queryset, name, value):
+        through = AssistanceRequest.requested_types.through
+        return queryset.filter(Exists(through.objects.filter(assistancerequest=OuterRef("pk"), assistancetype=value)))
+
+    def filter_officer(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(officer=self.user) if self.user else queryset.none()
+        if value == "none":
+            return queryset.filter(officer__isnull=True)
+        return queryset.filter(officer_id=int(value))
+
+    def filter_deadline(self, queryset, name, value):
+        now = timezone.now()
+        open_cases = queryset.filter(stage__in=Stage.open_stages(), stage_due_at__isnull=False)
+        if value == "overdue":
+            return open_cases.filter(stage_due_at__lt=now)
+        days = self.form.cleaned_data.get("due_within")
+        days = 7 if days is None else int(days)
+        return open_cases.filter(stage_due_at__gte=now, stage_due_at__lte=now + timedelta(days=days))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied together with its partner field (see qs / filter_deadline)
+
+
+def sort_key(value):
+    """The sort the URL asks for, when it is one the list offers; else the default."""
+    return value if value and value.lstrip("-") in SORTS else DEFAULT_SORT
+
+
+def apply_sort(queryset, value):
+    value = sort_key(value)
+    descending = value.startswith("-")
+    fields = SORTS[value.lstrip("-")]
+    return queryset.order_by(*[("-" + f) if descending else f for f in fields])

@@ -1,0 +1,137 @@
+"""The staff workspace: the dashboard, the case list, the case page and its actions."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors
+from .exceptions import ActionRefused
+from .filters import SORTS, CaseFilter, apply_sort, sort_key
+from .forms import action_form
+from .models import CaseDocument
+from .services import deadlines as deadline_services
+from .services import workflow as services
+from .workflow import ACTIONS, is_short_notice
+
+PAGE_SIZE = 50
+
+
+def staff_required(view):
+    """Logged-in staff who may see cases; everyone else is sent to log in or refused."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_staff and request.user.has_perm("requests_app.view_assistancerequest")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def submit_action(request, case, action_name):
+    """Validate an action's form and run its service. Returns (case, form, done)."""
+    if action_name not in ACTIONS:
+        raise Http404
+    form = action_form(action_name, request.POST, prefix=action_name)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors in the form."))
+        return case, form, False
+    try:
+        case = services.perform_action(actor=request.user, case=case, action_name=action_name, **form.service_kwargs())
+    except ActionRefused as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        return case, form, False
+    messages.success(
+        request,
+        _("%(action)s: done. The case is now %(stage)s.")
+        % {"action": ACTIONS[action_name].label, "stage": case.get_stage_display().lower()},
+    )
+    return case, form, True
+
+
+def filtered_cases(request):
+    """The case list as the URL's filters and sort ask; invalid filters are said and ignored."""
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(), user=request.user)
+    if case_filter.is_bound and not case_filter.is_valid():
+        for name, errors in case_filter.errors.items():
+            label = case_filter.form.fields[name].label if name in case_filter.form.fields else name
+            messages.error(request, _("%(filter)s: %(error)s This filter was ignored.") % {
+                "filter": label, "error": " ".join(errors)})
+    return case_filter, apply_sort(case_filter.qs, request.GET.get("sort"))
+
+
+@staff_required
+def case_list(request):
+    case_filter, cases = filtered_cases(request)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = sort_key(request.GET.get("sort"))
+    return render(request, "cases/list.html", {
+        "filter": case_filter,
+        "page": page,
+        "sort": sort,
+        "sortable": SORTS,
+        "now": timezone.now(),
+    })
+
+
+def _case_or_404(reference):
+    try:
+        return selectors.case_detail().get(reference=reference)
+    except selectors.AssistanceRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def _case_page(request, case, bound=None, status=200):
+    actions = []
+    for action, blockers in selectors.available_actions(case, request.user):
+        form = bound if bound is not None and bound.action.name == action.name else action_form(action.name, prefix=action.name)
+        actions.append({"action": action, "blockers": blockers, "form": form})
+    return render(request, "cases/detail.html", {
+        "case": case,
+        "actions": actions,
+        "timeline": list(reversed(case.events.all())),
+        "short_notice": is_short_notice(case),
+        "urgent": deadline_services.is_urgent(case),
+        "now": timezone.now(),
+    }, status=status)
+
+
+@staff_required
+def case_detail(request, reference):
+    return _case_page(request, _case_or_404(reference))
+
+
+@staff_required
+@require_POST
+def case_action(request, reference, action_name):
+    case = _case_or_404(reference)
+    case, form, done = submit_action(request, case, action_name)
+    if done:
+        return redirect("workspace:case-detail", reference=case.reference)
+    # Refused: the page again, with what the user typed and why it was refused.
+    return _case_page(request, _case_or_404(reference), bound=form, status=400)
+
+
+@staff_required
+def case_document(request, reference, document_id):
+    document = get_object_or_404(CaseDocument.objects.select_related("case"), pk=document_id, case__reference=reference)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=document.original_name)
+
+
+@staff_required
+def dashboard(request):
+    return render(request, "dashboard.html", selectors.dashboard(user=request.user, today=timezone.localdate()))

@@ -1,0 +1,296 @@
+"""The staff workspace: case list with filters, case page with actions, dashboard."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app.models import AssistanceRequest, Stage
+from requests_app.services import workflow as services
+from tests.factories import (
+    UserFactory,
+    assistance_type,
+    case_in_stage,
+    new_request,
+    set_due,
+    user_with_perms,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("workspace:case-list")
+
+
+def detail(case):
+    return reverse("workspace:case-detail", args=[case.reference])
+
+
+def act(case, action):
+    return reverse("workspace:case-action", args=[case.reference, action])
+
+
+def listed(client, query=""):
+    response = client.get(LIST + query)
+    assert response.status_code == 200
+    return [case.reference for case in response.context["page"].object_list]
+
+
+@pytest.fixture
+def staff_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+# Access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    for url in (LIST, reverse("workspace:dashboard")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_user_without_case_permission_is_refused(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(LIST).status_code == 403
+
+
+def test_logging_in_through_the_login_page_leads_to_the_dashboard(client, officer):
+    response = client.post(
+        reverse("login"), {"username": officer.username, "password": "correct horse battery staple"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("workspace:dashboard")
+    assert "Dashboard" in response.content.decode()
+
+
+# Filters -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cases(officer, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 5, 4, 10, 0, tzinfo=datetime.UTC), tick=False)
+    other = UserFactory(is_staff=True)
+    ghana = new_request(actor=officer, state="GHA", officer=officer, summary="Biometric voter registration kits.",
+                        election_in_days=500)
+    peru = new_request(actor=officer, state="PER", received_days_ago=40, election_in_days=200,
+                       summary="Results transmission.")
+    peru = services.start_review(actor=officer, case=peru)
+    nepal = new_request(actor=officer, state="NPL", origin="security_council", officer=other,
+                        election_in_days=90, received_days_ago=10)
+    france = new_request(actor=officer, state="FRA", received_days_ago=3)
+    france = services.withdraw(actor=officer, case=france, comment="Note verbale of 2 May.")
+    set_due(peru, timezone.now() - datetime.timedelta(days=2))
+    set_due(nepal, timezone.now() + datetime.timedelta(days=3))
+    return {"ghana": ghana, "peru": peru, "nepal": nepal, "france": france, "other": other}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", {"ghana", "peru", "nepal", "france"}),
+        ("?stage=under_review", {"peru"}),
+        ("?stage=received&stage=withdrawn", {"ghana", "nepal", "france"}),
+        ("?member_state=GHA", {"ghana"}),
+        ("?region=ASIA_PACIFIC", {"nepal"}),
+        ("?region=WESTERN_EUROPEAN_OTHERS", {"france"}),
+        ("?origin=security_council", {"nepal"}),
+        ("?assistance=voter-registration", {"ghana", "peru", "nepal", "france"}),
+        ("?assistance=certification", set()),
+        ("?officer=me", {"ghana"}),
+        ("?officer=none", {"peru", "france"}),
+        ("?deadline=overdue", {"peru"}),
+        ("?deadline=due&due_within=5", {"nepal"}),
+        ("?deadline=due&due_within=30", {"nepal", "ghana"}),
+        ("?election_from=2026-06-01&election_to=2026-09-30", {"nepal"}),
+        ("?election_from=2027-01-01", {"ghana", "france"}),
+        ("?received_after=2026-03-20&received_before=2026-04-30", {"peru", "nepal"}),
+        ("?received_after=2026-04-01", {"nepal", "ghana", "france"}),
+        ("?q=biometric", {"ghana"}),
+        ("?q=peru", {"peru"}),
+    ],
+)
+def test_each_filter_narrows_the_list(staff_client, cases, query, expected):
+    references = {name: case.reference for name, case in cases.items() if name != "other"}
+    assert set(listed(staff_client, query)) == {references[name] for name in expected}
+
+
+def test_the_officer_filter_names_a_colleague(staff_client, cases):
+    assert listed(staff_client, f"?officer={cases['other'].pk}") == [cases["nepal"].reference]
+
+
+def test_a_reference_typed_in_search_finds_the_case(staff_client, cases):
+    assert listed(staff_client, f"?q={cases['peru'].reference.lower()}") == [cases["peru"].reference]
+
+
+@pytest.mark.parametrize(
+    "query", ["?stage=bogus", "?due_within=abc", "?member_state=XXX", "?officer=999999", "?election_from=31-31-2026",
+              "?received_after=yesterday", "?page=zzz", "?sort=password", "?deadline=soonish"],
+)
+def test_an_invalid_filter_says_so_and_never_fails(staff_client, cases, query):
+    response = staff_client.get(LIST + query)
+    assert response.status_code == 200
+    if "page" not in query and "sort" not in query:
+        assert any("ignored" in str(m) for m in response.context["messages"])
+
+
+def test_filters_live_in_the_url_and_survive_paging_and_sorting(staff_client, cases):
+    response = staff_client.get(LIST + "?region=AFRICAN&sort=due")
+    html = response.content.decode()
+    assert "region=AFRICAN" in html.split('href="?')[1]  # sort headers keep the filter
+    assert 'name="sort" value="due"' in html
+
+
+# Sorting and paging ---------------------------------------------------------------------------
+
+
+def test_columns_sort_both_ways(staff_client, cases):
+    by_due = listed(staff_client, "?stage=received&stage=under_review&sort=due")
+    assert by_due == [cases["peru"].reference, cases["nepal"].reference, cases["ghana"].reference]
+    assert listed(staff_client, "?stage=received&stage=under_review&sort=-due") == list(reversed(by_due))
+    assert listed(staff_client, "?sort=state") == [
+        cases[name].reference for name in ("france", "ghana", "nepal", "peru")
+    ]
+
+
+def test_the_list_counts_matches_and_pages_by_fifty(staff_client, officer):
+    for _ in range(55):
+        new_request(actor=officer)
+    response = staff_client.get(LIST)
+    assert "55 cases match" in response.content.decode()
+    assert len(response.context["page"].object_list) == 50
+    assert len(listed(staff_client, "?page=2")) == 5
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_list_and_case_pages_cost_a_fixed_number_of_queries(staff_client, officer):
+    first = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    few_list = _queries(staff_client, LIST)
+    few_case = _queries(staff_client, detail(first))
+    for _ in range(30):
+        new_request(actor=officer, officer=officer)
+    crowded = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    for _ in range(10):
+        services.record_details_changed(actor=officer, case=crowded, changes={"Summary": ["a", "b"]})
+    assert _queries(staff_client, LIST) == few_list
+    assert _queries(staff_client, LIST + "?region=AFRICAN&sort=due&deadline=overdue") <= few_list + 1
+    assert _queries(staff_client, detail(crowded)) == few_case
+
+
+# The case page ---------------------------------------------------------------------------------
+
+
+def test_the_case_page_shows_the_case_its_deadline_and_timeline(staff_client, officer):
+    case = case_in_stage(Stage.NEEDS_ASSESSMENT, actor=officer)
+    set_due(case, timezone.now() - datetime.timedelta(days=3))
+    html = staff_client.get(detail(case)).content.decode()
+    assert case.reference in html and "Ghana" in html
+    assert "3 days late" in html
+    for label in ("Request registered", "Acknowledge and start review", "Start needs assessment"):
+        assert label in html
+    assert "Submit assessment for decision" in html
+
+
+def test_an_unknown_reference_answers_404(staff_client):
+    assert staff_client.get(reverse("workspace:case-detail", args=["EAS-1999-0001"])).status_code == 404
+
+
+def test_an_action_from_the_case_page_moves_the_case(staff_client, officer):
+    case = new_request(actor=officer)
+    response = staff_client.post(act(case, "start_review"), {"start_review-comment": "Acknowledged."}, follow=True)
+    assert response.redirect_chain[-1][0] == detail(case)
+    assert "done" in " ".join(str(m) for m in response.context["messages"])
+    case.refresh_from_db()
+    assert case.stage == Stage.UNDER_REVIEW
+    assert case.events.last().comment == "Acknowledged."
+
+
+def test_a_refused_action_says_why_and_keeps_what_was_typed(staff_client, officer):
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    response = staff_client.post(act(case, "record_decision"), {
+        "record_decision-outcome": "assist",
+        "record_decision-scope": "Voter registration only",
+    })
+    assert response.status_code == 400
+    messages = " ".join(str(m) for m in response.context["messages"])
+    assert "Name the types of assistance" in messages
+    assert "Voter registration only" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Stage.AWAITING_DECISION
+
+
+def test_an_action_without_the_permission_is_refused(client, officer):
+    case = new_request(actor=officer)
+    reader = user_with_perms("view_assistancerequest", is_staff=True)
+    client.force_login(reader)
+    page = client.get(detail(case)).content.decode()
+    assert "Acknowledge and start review" not in page
+    response = client.post(act(case, "start_review"), {})
+    assert response.status_code == 400
+    assert "permission" in " ".join(str(m) for m in response.context["messages"])
+    case.refresh_from_db()
+    assert case.stage == Stage.RECEIVED
+
+
+def test_a_decision_with_its_parameters_from_the_case_page(staff_client, officer):
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    today = timezone.localdate()
+    staff_client.post(act(case, "record_decision"), {
+        "record_decision-outcome": "assist",
+        "record_decision-assistance_types": [str(assistance_type("voter-registration").pk)],
+        "record_decision-phase": "pre_electoral",
+        "record_decision-period_start": today.isoformat(),
+        "record_decision-period_end": (today + datetime.timedelta(days=300)).isoformat(),
+    })
+    case.refresh_from_db()
+    assert case.stage == Stage.DECISION_COMMUNICATED
+    assert case.decisions.get().decided_by == officer
+
+
+def test_unknown_action_answers_404(staff_client, officer):
+    case = new_request(actor=officer)
+    assert staff_client.post(act(case, "teleport"), {}).status_code == 404
+
+
+def test_documents_download_from_the_case_page(staff_client, officer):
+    from tests.factories import attach_mission_report
+
+    case = case_in_stage(Stage.REPORTING, actor=officer)
+    document = attach_mission_report(case, actor=officer)
+    url = reverse("workspace:case-document", args=[case.reference, document.pk])
+    assert url in staff_client.get(detail(case)).content.decode()
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+# The dashboard -----------------------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_cases_overdue_decisions_and_elections(staff_client, officer, cases):
+    response = staff_client.get(reverse("workspace:dashboard"))
+    assert response.status_code == 200
+    context = response.context
+    stages = {row["key"]: row["value"] for row in context["stage_rows"]}
+    assert stages["received"] == 2 and stages["under_review"] == 1 and stages["withdrawn"] == 1
+    assert {row["label"]: row["value"] for row in context["overdue_rows"]} == {"Unassigned": 1}
+    assert [e.case.reference for e in context["elections"]] == [cases["nepal"].reference, cases["peru"].reference]
+    assert context["mine"] == {"open": 1, "overdue": 0}
+    html = response.content.decode()
+    assert "<svg" in html and "http" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org", "")  # charts are drawn inline, no outside resource
+
+
+def test_the_dashboard_costs_a_fixed_number_of_queries(staff_client, officer):
+    new_request(actor=officer)
+    few = _queries(staff_client, reverse("workspace:dashboard"))
+    for _ in range(20):
+        case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer)
+    assert _queries(staff_client, reverse("workspace:dashboard")) == few
