@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +14,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import selectors
-from .exceptions import ActionRefused
 from .forms import DateInput, DocumentUploadField, action_form
 from .models import (
     AssistanceRequest,
@@ -34,6 +33,7 @@ from .models import (
 from .services import deadlines as deadline_services
 from .services import documents as document_services
 from .services import workflow as services
+from .views import document_response, submit_action
 from .workflow import ACTIONS, is_short_notice
 
 
@@ -496,25 +496,12 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
             raise Http404
         action = ACTIONS[action_name]
         change_url = reverse("admin:requests_app_assistancerequest_change", args=[case.pk])
-        form = action_form(action_name, request.POST if request.method == "POST" else None, prefix=action_name)
         if request.method == "POST":
-            if form.is_valid():
-                try:
-                    case = services.perform_action(
-                        actor=request.user, case=case, action_name=action_name, **form.service_kwargs()
-                    )
-                except ActionRefused as refusal:
-                    for message in refusal.messages:
-                        messages.error(request, message)
-                else:
-                    messages.success(
-                        request,
-                        gettext("%(action)s: done. The case is now %(stage)s.")
-                        % {"action": action.label, "stage": case.get_stage_display().lower()},
-                    )
-                    return HttpResponseRedirect(change_url)
-            else:
-                messages.error(request, gettext("Please correct the errors below."))
+            case, form, done = submit_action(request, case, action_name)
+            if done:
+                return HttpResponseRedirect(change_url)
+        else:
+            form = action_form(action_name, prefix=action_name)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -530,12 +517,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
 
     def document_view(self, request, object_id, document_id):
         case = self._case_or_404(request, object_id)
-        document = get_object_or_404(CaseDocument, pk=document_id, case=case)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, as_attachment=True, filename=document.original_name)
+        return document_response(get_object_or_404(CaseDocument, pk=document_id, case=case))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

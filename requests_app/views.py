@@ -125,6 +125,11 @@ def case_action(request, reference, action_name):
 @staff_required
 def case_document(request, reference, document_id):
     document = get_object_or_404(CaseDocument.objects.select_related("case"), pk=document_id, case__reference=reference)
+    return document_response(document)
+
+
+def document_response(document):
+    """The stored file, under the name it was uploaded with, as a download."""
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
