@@ -1,7 +1,10 @@
 """Developer machine: everything works out of the box, nothing to install."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import VAR_DIR, env
+
+# The SQLite database, emails, uploads and the embedded broker all live under var/.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only")
 DEBUG = env.bool("DEBUG", default=True)
