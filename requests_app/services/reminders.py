@@ -177,7 +177,7 @@ def sweep(*, now=None, dry_run=False, send=None):
 
 
 def _case_url(case):
-    return settings.SITE_URL.rstrip("/") + reverse("admin:requests_app_assistancerequest_change", args=[case.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("workspace:case-detail", args=[case.reference])
 
 
 def _lateness(due_at, now):

@@ -608,8 +608,8 @@ def test_one_digest_per_recipient_lists_each_case_with_how_late_and_a_link(offic
     assert message.from_email == "EAS <eas@localhost>"
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    late_url = f"https://eas.example.org/admin/requests_app/assistancerequest/{late.pk}/change/"
-    soon_url = f"https://eas.example.org/admin/requests_app/assistancerequest/{soon.pk}/change/"
+    late_url = f"https://eas.example.org/cases/{late.reference}/"
+    soon_url = f"https://eas.example.org/cases/{soon.reference}/"
     for text in (message.body, html):
         assert late.reference in text and soon.reference in text
         assert "Ghana" in text and "Malawi" in text  # the Member State
@@ -640,7 +640,7 @@ def test_a_case_at_two_levels_for_one_person_is_listed_once_at_the_higher(office
     assert sent() == [(Level.OVERDUE, officer.email), (Level.TEAM_LEAD, officer.email)]
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    assert body.count(case.reference) == 1
+    assert body.count(f"{case.reference} —") == 1
     assert "Escalated to the team lead" in body
     assert len(reminder_events(case)) == 2
 
