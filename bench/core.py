@@ -37,15 +37,24 @@ class Benchmark:
     function: Callable
     setup: Callable | None = None
     module: str = ""
+    runs: int | None = None  # at most this many timed runs (a slow benchmark)
 
 
-def benchmark(name, *, setup=None):
+@dataclass
+class Timed:
+    """What a benchmark returns when it times only part of its work (not its preparation)."""
+
+    ms: float
+    queries: int
+
+
+def benchmark(name, *, setup=None, runs=None):
     """Register the decorated function as the benchmark ``name``."""
 
     def register(function):
         if name in REGISTRY and REGISTRY[name].function is not function:
             raise ValueError(f"Two benchmarks are named {name!r}: {REGISTRY[name].module} and {function.__module__}.")
-        REGISTRY[name] = Benchmark(name=name, function=function, setup=setup, module=function.__module__)
+        REGISTRY[name] = Benchmark(name=name, function=function, setup=setup, module=function.__module__, runs=runs)
         return function
 
     return register
@@ -140,13 +149,17 @@ def measure(item, ctx, *, runs, warmup):
     for _ in range(warmup):
         item.function(ctx, *args)
     result = Result(name=item.name, cases=ctx.case_count)
-    for _ in range(runs):
+    for _ in range(min(runs, item.runs or runs)):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            item.function(ctx, *args)
+            timed = item.function(ctx, *args)
             elapsed = time.perf_counter() - started
-        result.timings_ms.append(elapsed * 1000)
-        result.queries.append(len(captured.captured_queries))
+        if isinstance(timed, Timed):
+            result.timings_ms.append(timed.ms)
+            result.queries.append(timed.queries)
+        else:
+            result.timings_ms.append(elapsed * 1000)
+            result.queries.append(len(captured.captured_queries))
     return result
 
 

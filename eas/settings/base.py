@@ -134,6 +134,7 @@ EAS_REMINDER_SWEEP_MINUTES = env.float("EAS_REMINDER_SWEEP_MINUTES", default=15)
 EAS_FOCAL_POINT_EMAILS = env.list("EAS_FOCAL_POINT_EMAILS", default=["focal-point@eas.example.org"])
 EAS_REMINDER_MAX_ATTEMPTS = env.int("EAS_REMINDER_MAX_ATTEMPTS", default=5)
 EAS_REMINDER_STALE_MINUTES = env.int("EAS_REMINDER_STALE_MINUTES", default=60)
+EAS_REMINDER_DIGEST_MAX_CASES = env.int("EAS_REMINDER_DIGEST_MAX_CASES", default=100)
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "requests_app.sweep_reminders",
