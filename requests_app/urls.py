@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_feeds
 
 app_name = "workspace"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
     path("cases/<str:reference>/act/<str:action_name>/", views.case_action, name="case-action"),
     path("cases/<str:reference>/documents/<int:document_id>/", views.case_document, name="case-document"),
+    # No trailing slash, so these never match the case page (cases/<reference>/).
+    path("cases/export.csv", views_feeds.case_export_csv, name="case-export-csv"),
+    path("cases/export.xlsx", views_feeds.case_export_xlsx, name="case-export-xlsx"),
+    path("calendar/", views_feeds.calendar_settings, name="calendar-settings"),
+    path("calendar/<str:token>.ics", views_feeds.calendar_feed, name="calendar-feed"),
 ]

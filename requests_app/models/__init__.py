@@ -1,3 +1,4 @@
+from .calendar import CalendarToken
 from .case import AssistanceRequest, Election, ReferenceCounter
 from .choices import (
     AuthorityType,
@@ -23,6 +24,7 @@ __all__ = [
     "AssistanceRequest",
     "AssistanceType",
     "AuthorityType",
+    "CalendarToken",
     "CaseDocument",
     "CaseEvent",
     "Decision",

