@@ -37,6 +37,23 @@ from .views import document_response, submit_action
 from .workflow import ACTIONS, is_short_notice
 
 
+class FixedSetAdmin(admin.ModelAdmin):
+    """Rows made by migrations, one per stage or group: edited, never added or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordAdmin(FixedSetAdmin):
+    """A record of what happened: read by everyone who may, changed by nobody, superusers included."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def describe_changes(form):
     """{label: [old, new]} for the fields a form changed, as a reader of the history sees them."""
     changes = {}
@@ -532,7 +549,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberState)
-class MemberStateAdmin(admin.ModelAdmin):
+class MemberStateAdmin(FixedSetAdmin):
     list_display = ["name", "iso3", "regional_group"]
     list_filter = ["regional_group"]
     search_fields = ["name", "iso3"]
@@ -540,12 +557,6 @@ class MemberStateAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         # Reference data: whoever works on cases may read it (the intake form searches it).
         return request.user.has_perm("requests_app.view_assistancerequest") or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AssistanceType)
@@ -559,7 +570,7 @@ class AssistanceTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(RecordAdmin):
     """The history across all cases; read-only for everyone, superusers included."""
 
     list_display = ["created_at", "case", "actor", "action_label", "from_stage", "to_stage"]
@@ -569,34 +580,18 @@ class CaseEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     date_hierarchy = None
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StagePolicy)
-class StagePolicyAdmin(admin.ModelAdmin):
+class StagePolicyAdmin(FixedSetAdmin):
     """Deadlines are settings an administrator changes; a change applies to stages entered after it."""
 
     list_display = [
         "stage", "days", "anchor", "days_if_no_anchor", "warning_days", "first_escalation_days",
         "second_escalation_days", "election_cutoff_days", "updated_at", "updated_by",
     ]
-    list_editable = []
     readonly_fields = ["stage", "updated_at", "updated_by"]
     actions = ["recompute_open_cases"]
     ordering = ["id"]
-
-    def has_add_permission(self, request):
-        return False  # one policy per stage, made by a migration
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -621,7 +616,7 @@ class StagePolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegionalDesk)
-class RegionalDeskAdmin(admin.ModelAdmin):
+class RegionalDeskAdmin(FixedSetAdmin):
     list_display = ["regional_group", "team_lead"]
     list_select_related = ["team_lead"]
     readonly_fields = ["regional_group"]
@@ -631,15 +626,9 @@ class RegionalDeskAdmin(admin.ModelAdmin):
             kwargs["queryset"] = selectors.assignable_officers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(RecordAdmin):
     """Every reminder claimed, sent, failed or cancelled; nobody edits them."""
 
     list_display = ["created_at", "case", "level", "recipient", "status", "attempts", "sent_at", "last_error"]
@@ -647,12 +636,3 @@ class ReminderAdmin(admin.ModelAdmin):
     list_select_related = ["case"]
     search_fields = ["case__reference", "recipient"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -234,3 +234,7 @@ def allowed_next_stages(stage):
     for action in actions_from(stage):
         targets |= action.possible_targets
     return targets
+
+
+# The codenames of the permissions the actions need (requests_app.<codename>).
+WORKFLOW_PERMISSIONS = sorted({action.permission.split(".", 1)[1] for action in ACTIONS.values()})

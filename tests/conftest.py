@@ -3,6 +3,7 @@ import os
 import pytest
 from django.contrib.auth.models import Permission
 
+from requests_app.workflow import WORKFLOW_PERMISSIONS
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = bool(os.environ.get("EAS_REQUIRE_SERVICES"))
@@ -30,14 +31,6 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-WORKFLOW_PERMISSIONS = [
-    "review_request",
-    "conduct_assessment",
-    "decide_request",
-    "manage_implementation",
-    "close_case",
-    "record_withdrawal",
-]
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ from requests_app.models import (
 from requests_app.services import deadlines
 from requests_app.services import documents as document_services
 from requests_app.services import workflow as services
-from requests_app.workflow import is_short_notice
+from requests_app.workflow import WORKFLOW_PERMISSIONS, is_short_notice
 
 DEMO_PASSWORD = "eas-demo-2026"
 DEFAULT_SEED = 62150  # General Assembly resolution 62/150
@@ -83,15 +83,6 @@ STAFF = [
     StaffMember("hlindqvist", "Helena", "Lindqvist", is_focal_point=True),
 ]
 
-# The same as tests/conftest.py: every action on a case.
-WORKFLOW_PERMISSIONS = [
-    "review_request",
-    "conduct_assessment",
-    "decide_request",
-    "manage_implementation",
-    "close_case",
-    "record_withdrawal",
-]
 # What the staff edit in the admin; the rest of the domain they may read.
 EDITED_MODELS = ("assistancerequest", "election", "needsassessment", "casedocument")
 READ_MODELS = EDITED_MODELS + ("decision", "caseevent", "memberstate", "assistancetype")
