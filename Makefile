@@ -33,8 +33,18 @@ run: migrate
 	$(VENV)/bin/celery -A eas beat --loglevel INFO & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The browser tests (tests/browser) drive a Chromium: EAS_CHROMIUM, else chromium, chromium-browser
+# or google-chrome on the PATH. Without one they are skipped and the summary says why; `make test`
+# never installs one (apt-get install chromium does). CI installs it and fails if they cannot run.
+CHROMIUM ?= $(or $(EAS_CHROMIUM),$(shell command -v chromium || command -v chromium-browser || command -v google-chrome))
+
 test: install
-	$(PY) -m pytest
+	@if [ -n "$(CHROMIUM)" ] && [ -x "$(CHROMIUM)" ]; then \
+	  echo "Browser tests: run in $(CHROMIUM)"; \
+	else \
+	  echo "Browser tests: no Chromium found, they will be skipped (apt-get install chromium, or set EAS_CHROMIUM)"; \
+	fi
+	EAS_CHROMIUM="$(CHROMIUM)" $(PY) -m pytest
 
 bench: install
 	$(PY) -m bench
