@@ -518,7 +518,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
             if done:
                 return HttpResponseRedirect(change_url)
         else:
-            form = action_form(action_name, prefix=action_name)
+            form = action_form(action_name, prefix=action_name, case=case)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -542,7 +542,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         if case is not None:
             extra_context["urgent"] = deadline_services.is_urgent(case)
             extra_context["case_actions"] = [
-                (action, blockers, action_form(action.name, prefix=action.name))
+                (action, blockers, action_form(action.name, prefix=action.name, case=case))
                 for action, blockers in selectors.available_actions(case, request.user)
             ]
         return super().change_view(request, object_id, form_url, extra_context)

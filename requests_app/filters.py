@@ -52,9 +52,11 @@ class CaseFilter(django_filters.FilterSet):
     )
     election_from = django_filters.DateFilter(label=_("Election from"), method="filter_noop", widget=DATE)
     election_to = django_filters.DateFilter(label=_("Election until"), method="filter_noop", widget=DATE)
-    received = django_filters.DateFromToRangeFilter(
-        label=_("Received between"), field_name="received_date",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_date", lookup_expr="gte", widget=DATE
+    )
+    received_until = django_filters.DateFilter(
+        label=_("Received until"), field_name="received_date", lookup_expr="lte", widget=DATE
     )
 
     class Meta:

@@ -29,9 +29,10 @@ class ActionForm(forms.Form):
     )
     own_page = False
 
-    def __init__(self, *args, action, **kwargs):
+    def __init__(self, *args, action, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        self.case = case
         if action.needs_comment:
             self.fields["comment"].required = True
             self.fields["comment"].help_text = action.help_text
@@ -106,6 +107,13 @@ class DecisionForm(ActionForm):
     ]
 
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None and not self.case.is_mandate:
+            # Observation, supervision and certification come only with a mandate: not offered.
+            self.fields["assistance_types"].queryset = AssistanceType.objects.filter(requires_mandate=False)
+
+
 class StartImplementationForm(ActionForm):
     modality = forms.ChoiceField(label=_("Implemented through"), choices=ImplementationModality.choices)
     ends_on = forms.DateField(label=_("Planned end of implementation"), widget=DateInput)
@@ -118,9 +126,9 @@ ACTION_FORMS = {
     "start_implementation": StartImplementationForm,
 }
 
-def action_form(action_name, data=None, prefix=None):
+def action_form(action_name, data=None, prefix=None, case=None):
     action = ACTIONS[action_name]
-    return ACTION_FORMS.get(action_name, ActionForm)(data, action=action, prefix=prefix)
+    return ACTION_FORMS.get(action_name, ActionForm)(data, action=action, prefix=prefix, case=case)
 
 
 class DocumentUploadField(forms.FileField):

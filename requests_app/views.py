@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from . import selectors
 from .exceptions import ActionRefused
@@ -41,7 +40,7 @@ def submit_action(request, case, action_name):
     """Validate an action's form and run its service. Returns (case, form, done)."""
     if action_name not in ACTIONS:
         raise Http404
-    form = action_form(action_name, request.POST, prefix=action_name)
+    form = action_form(action_name, request.POST, prefix=action_name, case=case)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors in the form."))
         return case, form, False
@@ -94,7 +93,9 @@ def _case_or_404(reference):
 def _case_page(request, case, bound=None, status=200):
     actions = []
     for action, blockers in selectors.available_actions(case, request.user):
-        form = bound if bound is not None and bound.action.name == action.name else action_form(action.name, prefix=action.name)
+        form = bound if bound is not None and bound.action.name == action.name else action_form(
+            action.name, prefix=action.name, case=case
+        )
         actions.append({"action": action, "blockers": blockers, "form": form})
     return render(request, "cases/detail.html", {
         "case": case,
@@ -112,13 +113,23 @@ def case_detail(request, reference):
 
 
 @staff_required
-@require_POST
 def case_action(request, reference, action_name):
+    """GET: the action on a page of its own (the decision needs room); POST: take it."""
     case = _case_or_404(reference)
+    if action_name not in ACTIONS:
+        raise Http404
+    if request.method != "POST":
+        return render(request, "cases/action.html", {
+            "case": case,
+            "action": ACTIONS[action_name],
+            "blockers": ACTIONS[action_name].blockers(case),
+            "form": action_form(action_name, prefix=action_name, case=case),
+            "short_notice": is_short_notice(case),
+        })
     case, form, done = submit_action(request, case, action_name)
     if done:
         return redirect("workspace:case-detail", reference=case.reference)
-    # Refused: the page again, with what the user typed and why it was refused.
+    # Refused: the case page again, with what the user typed and why it was refused.
     return _case_page(request, _case_or_404(reference), bound=form, status=400)
 
 

@@ -219,7 +219,7 @@ def test_the_export_has_the_cases_the_list_shows_in_its_order(client, officer, t
 def test_an_invalid_filter_is_ignored_not_an_error(client, officer, three_cases, url):
     client.force_login(officer)
 
-    response = client.get(url + "?stage=nonsense&region=ATLANTIS&received_after=not-a-date&sort=bogus&officer=999999")
+    response = client.get(url + "?stage=nonsense&region=ATLANTIS&received_from=not-a-date&sort=bogus&officer=999999")
 
     assert response.status_code == 200
     content = body(response)

@@ -106,8 +106,8 @@ def cases(officer, time_machine):
         ("?deadline=due&due_within=30", {"nepal", "ghana"}),
         ("?election_from=2026-06-01&election_to=2026-09-30", {"nepal"}),
         ("?election_from=2027-01-01", {"ghana", "france"}),
-        ("?received_after=2026-03-20&received_before=2026-04-30", {"peru", "nepal"}),
-        ("?received_after=2026-04-01", {"nepal", "ghana", "france"}),
+        ("?received_from=2026-03-20&received_until=2026-04-30", {"peru", "nepal"}),
+        ("?received_from=2026-04-01", {"nepal", "ghana", "france"}),
         ("?q=biometric", {"ghana"}),
         ("?q=peru", {"peru"}),
     ],
@@ -127,7 +127,7 @@ def test_a_reference_typed_in_search_finds_the_case(staff_client, cases):
 
 @pytest.mark.parametrize(
     "query", ["?stage=bogus", "?due_within=abc", "?member_state=XXX", "?officer=999999", "?election_from=31-31-2026",
-              "?received_after=yesterday", "?page=zzz", "?sort=password", "?deadline=soonish"],
+              "?received_from=yesterday", "?page=zzz", "?sort=password", "?deadline=soonish"],
 )
 def test_an_invalid_filter_says_so_and_never_fails(staff_client, cases, query):
     response = staff_client.get(LIST + query)
@@ -294,3 +294,31 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(staff_client, officer):
     for _ in range(20):
         case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer)
     assert _queries(staff_client, reverse("workspace:dashboard")) == few
+
+
+def test_the_decision_has_a_page_of_its_own_offering_only_what_the_case_allows(staff_client, officer):
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    case_page = staff_client.get(detail(case)).content.decode()
+    assert act(case, "record_decision") in case_page  # a link to the page, not the whole form
+    assert 'name="record_decision-outcome"' not in case_page
+    page = staff_client.get(act(case, "record_decision"))
+    assert page.status_code == 200
+    offered = {t.code for t in page.context["form"].fields["assistance_types"].queryset}
+    assert "voter-registration" in offered and not offered & {"observation", "supervision", "certification"}
+    mandate = case_in_stage(Stage.AWAITING_DECISION, actor=officer, origin="security_council")
+    offered = {t.code for t in staff_client.get(act(mandate, "record_decision")).context["form"]
+               .fields["assistance_types"].queryset}
+    assert "observation" in offered
+
+
+def test_opening_an_action_address_shows_its_form_instead_of_an_error(staff_client, officer):
+    case = new_request(actor=officer)
+    response = staff_client.get(act(case, "withdraw"))
+    assert response.status_code == 200
+    assert 'name="withdraw-comment"' in response.content.decode()
+
+
+def test_an_unknown_case_gets_the_sites_not_found_page(staff_client):
+    response = staff_client.get(reverse("workspace:case-detail", args=["EAS-1999-0001"]))
+    assert response.status_code == 404
+    assert "Back to the cases" in response.content.decode()
