@@ -87,7 +87,7 @@ class DecisionForm(ActionForm):
         help_text=_("Leave empty for today."),
     )
     groups = [
-        (_("Outcome"), ["outcome"]),
+        (None, ["outcome"]),
         (_("When assisting"), ["assistance_types", "phase", "period_start", "period_end", "scope", "short_notice_justification"]),
         (_("When declining or deferring"), ["reason", "revisit_on"]),
         (_("Letter to the government"), ["communicated_on", "comment"]),
