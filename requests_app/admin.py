@@ -53,6 +53,12 @@ class RecordAdmin(FixedSetAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if selectors.sees_all_cases(request.user):
+            return queryset
+        return queryset.filter(case__in=selectors.visible_cases(request.user))
+
 
 def describe_changes(form):
     """{label: [old, new]} for the fields a form changed, as a reader of the history sees them."""
@@ -361,7 +367,13 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         return inlines + [DecisionInline, DocumentInline, EventInline]
 
     def get_queryset(self, request):
-        return selectors.case_list()
+        return selectors.visible_cases(request.user, selectors.case_list())
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("requests_app.assign_officer"):
+            fields.append("officer")  # team leads and the focal point assign cases
+        return fields
 
     def get_object(self, request, object_id, from_field=None):
         # The change view asks twice per request; the case page needs it loaded once.
@@ -369,7 +381,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            case = selectors.case_detail().get(pk=int(object_id))
+            case = selectors.visible_cases(request.user, selectors.case_detail()).get(pk=int(object_id))
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
         request._eas_case = case
@@ -618,6 +630,7 @@ class StagePolicyAdmin(FixedSetAdmin):
 @admin.register(RegionalDesk)
 class RegionalDeskAdmin(FixedSetAdmin):
     list_display = ["regional_group", "team_lead"]
+    filter_horizontal = ["members"]
     list_select_related = ["team_lead"]
     readonly_fields = ["regional_group"]
 
@@ -625,6 +638,11 @@ class RegionalDeskAdmin(FixedSetAdmin):
         if db_field.name == "team_lead":
             kwargs["queryset"] = selectors.assignable_officers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            kwargs["queryset"] = selectors.assignable_officers()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Reminder)

@@ -14,10 +14,50 @@ from .models import (
     Decision,
     DecisionOutcome,
     Election,
+    RegionalDesk,
     RegionalGroup,
     Stage,
 )
 from .workflow import actions_from
+
+
+# Scope: who sees which cases -------------------------------------------------------------
+
+
+def sees_all_cases(user):
+    return bool(user.is_active and (user.is_superuser or user.has_perm("requests_app.view_all_cases")))
+
+
+def desk_groups(user):
+    """The regional groups of the desks a user works on or leads (read once per request)."""
+    if not hasattr(user, "_eas_desk_groups"):
+        user._eas_desk_groups = frozenset(
+            RegionalDesk.objects.filter(Q(members=user) | Q(team_lead=user)).values_list("regional_group", flat=True)
+        )
+    return user._eas_desk_groups
+
+
+def visible_cases(user, queryset=None):
+    """The cases a user may see: every case, or their desks' and their own. Deny by default."""
+    queryset = AssistanceRequest.objects.all() if queryset is None else queryset
+    if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
+        return queryset.none()
+    if sees_all_cases(user):
+        return queryset
+    return queryset.filter(Q(member_state__regional_group__in=desk_groups(user)) | Q(officer=user))
+
+
+def may_see(user, case):
+    if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
+        return False
+    return sees_all_cases(user) or case.officer_id == user.pk or case.member_state.regional_group in desk_groups(user)
+
+
+def may_work_on(user, case):
+    """Officers work the cases assigned to them; team leads their desks'; the focal point every case."""
+    if sees_all_cases(user) or case.officer_id == user.pk:
+        return True
+    return RegionalDesk.objects.filter(regional_group=case.member_state.regional_group, team_lead=user).exists()
 
 
 def case_list():
@@ -56,11 +96,12 @@ def dashboard(*, user, today):
 
     now = timezone.now()
     open_stages = Stage.open_stages()
-    per_stage = dict(AssistanceRequest.objects.values_list("stage").annotate(n=Count("id")).order_by())
+    cases = visible_cases(user)
+    per_stage = dict(cases.values_list("stage").annotate(n=Count("id")).order_by())
     stage_rows = bar_rows([(stage.label, per_stage.get(stage.value, 0), stage.value) for stage in Stage])
 
     overdue = (
-        AssistanceRequest.objects.filter(stage__in=open_stages, stage_due_at__lt=now)
+        cases.filter(stage__in=open_stages, stage_due_at__lt=now)
         .values("officer_id", "officer__first_name", "officer__last_name", "officer__username")
         .annotate(n=Count("id"))
         .order_by("-n")
@@ -76,19 +117,21 @@ def dashboard(*, user, today):
     ])
 
     outcomes = dict(
-        Decision.objects.filter(decided_at__year=today.year).values_list("outcome").annotate(n=Count("id")).order_by()
+        Decision.objects.filter(decided_at__year=today.year, case__in=cases).values_list("outcome").annotate(n=Count("id")).order_by()
     )
     outcome_rows = bar_rows([(label, outcomes.get(value, 0), value) for value, label in DecisionOutcome.choices])
 
     elections = list(
-        Election.objects.filter(planned_date__gte=today, planned_date__lte=today + relativedelta(months=6))
+        Election.objects.filter(
+            planned_date__gte=today, planned_date__lte=today + relativedelta(months=6), case__in=cases
+        )
         .select_related("case__member_state", "case__officer")
         .order_by("planned_date", "id")[:100]
     )
 
     first_year = today.year - 5
     per_region_year = (
-        AssistanceRequest.objects.filter(received_date__year__gte=first_year)
+        cases.filter(received_date__year__gte=first_year)
         .annotate(year=ExtractYear("received_date"))
         .values_list("year", "member_state__regional_group")
         .annotate(n=Count("id"))
@@ -101,7 +144,7 @@ def dashboard(*, user, today):
         series=[(label, [counts.get((year, value), 0) for year in years]) for value, label in RegionalGroup.choices],
     )
 
-    mine = AssistanceRequest.objects.filter(officer=user, stage__in=open_stages).aggregate(
+    mine = cases.filter(officer=user, stage__in=open_stages).aggregate(
         open=Count("id"), overdue=Count("id", filter=Q(stage_due_at__lt=now))
     )
     return {

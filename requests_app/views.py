@@ -60,7 +60,9 @@ def submit_action(request, case, action_name):
 
 def filtered_cases(request):
     """The case list as the URL's filters and sort ask; invalid filters are said and ignored."""
-    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(), user=request.user)
+    case_filter = CaseFilter(
+        request.GET or None, queryset=selectors.visible_cases(request.user, selectors.case_list()), user=request.user
+    )
     if case_filter.is_bound and not case_filter.is_valid():
         for name, errors in case_filter.errors.items():
             label = case_filter.form.fields[name].label if name in case_filter.form.fields else name
@@ -83,9 +85,10 @@ def case_list(request):
     })
 
 
-def _case_or_404(reference):
+def _case_or_404(request, reference):
+    """The case, if this user may see it; a case outside their scope does not exist for them."""
     try:
-        return selectors.case_detail().get(reference=reference)
+        return selectors.visible_cases(request.user, selectors.case_detail()).get(reference=reference)
     except selectors.AssistanceRequest.DoesNotExist:
         raise Http404 from None
 
@@ -109,13 +112,13 @@ def _case_page(request, case, bound=None, status=200):
 
 @staff_required
 def case_detail(request, reference):
-    return _case_page(request, _case_or_404(reference))
+    return _case_page(request, _case_or_404(request, reference))
 
 
 @staff_required
 def case_action(request, reference, action_name):
     """GET: the action on a page of its own (the decision needs room); POST: take it."""
-    case = _case_or_404(reference)
+    case = _case_or_404(request, reference)
     if action_name not in ACTIONS:
         raise Http404
     if request.method != "POST":
@@ -130,13 +133,13 @@ def case_action(request, reference, action_name):
     if done:
         return redirect("workspace:case-detail", reference=case.reference)
     # Refused: the case page again, with what the user typed and why it was refused.
-    return _case_page(request, _case_or_404(reference), bound=form, status=400)
+    return _case_page(request, _case_or_404(request, reference), bound=form, status=400)
 
 
 @staff_required
 def case_document(request, reference, document_id):
-    document = get_object_or_404(CaseDocument.objects.select_related("case"), pk=document_id, case__reference=reference)
-    return document_response(document)
+    case = _case_or_404(request, reference)
+    return document_response(get_object_or_404(CaseDocument, pk=document_id, case=case))
 
 
 def document_response(document):

@@ -35,9 +35,9 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def officer(db):
-    """A staff member who may take every action on a case, through the admin too."""
+    """A staff member who may take every action on every case, through the admin too."""
     user = UserFactory(is_staff=True)
-    codenames = WORKFLOW_PERMISSIONS + [
+    codenames = WORKFLOW_PERMISSIONS + ["view_all_cases", "assign_officer"] + [
         f"{verb}_{model}"
         for verb in ("view", "add", "change")
         for model in ("assistancerequest", "election", "needsassessment", "casedocument")
@@ -53,7 +53,8 @@ def clerk(db):
     user.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="requests_app",
-            codename__in=["view_assistancerequest", "add_assistancerequest", "change_assistancerequest", "add_election"],
+            codename__in=["view_assistancerequest", "add_assistancerequest", "change_assistancerequest", "add_election",
+                          "view_all_cases"],
         )
     )
     return type(user).objects.get(pk=user.pk)

@@ -84,6 +84,9 @@ class AssistanceRequest(models.Model):
             ("manage_implementation", _("Can manage implementation and reporting")),
             ("close_case", _("Can close cases")),
             ("record_withdrawal", _("Can record a withdrawal")),
+            ("view_all_cases", _("Can see the cases of every region")),
+            ("assign_officer", _("Can assign cases to officers")),
+            ("export_history", _("Can export the history of cases")),
         ]
         indexes = [
             models.Index(fields=["stage", "stage_due_at"], name="case_stage_due_idx"),

@@ -76,6 +76,10 @@ class RegionalDesk(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="led_desks",
         verbose_name=_("team lead"),
     )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="desks", verbose_name=_("officers"),
+        help_text=_("Officers of the desk see all of its cases; they act on the cases assigned to them."),
+    )
 
     class Meta:
         ordering = ["regional_group"]

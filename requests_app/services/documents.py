@@ -7,6 +7,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .. import selectors
 from ..exceptions import ActionRefused
 from ..models import CaseDocument, DocumentKind
 from .workflow import record_event
@@ -63,8 +64,8 @@ def document_problems(upload):
 
 @transaction.atomic
 def attach_document(*, actor, case, kind, upload, is_complete=False, comment=""):
-    if actor is None or not actor.has_perm("requests_app.add_casedocument"):
-        raise ActionRefused(_("You do not have permission to attach documents."))
+    if actor is None or not actor.has_perm("requests_app.add_casedocument") or not selectors.may_work_on(actor, case):
+        raise ActionRefused(_("You do not have permission to attach documents to this case."))
     problems = document_problems(upload)
     if kind not in DocumentKind.values:
         problems.append(_("Choose the type of document."))
@@ -92,8 +93,9 @@ def attach_document(*, actor, case, kind, upload, is_complete=False, comment="")
 
 @transaction.atomic
 def set_document_final(*, actor, document, is_complete):
-    if actor is None or not actor.has_perm("requests_app.change_casedocument"):
-        raise ActionRefused(_("You do not have permission to change documents."))
+    if (actor is None or not actor.has_perm("requests_app.change_casedocument")
+            or not selectors.may_work_on(actor, document.case)):
+        raise ActionRefused(_("You do not have permission to change this case's documents."))
     if document.is_complete == is_complete:
         return document
     if not is_complete and not document.case.is_open:

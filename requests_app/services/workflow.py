@@ -22,6 +22,7 @@ from ..models import (
     Stage,
 )
 from ..workflow import ACTIONS, is_short_notice
+from .. import selectors
 from . import deadlines
 
 
@@ -110,6 +111,10 @@ def _perform(*, actor, case, action_name, comment="", step=None):
         locked = AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
         if actor is None or not actor.has_perm(action.permission):
             raise ActionRefused(_("You do not have permission to %(action)s.") % {"action": str(action.label).lower()})
+        if not selectors.may_work_on(actor, locked):
+            raise ActionRefused(
+                _("This case is not assigned to you: its officer, or the team lead of its desk, moves it on.")
+            )
         if locked.stage not in action.sources:
             raise ActionRefused(
                 _("“%(action)s” is not possible while the case is %(stage)s.")

@@ -78,7 +78,11 @@ def test_the_demo_users_can_log_in(client):
     assert client.login(username=username, password=DEMO_PASSWORD)
     user = get_user_model().objects.get(username=username)
     assert user.is_staff and not user.is_superuser
-    assert user.has_perm("requests_app.decide_request") and user.has_perm("requests_app.change_assistancerequest")
+    # Demo staff hold their role's rights: a team lead works cases but does not decide them.
+    assert user.has_perm("requests_app.conduct_assessment") and user.has_perm("requests_app.change_assistancerequest")
+    assert not user.has_perm("requests_app.decide_request")
+    focal_point = get_user_model().objects.get(username="hlindqvist")
+    assert focal_point.has_perm("requests_app.decide_request")
 
 
 def test_seeding_again_adds_nothing():

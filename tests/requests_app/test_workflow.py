@@ -393,7 +393,7 @@ def test_a_clerk_may_not_move_a_case(action_name, source, officer, clerk):
 def test_each_action_needs_its_own_permission(action_name, source, officer):
     needed = ACTIONS[action_name].permission.split(".")[1]
     all_but = user_with_perms(*[p for p in WORKFLOW_PERMISSIONS if p != needed], is_staff=True)
-    only = user_with_perms(needed, is_staff=True)
+    only = user_with_perms(needed, "view_all_cases", is_staff=True)  # in scope: every case
     case = ready_case(action_name, source, officer)
     before = case_snapshot(case)
 
@@ -451,7 +451,7 @@ def test_start_assessment_needs_a_method(officer):
 def test_the_decision_records_its_parameters_and_who_decided(officer, time_machine):
     time_machine.move_to(NOW, tick=False)
     case = case_in_stage(S.AWAITING_DECISION, actor=officer)
-    focal_point = user_with_perms("decide_request")
+    focal_point = user_with_perms("decide_request", "view_all_cases")
     types = [assistance_type("voter-registration"), assistance_type("logistics")]
     case = services.record_decision(
         actor=focal_point,

@@ -228,7 +228,7 @@ def test_a_refused_action_says_why_and_keeps_what_was_typed(staff_client, office
 
 def test_an_action_without_the_permission_is_refused(client, officer):
     case = new_request(actor=officer)
-    reader = user_with_perms("view_assistancerequest", is_staff=True)
+    reader = user_with_perms("view_assistancerequest", "view_all_cases", is_staff=True)
     client.force_login(reader)
     page = client.get(detail(case)).content.decode()
     assert "Acknowledge and start review" not in page

@@ -23,7 +23,7 @@ from itertools import accumulate
 import time_machine
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -52,13 +52,15 @@ from requests_app.models import (
     NeedsAssessment,
     Origin,
     ReferenceCounter,
+    RegionalDesk,
     RegionalGroup,
     Stage,
 )
 from requests_app.services import deadlines
 from requests_app.services import documents as document_services
 from requests_app.services import workflow as services
-from requests_app.workflow import WORKFLOW_PERMISSIONS, is_short_notice
+from requests_app import roles
+from requests_app.workflow import is_short_notice
 
 DEMO_PASSWORD = "eas-demo-2026"
 DEFAULT_SEED = 62150  # General Assembly resolution 62/150
@@ -72,28 +74,25 @@ class StaffMember:
     username: str
     first_name: str
     last_name: str
-    is_focal_point: bool = False
+    role: str = roles.ELECTORAL_OFFICER
+    leads: tuple = ()  # regional groups whose desk this person leads
+    desks: tuple = ()  # regional groups whose desk this person works on
+
+    @property
+    def is_focal_point(self):
+        return self.role == roles.FOCAL_POINT
 
 
 STAFF = [
-    StaffMember("aokafor", "Amara", "Okafor"),
-    StaffMember("therrera", "Tomás", "Herrera"),
-    StaffMember("lhaddad", "Leila", "Haddad"),
-    StaffMember("mtanaka", "Mei", "Tanaka"),
-    StaffMember("hlindqvist", "Helena", "Lindqvist", is_focal_point=True),
+    StaffMember("aokafor", "Amara", "Okafor", roles.TEAM_LEAD, leads=("AFRICAN",), desks=("AFRICAN",)),
+    StaffMember("therrera", "Tomás", "Herrera", roles.TEAM_LEAD, leads=("LATIN_AMERICAN_CARIBBEAN",),
+                desks=("LATIN_AMERICAN_CARIBBEAN", "WESTERN_EUROPEAN_OTHERS")),
+    StaffMember("lhaddad", "Leila", "Haddad", desks=("ASIA_PACIFIC", "AFRICAN")),
+    StaffMember("mtanaka", "Mei", "Tanaka", roles.TEAM_LEAD, leads=("ASIA_PACIFIC", "EASTERN_EUROPEAN"),
+                desks=("ASIA_PACIFIC", "EASTERN_EUROPEAN")),
+    StaffMember("hlindqvist", "Helena", "Lindqvist", roles.FOCAL_POINT),
+    StaffMember("pnair", "Priya", "Nair", roles.INTAKE_CLERK),
 ]
-
-# What the staff edit in the admin; the rest of the domain they may read.
-EDITED_MODELS = ("assistancerequest", "election", "needsassessment", "casedocument")
-READ_MODELS = EDITED_MODELS + ("decision", "caseevent", "memberstate", "assistancetype")
-
-
-def staff_permission_codenames():
-    return (
-        WORKFLOW_PERMISSIONS
-        + [f"{verb}_{model}" for verb in ("add", "change") for model in EDITED_MODELS]
-        + [f"view_{model}" for model in READ_MODELS]
-    )
 
 
 @dataclass
@@ -101,6 +100,7 @@ class Team:
     admin: object
     officers: list
     focal_point: object
+    clerk: object
 
 
 def _email(first_name, last_name):
@@ -118,9 +118,7 @@ def ensure_users():
     if created:
         admin.set_password(DEMO_PASSWORD)
         admin.save(update_fields=["password"])
-    permissions = list(
-        Permission.objects.filter(content_type__app_label="requests_app", codename__in=staff_permission_codenames())
-    )
+    groups = {group.name: group for group in Group.objects.filter(name__in=roles.ALL)}
     members = {}
     for member in STAFF:
         user, created = User.objects.get_or_create(
@@ -135,14 +133,19 @@ def ensure_users():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.user_permissions.add(*permissions)
+        user.groups.add(groups[member.role])
+        for regional_group in member.desks:
+            RegionalDesk.objects.get(regional_group=regional_group).members.add(user)
+        for regional_group in member.leads:
+            RegionalDesk.objects.filter(regional_group=regional_group, team_lead__isnull=True).update(team_lead=user)
         members[member.username] = member
     # Fetched again: has_perm() must not read a permission cache from before the grant.
     users = {user.username: user for user in User.objects.filter(username__in=members).order_by("pk")}
     return Team(
         admin=admin,
-        officers=[users[m.username] for m in STAFF if not m.is_focal_point],
+        officers=[users[m.username] for m in STAFF if m.role in (roles.ELECTORAL_OFFICER, roles.TEAM_LEAD)],
         focal_point=next(users[m.username] for m in STAFF if m.is_focal_point),
+        clerk=next(users[m.username] for m in STAFF if m.role == roles.INTAKE_CLERK),
     )
 
 
@@ -731,7 +734,7 @@ class DemoSeeder:
         case.full_clean(exclude=["reference"])
         elections = [Election(election_type=kind, planned_date=day) for kind, day in plan.elections]
         case = services.register_request(
-            actor=plan.officer, case=case, requested_types=plan.types, elections=elections,
+            actor=self.team.clerk, case=case, requested_types=plan.types, elections=elections,
             comment=self.rng.choice(["Received through the Permanent Mission.", "Received by the focal point.",
                                      "Transmitted by the Resident Coordinator.", ""]),
         )
@@ -869,7 +872,7 @@ class DemoSeeder:
         return case
 
     def _close(self, plan, case):
-        return services.close_case(actor=plan.officer, case=case, comment="Mission report filed.")
+        return services.close_case(actor=self.team.focal_point, case=case, comment="Mission report filed.")
 
     def _withdraw(self, plan, case):
         return services.withdraw(actor=plan.officer, case=case, comment=self.rng.choice(WITHDRAWALS))
