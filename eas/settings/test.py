@@ -10,3 +10,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Login throttling is off by default in tests: django-axes needs the request in authenticate(),
+# and Client.login() passes none. tests/test_security.py switches it on for the tests that
+# log in through the real login pages (the `settings` fixture, AXES_ENABLED = True).
+AXES_ENABLED = False
