@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -58,6 +59,12 @@ class RecordAdmin(FixedSetAdmin):
         if selectors.sees_all_cases(request.user):
             return queryset
         return queryset.filter(case__in=selectors.visible_cases(request.user))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A record of a case outside the user's scope does not exist for them (not a redirect).
+        if self.has_view_permission(request) and self.get_object(request, object_id) is None:
+            raise Http404
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 def describe_changes(form):
@@ -369,6 +376,11 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.visible_cases(request.user, selectors.case_list())
 
+    def has_change_permission(self, request, obj=None):
+        # Officers edit the cases assigned to them; a desk colleague's case they only read.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or selectors.may_work_on(request.user, obj))
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("requests_app.assign_officer"):
@@ -544,6 +556,13 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/requests_app/assistancerequest/action.html", context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, object_id) is None:
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            raise Http404  # outside the user's scope, as on the change page
+        return super().history_view(request, object_id, extra_context)
+
     def document_view(self, request, object_id, document_id):
         case = self._case_or_404(request, object_id)
         return document_response(get_object_or_404(CaseDocument, pk=document_id, case=case))
@@ -551,12 +570,15 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         case = self.get_object(request, object_id)
-        if case is not None:
-            extra_context["urgent"] = deadline_services.is_urgent(case)
-            extra_context["case_actions"] = [
-                (action, blockers, action_form(action.name, prefix=action.name, case=case))
-                for action, blockers in selectors.available_actions(case, request.user)
-            ]
+        if case is None:
+            if not self.has_view_permission(request):
+                raise PermissionDenied  # deny first, as the workspace does
+            raise Http404  # outside the user's scope, as on the workspace's case page
+        extra_context["urgent"] = deadline_services.is_urgent(case)
+        extra_context["case_actions"] = [
+            (action, blockers, action_form(action.name, prefix=action.name, case=case))
+            for action, blockers in selectors.available_actions(case, request.user)
+        ]
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_feeds
+from . import views, views_audit, views_feeds
 
 app_name = "workspace"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("cases/export.xlsx", views_feeds.case_export_xlsx, name="case-export-xlsx"),
     path("calendar/", views_feeds.calendar_settings, name="calendar-settings"),
     path("calendar/<str:token>.ics", views_feeds.calendar_feed, name="calendar-feed"),
+]
+
+# The auditor's export of the history.
+urlpatterns += [
+    path("audit/", views_audit.audit_page, name="audit"),
+    path("audit/history.csv", views_audit.history_csv, name="audit-history-csv"),
 ]
