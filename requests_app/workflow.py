@@ -238,3 +238,6 @@ def allowed_next_stages(stage):
 
 # The codenames of the permissions the actions need (requests_app.<codename>).
 WORKFLOW_PERMISSIONS = sorted({action.permission.split(".", 1)[1] for action in ACTIONS.values()})
+
+# The road an assisted case takes, from the letter to the closing report.
+MAIN_ROAD = [stage for stage in Stage if stage not in (Stage.WITHDRAWN, Stage.DECLINED)]

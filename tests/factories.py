@@ -90,6 +90,7 @@ from requests_app.models import (  # noqa: E402
     Stage,
 )
 from requests_app.services import documents as document_services  # noqa: E402
+from requests_app.workflow import MAIN_ROAD  # noqa: E402
 
 PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -144,16 +145,7 @@ def attach_mission_report(case, *, actor, final=True):
 
 
 # The usual road of a case, one step per stage it leads to.
-HAPPY_PATH = [
-    Stage.RECEIVED,
-    Stage.UNDER_REVIEW,
-    Stage.NEEDS_ASSESSMENT,
-    Stage.AWAITING_DECISION,
-    Stage.DECISION_COMMUNICATED,
-    Stage.IN_IMPLEMENTATION,
-    Stage.REPORTING,
-    Stage.CLOSED,
-]
+HAPPY_PATH = MAIN_ROAD
 
 
 def advance_to(case, stage, *, actor, method):

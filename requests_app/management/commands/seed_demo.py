@@ -60,7 +60,7 @@ from requests_app.services import deadlines
 from requests_app.services import documents as document_services
 from requests_app.services import workflow as services
 from requests_app import roles
-from requests_app.workflow import is_short_notice
+from requests_app.workflow import MAIN_ROAD, is_short_notice
 
 DEMO_PASSWORD = "eas-demo-2026"
 DEFAULT_SEED = 62150  # General Assembly resolution 62/150
@@ -361,16 +361,7 @@ def _at_work(moment, rng):
 
 # The demo set, through the services ----------------------------------------------------
 
-ORDER = [
-    Stage.RECEIVED,
-    Stage.UNDER_REVIEW,
-    Stage.NEEDS_ASSESSMENT,
-    Stage.AWAITING_DECISION,
-    Stage.DECISION_COMMUNICATED,
-    Stage.IN_IMPLEMENTATION,
-    Stage.REPORTING,
-    Stage.CLOSED,
-]
+ORDER = MAIN_ROAD
 
 
 @dataclass(frozen=True)
