@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -39,6 +41,12 @@ def csv_rows(response):
 
 def xlsx_sheet(response):
     return load_workbook(io.BytesIO(body(response))).active
+
+
+def xlsx_parts(content):
+    """Every part of the workbook by name, as text."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
 
 
 def references(rows):
@@ -274,6 +282,92 @@ def test_an_equals_sign_never_becomes_an_excel_formula(client, officer, dangerou
     assert cell.value == "'" + DANGEROUS["summary"]
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "#N/A",  # an error value to Excel, if it were not written as text
+        "<b>bold</b> & co",
+        "  indented, and a space after  ",
+        "line one\nline two",
+        "Ünïcödé — 選挙 😀",
+    ],
+)
+def test_xlsx_texts_come_back_as_they_were_typed(client, officer, typed):
+    new_request(actor=None, summary=typed)
+    client.force_login(officer)
+
+    cell = xlsx_sheet(client.get(XLSX_URL)).cell(row=2, column=15)
+
+    assert (cell.data_type, cell.value) == ("s", typed)
+
+
+def test_xlsx_keeps_spaces_and_excel_escapes_typed_in_a_text(client, officer):
+    """Excel drops leading spaces without xml:space, and reads "_x0041_" as "A" unless its underscore is coded."""
+    new_request(actor=None, summary="  _x0041_ is not A")
+    client.force_login(officer)
+
+    sheet = xlsx_parts(body(client.get(XLSX_URL)))["xl/worksheets/sheet1.xml"]
+
+    assert '<t xml:space="preserve">  _x005F_x0041_ is not A</t>' in sheet
+
+
+def test_a_text_of_control_characters_only_is_an_empty_cell(client, officer):
+    new_request(actor=None, summary="\x01\x02\x1f")
+    client.force_login(officer)
+
+    assert xlsx_sheet(client.get(XLSX_URL)).cell(row=2, column=15).value is None
+
+
+def test_a_text_longer_than_excel_allows_is_cut_at_its_limit_without_splitting_a_character(client, officer):
+    # Excel counts UTF-16 units: each emoji is two, so 16,383 of them fit in 32,767, not 16,384.
+    new_request(actor=None, summary="😀" * 20000)
+    client.force_login(officer)
+
+    sheet = xlsx_sheet(client.get(XLSX_URL))
+
+    assert sheet.cell(row=2, column=15).value == "😀" * 16383
+
+
+def test_an_unassigned_case_has_no_officer(client, officer):
+    new_request(actor=None)
+    client.force_login(officer)
+
+    assert csv_rows(client.get(CSV_URL))[1][11] == ""
+    assert xlsx_sheet(client.get(XLSX_URL)).cell(row=2, column=12).value is None
+
+
+def test_labels_past_the_shared_strings_limit_go_in_their_cells(client, officer, three_cases, monkeypatch):
+    """Repeated labels are written once and pointed to; past the limit, memory stays bounded."""
+    from requests_app import exports
+
+    monkeypatch.setattr(exports, "XLSX_SHARED_STRINGS_LIMIT", 3)
+    client.force_login(officer)
+
+    content = body(client.get(XLSX_URL + "?sort=state"))
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True))
+
+    assert [row[1:4] for row in rows] == [
+        ("France", "Western European and other States", "Written request from the government"),
+        ("Ghana", "African States", "Written request from the government"),
+        ("Mexico", "Latin American and Caribbean States", "Written request from the government"),
+    ]
+    assert xlsx_parts(content)["xl/sharedStrings.xml"].count("<si>") == 3
+
+
+def test_every_part_of_the_workbook_is_well_formed_and_declared(client, officer, ghana):
+    client.force_login(officer)
+
+    parts = xlsx_parts(body(client.get(XLSX_URL)))
+
+    for text in parts.values():
+        ElementTree.fromstring(text.encode())  # raises on XML Excel would call corrupt
+    types = ElementTree.fromstring(parts["[Content_Types].xml"].encode())
+    declared = {element.get("PartName").lstrip("/") for element in types if element.get("PartName")}
+    assert declared == {"xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/sharedStrings.xml"}
+    assert declared <= set(parts)
+    assert load_workbook(io.BytesIO(body(client.get(XLSX_URL)))).sheetnames == ["Cases"]
+
+
 @pytest.mark.parametrize("url", [CSV_URL, XLSX_URL], ids=["csv", "xlsx"])
 def test_the_export_costs_the_same_queries_for_5_or_60_cases(client, officer, url):
     client.force_login(officer)
@@ -299,7 +393,8 @@ def test_the_export_costs_the_same_queries_for_5_or_60_cases(client, officer, ur
 
 
 def test_a_large_export_reads_its_cases_chunk_by_chunk(client, officer, monkeypatch):
-    """Rows are read in chunks with their elections and types: queries grow with chunks, not rows."""
+    """Cases are read in chunks, each with one query for its assistance types; the next election
+    comes with its case. Queries grow with chunks, not rows."""
     from requests_app import exports
 
     monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
@@ -308,11 +403,12 @@ def test_a_large_export_reads_its_cases_chunk_by_chunk(client, officer, monkeypa
 
     with CaptureQueriesContext(connection) as queries:
         rows = csv_rows(client.get(CSV_URL))
-    election_queries = [q for q in queries.captured_queries if "requests_app_election" in q["sql"]]
+    sql = [q["sql"] for q in queries.captured_queries]
 
     assert len(rows) == 31
     assert all(row[12] and row[13] for row in rows[1:])
-    assert len(election_queries) == 3
+    assert len([q for q in sql if "requests_app_assistancerequest_requested_types" in q]) == 3
+    assert len([q for q in sql if "requests_app_election" in q]) == 1
 
 
 @pytest.mark.parametrize("url", [CSV_URL, XLSX_URL], ids=["csv", "xlsx"])
