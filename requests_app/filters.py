@@ -28,7 +28,8 @@ DEFAULT_SORT = "-received"
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     stage = django_filters.MultipleChoiceFilter(
-        label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
+        # A column of the case: no join can repeat a row, so no DISTINCT (a sort over every column).
+        label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     member_state = django_filters.ModelChoiceFilter(
         label=_("Member State"), queryset=MemberState.objects.all(), to_field_name="iso3"
@@ -86,11 +87,11 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # The matching states as a list of ids, not a join: every condition is then on the case's
+        # own columns, and PostgreSQL answers each from its trigram index (migration 0008).
+        states = list(MemberState.objects.filter(name__icontains=value).values_list("pk", flat=True))
         return queryset.filter(
-            Q(reference__iexact=value)
-            | Q(reference__icontains=value)
-            | Q(member_state__name__icontains=value)
-            | Q(summary__icontains=value)
+            Q(reference__icontains=value) | Q(member_state__in=states) | Q(summary__icontains=value)
         )
 
     def filter_assistance(self, queryset, name, value):
