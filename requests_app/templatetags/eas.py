@@ -31,3 +31,15 @@ def lateness(case):
         return ngettext("%(n)d day late", "%(n)d days late", days) % {"n": days} if days else _("due today, late")
     days = (-delta).days
     return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days} if days else _("due today")
+
+
+@register.filter
+def label(value, vocabulary):
+    """A stored choice as its label, from a dict made once: `case.stage|label:"stage"`."""
+    return _labels(vocabulary).get(value, value)
+
+
+def _labels(vocabulary):
+    from ..models import RegionalGroup, Stage
+
+    return {"stage": dict(Stage.choices), "region": dict(RegionalGroup.choices)}[vocabulary]
