@@ -29,7 +29,7 @@ def staff_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_staff and request.user.has_perm("requests_app.view_assistancerequest")):
+        if not selectors.is_case_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

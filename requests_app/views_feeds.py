@@ -1,6 +1,5 @@
 """What leaves the workspace for other programs: case-list exports and each officer's calendar feed."""
 
-import secrets
 from datetime import timedelta, timezone as dt_timezone
 
 from django.conf import settings
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import exports
+from . import exports, selectors
+from .services import calendar as calendar_tokens
 from .models import AssistanceRequest, CalendarToken, Election, Stage
 from .views import filtered_cases, staff_required
 
@@ -46,25 +46,6 @@ def case_export_xlsx(request):
 
 
 # Calendar ----------------------------------------------------------------------------------------
-
-
-def may_see_cases(user):
-    """The same people staff_required lets in; a feed of someone who may no longer see cases is gone."""
-    return user.is_active and user.is_staff and user.has_perm("requests_app.view_assistancerequest")
-
-
-def calendar_token_for(user):
-    """The user's token, made on first use. Two first visits at once still give one token."""
-    entry, _created = CalendarToken.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
-    return entry
-
-
-def replace_calendar_token(user):
-    """A new secret; the address with the old one stops working at once."""
-    entry, _created = CalendarToken.objects.update_or_create(
-        user=user, defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()}
-    )
-    return entry
 
 
 def site_url(path):
@@ -162,7 +143,7 @@ def user_calendar(user):
 def calendar_feed(request, token):
     """The feed, for calendar programs: the token in the address is the only credential."""
     entry = CalendarToken.objects.select_related("user").filter(token=token).first()
-    if entry is None or not may_see_cases(entry.user):
+    if entry is None or not selectors.is_case_staff(entry.user):
         raise Http404
     response = HttpResponse(user_calendar(entry.user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, "eas.ics")
@@ -174,14 +155,14 @@ def calendar_feed(request, token):
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request):
     if request.method == "POST":
-        replace_calendar_token(request.user)
+        calendar_tokens.replace_token(request.user)
         messages.success(
             request,
             _("Your calendar address was replaced. The old address no longer works: "
               "subscribe again with the new one below."),
         )
         return redirect("workspace:calendar-settings")
-    entry = calendar_token_for(request.user)
+    entry = calendar_tokens.token_for(request.user)
     url = feed_url(entry)
     return render(request, "calendar/settings.html", {
         "feed_url": url,

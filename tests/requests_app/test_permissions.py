@@ -35,7 +35,7 @@ from requests_app.models import (
 )
 from requests_app.services import documents as document_services
 from requests_app.services import workflow as services
-from requests_app.views_feeds import calendar_token_for
+from requests_app.services.calendar import token_for as calendar_token_for
 from requests_app.workflow import ACTIONS
 from tests.admin_forms import change_form_data
 from tests.factories import (
