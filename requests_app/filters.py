@@ -105,15 +105,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # The matching states as a list of ids, not a join: every condition is then on the case's
-        # own columns, and PostgreSQL answers each from its trigram index (migration 0008).
-        states = list(MemberState.objects.filter(name__icontains=value).values_list("pk", flat=True))
-        return queryset.filter(
-            Q(reference__icontains=value) | Q(member_state__in=states) | Q(summary__icontains=value)
-        )
+        return search_cases(queryset, value)
 
     def filter_assistance(self, queryset, name, value):
         through = AssistanceRequest.requested_types.through
@@ -137,6 +129,17 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_noop(self, queryset, name, value):
         return queryset  # applied together with its partner field (see qs / filter_deadline)
+
+
+def search_cases(queryset, value):
+    """Cases whose reference, Member State or summary holds the text (the list and the admin)."""
+    value = value.strip()
+    if not value:
+        return queryset
+    # The matching states as a list of ids, not a join: every condition is then on the case's
+    # own columns, and PostgreSQL answers each from its trigram index (migration 0008).
+    states = list(MemberState.objects.filter(name__icontains=value).values_list("pk", flat=True))
+    return queryset.filter(Q(reference__icontains=value) | Q(member_state__in=states) | Q(summary__icontains=value))
 
 
 def sort_key(value):

@@ -343,3 +343,18 @@ def test_an_electoral_body_request_offers_its_acceptance_once(client, officer):
     assert "Accept the electoral body" in offered_actions(client, case)
     services.accept_emb_request(actor=officer, case=case, comment="Government confirmed by note verbale.")
     assert "Accept the electoral body" not in offered_actions(client, case)
+
+
+def test_the_admin_search_finds_cases_by_reference_state_and_summary(client, officer):
+    ghana = new_request(actor=officer, state="GHA", summary="Biometric kits for the voter register.")
+    peru = new_request(actor=officer, state="PER", summary="Results transmission.")
+    client.force_login(officer)
+
+    def found(term):
+        response = client.get(LIST_URL, {"q": term})
+        return {case.reference for case in response.context["cl"].result_list}
+
+    assert found("ghan") == {ghana.reference}
+    assert found("transmission") == {peru.reference}
+    assert found(peru.reference.lower()) == {peru.reference}
+    assert found("atlantis") == set()
