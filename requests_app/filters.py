@@ -7,7 +7,9 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +133,9 @@ class CaseFilter(django_filters.FilterSet):
         return queryset  # applied together with its partner field (see qs / filter_deadline)
 
 
+SQLITE_SEARCH_INDEX = "requests_app_case_search"
+
+
 def search_cases(queryset, value):
     """Cases whose reference, Member State or summary holds the text (the list and the admin)."""
     value = value.strip()
@@ -139,7 +144,13 @@ def search_cases(queryset, value):
     # The matching states as a list of ids, not a join: every condition is then on the case's
     # own columns, and PostgreSQL answers each from its trigram index (migration 0008).
     states = list(MemberState.objects.filter(name__icontains=value).values_list("pk", flat=True))
-    return queryset.filter(Q(reference__icontains=value) | Q(member_state__in=states) | Q(summary__icontains=value))
+    if connections[queryset.db].vendor == "sqlite" and len(value) >= 3:
+        # SQLite: the trigram full-text index of migration 0009 (three characters at least).
+        phrase = '"' + value.replace('"', '""') + '"'
+        in_text = Q(pk__in=RawSQL(f"SELECT rowid FROM {SQLITE_SEARCH_INDEX} WHERE {SQLITE_SEARCH_INDEX} MATCH %s", [phrase]))
+    else:
+        in_text = Q(reference__icontains=value) | Q(summary__icontains=value)
+    return queryset.filter(in_text | Q(member_state__in=states))
 
 
 def sort_key(value):

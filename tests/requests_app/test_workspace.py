@@ -322,3 +322,13 @@ def test_an_unknown_case_gets_the_sites_not_found_page(staff_client):
     response = staff_client.get(reverse("workspace:case-detail", args=["EAS-1999-0001"]))
     assert response.status_code == 404
     assert "Back to the cases" in response.content.decode()
+
+
+def test_search_follows_edits_and_takes_any_text(staff_client, officer):
+    case = new_request(actor=officer, state="GHA", summary="Support to the election commission.")
+    assert listed(staff_client, "?q=kits") == []
+    AssistanceRequest.objects.filter(pk=case.pk).update(summary="Biometric kits, second batch.")
+    assert listed(staff_client, "?q=KITS") == [case.reference]  # case-insensitive, after the edit
+    assert listed(staff_client, "?q=ki") == [case.reference]  # under three characters too
+    for odd in ('"', 'kits"', "a'b", "NEAR(", "*"):
+        assert staff_client.get(LIST, {"q": odd}).status_code == 200
