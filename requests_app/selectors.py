@@ -33,13 +33,25 @@ def sees_all_cases(user):
     return bool(user.is_active and (user.is_superuser or user.has_perm("requests_app.view_all_cases")))
 
 
-def desk_groups(user):
-    """The regional groups of the desks a user works on or leads (read once per request)."""
-    if not hasattr(user, "_eas_desk_groups"):
-        user._eas_desk_groups = frozenset(
-            RegionalDesk.objects.filter(Q(members=user) | Q(team_lead=user)).values_list("regional_group", flat=True)
+def _desks(user):
+    """(groups of the desks a user works on or leads, groups of those they lead), read once per user object."""
+    if not hasattr(user, "_eas_desks"):
+        rows = RegionalDesk.objects.filter(Q(members=user) | Q(team_lead=user)).values_list(
+            "regional_group", "team_lead_id"
+        ).distinct()
+        user._eas_desks = (
+            frozenset(group for group, _lead in rows),
+            frozenset(group for group, lead in rows if lead == user.pk),
         )
-    return user._eas_desk_groups
+    return user._eas_desks
+
+
+def desk_groups(user):
+    return _desks(user)[0]
+
+
+def led_groups(user):
+    return _desks(user)[1]
 
 
 def visible_cases(user, queryset=None):
@@ -62,7 +74,7 @@ def may_work_on(user, case):
     """Officers work the cases assigned to them; team leads their desks'; the focal point every case."""
     if sees_all_cases(user) or case.officer_id == user.pk:
         return True
-    return RegionalDesk.objects.filter(regional_group=case.member_state.regional_group, team_lead=user).exists()
+    return case.member_state.regional_group in led_groups(user)
 
 
 def case_list():
