@@ -1,5 +1,12 @@
 """Fill admin forms the way a browser would: start from what the page shows."""
 
+import datetime
+
+from django.utils import timezone
+
+from requests_app.models import MemberState
+from tests.factories import assistance_type
+
 
 def _field_value(bound_field):
     value = bound_field.value()
@@ -36,3 +43,26 @@ def change_form_data(response):
                 if value not in ("", []):
                     data[form.add_prefix(name)] = value
     return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+def intake_data(**overrides):
+    """The intake form of a new request, filled in as a clerk would (Malawi, one election)."""
+    today = timezone.localdate()
+    data = {
+        "member_state": str(MemberState.objects.get(iso3="MWI").pk),
+        "origin": "government",
+        "requesting_authority": "Minister of Foreign Affairs and International Cooperation",
+        "authority_type": "foreign_minister",
+        "letter_date": (today - datetime.timedelta(days=10)).isoformat(),
+        "received_date": (today - datetime.timedelta(days=3)).isoformat(),
+        "requested_types": [str(assistance_type("voter-registration").pk), str(assistance_type("training").pk)],
+        "summary": "Support to the biometric voter registration ahead of the 2028 tripartite elections.",
+        "elections-TOTAL_FORMS": "1",
+        "elections-INITIAL_FORMS": "0",
+        "elections-MIN_NUM_FORMS": "1",
+        "elections-MAX_NUM_FORMS": "1000",
+        "elections-0-election_type": "general",
+        "elections-0-planned_date": (today + datetime.timedelta(days=600)).isoformat(),
+    }
+    data.update(overrides)
+    return data

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.models import AssistanceRequest, CaseDocument, MemberState, Stage
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, intake_data
 from tests.factories import UserFactory, assistance_type, complete_assessment, new_request
 
 pytestmark = pytest.mark.django_db
@@ -25,28 +25,6 @@ def change_url(case):
 
 def act_url(case, action):
     return reverse("admin:requests_app_assistancerequest_act", args=[case.pk, action])
-
-
-def intake_data(**overrides):
-    today = timezone.localdate()
-    data = {
-        "member_state": str(MemberState.objects.get(iso3="MWI").pk),
-        "origin": "government",
-        "requesting_authority": "Minister of Foreign Affairs and International Cooperation",
-        "authority_type": "foreign_minister",
-        "letter_date": (today - datetime.timedelta(days=10)).isoformat(),
-        "received_date": (today - datetime.timedelta(days=3)).isoformat(),
-        "requested_types": [str(assistance_type("voter-registration").pk), str(assistance_type("training").pk)],
-        "summary": "Support to the biometric voter registration ahead of the 2028 tripartite elections.",
-        "elections-TOTAL_FORMS": "1",
-        "elections-INITIAL_FORMS": "0",
-        "elections-MIN_NUM_FORMS": "1",
-        "elections-MAX_NUM_FORMS": "1000",
-        "elections-0-election_type": "general",
-        "elections-0-planned_date": (today + datetime.timedelta(days=600)).isoformat(),
-    }
-    data.update(overrides)
-    return data
 
 
 def messages_of(response):

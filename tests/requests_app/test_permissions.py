@@ -37,7 +37,7 @@ from requests_app.services import documents as document_services
 from requests_app.services import workflow as services
 from requests_app.services.calendar import token_for as calendar_token_for
 from requests_app.workflow import ACTIONS
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, intake_data
 from tests.factories import (
     REQUESTERS,
     UserFactory,
@@ -499,26 +499,6 @@ def test_who_may_edit_a_case_in_the_admin(client, world, role, case_name, status
 
 
 # Intake: the clerk registers and attaches; finance and the auditor do neither --------------------
-
-
-def intake_data():
-    today = timezone.localdate()
-    return {
-        "member_state": str(MemberState.objects.get(iso3="MWI").pk),
-        "origin": "government",
-        "requesting_authority": "Minister of Foreign Affairs",
-        "authority_type": "foreign_minister",
-        "letter_date": (today - datetime.timedelta(days=10)).isoformat(),
-        "received_date": (today - datetime.timedelta(days=3)).isoformat(),
-        "requested_types": [str(assistance_type("voter-registration").pk)],
-        "summary": "Support to voter registration.",
-        "elections-TOTAL_FORMS": "1",
-        "elections-INITIAL_FORMS": "0",
-        "elections-MIN_NUM_FORMS": "1",
-        "elections-MAX_NUM_FORMS": "1000",
-        "elections-0-election_type": "general",
-        "elections-0-planned_date": (today + datetime.timedelta(days=600)).isoformat(),
-    }
 
 
 @pytest.mark.parametrize(("role", "registers"), [(CLERK, True), (FINANCE, False), (AUDITOR, False), (OFFICER, False)])
