@@ -87,6 +87,7 @@ class AssistanceRequest(models.Model):
             ("view_all_cases", _("Can see the cases of every region")),
             ("assign_officer", _("Can assign cases to officers")),
             ("export_history", _("Can export the history of cases")),
+            ("view_briefing", _("Can see and download the briefing report to Member States")),
         ]
         indexes = [
             models.Index(fields=["stage", "stage_due_at"], name="case_stage_due_idx"),
