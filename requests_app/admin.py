@@ -27,6 +27,8 @@ from .models import (
     Election,
     MemberState,
     NeedsAssessment,
+    Partner,
+    PartnerContribution,
     RegionalDesk,
     Reminder,
     Stage,
@@ -681,3 +683,28 @@ class ReminderAdmin(RecordAdmin):
     list_select_related = ["case"]
     search_fields = ["case__reference", "recipient"]
     show_full_result_count = False
+
+# Partners (para 6) -----------------------------------------------------------------------------
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "acronym"]
+    autocomplete_fields = ["country"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A partner with contributions keeps its history; it is made inactive instead.
+        return False
+
+
+@admin.register(PartnerContribution)
+class PartnerContributionAdmin(RecordAdmin):
+    """Recorded from the case page, through the service that writes the case's history."""
+
+    list_display = ["recorded_at", "case", "partner", "kind", "people", "amount", "currency"]
+    list_filter = ["kind", "partner"]
+    list_select_related = ["case", "partner"]
+    search_fields = ["case__reference", "partner__name", "partner__acronym", "description"]
+

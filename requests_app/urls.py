@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit, views_feeds
+from . import views, views_audit, views_feeds, views_partners
 
 app_name = "workspace"
 
@@ -21,4 +21,12 @@ urlpatterns = [
 urlpatterns += [
     path("audit/", views_audit.audit_page, name="audit"),
     path("audit/history.csv", views_audit.history_csv, name="audit-history-csv"),
+]
+
+# Partner organisations and their contributions (para 6).
+
+urlpatterns += [
+    path("partners/", views_partners.partner_list, name="partner-list"),
+    path("partners/<int:pk>/", views_partners.partner_detail, name="partner-detail"),
+    path("cases/<str:reference>/contributions/new/", views_partners.contribution_new, name="contribution-new"),
 ]

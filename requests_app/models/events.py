@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .case import AssistanceRequest
 from .deadlines import Reminder
+from .partners import PartnerContribution
 from .choices import (
     AssessmentMethod,
     DeadlineReason,
@@ -95,6 +96,7 @@ EVENT_LABELS = {
     "document_marked_draft": _("Document marked draft"),
     "reminder_sent": _("Reminder sent"),
     "deadline_changed": _("Deadline changed"),
+    "partner_contribution": _("Partner contribution recorded"),
 }
 
 DETAIL_LABELS = {
@@ -116,6 +118,10 @@ DETAIL_LABELS = {
     "due": _("due"),
     "from": _("was due"),
     "reason": _("because"),
+    "partner": _("partner"),
+    "contribution": _("contribution"),
+    "people": _("people"),
+    "amount": _("amount"),
 }
 
 DETAIL_CHOICES = {
@@ -128,6 +134,7 @@ DETAIL_CHOICES = {
     "kind": DocumentKind,
     "level": Reminder.Level,
     "reason": DeadlineReason,
+    "contribution": PartnerContribution.Kind,
 }
 
 

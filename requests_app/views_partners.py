@@ -1,0 +1,89 @@
+"""Partner organisations (para 6): who they are, and what each brings to the cases."""
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
+
+from . import selectors
+from .exceptions import ActionRefused
+from .forms_partners import ContributionForm
+from .models import Partner
+from .services import partners as partner_services
+from .views import _case_or_404, staff_required
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="search", max_length=200)
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=Partner.Kind.choices)
+    active = django_filters.BooleanFilter(field_name="is_active", label=gettext_lazy("Active"))
+
+    class Meta:
+        model = Partner
+        fields = ["q", "kind", "active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(acronym__icontains=value))
+
+
+@staff_required
+def partner_list(request):
+    partner_filter = PartnerFilter(request.GET or None, queryset=Partner.objects.select_related("country"))
+    if partner_filter.is_bound and not partner_filter.is_valid():
+        for name, errors in partner_filter.errors.items():
+            messages.error(request, _("%(filter)s: %(error)s This filter was ignored.") % {
+                "filter": partner_filter.form.fields[name].label if name in partner_filter.form.fields else name,
+                "error": " ".join(errors),
+            })
+    partners = list(partner_filter.qs)
+    return render(request, "partners/list.html", {
+        "filter": partner_filter,
+        "rows": selectors.partner_summaries(request.user, partners),
+    })
+
+
+@staff_required
+def partner_detail(request, pk):
+    partner = get_object_or_404(Partner.objects.select_related("country"), pk=pk)
+    contributions = (
+        selectors.visible_contributions(request.user)
+        .filter(partner=partner)
+        .select_related("case__member_state", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+    return render(request, "partners/detail.html", {
+        "partner": partner,
+        "summary": selectors.partner_summaries(request.user, [partner])[0],
+        "contributions": contributions,
+    })
+
+
+@staff_required
+def contribution_new(request, reference):
+    case = _case_or_404(request, reference)
+    if not request.user.has_perm("requests_app.add_partnercontribution"):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = ContributionForm(request.POST)
+        if form.is_valid():
+            try:
+                contribution = partner_services.record_contribution(
+                    actor=request.user, case=case, **form.service_kwargs()
+                )
+            except ActionRefused as refusal:
+                for message in refusal.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Recorded: %(contribution)s.") % {"contribution": contribution})
+                return redirect("workspace:case-detail", reference=case.reference)
+        else:
+            messages.error(request, _("Please correct the errors in the form."))
+        status = 400
+    else:
+        form = ContributionForm()
+    return render(request, "partners/contribution_form.html", {
+        "case": case, "form": form, "may_work_on": selectors.may_work_on(request.user, case),
+    }, status=status)
