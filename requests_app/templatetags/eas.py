@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
@@ -39,7 +41,9 @@ def label(value, vocabulary):
     return _labels(vocabulary).get(value, value)
 
 
+@functools.cache
 def _labels(vocabulary):
+    # The labels are lazy translations: made once, they still speak the language of each request.
     from ..models import RegionalGroup, Stage
 
     return {"stage": dict(Stage.choices), "region": dict(RegionalGroup.choices)}[vocabulary]
