@@ -31,8 +31,8 @@ TEXT, LABEL, DATE, MOMENT = "text", "label", "date", "moment"
 # (header, column width in characters, kind).
 COLUMNS = [
     (_("Reference"), 16, TEXT),
-    (_("Member State"), 24, LABEL),
-    (_("Regional group"), 26, LABEL),
+    (_("Member State"), 32, LABEL),
+    (_("Regional group"), 34, LABEL),
     (_("Origin"), 30, LABEL),
     (_("Requesting authority"), 32, TEXT),
     (_("Letter date"), 12, DATE),
