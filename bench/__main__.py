@@ -38,6 +38,9 @@ def setup_django():
     # their own, so `make run` keeps its demo data.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eas.settings.local")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{root / 'var' / 'bench.sqlite3'}")
+    # Connections kept between requests, as production keeps them (eas/settings/production.py):
+    # otherwise each PostgreSQL page would also pay for a new server process, which no user does.
+    os.environ.setdefault("CONN_MAX_AGE", "60")
     (root / "var").mkdir(exist_ok=True)
     import django
 

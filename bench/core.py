@@ -186,7 +186,9 @@ def database():
         version = f"{number // 10000}.{number % 10000}"
     else:
         version = ""
-    return f"{connection.vendor} {version}".strip()
+    kept = connection.settings_dict.get("CONN_MAX_AGE") or 0
+    reuse = f", connections kept {kept} s" if connection.vendor != "sqlite" and kept else ""
+    return f"{connection.vendor} {version}".strip() + reuse
 
 
 def report(results, *, runs, warmup, notes=()):

@@ -17,12 +17,20 @@ from .views import _case_or_404, staff_required
 
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=gettext_lazy("Search"), method="search", max_length=200)
-    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=Partner.Kind.choices)
-    active = django_filters.BooleanFilter(field_name="is_active", label=gettext_lazy("Active"))
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("Kind"), choices=Partner.Kind.choices, empty_label=gettext_lazy("Any kind")
+    )
+    active = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), method="filter_active", empty_label=gettext_lazy("Active and inactive"),
+        choices=[("yes", gettext_lazy("Active")), ("no", gettext_lazy("No longer active"))],
+    )
 
     class Meta:
         model = Partner
         fields = ["q", "kind", "active"]
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "yes")
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(acronym__icontains=value))

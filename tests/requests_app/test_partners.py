@@ -172,7 +172,7 @@ def test_the_partner_list_filters_by_kind_and_name(client, focal_point, recorded
     url = reverse("workspace:partner-list")
     assert set(rows_by_acronym(client.get(url + "?kind=regional"))) == {"EU"}
     assert set(rows_by_acronym(client.get(url + "?q=foundation"))) == {"IFES"}
-    assert set(rows_by_acronym(client.get(url + "?active=false"))) == {"Dissolved Institute"}
+    assert set(rows_by_acronym(client.get(url + "?active=no"))) == {"Dissolved Institute"}
     response = client.get(url + "?kind=planetary")
     assert response.status_code == 200
     assert "This filter was ignored" in response.content.decode()
