@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit, views_feeds, views_partners
+from . import views, views_audit, views_feeds, views_partners, views_roster
 
 app_name = "workspace"
 
@@ -24,9 +24,17 @@ urlpatterns += [
 ]
 
 # Partner organisations and their contributions (para 6).
-
 urlpatterns += [
     path("partners/", views_partners.partner_list, name="partner-list"),
     path("partners/<int:pk>/", views_partners.partner_detail, name="partner-detail"),
     path("cases/<str:reference>/contributions/new/", views_partners.contribution_new, name="contribution-new"),
+]
+
+# The roster of experts and their deployments to cases (paras 8-9).
+urlpatterns += [
+    path("roster/", views_roster.roster, name="roster"),
+    path("roster/<int:pk>/", views_roster.expert_detail, name="expert-detail"),
+    path("cases/<str:reference>/deployments/new/", views_roster.deployment_new, name="deployment-new"),
+    path("cases/<str:reference>/deployments/<int:deployment_id>/cancel/", views_roster.deployment_cancel,
+         name="deployment-cancel"),
 ]

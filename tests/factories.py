@@ -254,3 +254,46 @@ def set_due(case, due_at):
     AssistanceRequest.objects.filter(pk=case.pk).update(stage_due_at=due_at)
     case.refresh_from_db()
     return case
+
+
+# The roster of experts (paras 8-9) ------------------------------------------------------------
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    """An expert on the roster; ``expertise`` and ``languages`` take codes: ExpertFactory(languages=["fr"])."""
+
+    class Meta:
+        model = "requests_app.Expert"
+        skip_postgeneration_save = True
+
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"expert{n}@roster.example.org")
+    gender = "female"
+    nationality = factory.LazyFunction(lambda: member_state("SEN"))
+
+    @factory.post_generation
+    def expertise(self, create, codes, **kwargs):
+        if create:
+            self.expertise.set(AssistanceType.objects.filter(code__in=codes or ["legal-framework"]))
+
+    @factory.post_generation
+    def languages(self, create, codes, **kwargs):
+        from requests_app.models import Language
+
+        if create:
+            self.languages.set(Language.objects.filter(code__in=codes or ["fr", "en"]))
+
+
+class DeploymentFactory(factory.django.DjangoModelFactory):
+    """A deployment row written directly, for reading tests; bookings under test go through
+    requests_app.services.roster.deploy_expert."""
+
+    class Meta:
+        model = "requests_app.Deployment"
+
+    expert = factory.SubFactory(ExpertFactory)
+    role = "Legal adviser"
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda d: d.starts_on + datetime.timedelta(days=20))
+    recorded_by = factory.SubFactory(UserFactory)

@@ -69,7 +69,7 @@ class CaseEvent(models.Model):
         for label, (old, new) in (details.get("changes") or {}).items():
             parts.append(f"{label}: {old or '—'} → {new or '—'}")
         for key, value in details.items():
-            if key in ("changes", "decision", "document"):
+            if key in ("changes", "decision", "document", "deployment"):
                 continue
             if value is None:
                 value = "—"
@@ -97,6 +97,8 @@ EVENT_LABELS = {
     "reminder_sent": _("Reminder sent"),
     "deadline_changed": _("Deadline changed"),
     "partner_contribution": _("Partner contribution recorded"),
+    "expert_deployed": _("Expert deployed"),
+    "deployment_cancelled": _("Deployment cancelled"),
 }
 
 DETAIL_LABELS = {
@@ -122,6 +124,8 @@ DETAIL_LABELS = {
     "contribution": _("contribution"),
     "people": _("people"),
     "amount": _("amount"),
+    "expert": _("expert"),
+    "expert_role": _("role"),
 }
 
 DETAIL_CHOICES = {

@@ -98,6 +98,7 @@ class Deployment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("cancelled by"),
     )
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
 
     class Meta:
         ordering = ["starts_on", "id"]
