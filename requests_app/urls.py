@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit, views_feeds, views_partners, views_roster
+from . import views, views_audit, views_feeds, views_partners, views_roster, views_trust_fund
 
 app_name = "workspace"
 
@@ -28,6 +28,15 @@ urlpatterns += [
     path("partners/", views_partners.partner_list, name="partner-list"),
     path("partners/<int:pk>/", views_partners.partner_detail, name="partner-detail"),
     path("cases/<str:reference>/contributions/new/", views_partners.contribution_new, name="contribution-new"),
+]
+
+# The Trust Fund for Electoral Assistance (para 7).
+urlpatterns += [
+    path("trust-fund/", views_trust_fund.statement_page, name="trust-fund"),
+    path("trust-fund/statement.csv", views_trust_fund.statement_csv, name="trust-fund-csv"),
+    path("trust-fund/statement.xlsx", views_trust_fund.statement_xlsx, name="trust-fund-xlsx"),
+    path("trust-fund/new/<str:kind>/", views_trust_fund.new_entry, name="trust-fund-new"),
+    path("trust-fund/rates/", views_trust_fund.rates_page, name="trust-fund-rates"),
 ]
 
 # The roster of experts and their deployments to cases (paras 8-9).

@@ -256,6 +256,35 @@ def set_due(case, due_at):
     return case
 
 
+# Helpers for the Trust Fund tests --------------------------------------------------------------
+
+
+def member_of(role, **fields):
+    """A staff user in one of the six roles (the groups migrations 0007 and 0011 grant)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return type(user).objects.get(pk=user.pk)  # fresh, without a stale permission cache
+
+
+def exchange_rate(currency, day, usd_per_unit, *, actor=None):
+    """A rate as finance enters it, through the service."""
+    from decimal import Decimal
+
+    from requests_app import roles
+    from requests_app.services import trust_fund
+
+    return trust_fund.enter_rate(
+        actor=actor or member_of(roles.FINANCE), currency=currency, day=day, usd_per_unit=Decimal(str(usd_per_unit))
+    )
+
+
+def approved_case(*, actor, stage=None, **request_fields):
+    """A case with a decision to assist, in a stage that may receive Trust Fund money."""
+    return case_in_stage(stage or Stage.DECISION_COMMUNICATED, actor=actor, **request_fields)
+
+
 # The roster of experts (paras 8-9) ------------------------------------------------------------
 
 

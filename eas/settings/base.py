@@ -201,10 +201,17 @@ EAS_FOCAL_POINT_EMAILS = env.list("EAS_FOCAL_POINT_EMAILS", default=["focal-poin
 EAS_REMINDER_MAX_ATTEMPTS = env.int("EAS_REMINDER_MAX_ATTEMPTS", default=5)
 EAS_REMINDER_STALE_MINUTES = env.int("EAS_REMINDER_STALE_MINUTES", default=60)
 EAS_REMINDER_DIGEST_MAX_CASES = env.int("EAS_REMINDER_DIGEST_MAX_CASES", default=100)
+# The Trust Fund's balance is checked after each entry; beat checks it too, for a threshold
+# raised above the balance and for an alert whose email has not left yet.
+EAS_TRUST_FUND_CHECK_MINUTES = env.float("EAS_TRUST_FUND_CHECK_MINUTES", default=60)
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "requests_app.sweep_reminders",
         "schedule": EAS_REMINDER_SWEEP_MINUTES * 60,
+    },
+    "check-trust-fund-balance": {
+        "task": "requests_app.check_trust_fund_balance",
+        "schedule": EAS_TRUST_FUND_CHECK_MINUTES * 60,
     },
 }
 

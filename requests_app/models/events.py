@@ -69,7 +69,7 @@ class CaseEvent(models.Model):
         for label, (old, new) in (details.get("changes") or {}).items():
             parts.append(f"{label}: {old or '—'} → {new or '—'}")
         for key, value in details.items():
-            if key in ("changes", "decision", "document", "deployment"):
+            if key in ("changes", "decision", "document", "ledger_entry", "deployment"):
                 continue
             if value is None:
                 value = "—"
@@ -97,6 +97,8 @@ EVENT_LABELS = {
     "reminder_sent": _("Reminder sent"),
     "deadline_changed": _("Deadline changed"),
     "partner_contribution": _("Partner contribution recorded"),
+    "fund_allocation": _("Trust Fund allocation"),
+    "fund_refund": _("Refund to the Trust Fund"),
     "expert_deployed": _("Expert deployed"),
     "deployment_cancelled": _("Deployment cancelled"),
 }
@@ -124,6 +126,9 @@ DETAIL_LABELS = {
     "contribution": _("contribution"),
     "people": _("people"),
     "amount": _("amount"),
+    "amount_usd": _("in US dollars"),
+    "rate": _("rate (USD)"),
+    "value_date": _("value date"),
     "expert": _("expert"),
     "expert_role": _("role"),
 }

@@ -62,6 +62,7 @@ from requests_app.services import workflow as services
 from requests_app import roles
 from requests_app.management.commands._demo_partners import seed_partners
 from requests_app.management.commands._demo_roster import seed_roster
+from requests_app.management.commands._demo_trust_fund import seed_trust_fund
 from requests_app.workflow import MAIN_ROAD, is_short_notice
 
 DEMO_PASSWORD = "eas-demo-2026"
@@ -1391,6 +1392,7 @@ class Command(BaseCommand):
             partners, contributions = seed_partners(focal_point=team.focal_point, seed=seed)
             self.stdout.write(f"Partners: {partners}, with {contributions} new contributions to assisted cases.")
             seed_roster(team=team, stdout=self.stdout)
+            seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
             message = f"Demo cases: {created} created"
             if skipped:
                 message += f", {skipped} already there"
