@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit, views_feeds, views_partners, views_roster, views_trust_fund
+from . import views, views_audit, views_feeds, views_partners, views_reports, views_roster, views_trust_fund
 
 app_name = "workspace"
 
@@ -28,6 +28,14 @@ urlpatterns += [
     path("partners/", views_partners.partner_list, name="partner-list"),
     path("partners/<int:pk>/", views_partners.partner_detail, name="partner-detail"),
     path("cases/<str:reference>/contributions/new/", views_partners.contribution_new, name="contribution-new"),
+]
+
+# The briefing to Member States (resolution 62/150, para 3), on a page and as files.
+urlpatterns += [
+    path("reports/briefing/", views_reports.briefing_page, name="briefing"),
+    path("reports/briefing.csv", views_reports.briefing_csv, name="briefing-csv"),
+    path("reports/briefing.xlsx", views_reports.briefing_xlsx, name="briefing-xlsx"),
+    path("reports/briefing.pdf", views_reports.briefing_pdf, name="briefing-pdf"),
 ]
 
 # The Trust Fund for Electoral Assistance (para 7).

@@ -1,0 +1,74 @@
+"""The briefing to Member States as a file, as the page at /reports/briefing/ downloads it.
+
+    python manage.py briefing --from 2026-01-01 --to 2026-06-30 --format pdf --output briefing.pdf
+    python manage.py briefing --from 2026-01-01 --to 2026-06-30 --format csv --output -   # to stdout
+    python manage.py briefing --format xlsx          # the last complete quarter, to eas-briefing-….xlsx
+
+The format comes from --format, else from the extension of --output. Without --from and --to the
+report covers the last complete quarter; without --output it is written to a file named after the
+period in the current directory.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from requests_app import briefing_export
+from requests_app.briefing import PeriodForm, build_briefing, file_name
+
+WRITERS = {
+    "csv": briefing_export.csv_bytes,
+    "xlsx": briefing_export.xlsx_bytes,
+    "pdf": briefing_export.pdf_bytes,
+}
+
+
+class Command(BaseCommand):
+    help = "Write the briefing to Member States (resolution 62/150, para 3) for a period, as CSV, XLSX or PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
+                            help="First day of the period, included (default: the last complete quarter).")
+        parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="Last day of the period, included.")
+        parser.add_argument("--format", dest="kind", metavar="FORMAT",
+                            help="csv, xlsx or pdf (default: from the extension of --output).")
+        parser.add_argument("--output", "-o", metavar="FILE",
+                            help="Where to write it; '-' writes CSV to standard output. "
+                                 "Default: eas-briefing-<from>-to-<to>.<format> here.")
+
+    def handle(self, *args, start=None, end=None, kind=None, output=None, **options):
+        kind = self._format(kind, output)
+        form = PeriodForm({"from": start or "", "to": end or ""})
+        if not form.is_valid():
+            problems = [f"--{name}: {error}" for name, errors in form.errors.items() if name != "__all__"
+                        for error in errors]
+            problems += [str(error) for error in form.non_field_errors()]
+            raise CommandError(" ".join(problems))
+        start, end = form.period
+        if output == "-" and kind != "csv":
+            raise CommandError(f"A {kind.upper()} file cannot go to standard output: give --output FILE.")
+        content = WRITERS[kind](build_briefing(start, end))
+        if output == "-":
+            self.stdout.write(content.decode("utf-8-sig"), ending="")
+            return
+        path = Path(output or file_name(start, end, kind))
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
+        self.stdout.write(
+            f"Briefing {start.isoformat()} to {end.isoformat()} written to {path} ({len(content):,} bytes)."
+        )
+
+    @staticmethod
+    def _format(kind, output):
+        if kind is None and output not in (None, "-"):
+            kind = Path(output).suffix.lstrip(".").lower() or None
+        if kind is None:
+            if output == "-":
+                return "csv"
+            raise CommandError("Give the format with --format csv, xlsx or pdf (or an --output file ending in one).")
+        kind = kind.lower()
+        if kind not in WRITERS:
+            raise CommandError(f"Unknown format {kind!r}: choose csv, xlsx or pdf.")
+        return kind
