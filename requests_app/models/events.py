@@ -68,7 +68,7 @@ class CaseEvent(models.Model):
         parts = []
         for label, (old, new) in (details.get("changes") or {}).items():
             parts.append(f"{label}: {old or '—'} → {new or '—'}")
-        for key, value in details.items():
+        for key, value in sorted(details.items(), key=lambda item: DETAIL_ORDER.get(item[0], len(DETAIL_ORDER))):
             if key in ("changes", "decision", "document", "ledger_entry", "deployment"):
                 continue
             if value is None:
@@ -82,7 +82,12 @@ class CaseEvent(models.Model):
             elif isinstance(value, bool):
                 value = _("yes") if value else _("no")
             elif isinstance(value, list):
-                value = " – ".join(str(v) for v in value if v) if key == "period" else ", ".join(str(v) for v in value if v)
+                if key == "period":
+                    value = " – ".join(_format_day(v) for v in value if v)
+                else:
+                    value = ", ".join(str(v) for v in value if v)
+            elif key in DAY_KEYS and isinstance(value, str):
+                value = _format_day(value)
             parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
         return "; ".join(parts)
 
@@ -103,6 +108,8 @@ EVENT_LABELS = {
     "deployment_cancelled": _("Deployment cancelled"),
 }
 
+# In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
+# (shortest first), so the line follows this order, not the stored one.
 DETAIL_LABELS = {
     "origin": _("origin"),
     "authority": _("authority"),
@@ -110,7 +117,9 @@ DETAIL_LABELS = {
     "outcome": _("outcome"),
     "types": _("assistance"),
     "phase": _("phase"),
+    "expert": _("expert"),
     "period": _("period"),
+    "expert_role": _("role"),
     "revisit_on": _("consider again on"),
     "modality": _("implemented through"),
     "ends_on": _("ends on"),
@@ -118,20 +127,19 @@ DETAIL_LABELS = {
     "name": _("file"),
     "final": _("final"),
     "level": _("reminder"),
+    "from": _("was due"),
     "to": _("to"),
     "due": _("due"),
-    "from": _("was due"),
     "reason": _("because"),
     "partner": _("partner"),
     "contribution": _("contribution"),
     "people": _("people"),
     "amount": _("amount"),
+    "value_date": _("value date"),
     "amount_usd": _("in US dollars"),
     "rate": _("rate (USD)"),
-    "value_date": _("value date"),
-    "expert": _("expert"),
-    "expert_role": _("role"),
 }
+DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
 
 DETAIL_CHOICES = {
     "origin": Origin,
@@ -145,6 +153,20 @@ DETAIL_CHOICES = {
     "reason": DeadlineReason,
     "contribution": PartnerContribution.Kind,
 }
+
+
+# Details that hold a day, stored as ISO text (2026-12-07); shown as the pages show days.
+DAY_KEYS = frozenset({"ends_on", "revisit_on", "value_date"})
+
+
+def _format_day(value):
+    from django.utils import dateparse, formats
+
+    try:
+        day = dateparse.parse_date(str(value))
+    except ValueError:
+        day = None
+    return formats.date_format(day, "j M Y") if day else str(value)
 
 
 def _format_moment(value):

@@ -65,9 +65,8 @@ def conflict_message(deployment):
 
 
 def _event_details(deployment):
-    # "deployment" ties the entry to its row; the timeline does not show it. The keys are chosen so that the
-    # timeline reads them in the same order on SQLite (as written) and PostgreSQL (jsonb orders
-    # keys by length): expert, period, role.
+    # "deployment" ties the entry to its row; the timeline does not show it. "expert_role", not
+    # "role": the line's labels (events.DETAIL_LABELS) are shared by every kind of entry.
     return {
         "expert": str(deployment.expert),
         "period": [deployment.starts_on, deployment.ends_on],

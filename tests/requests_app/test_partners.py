@@ -1,5 +1,6 @@
 """Para 6: partner organisations and what each brings to a case."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -210,6 +211,8 @@ def test_the_case_page_shows_its_partners(client, focal_point, recorded):
     body = client.get(reverse("workspace:case-detail", args=[recorded["ghana"].reference])).content.decode()
     assert "European Union (EU)" in body and "40 people" in body and "1,000.50 EUR" in body
     assert reverse("workspace:contribution-new", args=[recorded["ghana"].reference]) in body
+    in_kind = client.get(reverse("workspace:case-detail", args=[recorded["peru"].reference])).content.decode()
+    assert re.search(r"in kind\s*<br>", in_kind) and "in kind, —" not in in_kind and "Training materials" in in_kind
 
 
 def test_recording_a_contribution_from_the_case_page(client, focal_point, partners):

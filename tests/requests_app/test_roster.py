@@ -308,7 +308,7 @@ def test_booking_and_cancelling_are_written_to_the_case_history(team, cases, ami
     assert deployed.details == {"deployment": booked.pk, "expert": "Amina Diallo", "expert_role": "Legal adviser",
                                 "period": ["2026-03-10", "2026-03-20"]}
     assert deployed.action_label == "Expert deployed"
-    assert deployed.details_text == "expert: Amina Diallo; period: 2026-03-10 – 2026-03-20; role: Legal adviser"
+    assert deployed.details_text == "expert: Amina Diallo; period: 10 Mar 2026 – 20 Mar 2026; role: Legal adviser"
     assert (cancelled.action_label, cancelled.actor, cancelled.comment) == (
         "Deployment cancelled", team["lead"], "The elections were postponed.")
     assert cancelled.details["deployment"] == booked.pk
@@ -317,7 +317,7 @@ def test_booking_and_cancelling_are_written_to_the_case_history(team, cases, ami
 def test_the_case_page_timeline_shows_deployments(client, team, cases, amina, booked):
     client.force_login(team["officer"])
     html = client.get(reverse("workspace:case-detail", args=[cases["ghana"].reference])).content.decode()
-    assert "Expert deployed" in html and "expert: Amina Diallo; period: 2026-03-10 – 2026-03-20; role: Legal adviser" in html
+    assert "Expert deployed" in html and "expert: Amina Diallo; period: 10 Mar 2026 – 20 Mar 2026; role: Legal adviser" in html
 
 
 # The roster page ----------------------------------------------------------------------------------
