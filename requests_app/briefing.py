@@ -37,6 +37,7 @@ from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from .forms import DATE_HELP, add_period_fields
 from .models import (
     AssistanceRequest,
     AssistanceType,
@@ -378,7 +379,6 @@ def quick_periods(today):
     ]
 
 
-DATE_FORMAT_HELP = _("As YYYY-MM-DD, for example 2026-06-30.")
 
 
 class PeriodForm(forms.Form):
@@ -391,12 +391,7 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        messages = {"invalid": _("This is not a date: give it as YYYY-MM-DD, for example 2026-06-30.")}
-        for name, label in (("from", _("From (inclusive)")), ("to", _("To (inclusive)"))):
-            self.fields[name] = forms.DateField(
-                label=label, required=False, input_formats=["%Y-%m-%d"], help_text=DATE_FORMAT_HELP,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), error_messages=messages,
-            )
+        add_period_fields(self, help_text=DATE_HELP)
 
     def clean(self):
         data = super().clean()

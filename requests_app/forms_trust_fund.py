@@ -10,11 +10,10 @@ from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from .forms import DateInput
+from .forms import add_period_fields, day_field
 from .models import AssistanceRequest, LedgerEntry
 from .services import trust_fund
 
-DATE_ERRORS = {"invalid": _("This is not a date: give it as YYYY-MM-DD, for example 2026-03-03.")}
 
 
 def _number_pattern():
@@ -91,17 +90,12 @@ class CurrencyField(forms.CharField):
         return super().to_python(value).strip().upper()
 
 
-def _date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS,
-                           **kwargs)
-
-
 class EntryForm(forms.Form):
     """What every entry has: an amount in a currency on a day, and a description."""
 
     amount = NumberField(label=_("Amount"))
     currency = CurrencyField(initial="USD")
-    value_date = _date_field(
+    value_date = day_field(
         _("Value date"), initial=timezone.localdate,  # called for each form: today, not the day the server started
         help_text=_("The day the money moved (or was pledged). It is converted at that day's rate."),
     )
@@ -212,7 +206,7 @@ class RefundForm(CaseEntryForm):
 
 class RateForm(forms.Form):
     currency = CurrencyField(help_text=_("Its three-letter code (ISO 4217): EUR, GBP, JPY…"))
-    day = _date_field(_("Day"), initial=timezone.localdate)
+    day = day_field(_("Day"), initial=timezone.localdate)
     usd_per_unit = RateNumberField(
         label=_("US dollars for one unit"), help_text=_("For example 1.0870 for one euro; up to eight decimals.")
     )
@@ -223,8 +217,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, label in (("from", _("From")), ("to", _("To (inclusive)"))):
-            self.fields[name] = _date_field(label, required=False)
+        add_period_fields(self, from_label=_("From"))
 
     def clean(self):
         data = super().clean()

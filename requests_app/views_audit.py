@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .exports import neutralise
+from .forms import DATE_HELP, add_period_fields
 from .models import CaseEvent, Stage
 from .views import staff_required
 
@@ -37,9 +38,6 @@ COLUMNS = [
     _("Comment"),
     _("Details"),
 ]
-
-DATE_FORMAT_HELP = _("As YYYY-MM-DD, for example 2026-05-04.")
-
 
 def auditor_required(view):
     """Staff who may see cases (staff_required) and hold the permission to export their history."""
@@ -64,12 +62,7 @@ class HistoryExportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        messages = {"invalid": _("This is not a date: give it as YYYY-MM-DD, for example 2026-05-04.")}
-        for name, label in (("from", _("From (inclusive)")), ("to", _("To (inclusive)"))):
-            self.fields[name] = forms.DateField(
-                label=label, required=False, input_formats=["%Y-%m-%d"], help_text=DATE_FORMAT_HELP,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), error_messages=messages,
-            )
+        add_period_fields(self, help_text=DATE_HELP)
 
     def clean(self):
         data = super().clean()
