@@ -8,7 +8,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -199,8 +200,13 @@ def sort_key(value):
     return value if value and value.lstrip("-") in SORTS else DEFAULT_SORT
 
 
-def apply_sort(queryset, value):
+def apply_sort(queryset, value, *, by_index=True):
+    """The sort the URL asks for. by_index=False sorts by the same values through an expression no
+    index answers (COALESCE(x, x) is x), so the database finds the rows first and then sorts them."""
     value = sort_key(value)
     descending = value.startswith("-")
     fields = SORTS[value.lstrip("-")]
-    return queryset.order_by(*[("-" + f) if descending else f for f in fields])
+    if by_index:
+        return queryset.order_by(*[("-" + f) if descending else f for f in fields])
+    values = [Coalesce(F(f), F(f)) for f in fields]
+    return queryset.order_by(*[v.desc() if descending else v.asc() for v in values])

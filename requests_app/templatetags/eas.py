@@ -1,7 +1,12 @@
 import functools
+from urllib.parse import quote
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, ngettext
 
 register = template.Library()
@@ -22,12 +27,65 @@ def query(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag
+def case_rows(cases):
+    """The rows of the case list. Written here rather than in the template: through the template
+    engine a row cost about 0.4 ms, 20 ms a page of 50, more than the page's queries. Labels, month
+    names and the address prefix are read once per page, in the language of the request."""
+    from ..models import RegionalGroup, Stage
+
+    now = timezone.now()
+    stages = {value: str(name) for value, name in Stage.choices}
+    regions = {value: str(name) for value, name in RegionalGroup.choices}
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    placeholder = "0"
+    prefix, _placeholder, suffix = reverse("workspace:case-detail", args=[placeholder]).rpartition(placeholder)
+    unassigned = format_html('<span class="muted">{}</span>', _("Unassigned"))
+    no_deadline = mark_safe('<span class="muted">—</span>')
+
+    def day(value):  # the "j M Y" of the pages: 7 Dec 2026
+        return f"{value.day} {months[value.month]} {value.year}"
+
+    def cells(case):
+        open_case = case.stage not in Stage.ends()
+        overdue = open_case and case.stage_due_at is not None and case.stage_due_at < now
+        officer = case.officer
+        if open_case and case.stage_due_at:
+            due = format_html(
+                '{} <span class="{}">{}</span>',
+                day(timezone.localtime(case.stage_due_at)),
+                "late" if overdue else "left",
+                lateness(case, now=now),
+            )
+        else:
+            due = no_deadline
+        return (
+            mark_safe(' class="overdue"') if overdue else "",
+            f"{prefix}{quote(case.reference, safe='')}{suffix}",
+            case.reference,
+            case.member_state.name,
+            regions.get(case.member_state.regional_group, case.member_state.regional_group),
+            case.stage,
+            stages.get(case.stage, case.stage),
+            (officer.get_full_name() or officer.username) if officer else unassigned,
+            due,
+            day(case.received_date),
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+        '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td>{}</td></tr>',
+        (cells(case) for case in cases),
+    )
+
+
 @register.filter
-def lateness(case):
+def lateness(case, now=None):
     """How late an open case is, or how long it has left, in words."""
     if not case.is_open or case.stage_due_at is None:
         return ""
-    delta = timezone.now() - case.stage_due_at
+    delta = (now or timezone.now()) - case.stage_due_at
     if delta.total_seconds() >= 0:
         days = delta.days
         return ngettext("%(n)d day late", "%(n)d days late", days) % {"n": days} if days else _("due today, late")

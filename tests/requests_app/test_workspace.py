@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.filters import SORTS
 from requests_app.models import AssistanceRequest, Stage
 from requests_app.services import workflow as services
 from tests.factories import (
@@ -155,6 +156,23 @@ def test_columns_sort_both_ways(staff_client, cases):
     ]
 
 
+@pytest.mark.parametrize("sort", sorted(SORTS) + [f"-{key}" for key in sorted(SORTS)])
+def test_a_search_with_few_matches_pages_and_sorts_as_any_other_list(staff_client, officer, sort, monkeypatch):
+    # A search matching few cases is sorted after it is found (views.case_paginator); the pages
+    # must read exactly as when the database walks an index.
+    for number in range(60):
+        state = ("GHA", "PER", "NPL", "FRA")[number % 4]
+        case = new_request(actor=officer, state=state, received_days_ago=number % 7, summary=f"Kits, batch {number}.",
+                           officer=officer if number % 3 else None)
+        set_due(case, timezone.now() + datetime.timedelta(days=number % 5, hours=number))
+    query = f"?q=kits&sort={sort}"
+    sorted_after = [listed(staff_client, query), listed(staff_client, query + "&page=2")]
+    monkeypatch.setattr("requests_app.views.FEW_MATCHES", 0)
+    walked = [listed(staff_client, query), listed(staff_client, query + "&page=2")]
+    assert sorted_after == walked
+    assert [len(page) for page in walked] == [50, 10]
+
+
 def test_the_list_counts_matches_and_pages_by_fifty(staff_client, officer):
     for _ in range(55):
         new_request(actor=officer)
@@ -168,6 +186,26 @@ def _queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+def test_each_row_reads_as_the_case_stands(staff_client, officer):
+    late = new_request(officer=officer, state="GHA")
+    set_due(late, timezone.now() - datetime.timedelta(days=3, hours=1))
+    unassigned = new_request(state="PER")
+    set_due(unassigned, timezone.now() + datetime.timedelta(days=5, hours=1))
+    closed = case_in_stage(Stage.WITHDRAWN, actor=officer, state="NPL")
+    html = staff_client.get(LIST).content.decode()
+    rows = {ref: html[html.index(f">{ref}<") - 200: html.index("</tr>", html.index(f">{ref}<"))]
+            for ref in (late.reference, unassigned.reference, closed.reference)}
+
+    assert '<tr class="overdue">' in rows[late.reference]
+    assert f'href="{detail(late)}"' in rows[late.reference]
+    for text in ("Ghana", "African States", "Received", officer.get_full_name(), "3 days late",
+                 f"{late.received_date.day} {late.received_date:%b %Y}"):
+        assert text in rows[late.reference], text
+    assert '<tr class="overdue">' not in rows[unassigned.reference]
+    assert "Unassigned" in rows[unassigned.reference] and "5 days left" in rows[unassigned.reference]
+    assert "Withdrawn" in rows[closed.reference] and '<span class="muted">—</span>' in rows[closed.reference]
 
 
 def test_list_and_case_pages_cost_a_fixed_number_of_queries(staff_client, officer):
