@@ -312,6 +312,14 @@ def case(db, admin_user):
         "workspace:case-list",
         "workspace:case-detail",
         "workspace:calendar-settings",
+        "workspace:partner-list",
+        "workspace:contribution-new",
+        "workspace:roster",
+        "workspace:deployment-new",
+        "workspace:briefing",
+        "workspace:trust-fund",
+        "workspace:trust-fund-rates",
+        "workspace:trust-fund-new",
         "admin:index",
         "admin:requests_app_assistancerequest_changelist",
         "admin:requests_app_assistancerequest_change",
@@ -319,8 +327,10 @@ def case(db, admin_user):
     ],
 )
 def test_every_page_carries_the_content_security_policy(admin_client, case, page):
-    if page == "workspace:case-detail":
+    if page in ("workspace:case-detail", "workspace:contribution-new", "workspace:deployment-new"):
         url = reverse(page, args=[case.reference])
+    elif page == "workspace:trust-fund-new":
+        url = reverse(page, args=["contribution"])
     elif page == "admin:requests_app_assistancerequest_change":
         url = reverse(page, args=[case.pk])
     else:
