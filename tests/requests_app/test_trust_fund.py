@@ -730,6 +730,24 @@ def test_the_statement_page(client, ledger, finance, case):
     assert "Below the threshold" in page
 
 
+def test_the_statement_costs_the_same_queries_for_few_entries_or_many(client, ledger, finance, focal, case, other_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(finance)
+    period = {"from": "2026-01-01", "to": "2026-03-31"}
+    client.get(FUND_URL, period)
+    with CaptureQueriesContext(connection) as few:
+        client.get(FUND_URL, period)
+    for day in range(1, 11):
+        contribute(finance, "1000.00", day=D(2026, 3, day), donor=f"Government number {day}")
+        allocate(focal, case if day % 2 else other_case, "500.00", day=D(2026, 3, day))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(FUND_URL, period)
+    assert "Government number 10" in response.content.decode()
+    assert len(many) == len(few)
+
+
 def test_the_statement_shows_this_year_by_default(client, ledger, finance):
     client.force_login(finance)
     response = client.get(FUND_URL)
