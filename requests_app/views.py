@@ -58,16 +58,25 @@ def submit_action(request, case, action_name):
     return case, form, True
 
 
+def report_filter_errors(request, filterset):
+    """Each invalid filter of a list, said as a message; the list is shown without it."""
+    if not filterset.is_bound or filterset.is_valid():
+        return
+    for name, errors in filterset.errors.items():
+        if name == "__all__":
+            label = _("Filters")
+        else:
+            label = filterset.form.fields[name].label if name in filterset.form.fields else name
+        messages.error(request, _("%(filter)s: %(error)s This filter was ignored.") % {
+            "filter": label, "error": " ".join(errors)})
+
+
 def filtered_cases(request):
     """The case list as the URL's filters and sort ask; invalid filters are said and ignored."""
     case_filter = CaseFilter(
         request.GET or None, queryset=selectors.visible_cases(request.user, selectors.case_list()), user=request.user
     )
-    if case_filter.is_bound and not case_filter.is_valid():
-        for name, errors in case_filter.errors.items():
-            label = case_filter.form.fields[name].label if name in case_filter.form.fields else name
-            messages.error(request, _("%(filter)s: %(error)s This filter was ignored.") % {
-                "filter": label, "error": " ".join(errors)})
+    report_filter_errors(request, case_filter)
     return case_filter, apply_sort(case_filter.qs, request.GET.get("sort"))
 
 

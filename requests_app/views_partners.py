@@ -12,7 +12,7 @@ from .exceptions import ActionRefused
 from .forms_partners import ContributionForm
 from .models import Partner
 from .services import partners as partner_services
-from .views import _case_or_404, staff_required
+from .views import _case_or_404, report_filter_errors, staff_required
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -39,12 +39,7 @@ class PartnerFilter(django_filters.FilterSet):
 @staff_required
 def partner_list(request):
     partner_filter = PartnerFilter(request.GET or None, queryset=Partner.objects.select_related("country"))
-    if partner_filter.is_bound and not partner_filter.is_valid():
-        for name, errors in partner_filter.errors.items():
-            messages.error(request, _("%(filter)s: %(error)s This filter was ignored.") % {
-                "filter": partner_filter.form.fields[name].label if name in partner_filter.form.fields else name,
-                "error": " ".join(errors),
-            })
+    report_filter_errors(request, partner_filter)
     partners = list(partner_filter.qs)
     return render(request, "partners/list.html", {
         "filter": partner_filter,

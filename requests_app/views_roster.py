@@ -17,7 +17,7 @@ from .filters_roster import ExpertFilter
 from .forms_roster import CancelDeploymentForm, DeployForm, PeriodForm
 from .models import Deployment, Expert
 from .services import roster as services
-from .views import _case_or_404, staff_required
+from .views import _case_or_404, report_filter_errors, staff_required
 
 PAGE_SIZE = 50
 
@@ -35,22 +35,11 @@ def roster_reader_required(view):
     return wrapper
 
 
-def _report_filter_errors(request, expert_filter):
-    for name, errors in expert_filter.errors.items():
-        if name == "__all__":
-            label = _("Filters")
-        else:
-            label = expert_filter.form.fields[name].label if name in expert_filter.form.fields else name
-        messages.error(request, _("%(filter)s: %(error)s This filter was ignored.") % {
-            "filter": label, "error": " ".join(errors)})
-
-
 @roster_reader_required
 def roster(request):
     # Always bound, so the default (experts on the roster) applies without any parameter.
     expert_filter = ExpertFilter(request.GET, queryset=selectors_roster.roster())
-    if not expert_filter.is_valid():
-        _report_filter_errors(request, expert_filter)
+    report_filter_errors(request, expert_filter)
     experts = expert_filter.qs
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors_roster.mark_deployments(page.object_list, request.user)
