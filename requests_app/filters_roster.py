@@ -62,7 +62,10 @@ class ExpertFilter(django_filters.FilterSet):
     )
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Expert.Gender.choices, empty_label=_("Any"))
     available_from = django_filters.DateFilter(label=_("Available from"), method="filter_noop", widget=DATE)
-    available_to = django_filters.DateFilter(label=_("Available until"), method="filter_noop", widget=DATE)
+    available_to = django_filters.DateFilter(
+        label=_("Available until"), method="filter_noop", widget=DATE,
+        help_text=_("On the roster, available on every day of the period and booked on none."),
+    )
     status = django_filters.ChoiceFilter(
         label=_("Roster status"), choices=STATUS_CHOICES, method="filter_noop", empty_label=None
     )
