@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -34,6 +34,11 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_with_permission(permission):
+    """staff_required, and ``permission`` besides: without it, 403."""
+    return lambda view: staff_required(permission_required(permission, raise_exception=True)(view))
 
 
 def submit_action(request, case, action_name):

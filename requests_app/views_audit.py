@@ -9,7 +9,6 @@ import datetime
 from itertools import islice
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from . import selectors
 from .exports import neutralise
 from .forms import DATE_HELP, add_period_fields
 from .models import CaseEvent, Stage
-from .views import staff_required
+from .views import staff_with_permission
 
 EXPORT_PERMISSION = "requests_app.export_history"
 CHUNK_SIZE = 2000
@@ -39,18 +38,8 @@ COLUMNS = [
     _("Details"),
 ]
 
-def auditor_required(view):
-    """Staff who may see cases (staff_required) and hold the permission to export their history."""
-
-    @staff_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm(EXPORT_PERMISSION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+# Staff who may see cases and hold the permission to export their history.
+auditor_required = staff_with_permission(EXPORT_PERMISSION)
 
 
 class HistoryExportForm(forms.Form):

@@ -5,7 +5,6 @@ superusers). The briefing counts every case, whatever the reader's regional desk
 all Member States are told.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from . import briefing_export
 from .briefing import PeriodForm, build_briefing, definitions, file_name, period_text, quick_periods
-from .views import staff_required
+from .views import staff_with_permission
 
 BRIEFING_PERMISSION = "requests_app.view_briefing"
 
@@ -28,18 +27,8 @@ DOWNLOADS = {
 }
 
 
-def briefing_required(view):
-    """Staff who may see cases (staff_required) and hold the permission to see the briefing."""
-
-    @staff_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm(BRIEFING_PERMISSION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+# Staff who may see cases and hold the permission to see the briefing.
+briefing_required = staff_with_permission(BRIEFING_PERMISSION)
 
 
 def _period_query(start, end):

@@ -1,10 +1,7 @@
 """The roster of experts (paras 8-9): the roster page with its diversity, an expert's page, and
 deploying experts to a case or cancelling a deployment from the case."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,22 +14,13 @@ from .filters_roster import ExpertFilter
 from .forms_roster import CancelDeploymentForm, DeployForm, PeriodForm
 from .models import Deployment, Expert
 from .services import roster as services
-from .views import _case_or_404, report_filter_errors, staff_required
+from .views import _case_or_404, report_filter_errors, staff_required, staff_with_permission
 
 PAGE_SIZE = 50
 
 
-def roster_reader_required(view):
-    """Case staff who may see the roster (every role may)."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm("requests_app.view_expert"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Case staff who may see the roster (every role may).
+roster_reader_required = staff_with_permission("requests_app.view_expert")
 
 
 @roster_reader_required

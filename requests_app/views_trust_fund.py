@@ -8,10 +8,9 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,15 +40,7 @@ Kind = LedgerEntry.Kind
 
 def fund_required(view):
     """Logged-in users who may read the fund's statement; everyone else is sent to log in or refused."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm(trust_fund.STATEMENT_PERMISSION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    return login_required(permission_required(trust_fund.STATEMENT_PERMISSION, raise_exception=True)(view))
 
 
 @dataclass(frozen=True)
