@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuthorityType, DocumentKind, Origin, Stage
+from .models import AuthorityType, DocumentKind, Stage
 
 OPEN_STAGES = frozenset(Stage.open_stages())
 

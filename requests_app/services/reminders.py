@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
 from ..models import AssistanceRequest, CaseEvent, RegionalDesk, Reminder, Stage, StagePolicy
-from . import deadlines
 
 logger = logging.getLogger(__name__)
 

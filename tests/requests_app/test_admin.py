@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from requests_app.models import AssistanceRequest, CaseDocument, MemberState, Stage
 from tests.admin_forms import change_form_data, intake_data
-from tests.factories import UserFactory, assistance_type, complete_assessment, new_request
+from tests.factories import assistance_type, complete_assessment, new_request
 
 pytestmark = pytest.mark.django_db
 
