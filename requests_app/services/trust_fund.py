@@ -458,8 +458,12 @@ def _case_approval_day(case):
     return timezone.localdate(decision.decided_at) if decision else None
 
 
-def _locked_case(case):
-    return AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
+def _locked_case(case, actor):
+    """The case, locked, if ``actor`` may see it: money moves only on cases in one's scope."""
+    case = AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
+    if not selectors.may_see(actor, case):
+        raise ActionRefused(_("This case is outside your scope."))
+    return case
 
 
 def _case_event(*, entry, actor, action):
@@ -477,9 +481,7 @@ def allocate(*, actor, case, amount, currency, value_date, description=""):
     amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
     with transaction.atomic():
         _settings_row()
-        case = _locked_case(case)
-        if not selectors.may_see(actor, case):
-            raise ActionRefused(_("This case is outside your scope."))
+        case = _locked_case(case, actor)
         approved_on = _case_approval_day(case)
         if approved_on is None:
             raise ActionRefused(
@@ -522,9 +524,7 @@ def record_refund(*, actor, case, amount, currency, value_date, description=""):
     amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
     with transaction.atomic():
         _settings_row()
-        case = _locked_case(case)
-        if not selectors.may_see(actor, case):
-            raise ActionRefused(_("This case is outside your scope."))
+        case = _locked_case(case, actor)
         rate, amount_usd = _convert(amount, currency, value_date)
         limit = refundable(case, value_date)
         if amount_usd > limit:
