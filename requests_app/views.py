@@ -118,7 +118,7 @@ def case_list(request):
     })
 
 
-def _case_or_404(request, reference):
+def case_or_404(request, reference):
     """The case, if this user may see it; a case outside their scope does not exist for them."""
     try:
         return selectors.visible_cases(request.user, selectors.case_detail()).get(reference=reference)
@@ -145,13 +145,13 @@ def _case_page(request, case, bound=None, status=200):
 
 @staff_required
 def case_detail(request, reference):
-    return _case_page(request, _case_or_404(request, reference))
+    return _case_page(request, case_or_404(request, reference))
 
 
 @staff_required
 def case_action(request, reference, action_name):
     """GET: the action on a page of its own (the decision needs room); POST: take it."""
-    case = _case_or_404(request, reference)
+    case = case_or_404(request, reference)
     if action_name not in ACTIONS:
         raise Http404
     if request.method != "POST":
@@ -166,12 +166,12 @@ def case_action(request, reference, action_name):
     if done:
         return redirect("workspace:case-detail", reference=case.reference)
     # Refused: the case page again, with what the user typed and why it was refused.
-    return _case_page(request, _case_or_404(request, reference), bound=form, status=400)
+    return _case_page(request, case_or_404(request, reference), bound=form, status=400)
 
 
 @staff_required
 def case_document(request, reference, document_id):
-    case = _case_or_404(request, reference)
+    case = case_or_404(request, reference)
     return document_response(get_object_or_404(CaseDocument, pk=document_id, case=case))
 
 

@@ -12,7 +12,7 @@ from .exceptions import ActionRefused
 from .forms_partners import ContributionForm
 from .models import Partner
 from .services import partners as partner_services
-from .views import _case_or_404, report_filter_errors, staff_required
+from .views import case_or_404, report_filter_errors, staff_required
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -65,7 +65,7 @@ def partner_detail(request, pk):
 
 @staff_required
 def contribution_new(request, reference):
-    case = _case_or_404(request, reference)
+    case = case_or_404(request, reference)
     if not request.user.has_perm("requests_app.add_partnercontribution"):
         raise PermissionDenied
     status = 200

@@ -14,7 +14,7 @@ from .filters_roster import ExpertFilter
 from .forms_roster import CancelDeploymentForm, DeployForm, PeriodForm
 from .models import Deployment, Expert
 from .services import roster as services
-from .views import _case_or_404, report_filter_errors, staff_required, staff_with_permission
+from .views import case_or_404, report_filter_errors, staff_required, staff_with_permission
 
 PAGE_SIZE = 50
 
@@ -111,7 +111,7 @@ def _roster_query(period):
 def deployment_new(request, reference):
     """GET: the deploy form, experts free on the dates asked (?starts_on=&ends_on=) first.
     POST: "check" shows who is free on the dates typed; otherwise deploy through the service."""
-    case = _case_or_404(request, reference)
+    case = case_or_404(request, reference)
     if request.method != "POST":
         period = _period(request.GET)
         asked = {name: request.GET[name] for name in ("starts_on", "ends_on") if request.GET.get(name)}
@@ -146,7 +146,7 @@ def deployment_new(request, reference):
 @staff_required
 def deployment_cancel(request, reference, deployment_id):
     """GET: confirm, with the reason; POST: cancel through the service."""
-    case = _case_or_404(request, reference)
+    case = case_or_404(request, reference)
     deployment = get_object_or_404(Deployment.objects.select_related("expert"), pk=deployment_id, case=case)
     deployment.case = case
     form = CancelDeploymentForm(request.POST if request.method == "POST" else None)
