@@ -34,7 +34,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
 from ..exceptions import ActionRefused
-
 from ..models import AssistanceRequest, CaseEvent, RegionalDesk, Reminder, Stage, StagePolicy
 
 logger = logging.getLogger(__name__)

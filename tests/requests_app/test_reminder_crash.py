@@ -22,7 +22,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -48,7 +47,6 @@ Status = Reminder.Status
 WORKER = """
 import os, sys
 import django
-from django.conf import settings
 django.setup()
 settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", int(os.environ["SMTP_PORT"]), 30

@@ -964,7 +964,7 @@ def test_a_connection_cut_during_the_send_is_uncertain_at_once_and_not_retried(
 def test_a_refusal_by_the_mail_server_is_retried_as_before(officer, frozen, run_sweep, monkeypatch):
     import smtplib
 
-    case, (claim, recipient) = claimed(officer, frozen, run_sweep)
+    _, (claim, recipient) = claimed(officer, frozen, run_sweep)
     real_send = EmailMultiAlternatives.send
 
     def send(self, *args, **kwargs):
@@ -988,7 +988,7 @@ def test_a_send_slower_than_the_timeout_that_ends_well_is_recorded_as_sent(
     officer, frozen, run_sweep, monkeypatch, settings
 ):
     settings.EAS_REMINDER_SENDING_TIMEOUT_MINUTES = 30
-    case, (claim, recipient) = claimed(officer, frozen, run_sweep)
+    _, (claim, recipient) = claimed(officer, frozen, run_sweep)
     real_send = EmailMultiAlternatives.send
 
     def slow_send(self, *args, **kwargs):
