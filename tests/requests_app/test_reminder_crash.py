@@ -47,6 +47,7 @@ Status = Reminder.Status
 WORKER = """
 import os, sys
 import django
+from django.conf import settings
 django.setup()
 settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", int(os.environ["SMTP_PORT"]), 30
