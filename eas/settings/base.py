@@ -172,6 +172,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds a connection to the mail server may stay silent: a send never hangs a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="EAS <eas@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -200,6 +202,9 @@ EAS_REMINDER_SWEEP_MINUTES = env.float("EAS_REMINDER_SWEEP_MINUTES", default=15)
 EAS_FOCAL_POINT_EMAILS = env.list("EAS_FOCAL_POINT_EMAILS", default=["focal-point@eas.example.org"])
 EAS_REMINDER_MAX_ATTEMPTS = env.int("EAS_REMINDER_MAX_ATTEMPTS", default=5)
 EAS_REMINDER_STALE_MINUTES = env.int("EAS_REMINDER_STALE_MINUTES", default=60)
+# A reminder still "sending" this long after its digest went to the mail server is "delivery
+# uncertain": its sender died during or after the send. Longer than any send takes (EMAIL_TIMEOUT).
+EAS_REMINDER_SENDING_TIMEOUT_MINUTES = env.float("EAS_REMINDER_SENDING_TIMEOUT_MINUTES", default=30)
 EAS_REMINDER_DIGEST_MAX_CASES = env.int("EAS_REMINDER_DIGEST_MAX_CASES", default=100)
 # The Trust Fund's balance is checked after each entry; beat checks it too, for a threshold
 # raised above the balance and for an alert whose email has not left yet.

@@ -94,7 +94,9 @@ class Reminder(models.Model):
     """One reminder to one person about one stage of one case, claimed before it is sent.
 
     The unique constraint is the claim: two sweeps at once, a retry or a redelivered task
-    cannot both insert it, so nobody gets the same reminder twice.
+    cannot both insert it. A reminder is committed as "sending" before its email goes to the
+    mail server and as "sent" after: one left "sending" (its sender died in between) may have
+    reached its recipient, so it is shown as "delivery uncertain" and only a person resends it.
     """
 
     class Level(models.TextChoices):
@@ -104,8 +106,10 @@ class Reminder(models.Model):
         FOCAL_POINT = "focal_point", _("Escalated to the focal point")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Being sent")
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
+        UNCERTAIN = "uncertain", _("Delivery uncertain")
         FAILED = "failed", _("Failed, to be retried")
         GAVE_UP = "gave_up", _("Failed, retries exhausted")
         CANCELLED = "cancelled", _("Not sent: the case moved on")
@@ -123,6 +127,14 @@ class Reminder(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sending_at = models.DateTimeField(
+        _("last handed to the mail server"), null=True, blank=True,
+        help_text=_("When the last attempt began; committed before the email went to the mail server."),
+    )
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, blank=True,
+        help_text=_("Of the last digest it was in: the same reminders always give the same Message-ID."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

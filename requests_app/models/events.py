@@ -100,6 +100,8 @@ EVENT_LABELS = {
     "document_marked_final": _("Document marked final"),
     "document_marked_draft": _("Document marked draft"),
     "reminder_sent": _("Reminder sent"),
+    "reminder_uncertain": _("Reminder delivery uncertain: its sender stopped after handing it to the mail server"),
+    "reminder_resent": _("Reminder resent"),
     "deadline_changed": _("Deadline changed"),
     "partner_contribution": _("Partner contribution recorded"),
     "fund_allocation": _("Trust Fund allocation"),

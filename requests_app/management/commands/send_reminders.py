@@ -36,5 +36,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"sent to {recipient}: {cases} case(s)")
             else:
                 self.stdout.write(self.style.WARNING(f"not sent to {recipient}: see the reminders in the admin"))
+        if result.uncertain:
+            self.stdout.write(self.style.WARNING(
+                f"{result.uncertain} reminder(s) of uncertain delivery: check, then resend them from the admin"
+            ))
         total = sum(1 for n in sent.values() if n)
         self.stdout.write(self.style.SUCCESS(f"{total} digest(s) sent, {result.claimed} reminder(s) claimed."))
