@@ -23,7 +23,8 @@ migrate: install
 
 # Web on http://$(HOST):$(PORT), a Celery worker and beat: the processes of Procfile.dev, run by
 # honcho, which stops them all on Ctrl-C (each gets one SIGTERM; see Procfile.dev).
-PROCESSES = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST="$(HOST)" exec $(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
+PROCESSES = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST="$(HOST)" \
+	exec $(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 run: migrate
 	$(MANAGE) seed_demo --if-empty
 	@echo ""

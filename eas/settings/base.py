@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An ActionRefused that no view caught: a 403 that says why (eas.errors), not a 500.
+    "eas.errors.ActionRefusedMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -228,6 +230,14 @@ EAS_DOCUMENT_MAX_BYTES = env.int("EAS_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_in_one_line": {"()": "eas.errors.RefusalsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's default configuration gives "django" a console handler of its own (under DEBUG):
+        # with the root's, every line was written twice. Naming the logger here replaces its handlers.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # 403, 404 and 400 are one line each (eas.errors): also for what reads the records themselves.
+        "django.request": {"handlers": [], "filters": ["refusals_in_one_line"], "propagate": True},
+    },
 }
