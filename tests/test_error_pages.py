@@ -50,7 +50,7 @@ def test_a_refused_user_gets_the_403_page_with_the_menu(client, nobody):
     assert "You may not open this page" in html
     assert "ask the EAS administrator for the role" in html
     assert has_menu(html) and "Ines Norole" in html
-    assert f'href="{reverse("workspace:case-list")}"' in html
+    assert f'<a class="button" href="{reverse("workspace:dashboard")}">Go to the dashboard' in html
     assert "Back to the intake desk" not in html  # not in the admin
 
 
