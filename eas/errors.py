@@ -2,13 +2,14 @@
 
 403 and 404 are Django's own handlers with the site's templates (403.html, 404.html), which they
 render with the request: the menu of a logged-in user is there. 400 and 500 need views of their own
-(wired in eas.urls): Django renders those templates without the request.
+(wired in eas.urls): Django renders those templates without the request. A form refused by the CSRF
+check gets the 403 page too (CSRF_FAILURE_VIEW).
 """
 
 import logging
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
 
 from requests_app.exceptions import ActionRefused
@@ -39,6 +40,11 @@ def server_error(request, template_name="500.html"):
         return HttpResponseServerError(loader.get_template(template_name).render({}))
     except Exception:
         return HttpResponseServerError(PLAIN_500)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (most often: sent after the session ended), as a 403 page."""
+    return HttpResponseForbidden(loader.render_to_string("403.html", {"form_expired": True}, request))
 
 
 class ActionRefusedMiddleware:

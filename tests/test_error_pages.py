@@ -80,6 +80,19 @@ def test_a_refusal_no_view_caught_is_a_403_that_says_why_not_a_500(client, nobod
     assert has_menu(html)
 
 
+def test_a_form_refused_by_the_csrf_check_is_the_403_page_that_says_to_reload(nobody):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(nobody)
+    with console("django.security.csrf") as out:
+        response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    html = page(response)
+    assert "This form has expired" in html and has_menu(html)
+    assert "Reload the page, then send the form again." in html
+    assert "You may not open this page" not in html and "Your role" not in html
+    assert out.getvalue().splitlines() == ["Forbidden (CSRF cookie not set.): /accounts/logout/"]
+
+
 # 404 ------------------------------------------------------------------------------------------
 
 

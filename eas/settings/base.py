@@ -117,6 +117,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # No script of the site or of Django's admin reads the CSRF cookie, and making it HttpOnly
 # protects nothing (Django's documentation): left readable, as Django ships it.
 CSRF_COOKIE_HTTPONLY = False
+# A form refused by the CSRF check gets the site's 403 page, which says to reload and send again.
+CSRF_FAILURE_VIEW = "eas.errors.csrf_failure"
 
 # Headers sent in every environment (production adds HTTPS-only ones).
 SECURE_CONTENT_TYPE_NOSNIFF = True
