@@ -103,7 +103,7 @@ def test_a_missing_case_is_the_404_page_with_the_menu(officer_client):
     assert "<title>Not found · EAS</title>" in html
     assert "There is no such page or case, or it is not yours to see." in html
     assert has_menu(html) and "Lina Haddad" in html
-    assert f'href="{reverse("workspace:dashboard")}">Go to the dashboard' in html
+    assert f'<a class="button" href="{reverse("workspace:case-list")}">Back to the cases' in html
 
 
 def test_an_anonymous_visitor_gets_the_404_page_with_the_login(client):
