@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench migrate clean
+.PHONY: install run serve test bench migrate clean
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,17 +21,21 @@ install: $(INSTALLED)
 migrate: install
 	$(MANAGE) migrate --noinput
 
-# Web on http://$(HOST):$(PORT), a Celery worker and beat, all stopped together by Ctrl-C.
+# Web on http://$(HOST):$(PORT), a Celery worker and beat: the processes of Procfile.dev, run by
+# honcho, which stops them all on Ctrl-C (each gets one SIGTERM; see Procfile.dev).
+PROCESSES = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST="$(HOST)" \
+	exec $(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 run: migrate
 	$(MANAGE) seed_demo --if-empty
 	@echo ""
 	@echo "EAS is starting on http://$(HOST):$(PORT)/admin/  (user: admin, password: eas-demo-2026)"
 	@echo "Emails are written to var/mail/. Stop everything with Ctrl-C."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A eas worker --loglevel INFO --concurrency 2 & \
-	$(VENV)/bin/celery -A eas beat --loglevel INFO & \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(PROCESSES)
+
+# What `make run` ends with, without installing, migrating or seeding first (tests/test_make_run.py).
+serve:
+	@$(PROCESSES)
 
 # The browser tests (tests/browser) drive a Chromium: EAS_CHROMIUM, else chromium, chromium-browser
 # or google-chrome on the PATH. Without one they are skipped and the summary says why; `make test`

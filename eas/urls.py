@@ -3,6 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+# 403 and 404 are Django's handlers with templates/403.html and 404.html; 400 and 500 need ours.
+handler400 = "eas.errors.bad_request"
+handler500 = "eas.errors.server_error"
+
 admin.site.site_header = _("EAS — Electoral Assistance")
 admin.site.site_title = _("EAS")
 admin.site.index_title = _("Case management")

@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An ActionRefused that no view caught: a 403 that says why (eas.errors), not a 500.
+    "eas.errors.ActionRefusedMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,6 +117,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # No script of the site or of Django's admin reads the CSRF cookie, and making it HttpOnly
 # protects nothing (Django's documentation): left readable, as Django ships it.
 CSRF_COOKIE_HTTPONLY = False
+# A form refused by the CSRF check gets the site's 403 page, which says to reload and send again.
+CSRF_FAILURE_VIEW = "eas.errors.csrf_failure"
 
 # Headers sent in every environment (production adds HTTPS-only ones).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -233,6 +237,14 @@ EAS_DOCUMENT_MAX_BYTES = env.int("EAS_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_in_one_line": {"()": "eas.errors.RefusalsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's default configuration gives "django" a console handler of its own (under DEBUG):
+        # with the root's, every line was written twice. Naming the logger here replaces its handlers.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # 403, 404 and 400 are one line each (eas.errors): also for what reads the records themselves.
+        "django.request": {"handlers": [], "filters": ["refusals_in_one_line"], "propagate": True},
+    },
 }

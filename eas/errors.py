@@ -1,0 +1,82 @@
+"""What the site answers, and what it logs, when a request is refused or fails.
+
+403 and 404 are Django's own handlers with the site's templates (403.html, 404.html), which they
+render with the request: the menu of a logged-in user is there. 400 and 500 need views of their own
+(wired in eas.urls): Django renders those templates without the request. A form refused by the CSRF
+check gets the 403 page too (CSRF_FAILURE_VIEW).
+"""
+
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError
+from django.template import loader
+
+from requests_app.exceptions import ActionRefused
+
+# Refusals the site gives on purpose: each is one line in the log (Django's own, e.g. "Forbidden
+# (Permission denied): /cases/"), never a traceback, which would bury the errors that need one.
+REFUSALS = (PermissionDenied, Http404, BadRequest, SuspiciousOperation, ActionRefused)
+
+PLAIN_500 = (
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Server error · EAS</title></head>"
+    "<body><h1>Something went wrong on our side</h1><p>The error has been logged. Please try again in a few "
+    "minutes.</p><p><a href=\"/\">EAS</a></p></body></html>"
+)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """400 in the site's layout. A request malformed enough to fail the menu gets the page without it."""
+    template = loader.get_template(template_name)
+    try:
+        return HttpResponseBadRequest(template.render({}, request))
+    except Exception:  # the request itself may be what cannot be read
+        return HttpResponseBadRequest(template.render({}))
+
+
+def server_error(request, template_name="500.html"):
+    """500 without the request, which may be what failed; plain HTML if even the template fails."""
+    try:
+        return HttpResponseServerError(loader.get_template(template_name).render({}))
+    except Exception:
+        return HttpResponseServerError(PLAIN_500)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (most often: sent after the session ended), as a 403 page."""
+    return HttpResponseForbidden(loader.render_to_string("403.html", {"form_expired": True}, request))
+
+
+class ActionRefusedMiddleware:
+    """A domain refusal that no view turned into a message becomes a 403 that says why, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ActionRefused):
+            raise PermissionDenied(" ".join(exception.messages)) from exception
+        return None
+
+
+class RefusalsInOneLine(logging.Filter):
+    """Log a refusal as its one line: drop the traceback, and the second line of a suspicious request.
+
+    Django logs a suspicious request (a SuspiciousOperation: a forged host, too many fields...) on
+    django.security.<kind>, then once more as "Bad Request: <path>"; the first says what happened.
+    """
+
+    def filter(self, record):
+        exception = record.exc_info[1] if record.exc_info else None
+        if isinstance(exception, REFUSALS):
+            record.exc_info = None
+            record.exc_text = None
+        request = getattr(record, "request", None)
+        if request is not None and record.name.startswith("django.security."):
+            request._eas_refusal_logged = True
+        elif request is not None and record.name == "django.request" and getattr(request, "_eas_refusal_logged", False):
+            return False
+        return True
