@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -154,7 +155,34 @@ class OfficerFilter(admin.SimpleListFilter):
 # Inlines ---------------------------------------------------------------------------
 
 
-class ElectionFormSet(forms.BaseInlineFormSet):
+class CaseRowsFormSet(forms.BaseInlineFormSet):
+    """An inline's rows taken from the case as the change page loaded it (selectors.case_detail).
+
+    Without it each inline queries its rows again, and the case page costs a query per inline.
+    """
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = _loaded_rows(self.instance, self.fk.remote_field)
+            if rows is None:
+                return super().get_queryset()
+            self._queryset = rows
+        return self._queryset
+
+
+def _loaded_rows(case, relation):
+    """The rows of ``relation`` already loaded on ``case`` (select_related or prefetch_related), or None."""
+    if case is None or case.pk is None:
+        return None
+    if relation.one_to_one:
+        if not relation.is_cached(case):
+            return None
+        row = relation.get_cached_value(case)
+        return [] if row is None else [row]
+    return getattr(case, "_prefetched_objects_cache", {}).get(relation.get_accessor_name())
+
+
+class ElectionFormSet(CaseRowsFormSet):
     def clean(self):
         super().clean()
         letter_date = getattr(self.instance, "letter_date", None)
@@ -184,6 +212,7 @@ class ElectionInline(admin.TabularInline):
 
 class NeedsAssessmentInline(admin.StackedInline):
     model = NeedsAssessment
+    formset = CaseRowsFormSet
     can_delete = False
     extra = 0
     max_num = 1
@@ -219,6 +248,7 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
     classes = ["eas-record"]
+    formset = CaseRowsFormSet
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("requests_app.view_assistancerequest")
@@ -271,6 +301,7 @@ class DocumentForm(forms.ModelForm):
 class DocumentInline(admin.TabularInline):
     model = CaseDocument
     form = DocumentForm
+    formset = CaseRowsFormSet
     extra = 0
     can_delete = False
     fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
@@ -318,6 +349,23 @@ class EventInline(ReadOnlyInline):
 
 
 # The case ----------------------------------------------------------------------------
+
+
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, showing the chosen object from the one the page loaded with the case."""
+
+    def __init__(self, *args, loaded=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loaded = loaded
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.loaded is None or chosen != {str(self.loaded.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.loaded)
+        options.append(self.create_option(name, self.loaded.pk, label, chosen, len(options)))
+        return [(None, options, 0)]
 
 
 class AssistanceRequestForm(forms.ModelForm):
@@ -408,7 +456,9 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            case = selectors.visible_cases(request.user, selectors.case_detail()).get(pk=int(object_id))
+            case = selectors.visible_cases(request.user, selectors.case_detail(contributions=False)).get(
+                pk=int(object_id)
+            )
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
         request._eas_case = case
@@ -417,6 +467,11 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "officer":
             kwargs["queryset"] = selectors.assignable_officers()
+        case = getattr(request, "_eas_case", None)  # set by get_object, with its member state
+        if db_field.name == "member_state" and case is not None:
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using"), loaded=case.member_state
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
