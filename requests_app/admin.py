@@ -252,7 +252,7 @@ class RecordFormSet(CaseRowsFormSet):
         """(title, hidden inputs, [(field name, content)]) per row, as Django's tabular inline shows them.
 
         Built here, not field by field through the template engine: the history is the longest part
-        of the case page, and its rows were most of the page's time (README, Benchmarks).
+        of the case page, and rendering its rows that way was a quarter of the page's work (README, Benchmarks).
         """
         names = self.inline.get_fields(None)
         columns = None
