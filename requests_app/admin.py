@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminReadonlyField
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -36,6 +38,7 @@ from .models import (
     Partner,
     PartnerContribution,
     RegionalDesk,
+    RegionalGroup,
     Reminder,
     Stage,
     StagePolicy,
@@ -154,7 +157,34 @@ class OfficerFilter(admin.SimpleListFilter):
 # Inlines ---------------------------------------------------------------------------
 
 
-class ElectionFormSet(forms.BaseInlineFormSet):
+class CaseRowsFormSet(forms.BaseInlineFormSet):
+    """An inline's rows taken from the case as the change page loaded it (selectors.case_detail).
+
+    Without it each inline queries its rows again, and the case page costs a query per inline.
+    """
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = _loaded_rows(self.instance, self.fk.remote_field)
+            if rows is None:
+                return super().get_queryset()
+            self._queryset = rows
+        return self._queryset
+
+
+def _loaded_rows(case, relation):
+    """The rows of ``relation`` already loaded on ``case`` (select_related or prefetch_related), or None."""
+    if case is None or case.pk is None:
+        return None
+    if relation.one_to_one:
+        if not relation.is_cached(case):
+            return None
+        row = relation.get_cached_value(case)
+        return [] if row is None else [row]
+    return getattr(case, "_prefetched_objects_cache", {}).get(relation.get_accessor_name())
+
+
+class ElectionFormSet(CaseRowsFormSet):
     def clean(self):
         super().clean()
         letter_date = getattr(self.instance, "letter_date", None)
@@ -184,6 +214,7 @@ class ElectionInline(admin.TabularInline):
 
 class NeedsAssessmentInline(admin.StackedInline):
     model = NeedsAssessment
+    formset = CaseRowsFormSet
     can_delete = False
     extra = 0
     max_num = 1
@@ -212,6 +243,37 @@ class NeedsAssessmentInline(admin.StackedInline):
         return super().get_formset(request, obj, **kwargs)
 
 
+class RecordFormSet(CaseRowsFormSet):
+    """The rows of a read-only inline, with what each row shows (record_inline.html)."""
+
+    inline = None  # the ReadOnlyInline, set by its get_formset
+
+    def rows(self):
+        """(title, hidden inputs, [(field name, content)]) per row, as Django's tabular inline shows them.
+
+        Built here, not field by field through the template engine: the history is the longest part
+        of the case page, and rendering its rows that way was a quarter of the page's work (README, Benchmarks).
+        """
+        names = self.inline.get_fields(None)
+        columns = None
+        rows = []
+        for form in self.forms:
+            if columns is None:
+                # One per column, moved from row to row: what it computes once (label, help) is the same.
+                columns = [AdminReadonlyField(form, name, is_first=False, model_admin=self.inline) for name in names]
+            hidden = format_html(
+                '<input type="hidden" name="{0}" value="{1}" id="id_{0}">'
+                '<input type="hidden" name="{2}" value="{3}" id="id_{2}">',
+                form.add_prefix(self._pk_field.name), form.instance.pk, form.add_prefix(self.fk.name), self.instance.pk,
+            )
+            cells = []
+            for column in columns:
+                column.form = form
+                cells.append((column.field["name"], column.contents()))
+            rows.append((str(form.instance), hidden, cells))
+        return rows
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Part of the case's record: whoever may see the case sees it, nobody edits it here."""
 
@@ -219,6 +281,13 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
     classes = ["eas-record"]
+    formset = RecordFormSet
+    template = "admin/requests_app/assistancerequest/record_inline.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.inline = self
+        return formset
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("requests_app.view_assistancerequest")
@@ -271,6 +340,7 @@ class DocumentForm(forms.ModelForm):
 class DocumentInline(admin.TabularInline):
     model = CaseDocument
     form = DocumentForm
+    formset = CaseRowsFormSet
     extra = 0
     can_delete = False
     fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
@@ -306,8 +376,8 @@ class EventInline(ReadOnlyInline):
     @admin.display(description=_("stage"))
     def stage_change(self, event):
         if event.from_stage and event.to_stage and event.from_stage != event.to_stage:
-            return f"{event.get_from_stage_display()} → {event.get_to_stage_display()}"
-        return event.get_to_stage_display() if event.to_stage and not event.from_stage else ""
+            return f"{_choice_label(Stage, event.from_stage)} → {_choice_label(Stage, event.to_stage)}"
+        return _choice_label(Stage, event.to_stage) if event.to_stage and not event.from_stage else ""
 
     @admin.display(description=_("details"))
     def summary(self, event):
@@ -318,6 +388,23 @@ class EventInline(ReadOnlyInline):
 
 
 # The case ----------------------------------------------------------------------------
+
+
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, showing the chosen object from the one the page loaded with the case."""
+
+    def __init__(self, *args, loaded=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loaded = loaded
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.loaded is None or chosen != {str(self.loaded.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.loaded)
+        options.append(self.create_option(name, self.loaded.pk, label, chosen, len(options)))
+        return [(None, options, 0)]
 
 
 class AssistanceRequestForm(forms.ModelForm):
@@ -408,7 +495,9 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            case = selectors.visible_cases(request.user, selectors.case_detail()).get(pk=int(object_id))
+            case = selectors.visible_cases(request.user, selectors.case_detail(contributions=False)).get(
+                pk=int(object_id)
+            )
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
         request._eas_case = case
@@ -417,6 +506,11 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "officer":
             kwargs["queryset"] = selectors.assignable_officers()
+        case = getattr(request, "_eas_case", None)  # set by get_object, with its member state
+        if db_field.name == "member_state" and case is not None:
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using"), loaded=case.member_state
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -435,11 +529,11 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("region"), ordering="member_state__regional_group")
     def region(self, case):
-        return case.member_state.get_regional_group_display()
+        return _choice_label(RegionalGroup, case.member_state.regional_group)
 
     @admin.display(description=_("stage"), ordering="stage")
     def stage_badge(self, case):
-        return format_html('<span class="eas-stage eas-stage-{}">{}</span>', case.stage, case.get_stage_display())
+        return format_html('<span class="eas-stage eas-stage-{}">{}</span>', case.stage, _choice_label(Stage, case.stage))
 
     @admin.display(description=_("stage"))
     def stage_display(self, case):
@@ -595,6 +689,14 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
             for action, blockers in selectors.available_actions(case, request.user)
         ]
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _choice_label(choices, value):
+    """What get_FOO_display() says, without the dictionary of all choices it builds on each call (50 rows a page)."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 @admin.register(MemberState)

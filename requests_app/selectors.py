@@ -82,16 +82,20 @@ def case_list():
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
 
-def case_detail():
-    """A case with everything its page shows and its guards read."""
-    return AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
+def case_detail(*, contributions=True):
+    """A case with everything its page shows and its guards read (the admin's page shows no contributions)."""
+    queryset = AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
         "elections",
         "requested_types",
         Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
         Prefetch("decisions", queryset=Decision.objects.select_related("decided_by").prefetch_related("assistance_types")),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
-        Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner")),
     )
+    if contributions:
+        queryset = queryset.prefetch_related(
+            Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner"))
+        )
+    return queryset
 
 
 def available_actions(case, user):

@@ -92,6 +92,8 @@ class AssistanceRequest(models.Model):
         indexes = [
             models.Index(fields=["stage", "stage_due_at"], name="case_stage_due_idx"),
             models.Index(fields=["-received_date", "-id"], name="case_received_idx"),
+            # The admin list filtered by stage, newest first (README, Benchmarks).
+            models.Index(fields=["stage", "-received_date", "-id"], name="case_stage_received_idx"),
             models.Index(fields=["stage_due_at"], name="case_due_idx"),
         ]
         constraints = [

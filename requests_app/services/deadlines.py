@@ -110,7 +110,9 @@ def refresh_due(*, actor, case, reason, record=True):
         .prefetch_related("elections")
         .get(pk=case.pk)
     )
-    if _entered_by_deferral(AssistanceRequest.objects.filter(pk=case.pk)):
+    # Only a case awaiting decision can have been deferred (and the query, on 750,000 history rows, takes
+    # SQLite a second: README, Benchmarks).
+    if case.stage == Stage.AWAITING_DECISION and _entered_by_deferral(AssistanceRequest.objects.filter(pk=case.pk)):
         return case
     new = due_at(case, case.stage, case.stage_entered_at)
     if new == case.stage_due_at:
