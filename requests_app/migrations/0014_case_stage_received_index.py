@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0012_deployment_cancel_reason'),
+        ('requests_app', '0013_reminder_sending'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
