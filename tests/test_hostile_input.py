@@ -1,0 +1,72 @@
+"""Hostile and careless input (issue 11): nothing a user can send answers 500.
+
+Each input here once answered 500 on SQLite or PostgreSQL; each test names what a user gets instead.
+"""
+
+import pytest
+from django.urls import reverse
+
+from requests_app import roles
+from requests_app.models import Stage
+from tests.factories import UserFactory, case_in_stage, member_of
+
+NUL = "\x00"
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+# 2. NUL bytes ----------------------------------------------------------------------------------
+
+NUL_URLS = [
+    "/cases/%00/",
+    "/cases/%00/act/start_review/",
+    "/cases/%00/documents/1/",
+    "/cases/%00/contributions/new/",
+    "/cases/%00/deployments/new/",
+    "/calendar/%00.ics",
+    "/trust-fund/new/allocation/?case=%00",
+    "/trust-fund/new/refund/?case=%00",
+    "/cases/?q=%00",
+    "/admin/requests_app/assistancerequest/?stage__exact=%00",
+    "/admin/requests_app/reminder/?status__exact=%00",
+    "/admin/requests_app/caseevent/?action__exact=%00",
+    "/admin/requests_app/ledgerentry/?kind__exact=%00",
+    "/admin/requests_app/assistancerequest/?q=%00",
+    "/admin/requests_app/assistancerequest/?%00=1",
+]
+
+
+@pytest.mark.parametrize("url", NUL_URLS)
+def test_a_nul_byte_in_the_path_or_a_parameter_is_refused_with_400(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_a_form_field_is_refused_with_400_and_nothing_is_saved(admin_client, superuser):
+    case = case_in_stage(Stage.RECEIVED, actor=superuser)
+    response = admin_client.post(
+        reverse("workspace:case-action", args=[case.reference, "start_review"]), {"comment": "fine\x00"}
+    )
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.stage == Stage.RECEIVED
+
+
+def test_the_400_page_carries_the_security_headers(client):
+    response = client.get("/cases/%00/")
+    assert response.status_code == 400
+    assert response.has_header("Content-Security-Policy")
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_tab_or_line_break_in_a_search_is_not_refused(admin_client):
+    assert admin_client.get("/cases/?q=a%09b%0Ac").status_code == 200
