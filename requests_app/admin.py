@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import selectors
+from .ids import parse_id
 from .filters import search_cases
 from .forms import DateInput, DocumentUploadField, action_form
 from .models import (
@@ -146,9 +147,8 @@ class OfficerFilter(admin.SimpleListFilter):
             return queryset.filter(officer=request.user)
         if value == "none":
             return queryset.filter(officer__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(officer_id=int(value))
-        return queryset
+        officer_id = parse_id(value)
+        return queryset if officer_id is None else queryset.filter(officer_id=officer_id)
 
 
 # Inlines ---------------------------------------------------------------------------

@@ -70,3 +70,54 @@ def test_the_400_page_carries_the_security_headers(client):
 
 def test_a_tab_or_line_break_in_a_search_is_not_refused(admin_client):
     assert admin_client.get("/cases/?q=a%09b%0Ac").status_code == 200
+
+
+# 3. Numbers that are not numbers ---------------------------------------------------------------
+
+NOT_IDS = ["²", "٣", "1" * 5000, "9223372036854775808", "99999999999999999999999999999", "-1", "1.5", " 1"]
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+def test_a_pledge_that_is_not_an_id_leaves_the_contribution_form_blank(db, client, value):
+    client.force_login(member_of(roles.FINANCE))
+    response = client.get(reverse("workspace:trust-fund-new", args=["contribution"]), {"pledge": value})
+    assert response.status_code == 200
+    assert response.context["form"].initial.get("pledge") is None
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+def test_an_officer_filter_that_is_not_an_id_is_ignored_in_the_admin(admin_client, superuser, value):
+    case_in_stage(Stage.RECEIVED, actor=superuser)
+    response = admin_client.get("/admin/requests_app/assistancerequest/", {"officer": value})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+def test_an_officer_filter_that_is_not_an_id_is_an_error_in_the_case_list(admin_client, value):
+    response = admin_client.get(reverse("workspace:case-list"), {"officer": value})
+    assert response.status_code == 200
+    assert "officer" in response.context["filter"].form.errors
+
+
+def test_a_pledge_id_in_the_link_is_chosen_already(db, client):
+    client.force_login(member_of(roles.FINANCE))
+    response = client.get(reverse("workspace:trust-fund-new", args=["contribution"]), {"pledge": "42"})
+    assert response.context["form"].initial["pledge"] == 42
+
+
+ID_URLS = [
+    "/partners/{}/",
+    "/roster/{}/",
+    "/cases/EAS-2026-0001/documents/{}/",
+    "/cases/EAS-2026-0001/deployments/{}/cancel/",
+    "/admin/requests_app/assistancerequest/{}/change/",
+    "/admin/requests_app/ledgerentry/{}/change/",
+]
+
+
+@pytest.mark.parametrize("template", ID_URLS)
+@pytest.mark.parametrize("value", ["9223372036854775808", "1" * 5000])
+def test_an_id_out_of_range_in_an_address_is_not_found(admin_client, template, value):
+    response = admin_client.get(template.format(value))
+    assert response.status_code in (302, 404)
