@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from requests_app import roles
-from requests_app.models import Stage
+from requests_app.models import AssistanceRequest, Stage
+from tests.admin_forms import intake_data
 from tests.factories import UserFactory, case_in_stage, member_of
 
 NUL = "\x00"
@@ -121,3 +122,30 @@ ID_URLS = [
 def test_an_id_out_of_range_in_an_address_is_not_found(admin_client, template, value):
     response = admin_client.get(template.format(value))
     assert response.status_code in (302, 404)
+
+
+# 4. The admin add form with a Member State id that is none -------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", " ", "1" * 30, "²", "-1"])
+def test_a_member_state_that_is_no_id_is_an_error_of_the_admin_add_form(admin_client, value):
+    response = admin_client.post("/admin/requests_app/assistancerequest/add/", intake_data(member_state=value))
+    assert response.status_code == 200
+    assert "member_state" in response.context["adminform"].form.errors
+    assert not AssistanceRequest.objects.exists()
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/requests_app/partner/add/", "/admin/requests_app/expert/add/"])
+def test_other_autocompletes_redraw_too(admin_client, url):
+    field = "country" if "partner" in url else "nationality"
+    response = admin_client.post(url, {field: "1" * 30})
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+
+
+def test_a_valid_member_state_stays_selected_when_the_form_is_redrawn(admin_client):
+    data = intake_data(requesting_authority="")
+    response = admin_client.post("/admin/requests_app/assistancerequest/add/", data)
+    assert response.status_code == 200
+    assert f'<option value="{data["member_state"]}" selected>Malawi</option>' in response.content.decode()
