@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from requests_app import roles
-from requests_app.models import AssistanceRequest, Stage
+from requests_app.models import AssistanceRequest, CaseEvent, Decision, Deployment, Election, LedgerEntry, Stage
 from requests_app.services import calendar as calendar_tokens
 from tests.admin_forms import change_form_data, intake_data
 from tests.factories import UserFactory, case_in_stage, member_of, new_request, set_due
@@ -211,3 +211,46 @@ def test_the_user_admin_still_saves_a_name_in_any_script(admin_client, officer):
     assert admin_client.post(url, data).status_code == 302
     officer.refresh_from_db()
     assert officer.get_full_name() == "Nguyễn Thị الحسيني"
+
+
+# 6. A forged case form -------------------------------------------------------------------------
+
+
+def _case_change_form(admin_client, superuser):
+    case = case_in_stage(Stage.DECISION_COMMUNICATED, actor=superuser)
+    url = f"/admin/requests_app/assistancerequest/{case.pk}/change/"
+    response = admin_client.get(url)
+    prefixes = [inline.formset.prefix for inline in response.context["inline_admin_formsets"]]
+    data = change_form_data(response)
+    data["requesting_authority"] = ""  # the main form is invalid: the page is drawn again
+    return case, url, prefixes, data
+
+
+def test_a_case_form_with_an_unknown_inline_id_is_drawn_again_with_its_errors(admin_client, superuser):
+    case, url, prefixes, data = _case_change_form(admin_client, superuser)
+    for prefix in prefixes:
+        total = int(data[f"{prefix}-TOTAL_FORMS"])
+        data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+        data[f"{prefix}-INITIAL_FORMS"] = str(total + 1)
+        data[f"{prefix}-{total}-id"] = "987654"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("extra", [1, 3])
+def test_a_case_form_with_extra_inline_forms_is_drawn_again_with_its_errors(admin_client, superuser, extra):
+    case, url, prefixes, data = _case_change_form(admin_client, superuser)
+    for prefix in prefixes:
+        total = int(data[f"{prefix}-TOTAL_FORMS"])
+        data[f"{prefix}-TOTAL_FORMS"] = str(total + extra)
+        for index in range(total, total + extra):
+            data[f"{prefix}-{index}-comment"] = "forged"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("model", [Decision, Election, CaseEvent, Deployment, LedgerEntry])
+def test_an_unsaved_row_has_a_name(model):
+    assert isinstance(str(model()), str)  # a form drawing a blank row names it
