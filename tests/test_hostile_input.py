@@ -254,3 +254,45 @@ def test_a_case_form_with_extra_inline_forms_is_drawn_again_with_its_errors(admi
 @pytest.mark.parametrize("model", [Decision, Election, CaseEvent, Deployment, LedgerEntry])
 def test_an_unsaved_row_has_a_name(model):
     assert isinstance(str(model()), str)  # a form drawing a blank row names it
+
+
+# 7. Very long searches -------------------------------------------------------------------------
+
+LONG = "x" * 60_000
+
+
+def searchable_changelists():
+    from django.contrib import admin
+
+    return sorted(
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for model, model_admin in admin.site._registry.items() if model_admin.search_fields
+    )
+
+
+@pytest.mark.parametrize("url", searchable_changelists())
+def test_a_very_long_admin_search_is_not_run_and_says_why(admin_client, url):
+    response = admin_client.get(url, {"q": LONG, "o": "1"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(f"{url}?o=1", 302)]
+    assert "A search holds at most 200 characters; yours held 60,000 and was not run." in response.content.decode()
+
+
+def test_a_search_of_200_characters_is_run(admin_client):
+    response = admin_client.get("/admin/requests_app/caseevent/", {"q": "x" * 200})
+    assert response.status_code == 200
+    assert response.context["cl"].query == "x" * 200
+
+
+def test_a_very_long_autocomplete_term_searches_its_first_200_characters(admin_client):
+    params = {"app_label": "requests_app", "model_name": "assistancerequest", "field_name": "member_state"}
+    response = admin_client.get("/admin/autocomplete/", {**params, "term": "Ghana" + LONG}, follow=True)
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/partners/", "/roster/"])
+def test_a_very_long_workspace_search_is_ignored_with_a_message(admin_client, url):
+    response = admin_client.get(url, {"q": LONG})
+    assert response.status_code == 200
+    assert "This filter was ignored." in response.content.decode()

@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A search too long for SQLite never reaches the admin's lists (after the messages).
+    "eas.middleware.BoundAdminSearchMiddleware",
     # Before any view reads a parameter: a NUL byte answers 400, never a 500 (after the header
     # middlewares, so the 400 page carries their headers too).
     "eas.middleware.RefuseInvalidInputMiddleware",
