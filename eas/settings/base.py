@@ -229,6 +229,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Uploaded case documents.
 EAS_DOCUMENT_MAX_BYTES = env.int("EAS_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# What an Office document (.docx, .xlsx, .pptx, .odt, .ods: a zip) may expand to when opened:
+# refuses a "zip bomb" that a reader would unpack to gigabytes.
+EAS_DOCUMENT_MAX_EXPANDED_BYTES = env.int("EAS_DOCUMENT_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
