@@ -3,19 +3,29 @@
 Each input here once answered 500 on SQLite or PostgreSQL; each test names what a user gets instead.
 """
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from requests_app import roles
-from requests_app.models import AssistanceRequest, CaseEvent, Decision, Deployment, Election, LedgerEntry, Stage
+from requests_app.exceptions import ActionRefused
+from requests_app.exports import neutralise
+from requests_app.models import (
+    AssistanceRequest, CaseDocument, CaseEvent, Decision, Deployment, DocumentKind, Election, LedgerEntry, Stage,
+)
+from requests_app.services import documents as document_services
 from requests_app.services import calendar as calendar_tokens
 from tests.admin_forms import change_form_data, intake_data
-from tests.factories import UserFactory, case_in_stage, member_of, new_request, set_due
+from tests.factories import (
+    PDF_BYTES, UserFactory, case_in_stage, member_of, new_request, office_package, set_due,
+)
 
 NUL = "\x00"
 
@@ -296,3 +306,83 @@ def test_a_very_long_workspace_search_is_ignored_with_a_message(admin_client, ur
     response = admin_client.get(url, {"q": LONG})
     assert response.status_code == 200
     assert "This filter was ignored." in response.content.decode()
+
+
+# 8. Uploads that are not what they say ---------------------------------------------------------
+
+
+def _refusal(officer, name, content):
+    case = new_request(actor=officer)
+    with pytest.raises(ActionRefused) as refusal:
+        document_services.attach_document(
+            actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content))
+    assert not CaseDocument.objects.exists()
+    return " ".join(refusal.value.messages)
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("report.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>"),
+    ("report.pdf", b"%PDF-1.7\n%%EOF\n"),
+    ("letter.docx", b"PK\x03\x04 not a zip at all"),
+    ("letter.docx", office_package(".odt")),  # a zip, but no [Content_Types].xml
+    ("sheet.ods", office_package(".docx")),
+    ("sheet.ods", office_package(".odt")),  # a text document named as a spreadsheet
+])
+def test_a_file_that_only_starts_like_its_type_is_refused(officer, name, content):
+    assert "does not contain what its name says" in _refusal(officer, name, content)
+
+
+def test_an_office_file_that_expands_beyond_the_limit_is_refused(officer, settings):
+    settings.EAS_DOCUMENT_MAX_EXPANDED_BYTES = 1024 * 1024
+    bomb = office_package(".docx", extra=[("word/media/padding.bin", b"\x00" * (2 * 1024 * 1024))])
+    assert len(bomb) < 10_000  # it compresses to almost nothing
+    message = _refusal(officer, "letter.docx", bomb)
+    assert "letter.docx expands to 2.0\xa0MB when opened; documents may expand to at most 1.0\xa0MB." in message
+
+
+def test_the_default_expansion_limit_refuses_a_gibibyte(officer, settings):
+    assert settings.EAS_DOCUMENT_MAX_EXPANDED_BYTES < 1024**3
+
+
+def test_a_real_pdf_and_office_files_are_kept(officer):
+    case = new_request(actor=officer)
+    for name, content in [("report.pdf", PDF_BYTES), ("letter.docx", office_package(".docx")),
+                          ("table.ods", office_package(".ods")), ("letter.odt", office_package(".odt"))]:
+        document_services.attach_document(
+            actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content))
+    assert CaseDocument.objects.count() == 4
+
+
+def test_the_upload_form_says_why_a_fake_pdf_is_refused(admin_client, superuser):
+    case = case_in_stage(Stage.RECEIVED, actor=superuser)
+    url = f"/admin/requests_app/assistancerequest/{case.pk}/change/"
+    data = change_form_data(admin_client.get(url))
+    data.update({"documents-TOTAL_FORMS": "1", "documents-0-kind": "other",
+                 "documents-0-file": SimpleUploadedFile("fake.pdf", b"%PDF-1.7\n<html></html>")})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "fake.pdf does not contain what its name says (.pdf)" in response.content.decode()
+    assert not CaseDocument.objects.exists()
+
+
+# 9. Formulas behind a space or a control character ---------------------------------------------
+
+FORMULAS = [" =HYPERLINK(\"http://x\")", "\x01=cmd|' /C calc'!A0", "\u00a0+1+1", "\n@SUM(A1)", "  -2+3"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_formula_after_spaces_or_control_characters_is_inert(text):
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Minister of Foreign Affairs", " a = b", "", "   "])
+def test_ordinary_text_is_left_as_it_is(text):
+    assert neutralise(text) == text
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_the_case_export_neutralises_a_hidden_formula(admin_client, superuser, text):
+    new_request(actor=superuser, summary=text + " end")
+    response = admin_client.get(reverse("workspace:case-export-csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert any(cell == "'" + text + " end" for cell in rows[1])
