@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +21,11 @@ from requests_app.exports import neutralise
 from requests_app.models import (
     AssistanceRequest, CaseDocument, CaseEvent, Decision, Deployment, DocumentKind, Election, LedgerEntry, Stage,
 )
-from requests_app.services import documents as document_services
+from requests_app.services import documents as document_services, roster as roster_services
 from requests_app.services import calendar as calendar_tokens
 from tests.admin_forms import change_form_data, intake_data
 from tests.factories import (
-    PDF_BYTES, UserFactory, case_in_stage, member_of, new_request, office_package, set_due,
+    PDF_BYTES, ExpertFactory, UserFactory, case_in_stage, member_of, new_request, office_package, set_due,
 )
 
 NUL = "\x00"
@@ -386,3 +387,45 @@ def test_the_case_export_neutralises_a_hidden_formula(admin_client, superuser, t
     response = admin_client.get(reverse("workspace:case-export-csv"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert any(cell == "'" + text + " end" for cell in rows[1])
+
+
+# 10. The roster does not name another desk's case ---------------------------------------------
+
+
+@pytest.fixture
+def two_desks(db, superuser):
+    """An officer of the African desk, and an expert booked 10-20 March 2026 on a Peruvian case."""
+    from requests_app.models import RegionalDesk, RegionalGroup
+
+    officer = member_of(roles.ELECTORAL_OFFICER)
+    RegionalDesk.objects.get(regional_group=RegionalGroup.AFRICAN).members.add(officer)
+    ghana = new_request(actor=superuser, state="GHA", officer=officer)
+    peru = new_request(actor=superuser, state="PER")
+    expert = ExpertFactory(given_name="Amina", family_name="Diallo")
+    roster_services.deploy_expert(actor=superuser, case=peru, expert=expert, role="Results adviser",
+                                  starts_on=datetime.date(2026, 3, 10), ends_on=datetime.date(2026, 3, 20))
+    return officer, ghana, peru, expert
+
+
+@pytest.mark.parametrize("page", ["roster", "expert"])
+def test_the_roster_says_booked_with_the_dates_only(client, two_desks, page):
+    officer, _ghana, peru, expert = two_desks
+    client.force_login(officer)
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)):
+        url = reverse("workspace:roster") if page == "roster" else reverse("workspace:expert-detail", args=[expert.pk])
+        html = client.get(url).content.decode()
+    assert "Booked" in html and "10 Mar 2026" in html
+    assert peru.reference not in html
+    assert "Results adviser" not in html
+
+
+def test_the_deploy_form_and_its_refusal_do_not_name_another_desks_case(client, two_desks):
+    officer, ghana, peru, expert = two_desks
+    client.force_login(officer)
+    url = reverse("workspace:deployment-new", args=[ghana.reference])
+    shown = client.get(url, {"starts_on": "2026-03-12", "ends_on": "2026-03-14"}).content.decode()
+    assert "booked until 20 Mar 2026" in shown and peru.reference not in shown
+    refused = client.post(url, {"starts_on": "2026-03-12", "ends_on": "2026-03-14", "expert": expert.pk,
+                                "role": "Legal adviser"}, follow=True).content.decode()
+    assert "Amina Diallo is already booked from 10 Mar 2026 to 20 Mar 2026." in refused
+    assert peru.reference not in refused
