@@ -429,3 +429,31 @@ def test_the_deploy_form_and_its_refusal_do_not_name_another_desks_case(client, 
                                 "role": "Legal adviser"}, follow=True).content.decode()
     assert "Amina Diallo is already booked from 10 Mar 2026 to 20 Mar 2026." in refused
     assert peru.reference not in refused
+
+
+# 11. A long file name keeps its extension -------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx", ".jpeg"])
+def test_a_250_character_file_name_is_cut_but_keeps_its_extension(officer, suffix):
+    case = new_request(actor=officer)
+    name = "Rapport de la mission d'évaluation des besoins " * 6
+    name = name[: 250 - len(suffix)] + suffix
+    content = {".pdf": PDF_BYTES, ".docx": office_package(".docx"), ".jpeg": b"\xff\xd8\xff\xe0 JFIF"}[suffix]
+    document = document_services.attach_document(
+        actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content))
+    document.refresh_from_db()
+    assert len(document.original_name) <= 200
+    assert document.original_name.endswith(suffix)
+    assert document.original_name.startswith("Rapport de la mission")
+    assert document.file.name.endswith(suffix)
+
+
+def test_the_download_of_a_document_with_a_long_name_is_named_with_its_extension(admin_client, superuser):
+    case = new_request(actor=superuser)
+    name = "x" * 246 + ".pdf"
+    document = document_services.attach_document(
+        actor=superuser, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, PDF_BYTES))
+    response = admin_client.get(reverse("workspace:case-document", args=[case.reference, document.pk]))
+    assert response.status_code == 200
+    assert '.pdf"' in response["Content-Disposition"]

@@ -114,6 +114,19 @@ def _expanded_size(upload):
         upload.seek(0)
 
 
+ORIGINAL_NAME_MAX_LENGTH = CaseDocument._meta.get_field("original_name").max_length
+
+
+def shortened_name(name, limit=ORIGINAL_NAME_MAX_LENGTH):
+    """The name cut to ``limit`` characters, its extension kept: "report … .pdf" stays a PDF."""
+    if len(name) <= limit:
+        return name
+    suffix = PurePath(name).suffix
+    if len(suffix) >= limit // 2:  # no extension worth the name: cut at the end
+        return name[:limit]
+    return name[: limit - len(suffix)].rstrip() + suffix
+
+
 @transaction.atomic
 def attach_document(*, actor, case, kind, upload, is_complete=False, comment=""):
     if actor is None or not actor.has_perm("requests_app.add_casedocument") or not selectors.may_work_on(actor, case):
@@ -126,7 +139,7 @@ def attach_document(*, actor, case, kind, upload, is_complete=False, comment="")
     document = CaseDocument(
         case=case,
         kind=kind,
-        original_name=PurePath(upload.name).name[:200],
+        original_name=shortened_name(PurePath(upload.name).name),
         size=upload.size,
         is_complete=is_complete,
         uploaded_by=actor,
