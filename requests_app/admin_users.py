@@ -1,7 +1,9 @@
 """Django's user admin, with names refused when they hold a control character (validators.py)."""
 
 from django.contrib import admin
-from django.contrib.auth import admin as auth_admin, forms as auth_forms, get_user_model
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 
 from .validators import validate_single_line
 
