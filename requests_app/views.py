@@ -136,6 +136,7 @@ def _case_page(request, case, bound=None, status=200):
     return render(request, "cases/detail.html", {
         "case": case,
         "actions": actions,
+        "next_actors": selectors.next_actors(case, request.user),
         "timeline": list(reversed(case.events.all())),
         "short_notice": is_short_notice(case),
         "urgent": deadline_services.is_urgent(case),
