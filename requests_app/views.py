@@ -58,7 +58,7 @@ def submit_action(request, case, action_name):
     messages.success(
         request,
         _("%(action)s: done. The case is now %(stage)s.")
-        % {"action": ACTIONS[action_name].label, "stage": case.get_stage_display().lower()},
+        % {"action": ACTIONS[action_name].label, "stage": case.stage_phrase},
     )
     return case, form, True
 

@@ -473,3 +473,29 @@ def test_an_ended_case_names_no_next_actor(client, officer, team):
     page = client.get(detail(case)).content.decode()
     assert next_actor_lines(page) == []
     assert "This case has ended" in page
+
+
+# Stages in sentences -------------------------------------------------------------------------------
+
+
+def test_every_stage_reads_in_a_sentence():
+    from requests_app.models.choices import STAGE_PHRASES
+
+    assert set(STAGE_PHRASES) == set(Stage)
+    assert Stage.NEEDS_ASSESSMENT.phrase == "in needs assessment"
+
+
+def test_the_message_after_an_action_puts_the_stage_into_a_sentence(staff_client, officer):
+    case = case_in_stage(Stage.UNDER_REVIEW, actor=officer)
+    response = staff_client.post(act(case, "start_assessment"), {"start_assessment-method": "desk_review"}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Start needs assessment: done. The case is now in needs assessment." in messages
+
+
+def test_a_refusal_for_the_wrong_stage_puts_the_stage_into_a_sentence(officer):
+    from requests_app.exceptions import ActionRefused
+
+    case = case_in_stage(Stage.NEEDS_ASSESSMENT, actor=officer)
+    with pytest.raises(ActionRefused) as refusal:
+        services.close_case(actor=officer, case=case)
+    assert "“Close the case” is not possible while the case is in needs assessment." in refusal.value.messages
