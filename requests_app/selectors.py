@@ -218,9 +218,11 @@ def dashboard(*, user, today):
     )
     outcome_rows = bar_rows([(label, outcomes.get(value, 0), value) for value, label in DecisionOutcome.choices])
 
+    # Elections the unit still works towards: a withdrawn or declined case's election is not one.
     elections = list(
         Election.objects.filter(
-            planned_date__gte=today, planned_date__lte=today + relativedelta(months=6), case__in=cases
+            planned_date__gte=today, planned_date__lte=today + relativedelta(months=6), case__in=cases,
+            case__stage__in=open_stages,
         )
         .select_related("case__member_state", "case__officer")
         .order_by("planned_date", "id")[:100]

@@ -327,6 +327,18 @@ def test_the_dashboard_counts_cases_overdue_decisions_and_elections(staff_client
         "http://www.w3.org", "")  # charts are drawn inline, no outside resource
 
 
+def test_the_dashboards_elections_are_those_of_live_cases_only(staff_client, officer):
+    live = new_request(actor=officer, state="GHA", election_in_days=60)
+    withdrawn = services.withdraw(actor=officer, case=new_request(actor=officer, state="PER", election_in_days=60),
+                                  comment="Note verbale withdrawing the request.")
+    declined = services.decline_request(actor=officer, case=new_request(actor=officer, state="NPL", election_in_days=60),
+                                        comment="Not a request from the government.")
+    response = staff_client.get(reverse("workspace:dashboard"))
+    assert [e.case.reference for e in response.context["elections"]] == [live.reference]
+    page = response.content.decode()
+    assert withdrawn.reference not in page and declined.reference not in page
+
+
 def test_the_dashboard_costs_a_fixed_number_of_queries(staff_client, officer):
     new_request(actor=officer)
     few = _queries(staff_client, reverse("workspace:dashboard"))
