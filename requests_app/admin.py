@@ -689,6 +689,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             (action, blockers, action_form(action.name, prefix=action.name, case=case))
             for action, blockers in selectors.available_actions(case, request.user)
         ]
+        extra_context["next_actors"] = selectors.next_actors(case, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

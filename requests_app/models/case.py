@@ -137,6 +137,11 @@ class AssistanceRequest(models.Model):
         return self.origin in Origin.mandates()
 
     @property
+    def stage_phrase(self):
+        """The stage in a sentence: "The case is %(stage)s" reads "The case is in needs assessment"."""
+        return Stage(self.stage).phrase
+
+    @property
     def is_open(self):
         return self.stage not in Stage.ends()
 

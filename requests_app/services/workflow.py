@@ -118,7 +118,7 @@ def _perform(*, actor, case, action_name, comment="", step=None):
         if locked.stage not in action.sources:
             raise ActionRefused(
                 _("“%(action)s” is not possible while the case is %(stage)s.")
-                % {"action": action.label, "stage": locked.get_stage_display().lower()}
+                % {"action": action.label, "stage": locked.stage_phrase}
             )
         reasons = action.blockers(locked)
         if action.needs_comment and not comment:
