@@ -2,7 +2,7 @@
 
 Both sides of a comparison go through the same function, eas_unaccent: on PostgreSQL the
 unaccent extension behind an IMMUTABLE wrapper (an expression index needs one; migration
-0013_ux_search_unaccent), on SQLite the Python function below, registered on every connection.
+0015_search_unaccent), on SQLite the Python function below, registered on every connection.
 """
 
 import unicodedata

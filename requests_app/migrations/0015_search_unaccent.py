@@ -86,6 +86,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("requests_app", "0012_deployment_cancel_reason")]
+    dependencies = [("requests_app", "0014_case_stage_received_index")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
