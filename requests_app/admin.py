@@ -268,9 +268,17 @@ class DocumentForm(forms.ModelForm):
             self.fields["kind"].disabled = True
 
 
+class DocumentFormSet(forms.BaseInlineFormSet):
+    def is_multipart(self):
+        # Django asks only the first row, and a stored document's row has no file input: the
+        # page would then be sent without its files, and a second document could never be added.
+        return super().is_multipart() or self.empty_form.is_multipart()
+
+
 class DocumentInline(admin.TabularInline):
     model = CaseDocument
     form = DocumentForm
+    formset = DocumentFormSet
     extra = 0
     can_delete = False
     fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
