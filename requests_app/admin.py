@@ -235,7 +235,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = ["decided_at", "outcome", "types", "phase", "period_start", "period_end", "scope", "reason", "decided_by", "communicated_on"]
+    fields = ["decided_at", "outcome", "types", "phase", "period_start", "period_end", "scope",
+              "short_notice_justification", "reason", "decided_by", "communicated_on"]
     readonly_fields = fields
 
     @admin.display(description=_("assistance"))

@@ -286,6 +286,8 @@ def record_decision(
                 phase=phase,
                 period=[period_start, period_end],
             )
+            if short_notice_justification.strip():
+                details["justification"] = short_notice_justification.strip()
         if outcome == DecisionOutcome.DEFER:
             # The case enters the stage anew, due on the day it is to be reconsidered: its
             # reminders start again for that date.
