@@ -259,6 +259,9 @@ def record_decision(
             reason=reason,
             revisit_on=revisit_on,
         )
+        if communicated_on and communicated_on > timezone.localdate():
+            problems.append(_("The decision letter cannot have been sent after today: give the day it was sent, "
+                              "or leave it empty for today."))
         if problems:
             raise ActionRefused(*problems)
         assisting = outcome in DecisionOutcome.assisting()
