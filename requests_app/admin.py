@@ -285,6 +285,13 @@ class DocumentInline(admin.TabularInline):
     fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
     readonly_fields = ["download", "size_display", "uploaded_by", "uploaded_at"]
 
+    # A case that has ended (closed, withdrawn, declined) keeps its documents as they are.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_open)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_open)
+
     @admin.display(description=_("document"))
     def download(self, document):
         if not document.pk:

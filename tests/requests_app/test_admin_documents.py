@@ -60,3 +60,29 @@ def test_ticking_final_on_a_stored_document_is_saved_with_its_history_and_the_ca
     client.post(close, {"close-comment": "Results reported."}, follow=True)
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED
+
+
+@pytest.mark.parametrize("stage", [Stage.CLOSED, Stage.WITHDRAWN, Stage.DECLINED])
+def test_a_case_that_has_ended_offers_no_attachment(client, officer, stage):
+    case = case_in_stage(stage, actor=officer)
+    client.force_login(officer)
+    page = client.get(change_url(case))
+    documents = next(i for i in page.context["inline_admin_formsets"] if i.formset.model is CaseDocument)
+    assert not documents.has_add_permission
+    assert "documents-__prefix__-file" not in page.content.decode()
+
+    # A POST made up all the same adds nothing.
+    data = add_document_row(change_form_data(page), len(documents.formset.forms),
+                            kind="other", upload=pdf_upload("late.pdf"))
+    client.post(change_url(case), data)
+    assert not CaseDocument.objects.filter(case=case, original_name="late.pdf").exists()
+
+    workspace = client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode()
+    assert "Attach a document" not in workspace
+
+
+def test_an_open_case_offers_attachment_in_both_places(client, officer):
+    case = case_in_stage(Stage.REPORTING, actor=officer)
+    client.force_login(officer)
+    assert "documents-__prefix__-file" in client.get(change_url(case)).content.decode()
+    assert "Attach a document" in client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode()
