@@ -432,7 +432,10 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "officer":
-            kwargs["queryset"] = selectors.assignable_officers()
+            # The officers of the case's desk first (the change view has read the case already).
+            case = getattr(request, "_eas_case", None)
+            group = case.member_state.regional_group if case is not None else None
+            kwargs["queryset"] = selectors.case_workers(group)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -689,12 +692,12 @@ class RegionalDeskAdmin(FixedSetAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "team_lead":
-            kwargs["queryset"] = selectors.assignable_officers()
+            kwargs["queryset"] = selectors.case_workers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "members":
-            kwargs["queryset"] = selectors.assignable_officers()
+            kwargs["queryset"] = selectors.case_workers()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
