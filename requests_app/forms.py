@@ -136,6 +136,12 @@ class DecisionForm(ActionForm):
         if self.case is not None and not self.case.is_mandate:
             # Observation, supervision and certification come only with a mandate: not offered.
             self.fields["assistance_types"].queryset = AssistanceType.objects.filter(requires_mandate=False)
+        if self.case is not None and not self.is_bound:
+            # Start from what the state asked for (those the case allows); the focal point narrows it.
+            allowed = self.case.is_mandate
+            self.initial["assistance_types"] = [
+                t.pk for t in self.case.requested_types.all() if allowed or not t.requires_mandate
+            ]
 
 
 class StartImplementationForm(ActionForm):

@@ -125,3 +125,16 @@ def test_a_letter_dated_after_today_is_refused_at_intake(client, officer):
                            intake_data(letter_date=(TODAY() + DAY).isoformat(), received_date=TODAY().isoformat()))
     assert "The letter cannot be dated in the future" in response.content.decode()
     assert not AssistanceRequest.objects.exists()
+
+
+def test_the_decision_form_starts_with_the_assistance_the_state_asked_for(client, officer):
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    case.requested_types.set([assistance_type("voter-registration"), assistance_type("training")])
+    client.force_login(officer)
+    for url in (reverse("workspace:case-action", args=[case.reference, "record_decision"]),
+                reverse("admin:requests_app_assistancerequest_act", args=[case.pk, "record_decision"])):
+        form = client.get(url).context["form"]
+        ticked = {str(pk) for pk in form["assistance_types"].value()}
+        assert ticked == {str(assistance_type("voter-registration").pk), str(assistance_type("training").pk)}
+        html = form["assistance_types"].as_widget()
+        assert html.count("checked") == 2
