@@ -147,7 +147,22 @@ class DecisionForm(ActionForm):
 class StartImplementationForm(ActionForm):
     modality = forms.ChoiceField(label=_("Implemented through"), choices=ImplementationModality.choices)
     ends_on = forms.DateField(label=_("Planned end of implementation"), widget=DateInput)
-    field_order = ["modality", "ends_on", "comment"]
+    confirm_beyond_period = forms.BooleanField(
+        label=_("Confirm an end after the decided period of assistance"), required=False,
+    )
+    field_order = ["modality", "ends_on", "confirm_beyond_period", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None:
+            # From the decisions the case page has read already (newest first): no query of its own.
+            assisting = [d for d in self.case.decisions.all() if d.outcome in DecisionOutcome.assisting()]
+            period_end = assisting[0].period_end if assisting else None
+            if period_end:
+                self.fields["ends_on"].help_text = _("The decision covers assistance until %(day)s.") % {
+                    "day": period_end.isoformat()}
+                self.fields["confirm_beyond_period"].help_text = _(
+                    "Needed only when the planned end is after %(day)s.") % {"day": period_end.isoformat()}
 
 
 ACTION_FORMS = {
