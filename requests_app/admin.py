@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import AdminReadonlyField
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -204,8 +205,14 @@ class ElectionFormSet(CaseRowsFormSet):
             raise forms.ValidationError(gettext("Name at least one election the request concerns, with its planned date."))
 
 
+# One kind of date input on the case's pages: the browser's own, as in the workspace (the admin's
+# text field with its calendar link looked different next to it).
+ONE_DATE_WIDGET = {models.DateField: {"widget": DateInput}}
+
+
 class ElectionInline(admin.TabularInline):
     model = Election
+    formfield_overrides = ONE_DATE_WIDGET
     formset = ElectionFormSet
     extra = 0
     min_num = 1
@@ -216,6 +223,7 @@ class ElectionInline(admin.TabularInline):
 class NeedsAssessmentInline(admin.StackedInline):
     model = NeedsAssessment
     formset = CaseRowsFormSet
+    formfield_overrides = ONE_DATE_WIDGET
     can_delete = False
     extra = 0
     max_num = 1
@@ -305,7 +313,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = ["decided_at", "outcome", "types", "phase", "period_start", "period_end", "scope", "reason", "decided_by", "communicated_on"]
+    fields = ["decided_at", "outcome", "types", "phase", "period_start", "period_end", "scope",
+              "short_notice_justification", "reason", "decided_by", "communicated_on"]
     readonly_fields = fields
 
     @admin.display(description=_("assistance"))
@@ -338,14 +347,28 @@ class DocumentForm(forms.ModelForm):
             self.fields["kind"].disabled = True
 
 
+class DocumentFormSet(CaseRowsFormSet):
+    def is_multipart(self):
+        # Django asks only the first row, and a stored document's row has no file input: the
+        # page would then be sent without its files, and a second document could never be added.
+        return super().is_multipart() or self.empty_form.is_multipart()
+
+
 class DocumentInline(admin.TabularInline):
     model = CaseDocument
     form = DocumentForm
-    formset = CaseRowsFormSet
+    formset = DocumentFormSet
     extra = 0
     can_delete = False
     fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
     readonly_fields = ["download", "size_display", "uploaded_by", "uploaded_at"]
+
+    # A case that has ended (closed, withdrawn, declined) keeps its documents as they are.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_open)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_open)
 
     @admin.display(description=_("document"))
     def download(self, document):
@@ -506,7 +529,10 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "officer":
-            kwargs["queryset"] = selectors.assignable_officers()
+            # The officers of the case's desk first (the change view has read the case already).
+            case = getattr(request, "_eas_case", None)
+            group = case.member_state.regional_group if case is not None else None
+            kwargs["queryset"] = selectors.case_workers(group)
         case = getattr(request, "_eas_case", None)  # set by get_object, with its member state
         if db_field.name == "member_state" and case is not None:
             kwargs["widget"] = LoadedAutocompleteSelect(
@@ -777,12 +803,12 @@ class RegionalDeskAdmin(FixedSetAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "team_lead":
-            kwargs["queryset"] = selectors.assignable_officers()
+            kwargs["queryset"] = selectors.case_workers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "members":
-            kwargs["queryset"] = selectors.assignable_officers()
+            kwargs["queryset"] = selectors.case_workers()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
