@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import selectors
+from .admin_autocomplete import SafeAutocompleteMixin
+from .ids import parse_id
 from .filters import search_cases
 from .forms import DateInput, DocumentUploadField, action_form
 from .models import (
@@ -146,9 +148,8 @@ class OfficerFilter(admin.SimpleListFilter):
             return queryset.filter(officer=request.user)
         if value == "none":
             return queryset.filter(officer__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(officer_id=int(value))
-        return queryset
+        officer_id = parse_id(value)
+        return queryset if officer_id is None else queryset.filter(officer_id=officer_id)
 
 
 # Inlines ---------------------------------------------------------------------------
@@ -333,7 +334,7 @@ class AssistanceRequestForm(forms.ModelForm):
 
 
 @admin.register(AssistanceRequest)
-class AssistanceRequestAdmin(admin.ModelAdmin):
+class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = AssistanceRequestForm
     autocomplete_fields = ["member_state"]
     list_display = ["reference", "member_state", "region", "stage_badge", "officer_name", "due_display"]
@@ -408,7 +409,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            case = selectors.visible_cases(request.user, selectors.case_detail()).get(pk=int(object_id))
+            case = selectors.visible_cases(request.user, selectors.case_detail()).get(pk=parse_id(object_id))
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
         request._eas_case = case
@@ -697,7 +698,7 @@ class ReminderAdmin(RecordAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "acronym"]
@@ -878,7 +879,7 @@ class ExpertDeploymentInline(admin.TabularInline):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["family_name", "given_name", "nationality", "region", "gender", "is_active",
                     "available_from", "available_until"]
     list_display_links = ["family_name", "given_name"]

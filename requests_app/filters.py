@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .ids import parse_id
 from .models import AssistanceRequest, AssistanceType, Election, MemberState, Origin, RegionalGroup, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -160,7 +161,7 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.filter(officer=self.user) if self.user else queryset.none()
         if value == "none":
             return queryset.filter(officer__isnull=True)
-        return queryset.filter(officer_id=int(value))
+        return queryset.filter(officer_id=parse_id(value))  # one of the choices: an officer's id
 
     def filter_deadline(self, queryset, name, value):
         now = timezone.now()

@@ -1,15 +1,16 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views, views_audit, views_feeds, views_partners, views_reports, views_roster, views_trust_fund
+from . import ids, views, views_audit, views_feeds, views_partners, views_reports, views_roster, views_trust_fund
 
 app_name = "workspace"
+register_converter(ids.IdConverter, "id")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
     path("cases/<str:reference>/act/<str:action_name>/", views.case_action, name="case-action"),
-    path("cases/<str:reference>/documents/<int:document_id>/", views.case_document, name="case-document"),
+    path("cases/<str:reference>/documents/<id:document_id>/", views.case_document, name="case-document"),
     # No trailing slash, so these never match the case page (cases/<reference>/).
     path("cases/export.csv", views_feeds.case_export_csv, name="case-export-csv"),
     path("cases/export.xlsx", views_feeds.case_export_xlsx, name="case-export-xlsx"),
@@ -26,7 +27,7 @@ urlpatterns += [
 # Partner organisations and their contributions (para 6).
 urlpatterns += [
     path("partners/", views_partners.partner_list, name="partner-list"),
-    path("partners/<int:pk>/", views_partners.partner_detail, name="partner-detail"),
+    path("partners/<id:pk>/", views_partners.partner_detail, name="partner-detail"),
     path("cases/<str:reference>/contributions/new/", views_partners.contribution_new, name="contribution-new"),
 ]
 
@@ -50,8 +51,8 @@ urlpatterns += [
 # The roster of experts and their deployments to cases (paras 8-9).
 urlpatterns += [
     path("roster/", views_roster.roster, name="roster"),
-    path("roster/<int:pk>/", views_roster.expert_detail, name="expert-detail"),
+    path("roster/<id:pk>/", views_roster.expert_detail, name="expert-detail"),
     path("cases/<str:reference>/deployments/new/", views_roster.deployment_new, name="deployment-new"),
-    path("cases/<str:reference>/deployments/<int:deployment_id>/cancel/", views_roster.deployment_cancel,
+    path("cases/<str:reference>/deployments/<id:deployment_id>/cancel/", views_roster.deployment_cancel,
          name="deployment-cancel"),
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from . import ids
 from .exceptions import ActionRefused
 from .exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from .forms_trust_fund import (
@@ -178,9 +179,9 @@ def _initial(request, kind):
     if reference and kind in ("allocation", "refund"):
         initial["case"] = AssistanceRequest.objects.filter(reference=reference).values_list(
             "pk", flat=True).first()
-    pledge = request.GET.get("pledge")
-    if pledge and pledge.isdigit() and kind == "contribution":
-        initial["pledge"] = int(pledge)
+    pledge = ids.parse_id(request.GET.get("pledge"))
+    if pledge is not None and kind == "contribution":
+        initial["pledge"] = pledge
     return initial
 
 
