@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
-from . import selectors
+from . import admin_users, selectors  # noqa: F401  (admin_users registers the user admin)
 from .admin_autocomplete import SafeAutocompleteMixin
 from .ids import parse_id
 from .filters import search_cases

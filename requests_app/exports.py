@@ -50,6 +50,9 @@ COLUMNS = [
 # A cell that starts with one of these is a formula to Excel, LibreOffice and Google Sheets
 # (tab and carriage return too: some importers strip them and read what follows).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Whitespace (non-breaking spaces included) and C0 controls and DEL.
+_SKIPPED_BEFORE_FORMULA = "".join(map(chr, [*range(0x21), 0x7F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200C),
+                                          0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF]))
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_CELL_CHARS = 32767  # Excel refuses to open a file with a longer cell
@@ -64,8 +67,15 @@ def filename(extension):
 
 
 def neutralise(text):
-    """A text a spreadsheet would run as a formula, made inert by a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A text a spreadsheet would run as a formula, made inert by a leading apostrophe.
+
+    The one function every CSV and XLSX cell of EAS goes through. Spreadsheets skip leading
+    spaces and control characters before they look for a formula (" =1+1", "\x01=cmd"): a
+    formula start after any of them counts too.
+    """
+    if text.startswith(FORMULA_STARTS) or text.lstrip(_SKIPPED_BEFORE_FORMULA).startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def _labels(choices):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors
 from .ids import parse_id
 from .models import AssistanceRequest, AssistanceType, Election, MemberState, Origin, RegionalGroup, Stage
+from .validators import SEARCH_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -82,7 +83,7 @@ DEFAULT_SORT = "-received"
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH)
     stage = django_filters.MultipleChoiceFilter(
         # A column of the case: no join can repeat a row, so no DISTINCT (a sort over every column).
         label=_("Stage"), choices=Stage.choices, widget=QuickCheckboxes, distinct=False

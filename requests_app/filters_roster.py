@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors_roster
 from .filters import DATE
 from .models import AssistanceType, Expert, Language, RegionalGroup
+from .validators import SEARCH_MAX_LENGTH
 
 
 class LanguageChoices(ModelChoiceIterator):
@@ -47,7 +48,7 @@ STATUS_CHOICES = [("active", _("On the roster")), ("inactive", _("Taken off the 
 
 
 class ExpertFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="search", max_length=200)
+    q = django_filters.CharFilter(label=_("Name"), method="search", max_length=SEARCH_MAX_LENGTH)
     expertise = django_filters.ModelMultipleChoiceFilter(
         label=_("Expertise (all ticked)"), queryset=AssistanceType.objects.all(), to_field_name="code",
         widget=forms.CheckboxSelectMultiple, method="filter_expertise",

@@ -51,12 +51,12 @@ class DeployForm(forms.Form):
         help_text=_("Choose one or type another."),
     )
 
-    def __init__(self, *args, period=None, **kwargs):
+    def __init__(self, *args, period=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Every expert validates (the service says why one off the roster cannot go); the
         # select offers those on the roster, free ones first for the dates chosen.
         starts_on, ends_on = period or (None, None)
-        choices, self.unavailable = selectors_roster.expert_choices(starts_on, ends_on)
+        choices, self.unavailable = selectors_roster.expert_choices(starts_on, ends_on, user)
         self.fields["expert"].choices = choices
         free = str(selectors_roster.AVAILABLE)
         self.free_count = sum(len(options) for label, options in choices[1:] if label == free)

@@ -128,8 +128,8 @@ def expert_detail():
 def deployment_history(expert, user):
     """Every deployment of the expert, latest first, cancelled ones included with their reason.
 
-    A case outside the reader's scope is named by its reference only: the booking matters to
-    whoever plans the expert's time, the case's content does not.
+    A deployment to a case outside the reader's scope says "booked" with its dates only: the
+    booking matters to whoever plans the expert's time; the case, even its reference, does not.
     """
     deployments = list(
         expert.deployments.select_related("case__member_state", "recorded_by", "cancelled_by").order_by(
@@ -171,12 +171,13 @@ AVAILABLE = _("Available on these dates")
 UNAVAILABLE = _("Booked or not available on these dates")
 
 
-def expert_choices(starts_on=None, ends_on=None):
+def expert_choices(starts_on=None, ends_on=None, user=None):
     """The experts on the roster for the deploy form's select, as (choices, ids not free).
 
     With the dates, in two groups: those free for the whole period, then the others, each
     saying why (booked elsewhere, or available only later or earlier). They stay selectable:
-    the service's refusal then names the booking in full. Three queries.
+    the service's refusal then names the booking. Three queries; a booking on a case ``user``
+    may not see says "booked" without its reference.
     """
     from .services.roster import day
 
@@ -193,9 +194,11 @@ def expert_choices(starts_on=None, ends_on=None):
     available, others = [], []
     for expert in experts:
         booking = bookings.get(expert.pk)
-        if booking is not None:
+        if booking is not None and user is not None and selectors.may_see(user, booking.case):
             why = gettext("booked on %(reference)s until %(end)s") % {
                 "reference": booking.case.reference, "end": day(booking.ends_on)}
+        elif booking is not None:
+            why = gettext("booked until %(end)s") % {"end": day(booking.ends_on)}
         elif expert.available_from and expert.available_from > starts_on:
             why = gettext("available from %(start)s") % {"start": day(expert.available_from)}
         elif expert.available_until and expert.available_until < ends_on:

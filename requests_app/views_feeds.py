@@ -61,6 +61,14 @@ def _moment(value):
     return formats.date_format(timezone.localtime(value), "j M Y H:i T")
 
 
+def feed_text(value):
+    """Text for the feed: escaped as iCalendar TEXT (vText: line breaks, ';', ',', '\\'), without
+    the other control characters, which RFC 5545 does not allow in it."""
+    from icalendar import vText
+
+    return vText("".join(char for char in value if char in "\t\r\n" or not (char < " " or char == "\x7f")))
+
+
 def user_calendar(user):
     """The iCalendar text of the user's deadlines and elections: two queries, however many cases.
 
@@ -86,8 +94,10 @@ def user_calendar(user):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     name = _("EAS — deadlines and elections of %(user)s") % {"user": user.get_full_name() or user.get_username()}
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # icalendar escapes only the properties whose type it knows: NAME and X-WR-CALNAME it
+    # writes raw (a line break raised, a carriage return began a new property): typed text here.
+    calendar.add("name", feed_text(name))
+    calendar.add("x-wr-calname", feed_text(name))
     # Hints for how often to fetch again (Outlook reads the second; Google decides for itself).
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
@@ -101,14 +111,14 @@ def user_calendar(user):
         event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
         # A deadline is a moment: no end, so calendars show it at the time it falls due.
         event.add("dtstart", case.stage_due_at.astimezone(dt_timezone.utc).replace(microsecond=0))
-        event.add("summary", _("%(reference)s %(state)s — due: %(stage)s") % {
-            "reference": case.reference, "state": case.member_state.name, "stage": stage})
-        event.add("description", "\n".join([
+        event.add("summary", feed_text(_("%(reference)s %(state)s — due: %(stage)s") % {
+            "reference": case.reference, "state": case.member_state.name, "stage": stage}))
+        event.add("description", feed_text("\n".join([
             _("The case should leave the stage “%(stage)s” by %(due)s.") % {
                 "stage": stage, "due": _moment(case.stage_due_at)},
             _("In this stage since %(since)s.") % {"since": _moment(case.stage_entered_at)},
             link,
-        ]))
+        ])))
         event.add("url", link)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
@@ -122,15 +132,15 @@ def user_calendar(user):
         event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
         event.add("dtstart", election.planned_date)
         event.add("dtend", election.planned_date + timedelta(days=1))
-        event.add("summary", _("Election: %(type)s — %(state)s (%(reference)s)") % {
+        event.add("summary", feed_text(_("Election: %(type)s — %(state)s (%(reference)s)") % {
             "type": election.get_election_type_display(), "state": case.member_state.name,
-            "reference": case.reference})
-        event.add("description", "\n".join([
+            "reference": case.reference}))
+        event.add("description", feed_text("\n".join([
             _("Planned election day in %(state)s. Case %(reference)s is %(stage)s.") % {
                 "state": case.member_state.name, "reference": case.reference,
                 "stage": case.get_stage_display().lower()},
             link,
-        ]))
+        ])))
         event.add("url", link)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

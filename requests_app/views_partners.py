@@ -13,10 +13,11 @@ from .forms_partners import ContributionForm
 from .models import Partner
 from .services import partners as partner_services
 from .views import case_or_404, report_filter_errors, staff_required
+from .validators import SEARCH_MAX_LENGTH
 
 
 class PartnerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="search", max_length=200)
+    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="search", max_length=SEARCH_MAX_LENGTH)
     kind = django_filters.ChoiceFilter(
         label=gettext_lazy("Kind"), choices=Partner.Kind.choices, empty_label=gettext_lazy("Any kind")
     )

@@ -121,13 +121,13 @@ def deployment_new(request, reference):
             dates.is_valid()
             for name, errors in dates.errors.items():
                 messages.error(request, "%s: %s" % (dates.fields[name].label, " ".join(errors)))
-        return _deploy_page(request, case, DeployForm(initial=asked, period=period))
+        return _deploy_page(request, case, DeployForm(initial=asked, period=period, user=request.user))
     period = _period(request.POST)
     if "check" in request.POST:
         # Keep what was typed; only the grouping of the experts changes.
         initial = {name: request.POST.get(name) for name in ("starts_on", "ends_on", "expert", "role")}
-        return _deploy_page(request, case, DeployForm(initial=initial, period=period))
-    form = DeployForm(request.POST, period=period)
+        return _deploy_page(request, case, DeployForm(initial=initial, period=period, user=request.user))
+    form = DeployForm(request.POST, period=period, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors in the form."))
         return _deploy_page(request, case, form, status=400)

@@ -92,7 +92,40 @@ from requests_app.models import (  # noqa: E402
 from requests_app.services import documents as document_services  # noqa: E402
 from requests_app.workflow import MAIN_ROAD  # noqa: E402
 
-PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def _one_page_pdf():
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = _one_page_pdf()  # a real PDF: uploads are parsed (services.documents)
+
+
+def office_package(suffix=".docx", *, extra=()):
+    """A minimal Office package of the kind ``suffix`` names, as bytes; ``extra``: (name, bytes) entries."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        if suffix in (".odt", ".ods"):
+            kind = "text" if suffix == ".odt" else "spreadsheet"
+            package.writestr("mimetype", f"application/vnd.oasis.opendocument.{kind}", zipfile.ZIP_STORED)
+            package.writestr("content.xml", "<office:document-content/>")
+        else:
+            package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+            package.writestr("word/document.xml", "<w:document/>")
+        for name, data in extra:
+            package.writestr(name, data)
+    return out.getvalue()
 
 
 def pdf_upload(name="report.pdf", content=PDF_BYTES):

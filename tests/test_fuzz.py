@@ -39,20 +39,21 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
-from hypothesis import HealthCheck, Phase, given, note, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, note, settings
+from hypothesis import strategies as st
 
 from requests_app import roles
 from requests_app.models import RegionalDesk, RegionalGroup
 
-_COMMON = dict(
-    deadline=None,
-    derandomize=True,
-    database=None,
+_COMMON = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
     # No shrinking: the first failing request is the replay, and shrinking would resend hundreds.
-    phases=(Phase.explicit, Phase.generate),
-    suppress_health_check=list(HealthCheck),
-    print_blob=False,
-)
+    "phases": (Phase.explicit, Phase.generate),
+    "suppress_health_check": list(HealthCheck),
+    "print_blob": False,
+}
 settings.register_profile("dev", max_examples=4, **_COMMON)
 settings.register_profile("ci", max_examples=3, **_COMMON)
 PROFILE = os.environ.get("EAS_FUZZ_PROFILE") or ("ci" if os.environ.get("CI") else "dev")

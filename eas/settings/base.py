@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A search too long for SQLite never reaches the admin's lists (after the messages).
+    "eas.middleware.BoundAdminSearchMiddleware",
     # Before any view reads a parameter: a NUL byte answers 400, never a 500 (after the header
     # middlewares, so the 400 page carries their headers too).
     "eas.middleware.RefuseInvalidInputMiddleware",
@@ -227,6 +229,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Uploaded case documents.
 EAS_DOCUMENT_MAX_BYTES = env.int("EAS_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# What an Office document (.docx, .xlsx, .pptx, .odt, .ods: a zip) may expand to when opened:
+# refuses a "zip bomb" that a reader would unpack to gigabytes.
+EAS_DOCUMENT_MAX_EXPANDED_BYTES = env.int("EAS_DOCUMENT_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

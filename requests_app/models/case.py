@@ -161,4 +161,6 @@ class Election(models.Model):
         indexes = [models.Index(fields=["planned_date"], name="election_date_idx")]
 
     def __str__(self):
+        if self.planned_date is None:  # an unsaved row, as a forged admin form makes one
+            return str(self.get_election_type_display())
         return f"{self.get_election_type_display()} — {self.planned_date:%d %b %Y}"

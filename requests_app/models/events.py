@@ -51,6 +51,8 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self):
+        if self.created_at is None:  # an unsaved row, as a forged admin form makes one
+            return str(self.action_label)
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action_label}"
 
     @property

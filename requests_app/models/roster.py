@@ -114,6 +114,8 @@ class Deployment(models.Model):
         ]
 
     def __str__(self):
+        if None in (self.starts_on, self.ends_on, self.expert_id):  # an unsaved row, as a forged form makes one
+            return str(self.role)
         return f"{self.expert} — {self.role} ({self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y})"
 
     @property

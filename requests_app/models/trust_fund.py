@@ -108,6 +108,8 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self):
+        if self.value_date is None:  # an unsaved row, as a forged admin form makes one
+            return f"{self.get_kind_display()} {self.amount} {self.currency}"
         return f"{self.value_date:%Y-%m-%d} {self.get_kind_display()} {self.amount} {self.currency}"
 
     @property

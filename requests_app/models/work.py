@@ -111,4 +111,6 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["outcome", "decided_at"], name="decision_outcome_idx")]
 
     def __str__(self):
+        if self.decided_at is None:  # an unsaved row, as a forged admin form makes one
+            return str(self.get_outcome_display())
         return f"{self.get_outcome_display()} — {self.decided_at:%d %b %Y}"

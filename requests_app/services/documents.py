@@ -1,5 +1,6 @@
 """Documents attached to a case: checked by size, name and content before they are kept."""
 
+import zipfile
 from pathlib import PurePath
 
 from django.conf import settings
@@ -32,6 +33,13 @@ SIGNATURES = {
     ".tiff": (b"II*\x00", b"MM\x00*"),
 }
 ALLOWED_EXTENSIONS = tuple(sorted(SIGNATURES))
+# Office Open XML packages name their parts in [Content_Types].xml; OpenDocument ones say
+# their type in a first entry, "mimetype".
+OOXML = {".docx", ".xlsx", ".pptx"}
+ODF_MIMETYPES = {
+    ".odt": b"application/vnd.oasis.opendocument.text",
+    ".ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
 
 
 def document_problems(upload):
@@ -54,12 +62,69 @@ def document_problems(upload):
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    if not head.startswith(SIGNATURES[suffix]):
+    if not head.startswith(SIGNATURES[suffix]) or not _well_formed(upload, suffix):
         return [
             _("%(name)s does not contain what its name says (%(type)s): it was refused.")
             % {"name": name, "type": suffix}
         ]
+    if suffix in OOXML or suffix in ODF_MIMETYPES:
+        expanded, limit = _expanded_size(upload), settings.EAS_DOCUMENT_MAX_EXPANDED_BYTES
+        if expanded > limit:
+            return [
+                _("%(name)s expands to %(size)s when opened; documents may expand to at most %(limit)s.")
+                % {"name": name, "size": filesizeformat(expanded), "limit": filesizeformat(limit)}
+            ]
     return []
+
+
+def _well_formed(upload, suffix):
+    """Whether a PDF or an Office package is one beyond its first bytes: an HTML page that
+    starts with "%PDF-", or any zip named .docx, is not."""
+    try:
+        if suffix == ".pdf":
+            return _is_pdf(upload)
+        if suffix in OOXML:
+            with zipfile.ZipFile(upload) as package:
+                return "[Content_Types].xml" in package.namelist()
+        if suffix in ODF_MIMETYPES:
+            with zipfile.ZipFile(upload) as package:
+                return package.read("mimetype").strip() == ODF_MIMETYPES[suffix]
+        return True  # images and the old binary Office formats: their signature only
+    except Exception:  # noqa: BLE001 - whatever a malformed file makes the parser raise
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _is_pdf(upload):
+    from pypdf import PdfReader
+
+    reader = PdfReader(upload, strict=False)
+    if reader.is_encrypted:  # a protected PDF: its pages cannot be counted without the password
+        return "/Root" in reader.trailer
+    return len(reader.pages) > 0
+
+
+def _expanded_size(upload):
+    """What the package's entries say they expand to: what Word or Excel would unpack."""
+    try:
+        with zipfile.ZipFile(upload) as package:
+            return sum(entry.file_size for entry in package.infolist())
+    finally:
+        upload.seek(0)
+
+
+ORIGINAL_NAME_MAX_LENGTH = CaseDocument._meta.get_field("original_name").max_length
+
+
+def shortened_name(name, limit=ORIGINAL_NAME_MAX_LENGTH):
+    """The name cut to ``limit`` characters, its extension kept: "report … .pdf" stays a PDF."""
+    if len(name) <= limit:
+        return name
+    suffix = PurePath(name).suffix
+    if len(suffix) >= limit // 2:  # no extension worth the name: cut at the end
+        return name[:limit]
+    return name[: limit - len(suffix)].rstrip() + suffix
 
 
 @transaction.atomic
@@ -74,7 +139,7 @@ def attach_document(*, actor, case, kind, upload, is_complete=False, comment="")
     document = CaseDocument(
         case=case,
         kind=kind,
-        original_name=PurePath(upload.name).name[:200],
+        original_name=shortened_name(PurePath(upload.name).name),
         size=upload.size,
         is_complete=is_complete,
         uploaded_by=actor,

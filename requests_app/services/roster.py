@@ -54,7 +54,11 @@ def availability_problems(expert, starts_on, ends_on):
     return []
 
 
-def conflict_message(deployment):
+def conflict_message(deployment, reader=None):
+    """The booking in the way; its case named only to a reader who may see it."""
+    if reader is not None and not selectors.may_see(reader, deployment.case):
+        return _("%(expert)s is already booked from %(start)s to %(end)s.") % {
+            "expert": deployment.expert, "start": day(deployment.starts_on), "end": day(deployment.ends_on)}
     return _("%(expert)s is already deployed to %(reference)s as %(role)s from %(start)s to %(end)s.") % {
         "expert": deployment.expert,
         "reference": deployment.case.reference,
@@ -110,7 +114,7 @@ def deploy_expert(*, actor, case, expert, role, starts_on, ends_on):
 
         locked_expert = Expert.objects.select_for_update().get(pk=expert.pk)
         problems = availability_problems(locked_expert, starts_on, ends_on)
-        problems += [conflict_message(other) for other in overlapping(locked_expert, starts_on, ends_on)]
+        problems += [conflict_message(other, actor) for other in overlapping(locked_expert, starts_on, ends_on)]
         if problems:
             raise ActionRefused(*problems)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from requests_app.models import AssistanceRequest, CaseDocument, MemberState, Stage
 from tests.admin_forms import change_form_data, intake_data
-from tests.factories import assistance_type, complete_assessment, new_request
+from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_new_user_logs_a_request_and_moves_it_to_closed_through_the_buttons(cl
         "documents-TOTAL_FORMS": "1",
         "documents-0-kind": "mission_report",
         "documents-0-is_complete": "on",
-        "documents-0-file": SimpleUploadedFile("Mission report.pdf", b"%PDF-1.7 final report", "application/pdf"),
+        "documents-0-file": SimpleUploadedFile("Mission report.pdf", PDF_BYTES, "application/pdf"),
     })
     response = client.post(change_url(case), data, follow=True)
     assert response.status_code == 200
@@ -204,13 +204,13 @@ def test_documents_download_only_through_the_admin(client, officer):
 
     case = new_request(actor=officer)
     document = attach_document(actor=officer, case=case, kind="request_letter",
-                               upload=SimpleUploadedFile("Letter to SG.pdf", b"%PDF-1.4 letter"))
+                               upload=SimpleUploadedFile("Letter to SG.pdf", PDF_BYTES))
     url = reverse("admin:requests_app_assistancerequest_document", args=[case.pk, document.pk])
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(officer)
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 letter"
+    assert b"".join(response.streaming_content) == PDF_BYTES
     assert "Letter to SG.pdf" in response["Content-Disposition"]
 
 
@@ -271,7 +271,7 @@ def test_the_change_page_costs_the_same_queries_with_a_long_history(client, offi
     long = services.start_assessment(actor=officer, case=long, method="desk_review")
     complete_assessment(long)
     for n in range(50):
-        attach_document(actor=officer, case=long, kind="other", upload=SimpleUploadedFile(f"n{n}.pdf", b"%PDF-1 x"))
+        attach_document(actor=officer, case=long, kind="other", upload=SimpleUploadedFile(f"n{n}.pdf", PDF_BYTES))
     short = services.start_review(actor=officer, case=short)
     short = services.start_assessment(actor=officer, case=short, method="desk_review")
     assert _query_count(client, change_url(long)) == _query_count(client, change_url(short))

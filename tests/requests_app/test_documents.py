@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from requests_app.exceptions import ActionRefused
 from requests_app.models import CaseDocument, CaseEvent, DocumentKind
 from requests_app.services import documents
-from tests.factories import PDF_BYTES, case_snapshot, new_request, pdf_upload
+from tests.factories import PDF_BYTES, case_snapshot, new_request, office_package, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-ZIP_BYTES = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml"
+ZIP_BYTES = office_package(".docx")
 OLE_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 24
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01"
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00This program cannot be run in DOS mode."
@@ -50,7 +50,11 @@ def refused(officer, case, upload, settings, kind=DocumentKind.MISSION_REPORT):
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [(f"file{suffix}", signatures[0] + b"\x00rest of the file") for suffix, signatures in documents.SIGNATURES.items()],
+    [
+        (f"file{suffix}", PDF_BYTES if suffix == ".pdf" else office_package(suffix) if signatures[0].startswith(b"PK")
+         else signatures[0] + b"\x00rest of the file")
+        for suffix, signatures in documents.SIGNATURES.items()
+    ],
 )
 def test_every_accepted_type_with_its_own_content_is_kept(name, content, officer, case, settings):
     document = attach(officer, case, SimpleUploadedFile(name, content))

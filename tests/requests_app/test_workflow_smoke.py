@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from requests_app.models import DecisionOutcome, DocumentKind, ElectoralPhase, ImplementationModality, Stage
 from requests_app.services import documents, workflow as services
-from tests.factories import assistance_type, complete_assessment, new_request
+from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_a_request_goes_from_received_to_closed(officer):
         actor=officer,
         case=case,
         kind=DocumentKind.MISSION_REPORT,
-        upload=SimpleUploadedFile("report.pdf", b"%PDF-1.7\n...", content_type="application/pdf"),
+        upload=SimpleUploadedFile("report.pdf", PDF_BYTES, content_type="application/pdf"),
         is_complete=True,
     )
     case = services.close_case(actor=officer, case=case)
