@@ -76,6 +76,7 @@ NUL_URLS = [
     "/admin/requests_app/ledgerentry/?kind__exact=%00",
     "/admin/requests_app/assistancerequest/?q=%00",
     "/admin/requests_app/assistancerequest/?%00=1",
+    "/reports/briefing/?from=%00&to=x",
 ]
 
 

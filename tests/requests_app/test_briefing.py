@@ -449,7 +449,7 @@ def test_a_period_not_over_says_so(client, history):
 @pytest.mark.parametrize("query, message", [
     ("?from=2026-02-30&to=2026-03-31", "This is not a date"),
     ("?from=2026-03-31&to=2026-01-01", "ends before it starts"),
-    ("?from=%00&to=x", "This is not a date"),
+    ("?from=%01&to=x", "This is not a date"),  # a NUL is refused before any page (test_hostile_input)
     ("?from=99999-01-01&to=2026-01-01", "This is not a date"),
 ])
 def test_a_bad_period_gives_a_message_not_an_error(client, query, message):
