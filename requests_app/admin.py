@@ -235,7 +235,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = ["decided_at", "outcome", "types", "phase", "period_start", "period_end", "scope", "reason", "decided_by", "communicated_on"]
+    fields = ["decided_at", "outcome", "types", "phase", "period_start", "period_end", "scope",
+              "short_notice_justification", "reason", "decided_by", "communicated_on"]
     readonly_fields = fields
 
     @admin.display(description=_("assistance"))
@@ -268,13 +269,28 @@ class DocumentForm(forms.ModelForm):
             self.fields["kind"].disabled = True
 
 
+class DocumentFormSet(forms.BaseInlineFormSet):
+    def is_multipart(self):
+        # Django asks only the first row, and a stored document's row has no file input: the
+        # page would then be sent without its files, and a second document could never be added.
+        return super().is_multipart() or self.empty_form.is_multipart()
+
+
 class DocumentInline(admin.TabularInline):
     model = CaseDocument
     form = DocumentForm
+    formset = DocumentFormSet
     extra = 0
     can_delete = False
     fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
     readonly_fields = ["download", "size_display", "uploaded_by", "uploaded_at"]
+
+    # A case that has ended (closed, withdrawn, declined) keeps its documents as they are.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_open)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_open)
 
     @admin.display(description=_("document"))
     def download(self, document):
@@ -594,6 +610,7 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
             (action, blockers, action_form(action.name, prefix=action.name, case=case))
             for action, blockers in selectors.available_actions(case, request.user)
         ]
+        extra_context["next_actors"] = selectors.next_actors(case, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -1,6 +1,7 @@
 """Forms for the actions on a case. They collect what a service needs; the service decides."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -123,6 +124,12 @@ class DecisionForm(ActionForm):
         "comment",
     ]
 
+
+    def clean_communicated_on(self):
+        day = self.cleaned_data.get("communicated_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The letter cannot have been sent after today: give the day it was sent."))
+        return day
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

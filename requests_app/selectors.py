@@ -2,6 +2,7 @@
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -19,7 +20,8 @@ from .models import (
     RegionalGroup,
     Stage,
 )
-from .workflow import actions_from
+from . import roles
+from .workflow import OPEN_STAGES, actions_from
 
 
 # Scope: who sees which cases -------------------------------------------------------------
@@ -95,14 +97,90 @@ def case_detail():
 
 
 def available_actions(case, user):
-    """The actions this user may take on the case now, each with what still blocks it."""
-    if case.stage in Stage.ends():
+    """The actions this user may take on the case now, each with what still blocks it.
+
+    Only for a user who works the case (may_work_on): the services refuse everyone else, so
+    the pages offer them nothing and say who acts instead (next_actors)."""
+    if case.stage in Stage.ends() or not may_work_on(user, case):
         return []
     return [
         (action, action.blockers(case))
         for action in actions_from(case.stage)
         if action.applies_to(case) and user.has_perm(action.permission)
     ]
+
+
+def stage_steps(case):
+    """The actions the case's stage waits for, as the transition table says.
+
+    An action open from every stage (the state's withdrawal) is not what a stage waits for."""
+    if case.stage in Stage.ends():
+        return []
+    return [
+        action for action in actions_from(case.stage) if action.sources != OPEN_STAGES and action.applies_to(case)
+    ]
+
+
+def _first_role_with(permission, role_permissions):
+    """The first-line role that holds a permission (roles.ALL is ordered from first line up)."""
+    return next((role for role in roles.ALL if permission in role_permissions.get(role, ())), None)
+
+
+def _full_name(user):
+    return user.get_full_name() or user.username
+
+
+def _who(role, case):
+    """The role that acts, and the person where the case says who it is."""
+    if role == roles.ELECTORAL_OFFICER:
+        if case.officer_id:
+            return gettext("the assigned officer, %(name)s") % {"name": _full_name(case.officer)}
+        lead = _desk_lead(case)
+        if lead:
+            return gettext("an electoral officer, once the team lead, %(name)s, assigns one") % {"name": _full_name(lead)}
+        return gettext("an electoral officer, once one is assigned")
+    if role == roles.TEAM_LEAD:
+        lead = _desk_lead(case)
+        if lead:
+            return gettext("the team lead, %(name)s") % {"name": _full_name(lead)}
+        return gettext("the team lead of the desk")
+    if role == roles.FOCAL_POINT:
+        people = list(get_user_model().objects.filter(groups__name=roles.FOCAL_POINT, is_active=True)[:2])
+        if len(people) == 1:
+            return gettext("the focal point, %(name)s") % {"name": _full_name(people[0])}
+        return gettext("the focal point")
+    return gettext("a member of the role “%(role)s”") % {"role": role}
+
+
+def _desk_lead(case):
+    desk = RegionalDesk.objects.filter(regional_group=case.member_state.regional_group).select_related("team_lead").first()
+    return desk.team_lead if desk and desk.team_lead and desk.team_lead.is_active else None
+
+
+def next_actors(case, user):
+    """Who acts now, when this user cannot take any step the case's stage waits for.
+
+    A list of (who, [action labels]) derived from the transition table: each step goes to the
+    first-line role whose group holds its permission, named by the person where the case says
+    (the assigned officer, the desk's team lead, the focal point). Empty when the user can act
+    or the case has ended."""
+    steps = stage_steps(case)
+    if not steps:
+        return []
+    if may_work_on(user, case) and any(user.has_perm(action.permission) for action in steps):
+        return []
+    role_permissions = {}
+    for role, app_label, codename in Group.objects.filter(name__in=roles.ALL).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename"
+    ):
+        role_permissions.setdefault(role, set()).add(f"{app_label}.{codename}")
+    actors = {}
+    for action in steps:
+        role = _first_role_with(action.permission, role_permissions)
+        who = _who(role, case) if role else gettext("someone with the permission “%(permission)s”") % {
+            "permission": action.permission}
+        actors.setdefault(who, []).append(action.label)
+    return list(actors.items())
 
 
 def assignable_officers():

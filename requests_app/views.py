@@ -58,7 +58,7 @@ def submit_action(request, case, action_name):
     messages.success(
         request,
         _("%(action)s: done. The case is now %(stage)s.")
-        % {"action": ACTIONS[action_name].label, "stage": case.get_stage_display().lower()},
+        % {"action": ACTIONS[action_name].label, "stage": case.stage_phrase},
     )
     return case, form, True
 
@@ -136,6 +136,7 @@ def _case_page(request, case, bound=None, status=200):
     return render(request, "cases/detail.html", {
         "case": case,
         "actions": actions,
+        "next_actors": selectors.next_actors(case, request.user),
         "timeline": list(reversed(case.events.all())),
         "short_notice": is_short_notice(case),
         "urgent": deadline_services.is_urgent(case),

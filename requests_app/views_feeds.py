@@ -128,7 +128,7 @@ def user_calendar(user):
         event.add("description", "\n".join([
             _("Planned election day in %(state)s. Case %(reference)s is %(stage)s.") % {
                 "state": case.member_state.name, "reference": case.reference,
-                "stage": case.get_stage_display().lower()},
+                "stage": case.stage_phrase},
             link,
         ]))
         event.add("url", link)

@@ -77,7 +77,7 @@ def _why_not_deploy(user, case):
         return _("This case is not assigned to you: its officer, or the team lead of its desk, deploys experts to it.")
     if not case.is_open:
         return _("%(reference)s is %(stage)s: experts are deployed only to open cases.") % {
-            "reference": case.reference, "stage": case.get_stage_display().lower()}
+            "reference": case.reference, "stage": case.stage_phrase}
     return None
 
 

@@ -81,13 +81,20 @@ def _assessment_complete(case):
     assessment = getattr(case, "assessment", None)
     if assessment is None:
         return [_("There is no needs assessment on this case.")]
+    reasons = []
     missing = assessment.missing_for_completion()
     if missing:
-        return [
+        reasons.append(
             _("The needs assessment is not complete. Still to record: %(fields)s.")
             % {"fields": ", ".join(str(name) for name in missing)}
-        ]
-    return []
+        )
+    future = assessment.future_dates()
+    if future:
+        reasons.append(
+            _("The needs assessment records dates that have not come yet: %(fields)s. Correct them first.")
+            % {"fields": ", ".join(str(name) for name in future)}
+        )
+    return reasons
 
 
 def _final_mission_report(case):

@@ -66,3 +66,21 @@ def intake_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def post_as_browser(client, url, page, data, **kwargs):
+    """POST ``data`` the way a browser sends the form of ``page``: as multipart/form-data only when
+    the form says so. Otherwise a browser sends a file input's file name, never its content."""
+    import re
+    from urllib.parse import urlencode
+
+    html = page.content.decode()
+    form_tag = re.search(r"<form\b[^>]*\bmethod=\"post\"[^>]*id=\"\w+_form\"[^>]*>", html)
+    assert form_tag, "the change form is on the page"
+    if 'enctype="multipart/form-data"' in form_tag.group(0):
+        return client.post(url, data, **kwargs)
+    fields = []
+    for key, value in data.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            fields.append((key, getattr(item, "name", item)))
+    return client.post(url, urlencode(fields), content_type="application/x-www-form-urlencoded", **kwargs)

@@ -127,12 +127,19 @@ class AssistanceRequest(models.Model):
             errors["letter_date"] = _("The letter cannot be dated after the day it was received.")
         if self.received_date and self.received_date > timezone.localdate():
             errors["received_date"] = _("The date received cannot be in the future.")
+        if self.letter_date and self.letter_date > timezone.localdate():
+            errors["letter_date"] = _("The letter cannot be dated in the future.")
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_mandate(self):
         return self.origin in Origin.mandates()
+
+    @property
+    def stage_phrase(self):
+        """The stage in a sentence: "The case is %(stage)s" reads "The case is in needs assessment"."""
+        return Stage(self.stage).phrase
 
     @property
     def is_open(self):

@@ -32,6 +32,27 @@ class Stage(models.TextChoices):
     def open_stages(cls):
         return [stage for stage in cls if stage not in cls.ends()]
 
+    @property
+    def phrase(self):
+        """The stage as it reads in a sentence, after "The case is": "in needs assessment"."""
+        return STAGE_PHRASES[self]
+
+
+# Each stage as a sentence says it ("The case is now in needs assessment"), translated whole:
+# a label lowercased ("is now needs assessment") reads wrong, and in some languages is wrong.
+STAGE_PHRASES = {
+    Stage.RECEIVED: _("received, waiting for review"),
+    Stage.UNDER_REVIEW: _("under review"),
+    Stage.NEEDS_ASSESSMENT: _("in needs assessment"),
+    Stage.AWAITING_DECISION: _("awaiting a decision"),
+    Stage.DECISION_COMMUNICATED: _("decided, with the decision communicated"),
+    Stage.IN_IMPLEMENTATION: _("in implementation"),
+    Stage.REPORTING: _("in reporting"),
+    Stage.CLOSED: _("closed"),
+    Stage.WITHDRAWN: _("withdrawn by the state"),
+    Stage.DECLINED: _("declined"),
+}
+
 
 class Origin(models.TextChoices):
     GOVERNMENT = "government", _("Written request from the government")

@@ -119,6 +119,7 @@ DETAIL_LABELS = {
     "phase": _("phase"),
     "expert": _("expert"),
     "period": _("period"),
+    "justification": _("justification for short notice"),
     "expert_role": _("role"),
     "revisit_on": _("consider again on"),
     "modality": _("implemented through"),

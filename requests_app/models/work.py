@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .case import AssistanceRequest
@@ -49,7 +50,24 @@ class NeedsAssessment(models.Model):
     def __str__(self):
         return f"{self.get_method_display()} — {self.case.reference}"
 
+    # Dates that record what happened (none of the assessment's dates is a plan): never after today.
+    RECORDED_DATES = ("tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until", "report_submitted_on")
+
+    def future_dates(self, today=None):
+        """The labels of the recorded dates that lie after ``today``: they cannot have happened yet."""
+        today = today or timezone.localdate()
+        return [self._meta.get_field(name).verbose_name for name in self.RECORDED_DATES
+                if getattr(self, name) is not None and getattr(self, name) > today]
+
     def clean(self):
+        today = timezone.localdate()
+        future = {
+            name: _("This records what happened: it cannot be after today (%(today)s).") % {"today": today.isoformat()}
+            for name in self.RECORDED_DATES
+            if getattr(self, name) is not None and getattr(self, name) > today
+        }
+        if future:
+            raise ValidationError(future)
         if self.deployed_from and self.deployed_until and self.deployed_until < self.deployed_from:
             raise ValidationError(
                 {"deployed_until": _("The mission cannot return before it was deployed.")}

@@ -93,6 +93,9 @@ def attach_document(*, actor, case, kind, upload, is_complete=False, comment="")
 
 @transaction.atomic
 def set_document_final(*, actor, document, is_complete):
+    # Read again, locked: the caller's instance may already carry the new value (a bound model
+    # form sets it while validating), and the case may have closed meanwhile.
+    document = CaseDocument.objects.select_for_update(of=("self",)).select_related("case").get(pk=document.pk)
     if (actor is None or not actor.has_perm("requests_app.change_casedocument")
             or not selectors.may_work_on(actor, document.case)):
         raise ActionRefused(_("You do not have permission to change this case's documents."))

@@ -55,7 +55,7 @@ def record_contribution(
         if locked.stage in (Stage.WITHDRAWN, Stage.DECLINED):
             raise ActionRefused(
                 _("The case is %(stage)s: no assistance is given, so there is nothing to contribute to.")
-                % {"stage": locked.get_stage_display().lower()}
+                % {"stage": locked.stage_phrase}
             )
         problems = contribution_problems(
             partner=partner, kind=kind, people=people, amount=amount, currency=currency,

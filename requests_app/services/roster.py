@@ -92,7 +92,7 @@ def deploy_expert(*, actor, case, expert, role, starts_on, ends_on):
         if locked_case.stage in Stage.ends():
             problems.append(
                 _("%(reference)s is %(stage)s: experts are deployed only to open cases.")
-                % {"reference": locked_case.reference, "stage": locked_case.get_stage_display().lower()}
+                % {"reference": locked_case.reference, "stage": locked_case.stage_phrase}
             )
         if not role:
             problems.append(_("Give the expert's role on this case, e.g. Legal adviser."))

@@ -487,7 +487,7 @@ def allocate(*, actor, case, amount, currency, value_date, description=""):
             raise ActionRefused(
                 _("%(reference)s is %(stage)s: only a case approved for assistance (an assist or narrowed decision, "
                   "until it reports) receives Trust Fund money.")
-                % {"reference": case.reference, "stage": case.get_stage_display().lower()}
+                % {"reference": case.reference, "stage": case.stage_phrase}
             )
         if value_date < approved_on:
             raise ActionRefused(

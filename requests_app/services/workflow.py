@@ -118,7 +118,7 @@ def _perform(*, actor, case, action_name, comment="", step=None):
         if locked.stage not in action.sources:
             raise ActionRefused(
                 _("“%(action)s” is not possible while the case is %(stage)s.")
-                % {"action": action.label, "stage": locked.get_stage_display().lower()}
+                % {"action": action.label, "stage": locked.stage_phrase}
             )
         reasons = action.blockers(locked)
         if action.needs_comment and not comment:
@@ -259,6 +259,9 @@ def record_decision(
             reason=reason,
             revisit_on=revisit_on,
         )
+        if communicated_on and communicated_on > timezone.localdate():
+            problems.append(_("The decision letter cannot have been sent after today: give the day it was sent, "
+                              "or leave it empty for today."))
         if problems:
             raise ActionRefused(*problems)
         assisting = outcome in DecisionOutcome.assisting()
@@ -286,6 +289,8 @@ def record_decision(
                 phase=phase,
                 period=[period_start, period_end],
             )
+            if short_notice_justification.strip():
+                details["justification"] = short_notice_justification.strip()
         if outcome == DecisionOutcome.DEFER:
             # The case enters the stage anew, due on the day it is to be reconsidered: its
             # reminders start again for that date.

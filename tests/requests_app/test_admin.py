@@ -191,8 +191,8 @@ def test_a_clerk_sees_no_buttons_and_cannot_move_a_case(client, clerk):
     case = new_request(actor=clerk)
     client.force_login(clerk)
     page = client.get(change_url(case)).content.decode()
-    assert "Acknowledge and start review" not in page
-    assert "no action to take" in page
+    assert act_url(case, "start_review") not in page
+    assert "Who acts next" in page
     response = client.post(act_url(case, "start_review"), {}, follow=True)
     assert any("permission" in m for m in messages_of(response))
     case.refresh_from_db()
@@ -336,3 +336,18 @@ def test_the_admin_search_finds_cases_by_reference_state_and_summary(client, off
     assert found("transmission") == {peru.reference}
     assert found(peru.reference.lower()) == {peru.reference}
     assert found("atlantis") == set()
+
+
+def test_the_admin_case_page_says_who_acts_next_when_the_user_cannot(client, clerk, officer):
+    from django.contrib.auth.models import Group
+
+    from requests_app import roles
+    from tests.factories import UserFactory, case_in_stage
+
+    focal = UserFactory(is_staff=True, first_name="Helena", last_name="Lindqvist")
+    focal.groups.add(Group.objects.get(name=roles.FOCAL_POINT))
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    client.force_login(clerk)
+    page = client.get(change_url(case)).content.decode()
+    assert "Who acts next" in page
+    assert "The focal point, Helena Lindqvist: Record the decision" in page

@@ -238,7 +238,7 @@ def test_who_deploys_to_which_case(team, cases, amina, who, case_name, allowed):
 def test_no_deployment_to_a_case_that_has_ended(team, amina, frozen, stage):
     case = case_in_stage(stage, actor=team["registrar"])
     message = refusal(deploy, team["focal"], case, amina, D(2026, 4, 1), D(2026, 4, 5))
-    assert message == f"{case.reference} is {stage.label.lower()}: experts are deployed only to open cases."
+    assert message == f"{case.reference} is {stage.phrase}: experts are deployed only to open cases."
 
 
 def test_dates_in_order_and_a_role_are_required(team, cases, amina):

@@ -269,7 +269,7 @@ def test_an_action_without_the_permission_is_refused(client, officer):
     reader = user_with_perms("view_assistancerequest", "view_all_cases", is_staff=True)
     client.force_login(reader)
     page = client.get(detail(case)).content.decode()
-    assert "Acknowledge and start review" not in page
+    assert act(case, "start_review") not in page  # no button; the page says who acts instead
     response = client.post(act(case, "start_review"), {})
     assert response.status_code == 400
     assert "permission" in " ".join(str(m) for m in response.context["messages"])
@@ -370,3 +370,132 @@ def test_search_follows_edits_and_takes_any_text(staff_client, officer):
     assert listed(staff_client, "?q=ki") == [case.reference]  # under three characters too
     for odd in ('"', 'kits"', "a'b", "NEAR(", "*"):
         assert staff_client.get(LIST, {"q": odd}).status_code == 200
+
+
+# Who acts next -----------------------------------------------------------------------------------
+
+
+def next_actor_lines(page):
+    """The "Who acts next" lines of a page, as plain text."""
+    import re
+
+    block = re.search(r'<div class="next-actors".*?</div>', page, re.S)
+    return [] if block is None else [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>.*?</li>", block.group(0))]
+
+
+@pytest.fixture
+def team():
+    """The demo's roles, by their groups: who acts next is read from the groups' permissions."""
+    from django.contrib.auth.models import Group
+
+    from requests_app import roles
+    from tests.factories import member_of, team_lead_of
+
+    lead = team_lead_of("GHA", first_name="Amara", last_name="Okafor")
+    lead.groups.add(Group.objects.get(name=roles.TEAM_LEAD))
+    return {
+        "officer": member_of(roles.ELECTORAL_OFFICER, first_name="Leila", last_name="Haddad"),
+        "lead": type(lead).objects.get(pk=lead.pk),
+        "focal": member_of(roles.FOCAL_POINT, first_name="Helena", last_name="Lindqvist"),
+        "clerk": member_of(roles.INTAKE_CLERK),
+    }
+
+
+def test_a_team_lead_on_a_case_awaiting_decision_is_told_the_focal_point_decides(client, officer, team):
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="GHA")
+    client.force_login(team["lead"])
+    page = client.get(detail(case)).content.decode()
+    assert next_actor_lines(page) == ["The focal point, Helena Lindqvist: Record the decision"]
+    assert act(case, "record_decision") not in page
+    assert "no action to take" not in page
+
+
+def test_the_assigned_officer_is_named_when_the_case_waits_for_them(client, officer, team):
+    case = case_in_stage(Stage.NEEDS_ASSESSMENT, actor=officer, state="GHA", officer=team["officer"])
+    client.force_login(team["focal"])  # the focal point may act too, and sees the action itself
+    assert next_actor_lines(client.get(detail(case)).content.decode()) == []
+    client.force_login(team["clerk"])
+    assert next_actor_lines(client.get(detail(case)).content.decode()) == [
+        "The assigned officer, Leila Haddad: Submit assessment for decision"
+    ]
+
+
+def test_an_unassigned_case_names_the_team_lead_who_assigns_and_the_focal_point_who_may_decline(client, team):
+    case = new_request(actor=team["clerk"], state="GHA")
+    client.force_login(team["clerk"])
+    assert next_actor_lines(client.get(detail(case)).content.decode()) == [
+        "An electoral officer, once the team lead, Amara Okafor, assigns one: Acknowledge and start review",
+        "The focal point, Helena Lindqvist: Decline as ineligible",
+    ]
+
+
+def test_an_officer_of_the_desk_on_a_colleagues_case_is_offered_nothing_and_told_who_acts(client, officer, team):
+    from requests_app.models import RegionalDesk
+
+    colleague = type(officer).objects.get(pk=team["officer"].pk)
+    other = UserFactory(is_staff=True, first_name="Tomás", last_name="Herrera")
+    other.groups.add(*team["officer"].groups.all())
+    RegionalDesk.objects.get(regional_group="AFRICAN").members.add(other)
+    case = case_in_stage(Stage.UNDER_REVIEW, actor=officer, state="GHA", officer=colleague)
+    client.force_login(other)
+    page = client.get(detail(case)).content.decode()
+    assert act(case, "start_assessment") not in page  # the service would refuse it
+    assert next_actor_lines(page) == [
+        "The assigned officer, Leila Haddad: Start needs assessment",
+        "The focal point, Helena Lindqvist: Decline as ineligible",
+    ]
+
+
+def test_the_next_actor_follows_the_permissions_of_the_roles_not_a_list_per_stage(client, officer, team):
+    from django.contrib.auth.models import Group, Permission
+
+    from requests_app import roles
+
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="GHA")
+    Group.objects.get(name=roles.TEAM_LEAD).permissions.add(Permission.objects.get(codename="decide_request"))
+    client.force_login(team["clerk"])
+    assert next_actor_lines(client.get(detail(case)).content.decode()) == [
+        "The team lead, Amara Okafor: Record the decision"
+    ]
+
+
+def test_an_officer_who_may_only_withdraw_is_still_told_who_takes_the_step(client, officer, team):
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="GHA", officer=team["officer"])
+    client.force_login(team["officer"])
+    page = client.get(detail(case)).content.decode()
+    assert act(case, "withdraw") in page
+    assert next_actor_lines(page) == ["The focal point, Helena Lindqvist: Record the decision"]
+
+
+def test_an_ended_case_names_no_next_actor(client, officer, team):
+    case = case_in_stage(Stage.DECLINED, actor=officer, state="GHA")
+    client.force_login(team["clerk"])
+    page = client.get(detail(case)).content.decode()
+    assert next_actor_lines(page) == []
+    assert "This case has ended" in page
+
+
+# Stages in sentences -------------------------------------------------------------------------------
+
+
+def test_every_stage_reads_in_a_sentence():
+    from requests_app.models.choices import STAGE_PHRASES
+
+    assert set(STAGE_PHRASES) == set(Stage)
+    assert Stage.NEEDS_ASSESSMENT.phrase == "in needs assessment"
+
+
+def test_the_message_after_an_action_puts_the_stage_into_a_sentence(staff_client, officer):
+    case = case_in_stage(Stage.UNDER_REVIEW, actor=officer)
+    response = staff_client.post(act(case, "start_assessment"), {"start_assessment-method": "desk_review"}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Start needs assessment: done. The case is now in needs assessment." in messages
+
+
+def test_a_refusal_for_the_wrong_stage_puts_the_stage_into_a_sentence(officer):
+    from requests_app.exceptions import ActionRefused
+
+    case = case_in_stage(Stage.NEEDS_ASSESSMENT, actor=officer)
+    with pytest.raises(ActionRefused) as refusal:
+        services.close_case(actor=officer, case=case)
+    assert "“Close the case” is not possible while the case is in needs assessment." in refusal.value.messages
