@@ -58,7 +58,7 @@ def test_an_electoral_bodys_request_is_assessed_assisted_at_short_notice_and_clo
     )
     reference = steps.register(clerk, request)
     steps.attach_letter(clerk, reference, pdf("letter-ec-ghana.pdf", "Letter of the Electoral Commission"))
-    steps.clerk_sees_who_acts(clerk, reference, request)
+    steps.clerk_sees_who_acts(clerk, reference, request, lead)
     steps.assign(lead, reference, officer.user)
 
     steps.start_review(officer, reference)
@@ -70,7 +70,7 @@ def test_an_electoral_bodys_request_is_assessed_assisted_at_short_notice_and_clo
         conditions_notes="Parties and civil society trust the Commission.",
         recommendations="Logistics and the update of the register; no new registration.",
     ))
-    steps.submit_assessment(officer, reference)
+    steps.submit_assessment(officer, reference, focal_point)
 
     steps.decide_to_assist(focal_point, reference, DecisionToAssist(
         types=request.types, phase="Electoral period", scope="Logistics and the update of the register only.",
@@ -109,7 +109,7 @@ def test_a_security_council_mandate_is_assessed_by_desk_review_assisted_and_clos
         mission=False, adequate_time="Yes", conditions="Yes",
         recommendations="Observation by the mission; advice to the police on election security.",
     ))
-    steps.submit_assessment(officer, reference)
+    steps.submit_assessment(officer, reference, focal_point)
     steps.decide_to_assist(focal_point, reference, DecisionToAssist(
         types=request.types, phase="Electoral period", scope="Observation of polling and counting.",
     ), short_notice=False)
@@ -173,7 +173,7 @@ def test_a_government_request_is_assessed_and_declined(journey, staff):
         mission=False, adequate_time="Yes", conditions="No",
         conditions_notes="The main opposition parties are barred from standing.",
     ))
-    steps.submit_assessment(officer, reference)
+    steps.submit_assessment(officer, reference, focal_point)
     steps.decide_to_decline(
         focal_point, reference, "The conditions for a free and fair election do not exist: opposition parties are barred."
     )
