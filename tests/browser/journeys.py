@@ -106,12 +106,15 @@ class Journey:
         if not (url.startswith(self.server_url) or url.startswith("data:") or url.startswith("blob:")):
             self.outside_requests.append(url)
 
-    def shot(self, page, step):
+    def shot(self, page, step, focus=None):
+        """The whole page; or, on a long admin page, the screen scrolled to what the step changed."""
         self.step += 1
         self.last_page = page
         path = self.directory / f"{self.step:02d}-{step}.png"
         t0 = time.monotonic()
-        page.screenshot(path=str(path), full_page=True)
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
+        page.screenshot(path=str(path), full_page=focus is None)
         self.timings.append((path.name, round(time.monotonic() - self.started, 1), round(time.monotonic() - t0, 2)))
         return path
 
@@ -148,8 +151,8 @@ class Actor:
     def name(self):
         return self.user.get_full_name()
 
-    def shot(self, step):
-        return self.journey.shot(self.page, f"{self.user.username}-{step}")
+    def shot(self, step, focus=None):
+        return self.journey.shot(self.page, f"{self.user.username}-{step}", focus)
 
     def log_in(self):
         page = self.page
@@ -431,12 +434,12 @@ def record_assessment(officer, reference, assessment):
     with officer.journey.soft("a report \"submitted\" tomorrow is refused"):
         expect(page.locator(".errornote")).to_be_visible()
         expect(page.locator("#assessment-group .field-report_submitted_on .errorlist")).to_be_visible()
-    officer.shot("assessment-report-dated-tomorrow-refused")
+    officer.shot("assessment-report-dated-tomorrow-refused", focus=form.locator(".field-report_submitted_on"))
 
     form.get_by_label("Report submitted").fill(days(-2))
     officer.save_and_continue()
     officer.expect_saved(reference)
-    officer.shot("records-the-assessment")
+    officer.shot("records-the-assessment", focus=page.locator("#assessment-group"))
     page = officer.open_case(reference)
     expect(officer.action_form("Submit assessment for decision").locator(".blockers")).to_have_count(0)
 
@@ -538,7 +541,7 @@ def attach_from_case_page(actor, reference, kind, upload, *, documents_before):
     row = actor.document_rows().filter(has_text=upload["name"])
     expect(row).to_have_count(1)
     expect(row.locator("input[type=checkbox][name$='-is_complete']")).not_to_be_checked()
-    actor.shot(f"attaches-{upload['name'].removesuffix('.pdf')}")
+    actor.shot(f"attaches-{upload['name'].removesuffix('.pdf')}", focus=page.locator("#documents-group"))
 
 
 def mark_final(actor, reference, name):
@@ -550,10 +553,10 @@ def mark_final(actor, reference, name):
     actor.expect_saved(reference)
     row = actor.document_rows().filter(has_text=name)
     expect(row.locator("input[type=checkbox][name$='-is_complete']")).to_be_checked()
-    actor.shot("marks-the-report-final")
+    actor.shot("marks-the-report-final", focus=page.locator("#documents-group"))
     actor.open_case(reference)
     expect(actor.document_list().locator("li", has_text=name)).to_contain_text("final")
-    expect(page.locator("ol.timeline")).to_contain_text(name)
+    actor.expect_latest_event("Document marked final", name)
 
 
 def report_and_close(officer, focal_point, reference, *, documents_before):
