@@ -69,7 +69,6 @@ class Journey:
             old.unlink()
         self.step = 0
         self.actors = []
-        self.last_page = None
         self.console_errors = []
         self.outside_requests = []
         self.soft_failures = []
@@ -103,13 +102,12 @@ class Journey:
         return actor
 
     def _seen(self, url):
-        if not (url.startswith(self.server_url) or url.startswith("data:") or url.startswith("blob:")):
+        if not url.startswith((self.server_url, "data:", "blob:")):
             self.outside_requests.append(url)
 
     def shot(self, page, step, focus=None):
         """The whole page; or, on a long admin page, the screen scrolled to what the step changed."""
         self.step += 1
-        self.last_page = page
         path = self.directory / f"{self.step:02d}-{step}.png"
         t0 = time.monotonic()
         if focus is not None:
@@ -119,14 +117,16 @@ class Journey:
         return path
 
     def close(self, failed=False):
-        if failed and self.last_page is not None:
-            try:
-                self.last_page.screenshot(path=str(self.directory / f"{self.step + 1:02d}-failed.png"), full_page=True)
-            except Exception:  # noqa: BLE001 - the page may be gone; the test's own failure matters
-                pass
+        """End the actors' browsers; after a failure, keep what each of them saw last."""
         for actor in self.actors:
+            if failed:
+                path = self.directory / f"{self.step + 1:02d}-failed-{actor.user.username}.png"
+                try:
+                    actor.page.screenshot(path=str(path), full_page=True)
+                except Exception as error:  # noqa: BLE001 - the page may be gone; the test's own failure matters
+                    print(f"no screenshot of {actor.user.username}'s page: {error}")
             actor.context.close()
-        print("timings:", self.timings)
+        print("timings (screenshot, seconds since start, seconds taken):", self.timings)
         if self.soft_failures:
             print("checks that failed along the way:", *self.soft_failures, sep="\n  ")
 

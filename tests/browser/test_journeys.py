@@ -21,9 +21,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 @pytest.fixture
 def journey(request, browser, live_server, screenshots_dir):
     walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    yield walk
-    call = getattr(request.node, "report_call", None)
-    walk.close(failed=call is not None and call.failed)
+    # A busy CI machine can take seconds over an admin page with uploads: wait as long as for an action.
+    expect.set_options(timeout=steps.TIMEOUT_MS)
+    try:
+        yield walk
+    finally:
+        expect.set_options(timeout=None)  # back to Playwright's default for the other tests
+        call = getattr(request.node, "report_call", None)
+        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture
