@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -173,8 +174,14 @@ class ElectionFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(gettext("Name at least one election the request concerns, with its planned date."))
 
 
+# One kind of date input on the case's pages: the browser's own, as in the workspace (the admin's
+# text field with its calendar link looked different next to it).
+ONE_DATE_WIDGET = {models.DateField: {"widget": DateInput}}
+
+
 class ElectionInline(admin.TabularInline):
     model = Election
+    formfield_overrides = ONE_DATE_WIDGET
     formset = ElectionFormSet
     extra = 0
     min_num = 1
@@ -184,6 +191,7 @@ class ElectionInline(admin.TabularInline):
 
 class NeedsAssessmentInline(admin.StackedInline):
     model = NeedsAssessment
+    formfield_overrides = ONE_DATE_WIDGET
     can_delete = False
     extra = 0
     max_num = 1
@@ -432,7 +440,10 @@ class AssistanceRequestAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "officer":
-            kwargs["queryset"] = selectors.assignable_officers()
+            # The officers of the case's desk first (the change view has read the case already).
+            case = getattr(request, "_eas_case", None)
+            group = case.member_state.regional_group if case is not None else None
+            kwargs["queryset"] = selectors.case_workers(group)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -690,12 +701,12 @@ class RegionalDeskAdmin(FixedSetAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "team_lead":
-            kwargs["queryset"] = selectors.assignable_officers()
+            kwargs["queryset"] = selectors.case_workers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "members":
-            kwargs["queryset"] = selectors.assignable_officers()
+            kwargs["queryset"] = selectors.case_workers()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

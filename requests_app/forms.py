@@ -136,12 +136,33 @@ class DecisionForm(ActionForm):
         if self.case is not None and not self.case.is_mandate:
             # Observation, supervision and certification come only with a mandate: not offered.
             self.fields["assistance_types"].queryset = AssistanceType.objects.filter(requires_mandate=False)
+        if self.case is not None and not self.is_bound:
+            # Start from what the state asked for (those the case allows); the focal point narrows it.
+            allowed = self.case.is_mandate
+            self.initial["assistance_types"] = [
+                t.pk for t in self.case.requested_types.all() if allowed or not t.requires_mandate
+            ]
 
 
 class StartImplementationForm(ActionForm):
     modality = forms.ChoiceField(label=_("Implemented through"), choices=ImplementationModality.choices)
     ends_on = forms.DateField(label=_("Planned end of implementation"), widget=DateInput)
-    field_order = ["modality", "ends_on", "comment"]
+    confirm_beyond_period = forms.BooleanField(
+        label=_("Confirm an end after the decided period of assistance"), required=False,
+    )
+    field_order = ["modality", "ends_on", "confirm_beyond_period", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None:
+            # From the decisions the case page has read already (newest first): no query of its own.
+            assisting = [d for d in self.case.decisions.all() if d.outcome in DecisionOutcome.assisting()]
+            period_end = assisting[0].period_end if assisting else None
+            if period_end:
+                self.fields["ends_on"].help_text = _("The decision covers assistance until %(day)s.") % {
+                    "day": period_end.isoformat()}
+                self.fields["confirm_beyond_period"].help_text = _(
+                    "Needed only when the planned end is after %(day)s.") % {"day": period_end.isoformat()}
 
 
 ACTION_FORMS = {

@@ -3,7 +3,7 @@
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -184,7 +184,29 @@ def next_actors(case, user):
 
 
 def assignable_officers():
+    """Every active staff member: whom the lists filter by (a case may still be with someone who moved on)."""
     return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("first_name", "last_name", "username")
+
+
+def case_workers(regional_group=None):
+    """Whom a case can be assigned to: staff who can work a case: electoral officers and team leads (by role, or holding the right to
+    implement themselves), never finance, the intake clerk or an administrator. Those of the desk of
+    ``regional_group`` come first."""
+    from .roles import ELECTORAL_OFFICER, TEAM_LEAD
+
+    User = get_user_model()
+    workers = User.objects.filter(is_active=True, is_staff=True, is_superuser=False).filter(
+        Q(groups__name__in=[ELECTORAL_OFFICER, TEAM_LEAD])
+        | Q(user_permissions__codename="manage_implementation", user_permissions__content_type__app_label="requests_app")
+    )
+    users = User.objects.filter(pk__in=workers.values("pk"))
+    order = ["first_name", "last_name", "username"]
+    if regional_group:
+        on_desk = RegionalDesk.objects.filter(Q(members=OuterRef("pk")) | Q(team_lead=OuterRef("pk")),
+                                              regional_group=regional_group)
+        users = users.annotate(on_desk=Exists(on_desk))
+        order.insert(0, "-on_desk")
+    return users.order_by(*order)
 
 
 def dashboard(*, user, today):

@@ -124,6 +124,8 @@ DETAIL_LABELS = {
     "revisit_on": _("consider again on"),
     "modality": _("implemented through"),
     "ends_on": _("ends on"),
+    "planned_end": _("planned to end on"),
+    "beyond_period": _("beyond the decided period, confirmed"),
     "kind": _("type"),
     "name": _("file"),
     "final": _("final"),
@@ -157,7 +159,7 @@ DETAIL_CHOICES = {
 
 
 # Details that hold a day, stored as ISO text (2026-12-07); shown as the pages show days.
-DAY_KEYS = frozenset({"ends_on", "revisit_on", "value_date"})
+DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
 
 
 def _format_day(value):

@@ -302,7 +302,16 @@ def record_decision(
     return _perform(actor=actor, case=case, action_name="record_decision", comment=comment, step=step)
 
 
-def start_implementation(*, actor, case, modality, ends_on, comment=""):
+def decided_period_end(case):
+    """The last day of assistance the latest decision to assist allows (None: no such decision)."""
+    decision = (
+        Decision.objects.filter(case=case, outcome__in=DecisionOutcome.assisting())
+        .order_by("-decided_at", "-id").only("period_end").first()
+    )
+    return decision.period_end if decision else None
+
+
+def start_implementation(*, actor, case, modality, ends_on, confirm_beyond_period=False, comment=""):
     def step(locked):
         # Checked after the permission and the stage, as in start_assessment.
         problems = []
@@ -312,17 +321,37 @@ def start_implementation(*, actor, case, modality, ends_on, comment=""):
             problems.append(_("Give the date implementation is planned to end."))
         elif ends_on < timezone.localdate():
             problems.append(_("The planned end of implementation cannot be in the past."))
+        period_end = decided_period_end(locked)
+        beyond = bool(ends_on and period_end and ends_on > period_end)
+        if beyond and not confirm_beyond_period:
+            problems.append(
+                _("The planned end (%(end)s) is after the period of assistance decided, which ends on %(period_end)s. "
+                  "Tick the confirmation to go on beyond it, or give an earlier date.")
+                % {"end": ends_on.isoformat(), "period_end": period_end.isoformat()}
+            )
         if problems:
             raise ActionRefused(*problems)
         locked.implementation_modality = modality
         locked.implementation_ends_on = ends_on
-        return Outcome(details={"modality": modality, "ends_on": ends_on})
+        details = {"modality": modality, "ends_on": ends_on}
+        if beyond:
+            details["beyond_period"] = True
+        return Outcome(details=details)
 
     return _perform(actor=actor, case=case, action_name="start_implementation", comment=comment, step=step)
 
 
 def start_reporting(*, actor, case, comment=""):
-    return _perform(actor=actor, case=case, action_name="start_reporting", comment=comment)
+    def step(locked):
+        # Implementation that ends early ends today: the report is then due from the real end,
+        # not from the planned one (the planned day stays in the history of start_implementation).
+        today = timezone.localdate()
+        if locked.implementation_ends_on and today < locked.implementation_ends_on:
+            planned, locked.implementation_ends_on = locked.implementation_ends_on, today
+            return Outcome(details={"ends_on": today, "planned_end": planned})
+        return Outcome()
+
+    return _perform(actor=actor, case=case, action_name="start_reporting", comment=comment, step=step)
 
 
 def close_case(*, actor, case, comment=""):

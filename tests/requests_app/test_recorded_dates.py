@@ -63,7 +63,7 @@ def test_an_assessment_date_after_today_is_refused_and_nothing_is_saved(client, 
     assert not assessing.events.filter(action="assessment_updated").exists()
     # The submission it would have allowed is still blocked.
     page = client.get(change_url(assessing))
-    blockers = dict((a.name, b) for a, b, _ in page.context["case_actions"])["submit_assessment"]
+    blockers = {a.name: b for a, b, _ in page.context["case_actions"]}["submit_assessment"]
     assert any("not complete" in str(reason) for reason in blockers)
 
 
@@ -83,8 +83,7 @@ def test_a_future_report_date_kept_from_before_blocks_the_submission(client, ass
     assessing.refresh_from_db()
     blockers = ACTIONS["submit_assessment"].blockers(assessing)
     assert any("have not come yet: report submitted" in str(reason) for reason in blockers)
-    response = client.post(reverse("admin:requests_app_assistancerequest_act", args=[assessing.pk, "submit_assessment"]),
-                           {}, follow=True)
+    client.post(reverse("admin:requests_app_assistancerequest_act", args=[assessing.pk, "submit_assessment"]), {})
     assessing.refresh_from_db()
     assert assessing.stage == Stage.NEEDS_ASSESSMENT
 
@@ -125,3 +124,16 @@ def test_a_letter_dated_after_today_is_refused_at_intake(client, officer):
                            intake_data(letter_date=(TODAY() + DAY).isoformat(), received_date=TODAY().isoformat()))
     assert "The letter cannot be dated in the future" in response.content.decode()
     assert not AssistanceRequest.objects.exists()
+
+
+def test_the_decision_form_starts_with_the_assistance_the_state_asked_for(client, officer):
+    case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
+    case.requested_types.set([assistance_type("voter-registration"), assistance_type("training")])
+    client.force_login(officer)
+    for url in (reverse("workspace:case-action", args=[case.reference, "record_decision"]),
+                reverse("admin:requests_app_assistancerequest_act", args=[case.pk, "record_decision"])):
+        form = client.get(url).context["form"]
+        ticked = {str(pk) for pk in form["assistance_types"].value()}
+        assert ticked == {str(assistance_type("voter-registration").pk), str(assistance_type("training").pk)}
+        html = form["assistance_types"].as_widget()
+        assert html.count("checked") == 2

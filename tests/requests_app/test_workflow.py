@@ -487,12 +487,12 @@ def test_start_implementation_records_how_and_until_when(officer, time_machine):
     time_machine.move_to(NOW, tick=False)
     case = case_in_stage(S.DECISION_COMMUNICATED, actor=officer)
     case = services.start_implementation(
-        actor=officer, case=case, modality=ImplementationModality.ROSTER_EXPERTS, ends_on=datetime.date(2025, 9, 30)
+        actor=officer, case=case, modality=ImplementationModality.ROSTER_EXPERTS, ends_on=datetime.date(2025, 9, 15)
     )
-    assert case.events.last().details == {"modality": "roster_experts", "ends_on": "2025-09-30"}
+    assert case.events.last().details == {"modality": "roster_experts", "ends_on": "2025-09-15"}
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert (fresh.implementation_modality, fresh.implementation_ends_on) == (
-        ImplementationModality.ROSTER_EXPERTS, datetime.date(2025, 9, 30)
+        ImplementationModality.ROSTER_EXPERTS, datetime.date(2025, 9, 15)
     )
 
 
@@ -552,7 +552,8 @@ def test_each_stage_falls_due_as_the_deadlines_say(officer, time_machine):
     time_machine.shift(day)
     now = timezone.now()
     case = services.start_implementation(
-        actor=officer, case=case, modality=ImplementationModality.UNDP_PROJECT, ends_on=datetime.date(2025, 12, 15)
+        actor=officer, case=case, modality=ImplementationModality.UNDP_PROJECT, ends_on=datetime.date(2025, 12, 15),
+        confirm_beyond_period=True,  # the decided period ends in September
     )
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert fresh.stage_entered_at == now
@@ -563,8 +564,8 @@ def test_each_stage_falls_due_as_the_deadlines_say(officer, time_machine):
     now = timezone.now()
     case = services.start_reporting(actor=officer, case=case)
     fresh = AssistanceRequest.objects.get(pk=case.pk)
-    # the mission report is due 60 days after the planned end of implementation
-    assert (fresh.stage_entered_at, fresh.stage_due_at) == (now, end_of(datetime.date(2025, 12, 15) + 60 * day))
+    # implementation ended before its planned end (15 Dec): the mission report is due 60 days after the real end
+    assert (fresh.stage_entered_at, fresh.stage_due_at) == (now, end_of(timezone.localdate(now) + 60 * day))
 
     time_machine.shift(day)
     now = timezone.now()
