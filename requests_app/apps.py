@@ -6,3 +6,6 @@ class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = _("Electoral assistance")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import search  # noqa: F401  (gives SQLite connections the search's eas_unaccent)

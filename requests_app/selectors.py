@@ -130,17 +130,17 @@ def _full_name(user):
     return user.get_full_name() or user.username
 
 
-def _who(role, case):
-    """The role that acts, and the person where the case says who it is."""
+def _who(role, case, desk_lead):
+    """The role that acts, and the person where the case says who it is (desk_lead: read when asked)."""
     if role == roles.ELECTORAL_OFFICER:
         if case.officer_id:
             return gettext("the assigned officer, %(name)s") % {"name": _full_name(case.officer)}
-        lead = _desk_lead(case)
+        lead = desk_lead()
         if lead:
             return gettext("an electoral officer, once the team lead, %(name)s, assigns one") % {"name": _full_name(lead)}
         return gettext("an electoral officer, once one is assigned")
     if role == roles.TEAM_LEAD:
-        lead = _desk_lead(case)
+        lead = desk_lead()
         if lead:
             return gettext("the team lead, %(name)s") % {"name": _full_name(lead)}
         return gettext("the team lead of the desk")
@@ -174,10 +174,17 @@ def next_actors(case, user):
         "name", "permissions__content_type__app_label", "permissions__codename"
     ):
         role_permissions.setdefault(role, set()).add(f"{app_label}.{codename}")
+    leads = []
+
+    def desk_lead():
+        if not leads:
+            leads.append(_desk_lead(case))
+        return leads[0]
+
     actors = {}
     for action in steps:
         role = _first_role_with(action.permission, role_permissions)
-        who = _who(role, case) if role else gettext("someone with the permission “%(permission)s”") % {
+        who = _who(role, case, desk_lead) if role else gettext("someone with the permission “%(permission)s”") % {
             "permission": action.permission}
         actors.setdefault(who, []).append(action.label)
     return list(actors.items())
@@ -240,9 +247,11 @@ def dashboard(*, user, today):
     )
     outcome_rows = bar_rows([(label, outcomes.get(value, 0), value) for value, label in DecisionOutcome.choices])
 
+    # Elections the unit still works towards: a withdrawn or declined case's election is not one.
     elections = list(
         Election.objects.filter(
-            planned_date__gte=today, planned_date__lte=today + relativedelta(months=6), case__in=cases
+            planned_date__gte=today, planned_date__lte=today + relativedelta(months=6), case__in=cases,
+            case__stage__in=open_stages,
         )
         .select_related("case__member_state", "case__officer")
         .order_by("planned_date", "id")[:100]

@@ -338,6 +338,28 @@ def test_the_admin_search_finds_cases_by_reference_state_and_summary(client, off
     assert found("atlantis") == set()
 
 
+def _admin_search_ignores_accents(client, officer):
+    ivory = new_request(actor=officer, state="CIV", summary="Support to the voter register.")
+    ghana = new_request(actor=officer, state="GHA", summary="Transmission des résultats.")
+    client.force_login(officer)
+
+    def found(term):
+        response = client.get(LIST_URL, {"q": term})
+        return {case.reference for case in response.context["cl"].result_list}
+
+    assert found("cote d'ivoire") == found("Côte d'Ivoire") == {ivory.reference}
+    assert found("resultats") == found("résultats") == {ghana.reference}
+
+
+def test_the_admin_search_ignores_accents(client, officer):
+    _admin_search_ignores_accents(client, officer)
+
+
+@pytest.mark.postgres
+def test_the_admin_search_ignores_accents_on_postgresql(client, officer):
+    _admin_search_ignores_accents(client, officer)
+
+
 def test_the_admin_case_page_says_who_acts_next_when_the_user_cannot(client, clerk, officer):
     from django.contrib.auth.models import Group
 

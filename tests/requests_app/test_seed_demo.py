@@ -127,3 +127,18 @@ def test_bulk_cases_are_realistic_and_leave_references_free(officer):
 
     assert later.reference not in references
     assert later.reference != existing.reference
+
+
+def test_the_demo_fills_the_dashboards_requests_per_year_for_several_years(client):
+    from requests_app import selectors
+
+    seed()
+    admin = get_user_model().objects.get(username="admin")
+    chart = selectors.dashboard(user=admin, today=timezone.localdate())["region_chart"]
+    years_with_requests = {bar["title"].rsplit(", ", 1)[1].split(":")[0] for bar in chart["bars"]
+                           if not bar["title"].endswith(": 0")}
+    assert len(years_with_requests) >= 5, years_with_requests
+    client.force_login(admin)
+    from django.urls import reverse
+
+    assert client.get(reverse("workspace:dashboard")).status_code == 200

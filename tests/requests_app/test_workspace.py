@@ -1,6 +1,7 @@
 """The staff workspace: case list with filters, case page with actions, dashboard."""
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -326,6 +327,18 @@ def test_the_dashboard_counts_cases_overdue_decisions_and_elections(staff_client
         "http://www.w3.org", "")  # charts are drawn inline, no outside resource
 
 
+def test_the_dashboards_elections_are_those_of_live_cases_only(staff_client, officer):
+    live = new_request(actor=officer, state="GHA", election_in_days=60)
+    withdrawn = services.withdraw(actor=officer, case=new_request(actor=officer, state="PER", election_in_days=60),
+                                  comment="Note verbale withdrawing the request.")
+    declined = services.decline_request(actor=officer, case=new_request(actor=officer, state="NPL", election_in_days=60),
+                                        comment="Not a request from the government.")
+    response = staff_client.get(reverse("workspace:dashboard"))
+    assert [e.case.reference for e in response.context["elections"]] == [live.reference]
+    page = response.content.decode()
+    assert withdrawn.reference not in page and declined.reference not in page
+
+
 def test_the_dashboard_costs_a_fixed_number_of_queries(staff_client, officer):
     new_request(actor=officer)
     few = _queries(staff_client, reverse("workspace:dashboard"))
@@ -371,6 +384,65 @@ def test_search_follows_edits_and_takes_any_text(staff_client, officer):
     for odd in ('"', 'kits"', "a'b", "NEAR(", "*"):
         assert staff_client.get(LIST, {"q": odd}).status_code == 200
 
+
+
+ACCENTED_SEARCHES = [
+    # (what the user types, which case it must find)
+    ("côte", "civ"), ("cote d'ivoire", "civ"), ("COTE D", "civ"), ("Côte d'Ivoire", "civ"),
+    ("sao tome", "stp"), ("São Tomé", "stp"),
+    ("electoral", "per"), ("électoral", "per"),  # a summary written without accents
+    ("resultats", "ghana"), ("résultats", "ghana"), ("RÉSULTATS", "ghana"),  # one written with them
+    ("ré", "ghana"), ("re", "ghana"),  # under three characters too
+]
+
+
+@pytest.fixture
+def accented_cases(officer):
+    return {
+        "civ": new_request(actor=officer, state="CIV", summary="Support to the voter register."),
+        "stp": new_request(actor=officer, state="STP", summary="Support to the voter register."),
+        "per": new_request(actor=officer, state="PER", summary="Electoral dispute resolution."),
+        "ghana": new_request(actor=officer, state="GHA", summary="Transmission des résultats."),
+    }
+
+
+def _accent_search_finds_both_ways(staff_client, accented_cases):
+    for typed, name in ACCENTED_SEARCHES:
+        found = listed(staff_client, "?" + urlencode({"q": typed}))
+        assert accented_cases[name].reference in found, typed
+        if name in ("civ", "stp"):
+            assert found == [accented_cases[name].reference], typed
+
+
+def test_search_ignores_accents_both_ways(staff_client, accented_cases):
+    _accent_search_finds_both_ways(staff_client, accented_cases)
+
+
+@pytest.mark.postgres
+def test_search_ignores_accents_both_ways_on_postgresql(staff_client, accented_cases):
+    _accent_search_finds_both_ways(staff_client, accented_cases)
+
+
+def test_an_accented_summary_is_found_unaccented_after_an_edit(staff_client, officer):
+    case = new_request(actor=officer, state="GHA", summary="Support to the election commission.")
+    assert listed(staff_client, "?q=reunion") == []
+    AssistanceRequest.objects.filter(pk=case.pk).update(summary="Réunion des bailleurs.")
+    assert listed(staff_client, "?q=reunion") == [case.reference]
+    AssistanceRequest.objects.filter(pk=case.pk).delete()
+    assert listed(staff_client, "?q=reunion") == []
+
+
+@pytest.mark.postgres
+def test_the_accent_free_search_of_summaries_uses_the_trigram_index_on_postgresql(officer):
+    from requests_app.filters import search_cases
+
+    new_request(actor=officer, state="GHA", summary="Transmission des résultats.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small is otherwise read whole
+        sql, params = search_cases(AssistanceRequest.objects.order_by(), "resultats").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_summary_unaccent_trgm" in plan, plan
 
 # Who acts next -----------------------------------------------------------------------------------
 

@@ -381,6 +381,9 @@ class Scenario:
     withdrawn_from: Stage | None = None
     emb_accepted: bool = True
     signatory: AuthorityType | None = None  # who signed a request from another body
+    # An ended case may be from an earlier year: country files and the dashboard's requests per
+    # year then reach back several years, as a unit's do.
+    years_ago: int = 0
 
 
 MISSION, DESK = AssessmentMethod.MISSION, AssessmentMethod.DESK_REVIEW
@@ -417,18 +420,18 @@ SCENARIOS = [
     Scenario(Stage.REPORTING, method=MISSION),
     Scenario(Stage.REPORTING, overdue=True),
     Scenario(Stage.REPORTING, outcome=DecisionOutcome.NARROW),
-    Scenario(Stage.CLOSED, method=MISSION),
-    Scenario(Stage.CLOSED),
-    Scenario(Stage.CLOSED, origin=SC, method=MISSION),
-    Scenario(Stage.CLOSED, origin=EMB, method=MISSION),
-    Scenario(Stage.CLOSED, outcome=DecisionOutcome.NARROW),
+    Scenario(Stage.CLOSED, method=MISSION, years_ago=1),
+    Scenario(Stage.CLOSED, years_ago=2),
+    Scenario(Stage.CLOSED, origin=SC, method=MISSION, years_ago=3),
+    Scenario(Stage.CLOSED, origin=EMB, method=MISSION, years_ago=4),
+    Scenario(Stage.CLOSED, outcome=DecisionOutcome.NARROW, years_ago=5),
     Scenario(Stage.CLOSED, short_notice=True),
     Scenario(Stage.CLOSED, method=MISSION),
-    Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.UNDER_REVIEW),
-    Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.NEEDS_ASSESSMENT, method=MISSION),
+    Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.UNDER_REVIEW, years_ago=2),
+    Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.NEEDS_ASSESSMENT, method=MISSION, years_ago=3),
     Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.DECISION_COMMUNICATED),
-    Scenario(Stage.DECLINED, origin=OTHER, signatory=AuthorityType.POLITICAL_PARTY),
-    Scenario(Stage.DECLINED, origin=OTHER, signatory=AuthorityType.CIVIL_SOCIETY),
+    Scenario(Stage.DECLINED, origin=OTHER, signatory=AuthorityType.POLITICAL_PARTY, years_ago=1),
+    Scenario(Stage.DECLINED, origin=OTHER, signatory=AuthorityType.CIVIL_SOCIETY, years_ago=4),
     Scenario(Stage.DECLINED, outcome=DecisionOutcome.DECLINE, method=MISSION),
 ]
 
@@ -597,7 +600,7 @@ class DemoSeeder:
         entering = max(i for i, step in enumerate(steps) if step.moves)
         final = scenario.stage
         if final in Stage.ends():
-            age = rng.uniform(7, 150)
+            age = rng.uniform(7, 150) + 365 * scenario.years_ago
         elif final == Stage.IN_IMPLEMENTATION:
             age = rng.uniform(130, 200) if scenario.overdue else rng.uniform(20, 120)
         else:
