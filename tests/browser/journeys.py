@@ -312,7 +312,7 @@ def register(clerk, request):
     page.get_by_label("Summary").fill(request.summary)
     election = page.locator("#elections-group tr.dynamic-elections").first
     election.locator("select").select_option(label=request.election_type)
-    election.locator("input.vDateField").fill(days(request.election_in_days))
+    election.locator("input[name$='-planned_date']").fill(days(request.election_in_days))
     clerk.shot("fills-the-add-form")
 
     clerk.save_and_continue()
