@@ -460,7 +460,7 @@ class DecisionToAssist:
     justification: str = ""  # for a request at short notice
 
 
-def decide_to_assist(focal_point, reference, decision, *, short_notice):
+def decide_to_assist(focal_point, reference, decision, *, requested, short_notice):
     page = focal_point.open_case(reference)
     focal_point.expect_stage("Awaiting decision")
     page.get_by_role("link", name="Record the decision…").click()
@@ -471,6 +471,9 @@ def decide_to_assist(focal_point, reference, decision, *, short_notice):
     else:
         expect(warning).to_have_count(0)
     form = page.locator("form.action-page")
+    with focal_point.journey.soft("the decision form starts with the assistance the state asked for"):
+        for name in requested:
+            expect(form.get_by_label(name, exact=True)).to_be_checked()
     form.get_by_label("Assist", exact=True).check()
     for name in decision.types:
         form.get_by_label(name, exact=True).check()

@@ -80,7 +80,7 @@ def test_an_electoral_bodys_request_is_assessed_assisted_at_short_notice_and_clo
     steps.decide_to_assist(focal_point, reference, DecisionToAssist(
         types=request.types, phase="Electoral period", scope="Logistics and the update of the register only.",
         justification="The Commission has a tested register; the help asked for fits in eleven weeks.",
-    ), short_notice=True)
+    ), requested=request.types, short_notice=True)
 
     steps.start_implementation(officer, reference, "UNDP project")
     steps.report_and_close(officer, focal_point, reference, documents_before=1)
@@ -117,7 +117,7 @@ def test_a_security_council_mandate_is_assessed_by_desk_review_assisted_and_clos
     steps.submit_assessment(officer, reference, focal_point)
     steps.decide_to_assist(focal_point, reference, DecisionToAssist(
         types=request.types, phase="Electoral period", scope="Observation of polling and counting.",
-    ), short_notice=False)
+    ), requested=request.types, short_notice=False)
 
     steps.start_implementation(officer, reference, "Electoral component of a UN mission")
     steps.report_and_close(officer, focal_point, reference, documents_before=1)
