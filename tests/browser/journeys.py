@@ -255,10 +255,12 @@ class Actor:
         """In the admin's document inline: "Add another Document", its type, its file, final or not."""
         page = self.page
         group = page.locator("#documents-group")
-        before = group.locator("tr.dynamic-documents").count()
+        new_rows = group.locator("tr.form-row:not(.has_original):not(.empty-form)")  # stored ones have an original
+        before = new_rows.count()
         group.get_by_role("button", name="Add another Document").or_(
-            group.get_by_role("link", name="Add another Document")).click()
-        row = group.locator("tr.dynamic-documents").nth(before)
+            group.get_by_role("link", name="Add another Document")).click()  # made by the admin's script
+        expect(new_rows).to_have_count(before + 1)
+        row = new_rows.last
         row.locator("select[name$='-kind']").select_option(label=kind)
         row.locator("input[type=file]").set_input_files(upload)
         if final:
