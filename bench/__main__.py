@@ -15,12 +15,17 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=20, help="timed runs of each benchmark (default 20)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs before them (default 2)")
     parser.add_argument(
-        "--cases", type=int, default=DEFAULT_CASES,
+        "--cases",
+        type=int,
+        default=DEFAULT_CASES,
         help=f"cases the database must hold; fewer are topped up with seed_demo --cases (default {DEFAULT_CASES:,})",
     )
     parser.add_argument("--no-seed", action="store_true", help="measure the database as it is")
     parser.add_argument(
-        "--only", action="append", default=[], metavar="PATTERN",
+        "--only",
+        action="append",
+        default=[],
+        metavar="PATTERN",
         help="run the benchmarks whose name contains PATTERN (or matches it as a glob); repeatable",
     )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and stop")
@@ -62,7 +67,7 @@ def ensure_cases(target):
     from django.core.management import call_command
     from django.db import connection
 
-    from requests_app.models import AssistanceRequest
+    from requests_app.cases.models import AssistanceRequest
 
     present = AssistanceRequest.objects.count()
     if present >= target:
@@ -97,7 +102,8 @@ def selected(registry, patterns):
     if not patterns:
         return list(registry.values())
     return [
-        item for name, item in registry.items()
+        item
+        for name, item in registry.items()
         if any(p.lower() in name.lower() or fnmatch.fnmatch(name, p) for p in patterns)
     ]
 
@@ -120,7 +126,10 @@ def main(argv=None):
             print(f"{name}  ({item.module})")
         return 0 if args.list else 1
 
-    print(f"Settings: {settings.SETTINGS_MODULE}; database: {core.database()} {connection.settings_dict['NAME']}", flush=True)
+    print(
+        f"Settings: {settings.SETTINGS_MODULE}; database: {core.database()} {connection.settings_dict['NAME']}",
+        flush=True,
+    )
     migrate_if_needed()
     if not args.no_seed:
         ensure_cases(args.cases)

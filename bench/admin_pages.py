@@ -5,7 +5,7 @@ import time
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .core import PageError, Timed, benchmark
+from bench.core import PageError, Timed, benchmark
 
 CHANGELIST = "/admin/requests_app/assistancerequest/"
 ADD = f"{CHANGELIST}add/"
@@ -43,10 +43,12 @@ def _intake_form(ctx):
 
     from django.utils import timezone
 
-    from requests_app.models import AssistanceType, MemberState
+    from requests_app.reference.models import AssistanceType, MemberState
 
     today = timezone.localdate()
-    types = list(AssistanceType.objects.filter(requires_mandate=False).order_by("position").values_list("pk", flat=True)[:2])
+    types = list(
+        AssistanceType.objects.filter(requires_mandate=False).order_by("position").values_list("pk", flat=True)[:2]
+    )
     return {
         "member_state": str(MemberState.objects.get(iso3="MWI").pk),
         "origin": "government",
@@ -70,7 +72,7 @@ def _intake_form(ctx):
 def add_request(ctx, data):
     from django.contrib.admin.models import LogEntry
 
-    from requests_app.models import AssistanceRequest
+    from requests_app.cases.models import AssistanceRequest
 
     last = AssistanceRequest.objects.order_by("-pk").values_list("pk", flat=True).first()
     with CaptureQueriesContext(connection) as captured:
@@ -82,7 +84,8 @@ def add_request(ctx, data):
     # Untimed: the request is taken out again, so every run registers into the same database.
     added = AssistanceRequest.objects.filter(pk__gt=last or 0)
     LogEntry.objects.filter(
-        content_type__app_label="requests_app", content_type__model="assistancerequest",
+        content_type__app_label="requests_app",
+        content_type__model="assistancerequest",
         object_id__in=[str(pk) for pk in added.values_list("pk", flat=True)],
     ).delete()
     added.delete()

@@ -10,10 +10,9 @@ import datetime
 
 from django.utils import timezone
 
-from requests_app.briefing import build_briefing
-
-from .core import benchmark
-from .workspace import as_in_use
+from bench.core import benchmark
+from bench.workspace import as_in_use
+from requests_app.reports.selectors import build_briefing
 
 PAGE = "/reports/briefing/"
 PDF = "/reports/briefing.pdf"

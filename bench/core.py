@@ -97,7 +97,7 @@ class Context:
 
     @cached_property
     def case_count(self):
-        from requests_app.models import AssistanceRequest
+        from requests_app.cases.models import AssistanceRequest
 
         return AssistanceRequest.objects.count()
 
@@ -105,11 +105,10 @@ class Context:
         """The case with the most history entries (the latest such case), as a page shows it at its heaviest."""
         from django.db.models import Count
 
-        from requests_app.models import AssistanceRequest, CaseEvent
+        from requests_app.cases.models import AssistanceRequest
+        from requests_app.history.models import CaseEvent
 
-        row = (
-            CaseEvent.objects.values("case").annotate(entries=Count("id")).order_by("-entries", "-case").first()
-        )
+        row = CaseEvent.objects.values("case").annotate(entries=Count("id")).order_by("-entries", "-case").first()
         if row is None:
             raise PageError("No case has a history: seed the database first.")
         return AssistanceRequest.objects.get(pk=row["case"]), row["entries"]

@@ -5,8 +5,8 @@ is made open for the length of one run, inside a transaction that is rolled back
 benchmarks see the data untouched, and each run starts with nothing claimed.
 """
 
-import time
 import resource
+import time
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -15,10 +15,10 @@ from django.db.models.functions import Mod
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from requests_app.models import AssistanceRequest, Stage
-from requests_app.services import reminders
-
-from .core import Timed, benchmark
+from bench.core import Timed, benchmark
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest
+from requests_app.reminders import services as reminders
 
 
 class Rollback(Exception):
@@ -46,9 +46,7 @@ def _open_every_case(now):
 def sweep(ctx):
     now = timezone.now()
     try:
-        with transaction.atomic(), override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
-        ):
+        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             _open_every_case(now)
             # The sweep is what beat runs: find what is due, claim it, queue one digest per person.
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

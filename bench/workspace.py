@@ -19,9 +19,8 @@ import zipfile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from requests_app.models import AssistanceRequest
-
-from .core import Timed, benchmark
+from bench.core import Timed, benchmark
+from requests_app.cases.models import AssistanceRequest
 
 LIST = "/cases/"
 CSV_EXPORT = "/cases/export.csv"

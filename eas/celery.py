@@ -1,4 +1,4 @@
-"""The Celery application of EAS; tasks are discovered in each app's tasks.py."""
+"""The Celery application of EAS; tasks are discovered in each domain's tasks.py."""
 
 import os
 
@@ -8,7 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eas.settings.local")
 
 app = Celery("eas")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Each domain of requests_app that has tasks keeps them in its own tasks.py.
+app.autodiscover_tasks(["requests_app.reminders", "requests_app.fund"])
 
 
 @app.on_after_configure.connect

@@ -12,16 +12,16 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
 
-from requests_app.exceptions import ActionRefused
+from requests_app.core.errors import ActionRefused
 
 # Refusals the site gives on purpose: each is one line in the log (Django's own, e.g. "Forbidden
 # (Permission denied): /cases/"), never a traceback, which would bury the errors that need one.
 REFUSALS = (PermissionDenied, Http404, BadRequest, SuspiciousOperation, ActionRefused)
 
 PLAIN_500 = (
-    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Server error · EAS</title></head>"
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Server error · EAS</title></head>'
     "<body><h1>Something went wrong on our side</h1><p>The error has been logged. Please try again in a few "
-    "minutes.</p><p><a href=\"/\">EAS</a></p></body></html>"
+    'minutes.</p><p><a href="/">EAS</a></p></body></html>'
 )
 
 

@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from requests_app.validators import SEARCH_MAX_LENGTH
+from requests_app.core.validators import SEARCH_MAX_LENGTH
 
 # Every C0 control character and DEL: none belongs in an address.
 PATH_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
@@ -69,8 +69,10 @@ class BoundAdminSearchMiddleware:
         if name == "term":
             query[name] = query[name][:SEARCH_MAX_LENGTH]
         else:
-            messages.warning(request, _(
-                "A search holds at most %(max)d characters; yours held %(length)s and was not run."
-            ) % {"max": SEARCH_MAX_LENGTH, "length": intcomma(len(query[name]))})
+            messages.warning(
+                request,
+                _("A search holds at most %(max)d characters; yours held %(length)s and was not run.")
+                % {"max": SEARCH_MAX_LENGTH, "length": intcomma(len(query[name]))},
+            )
             del query[name]
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)

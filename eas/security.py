@@ -34,10 +34,9 @@ def lockout_response(request, original_response=None, credentials=None):
     username = get_client_username(request, credentials) or ""
     cool_off = get_cool_off(request)
     now = timezone.now()
-    last_failure = (
-        AccessAttempt.objects.filter(username=username, ip_address=getattr(request, "axes_ip_address", None))
-        .aggregate(last=Max("attempt_time"))["last"]
-    )
+    last_failure = AccessAttempt.objects.filter(
+        username=username, ip_address=getattr(request, "axes_ip_address", None)
+    ).aggregate(last=Max("attempt_time"))["last"]
     retry_at = (last_failure or now) + cool_off
     response = render(
         request,

@@ -8,4 +8,4 @@ class RequestsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import search  # noqa: F401  (gives SQLite connections the search's eas_unaccent)
+        pass

@@ -1,21 +1,30 @@
 from django.urls import path, register_converter
 
-from . import ids, views, views_audit, views_feeds, views_partners, views_reports, views_roster, views_trust_fund
+from requests_app.calendar import views as calendar_views
+from requests_app.cases import exports_views
+from requests_app.cases import views as cases_views
+from requests_app.core import ids
+from requests_app.documents import views as documents_views
+from requests_app.fund import views as views_trust_fund
+from requests_app.history import views as views_audit
+from requests_app.partners import views as views_partners
+from requests_app.reports import views as views_reports
+from requests_app.roster import views as views_roster
 
 app_name = "workspace"
 register_converter(ids.IdConverter, "id")
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("cases/", views.case_list, name="case-list"),
-    path("cases/<str:reference>/", views.case_detail, name="case-detail"),
-    path("cases/<str:reference>/act/<str:action_name>/", views.case_action, name="case-action"),
-    path("cases/<str:reference>/documents/<id:document_id>/", views.case_document, name="case-document"),
+    path("", cases_views.dashboard, name="dashboard"),
+    path("cases/", cases_views.case_list, name="case-list"),
+    path("cases/<str:reference>/", cases_views.case_detail, name="case-detail"),
+    path("cases/<str:reference>/act/<str:action_name>/", cases_views.case_action, name="case-action"),
+    path("cases/<str:reference>/documents/<id:document_id>/", documents_views.case_document, name="case-document"),
     # No trailing slash, so these never match the case page (cases/<reference>/).
-    path("cases/export.csv", views_feeds.case_export_csv, name="case-export-csv"),
-    path("cases/export.xlsx", views_feeds.case_export_xlsx, name="case-export-xlsx"),
-    path("calendar/", views_feeds.calendar_settings, name="calendar-settings"),
-    path("calendar/<str:token>.ics", views_feeds.calendar_feed, name="calendar-feed"),
+    path("cases/export.csv", exports_views.case_export_csv, name="case-export-csv"),
+    path("cases/export.xlsx", exports_views.case_export_xlsx, name="case-export-xlsx"),
+    path("calendar/", calendar_views.calendar_settings, name="calendar-settings"),
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar-feed"),
 ]
 
 # The auditor's export of the history.
@@ -53,6 +62,9 @@ urlpatterns += [
     path("roster/", views_roster.roster, name="roster"),
     path("roster/<id:pk>/", views_roster.expert_detail, name="expert-detail"),
     path("cases/<str:reference>/deployments/new/", views_roster.deployment_new, name="deployment-new"),
-    path("cases/<str:reference>/deployments/<id:deployment_id>/cancel/", views_roster.deployment_cancel,
-         name="deployment-cancel"),
+    path(
+        "cases/<str:reference>/deployments/<id:deployment_id>/cancel/",
+        views_roster.deployment_cancel,
+        name="deployment-cancel",
+    ),
 ]

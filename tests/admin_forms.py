@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from requests_app.models import MemberState
+from requests_app.reference.models import MemberState
 from tests.factories import assistance_type
 
 

@@ -3,7 +3,7 @@ import os
 import pytest
 from django.contrib.auth.models import Permission
 
-from requests_app.workflow import WORKFLOW_PERMISSIONS
+from requests_app.cases.workflow import WORKFLOW_PERMISSIONS
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = bool(os.environ.get("EAS_REQUIRE_SERVICES"))
@@ -31,17 +31,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-
-
 @pytest.fixture
 def officer(db):
     """A staff member who may take every action on every case, through the admin too."""
     user = UserFactory(is_staff=True)
-    codenames = WORKFLOW_PERMISSIONS + ["view_all_cases", "assign_officer"] + [
-        f"{verb}_{model}"
-        for verb in ("view", "add", "change")
-        for model in ("assistancerequest", "election", "needsassessment", "casedocument")
-    ]
+    codenames = (
+        WORKFLOW_PERMISSIONS
+        + ["view_all_cases", "assign_officer"]
+        + [
+            f"{verb}_{model}"
+            for verb in ("view", "add", "change")
+            for model in ("assistancerequest", "election", "needsassessment", "casedocument")
+        ]
+    )
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames))
     return type(user).objects.get(pk=user.pk)  # fresh, without a stale permission cache
 
@@ -53,8 +55,13 @@ def clerk(db):
     user.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="requests_app",
-            codename__in=["view_assistancerequest", "add_assistancerequest", "change_assistancerequest", "add_election",
-                          "view_all_cases"],
+            codename__in=[
+                "view_assistancerequest",
+                "add_assistancerequest",
+                "change_assistancerequest",
+                "add_election",
+                "view_all_cases",
+            ],
         )
     )
     return type(user).objects.get(pk=user.pk)

@@ -6,7 +6,7 @@ from django.urls import path
 # Django reads the handlers from the root URLconf: this one, in these tests.
 from eas.urls import handler400, handler500  # noqa: F401
 from eas.urls import urlpatterns as site_urlpatterns
-from requests_app.exceptions import ActionRefused
+from requests_app.core.errors import ActionRefused
 
 
 def refuse(request):

@@ -4,18 +4,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from requests_app.models import (
-    AssessmentMethod,
-    AssistanceRequest,
-    AssistanceType,
-    AuthorityType,
-    Election,
-    ElectionType,
-    MemberState,
-    NeedsAssessment,
-    Origin,
-)
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import AssessmentMethod, AuthorityType, ElectionType, Origin
+from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment
+from requests_app.reference.models import AssistanceType, MemberState
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -37,8 +29,17 @@ def assistance_type(code="voter-registration"):
     return AssistanceType.objects.get(code=code)
 
 
-def new_request(*, actor=None, origin=Origin.GOVERNMENT, authority_type=AuthorityType.FOREIGN_MINISTER,
-                state="GHA", election_in_days=400, received_days_ago=2, mandate_symbol="", **fields):
+def new_request(
+    *,
+    actor=None,
+    origin=Origin.GOVERNMENT,
+    authority_type=AuthorityType.FOREIGN_MINISTER,
+    state="GHA",
+    election_in_days=400,
+    received_days_ago=2,
+    mandate_symbol="",
+    **fields,
+):
     """Register a request through the service, as the intake desk would."""
     today = timezone.localdate()
     received = today - datetime.timedelta(days=received_days_ago)
@@ -54,7 +55,9 @@ def new_request(*, actor=None, origin=Origin.GOVERNMENT, authority_type=Authorit
         **fields,
     )
     case.full_clean(exclude=["reference"])
-    election = Election(election_type=ElectionType.GENERAL, planned_date=received + datetime.timedelta(days=election_in_days))
+    election = Election(
+        election_type=ElectionType.GENERAL, planned_date=received + datetime.timedelta(days=election_in_days)
+    )
     return services.register_request(
         actor=actor or intake_clerk(), case=case, requested_types=[assistance_type()], elections=[election]
     )
@@ -82,16 +85,10 @@ def complete_assessment(case, *, method=AssessmentMethod.DESK_REVIEW, adequate_t
 from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 
-from requests_app.models import (  # noqa: E402
-    DecisionOutcome,
-    DocumentKind,
-    ElectoralPhase,
-    ImplementationModality,
-    Stage,
-)
-from requests_app.services import documents as document_services  # noqa: E402
-from requests_app.workflow import MAIN_ROAD  # noqa: E402
-
+from requests_app.cases.choices import DecisionOutcome, ElectoralPhase, ImplementationModality, Stage
+from requests_app.cases.workflow import MAIN_ROAD
+from requests_app.documents import services as document_services
+from requests_app.documents.models import DocumentKind
 
 
 def _one_page_pdf():
@@ -135,9 +132,7 @@ def pdf_upload(name="report.pdf", content=PDF_BYTES):
 def user_with_perms(*codenames, **fields):
     """A user holding exactly these requests_app permissions (codenames)."""
     user = UserFactory(**fields)
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames)
-    )
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames))
     return type(user).objects.get(pk=user.pk)  # fresh, without a stale permission cache
 
 
@@ -220,7 +215,8 @@ def case_in_stage(stage, *, actor, method=AssessmentMethod.DESK_REVIEW, **reques
 
 def case_snapshot(case):
     """Everything an action could change on a case, read again from the database."""
-    from requests_app.models import AssistanceRequest, CaseDocument, Decision, NeedsAssessment
+    from requests_app.cases.models import AssistanceRequest, Decision, NeedsAssessment
+    from requests_app.documents.models import CaseDocument
 
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assessment = NeedsAssessment.objects.filter(case=fresh).values().first()
@@ -275,7 +271,7 @@ def intake_clerk():
 
 def team_lead_of(state="GHA", **fields):
     """A user made team lead of the regional desk that works ``state``'s cases."""
-    from requests_app.models import RegionalDesk
+    from requests_app.cases.models import RegionalDesk
 
     lead = UserFactory(is_staff=True, **fields)
     RegionalDesk.objects.filter(regional_group=member_state(state).regional_group).update(team_lead=lead)
@@ -305,8 +301,8 @@ def exchange_rate(currency, day, usd_per_unit, *, actor=None):
     """A rate as finance enters it, through the service."""
     from decimal import Decimal
 
-    from requests_app import roles
-    from requests_app.services import trust_fund
+    from requests_app.core import roles
+    from requests_app.fund import services as trust_fund
 
     return trust_fund.enter_rate(
         actor=actor or member_of(roles.FINANCE), currency=currency, day=day, usd_per_unit=Decimal(str(usd_per_unit))
@@ -341,7 +337,7 @@ class ExpertFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def languages(self, create, codes, **kwargs):
-        from requests_app.models import Language
+        from requests_app.roster.models import Language
 
         if create:
             self.languages.set(Language.objects.filter(code__in=codes or ["fr", "en"]))
@@ -349,7 +345,7 @@ class ExpertFactory(factory.django.DjangoModelFactory):
 
 class DeploymentFactory(factory.django.DjangoModelFactory):
     """A deployment row written directly, for reading tests; bookings under test go through
-    requests_app.services.roster.deploy_expert."""
+    requests_app.roster.services.deploy_expert."""
 
     class Meta:
         model = "requests_app.Deployment"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from requests_app import roles
+from requests_app.core import roles
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
@@ -190,8 +190,11 @@ def console(logger_name):
     out = io.StringIO()
     handlers, logger = [], logging.getLogger(logger_name)
     while logger:
-        handlers += [h for h in logger.handlers if isinstance(h, logging.StreamHandler)
-                     and not type(h).__module__.startswith("_pytest")]
+        handlers += [
+            h
+            for h in logger.handlers
+            if isinstance(h, logging.StreamHandler) and not type(h).__module__.startswith("_pytest")
+        ]
         logger = logger.parent if logger.propagate else None
     assert handlers, "no console handler configured"
     streams = [h.setStream(out) for h in handlers]

@@ -42,8 +42,9 @@ from django.urls.exceptions import Resolver404
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
-from requests_app import roles
-from requests_app.models import RegionalDesk, RegionalGroup
+from requests_app.cases.models import RegionalDesk
+from requests_app.core import roles
+from requests_app.reference.models import RegionalGroup
 
 _COMMON = {
     "deadline": None,
@@ -104,7 +105,8 @@ def walk(patterns, pieces=(), namespace=""):
         elif isinstance(entry, URLPattern):
             text = "".join(t for _, t in pieces + (piece,))
             names = tuple(m["name"] for m in ROUTE_PARAM.finditer(text)) + tuple(
-                m["name"] for m in REGEX_GROUP.finditer(text))
+                m["name"] for m in REGEX_GROUP.finditer(text)
+            )
             readable = REGEX_GROUP.sub(lambda m: f"<{m['name']}>", text).replace("^", "").replace("\\Z", "")
             name = f"{namespace}{entry.name}" if entry.name else readable.rstrip("$")
             yield Target(name, pieces + (piece,), names)
@@ -117,17 +119,92 @@ TARGETS = list({t.name: t for t in walk(get_resolver().url_patterns)}.values())
 
 LONG = ["x" * 300, "é" * 5000, "%" * 70000, "a" * 70000]
 NASTY = [
-    "", " ", "\x00", "a\x00b", "\n", "\r\nX-Injected: 1", "\t", "\x1b[2J", "\x7f", "\u2028", "\u202e",
-    "²", "½", "١٢٣", "𝟗", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-    "18446744073709551616", "9" * 5000, "-1", "0", "00", "1.5", "1e309", "NaN", "inf", "-0", "0x10", "+1",
-    " 1", "1,000", "true", "on", "None", "null", "[]", "{}", "'", '"', "\\", "%", "%00", "_", "*",
-    "' OR '1'='1", "<script>alert(1)</script>", "=cmd|'/c calc'!A1", "../../etc/passwd", "🙂", "ﷺ",
-    "2024-02-30", "0000-00-00", "9999-12-31", "0001-01-01", "10000-01-01", "2024-13-01", "-2024-01-01",
-    "25:61", "2024-01-01T25:00", "2024-01-01 00:00:00+99:00", *LONG,
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\n",
+    "\r\nX-Injected: 1",
+    "\t",
+    "\x1b[2J",
+    "\x7f",
+    "\u2028",
+    "\u202e",
+    "²",
+    "½",
+    "١٢٣",
+    "𝟗",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551616",
+    "9" * 5000,
+    "-1",
+    "0",
+    "00",
+    "1.5",
+    "1e309",
+    "NaN",
+    "inf",
+    "-0",
+    "0x10",
+    "+1",
+    " 1",
+    "1,000",
+    "true",
+    "on",
+    "None",
+    "null",
+    "[]",
+    "{}",
+    "'",
+    '"',
+    "\\",
+    "%",
+    "%00",
+    "_",
+    "*",
+    "' OR '1'='1",
+    "<script>alert(1)</script>",
+    "=cmd|'/c calc'!A1",
+    "../../etc/passwd",
+    "🙂",
+    "ﷺ",
+    "2024-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "0001-01-01",
+    "10000-01-01",
+    "2024-13-01",
+    "-2024-01-01",
+    "25:61",
+    "2024-01-01T25:00",
+    "2024-01-01 00:00:00+99:00",
+    *LONG,
 ]
 GENERIC_KEYS = [
-    "q", "o", "p", "page", "all", "e", "sort", "start", "end", "case", "pledge", "officer", "kind", "next",
-    "term", "app_label", "model_name", "field_name", "_popup", "_to_field", "_changelist_filters", "format",
+    "q",
+    "o",
+    "p",
+    "page",
+    "all",
+    "e",
+    "sort",
+    "start",
+    "end",
+    "case",
+    "pledge",
+    "officer",
+    "kind",
+    "next",
+    "term",
+    "app_label",
+    "model_name",
+    "field_name",
+    "_popup",
+    "_to_field",
+    "_changelist_filters",
+    "format",
 ]
 # The values that broke pages before, drawn more often than the rest.
 SHARP = ["\x00", "²", "9223372036854775808", "9" * 5000, "abc", "1.5", " ", "", "-1", "\n", "a" * 70000]
@@ -316,8 +393,15 @@ def site(django_db_setup, django_db_blocker):
             for target in TARGETS:
                 if target.params and not real.get(target.name):
                     real[target.name] = next(
-                        (real[other.name] for other in TARGETS if real.get(other.name)
-                         and other.pieces[:-1] == target.pieces[:-1] and other.params == target.params), [])
+                        (
+                            real[other.name]
+                            for other in TARGETS
+                            if real.get(other.name)
+                            and other.pieces[:-1] == target.pieces[:-1]
+                            and other.params == target.params
+                        ),
+                        [],
+                    )
             yield Site(clients, real, words, keys, link_keys)
         finally:
             transaction.set_rollback(True)
@@ -347,8 +431,11 @@ def send(site, role, method, path, data, query=None):
 
 def replay(role, method, path, query, data):
     shown = {k: (v if len(repr(v)) < 300 else f"<{len(repr(v))} characters>") for k, v in (data or {}).items()}
-    return (f"as {role}: {method} {path}" + ("?" + urllib.parse.urlencode(query, doseq=True)[:2000] if query else "")
-            + (f"\n  POST data: {shown!r}" if data else ""))
+    return (
+        f"as {role}: {method} {path}"
+        + ("?" + urllib.parse.urlencode(query, doseq=True)[:2000] if query else "")
+        + (f"\n  POST data: {shown!r}" if data else "")
+    )
 
 
 def path_values(target, site, data):
@@ -395,7 +482,7 @@ def post_data(form, site, data):
             for index in range(total, total + extra):
                 sent[f"{prefix}-{index}-id"] = data.draw(values(), label="inline id")
                 for key in [k for k in form.fields if k.startswith(f"{prefix}-0-") and not k.endswith("-id")]:
-                    sent[f"{prefix}-{index}-{key[len(prefix) + 3:]}"] = data.draw(values(site.words), label=key)
+                    sent[f"{prefix}-{index}-{key[len(prefix) + 3 :]}"] = data.draw(values(site.words), label=key)
     if data.draw(st.booleans(), label="an unknown key"):
         sent[data.draw(st.sampled_from(GENERIC_KEYS + ["__proto__", "a" * 300]))] = data.draw(values())
     return sent
@@ -437,8 +524,9 @@ def test_nothing_answers_500(site, target):
     @settings(settings.get_profile(PROFILE), max_examples=EXAMPLES)
     @given(st.data())
     def property_(data):
-        kind = data.draw(st.sampled_from(["GET", "POST form", "POST", "HEAD"] if forms else ["GET", "POST", "HEAD"]),
-                         label="request")
+        kind = data.draw(
+            st.sampled_from(["GET", "POST form", "POST", "HEAD"] if forms else ["GET", "POST", "HEAD"]), label="request"
+        )
         if kind == "POST form":
             form = data.draw(st.sampled_from(forms), label="form")
             method, path, query, body = "POST", form.action, None, post_data(form, site, data)

@@ -15,23 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from requests_app import roles
-from requests_app.exceptions import ActionRefused
-from requests_app.exports import neutralise
-from requests_app.models import (
-    AssistanceRequest,
-    CaseDocument,
-    CaseEvent,
-    Decision,
-    Deployment,
-    DocumentKind,
-    Election,
-    LedgerEntry,
-    Stage,
-)
-from requests_app.services import calendar as calendar_tokens
-from requests_app.services import documents as document_services
-from requests_app.services import roster as roster_services
+from requests_app.calendar import services as calendar_tokens
+from requests_app.cases.choices import Stage
+from requests_app.cases.exports import neutralise
+from requests_app.cases.models import AssistanceRequest, Decision, Election
+from requests_app.core import roles
+from requests_app.core.errors import ActionRefused
+from requests_app.documents import services as document_services
+from requests_app.documents.models import CaseDocument, DocumentKind
+from requests_app.fund.models import LedgerEntry
+from requests_app.history.models import CaseEvent
+from requests_app.roster import services as roster_services
+from requests_app.roster.models import Deployment
 from tests.admin_forms import change_form_data, intake_data
 from tests.factories import (
     PDF_BYTES,
@@ -176,8 +171,7 @@ def test_a_member_state_that_is_no_id_is_an_error_of_the_admin_add_form(admin_cl
     assert not AssistanceRequest.objects.exists()
 
 
-@pytest.mark.parametrize("url", [
-    "/admin/requests_app/partner/add/", "/admin/requests_app/expert/add/"])
+@pytest.mark.parametrize("url", ["/admin/requests_app/partner/add/", "/admin/requests_app/expert/add/"])
 def test_other_autocompletes_redraw_too(admin_client, url):
     field = "country" if "partner" in url else "nationality"
     response = admin_client.post(url, {field: "1" * 30})
@@ -301,7 +295,8 @@ def searchable_changelists():
 
     return sorted(
         f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-        for model, model_admin in admin.site._registry.items() if model_admin.search_fields
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.search_fields
     )
 
 
@@ -340,19 +335,23 @@ def _refusal(officer, name, content):
     case = new_request(actor=officer)
     with pytest.raises(ActionRefused) as refusal:
         document_services.attach_document(
-            actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content))
+            actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content)
+        )
     assert not CaseDocument.objects.exists()
     return " ".join(refusal.value.messages)
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("report.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>"),
-    ("report.pdf", b"%PDF-1.7\n%%EOF\n"),
-    ("letter.docx", b"PK\x03\x04 not a zip at all"),
-    ("letter.docx", office_package(".odt")),  # a zip, but no [Content_Types].xml
-    ("sheet.ods", office_package(".docx")),
-    ("sheet.ods", office_package(".odt")),  # a text document named as a spreadsheet
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>"),
+        ("report.pdf", b"%PDF-1.7\n%%EOF\n"),
+        ("letter.docx", b"PK\x03\x04 not a zip at all"),
+        ("letter.docx", office_package(".odt")),  # a zip, but no [Content_Types].xml
+        ("sheet.ods", office_package(".docx")),
+        ("sheet.ods", office_package(".odt")),  # a text document named as a spreadsheet
+    ],
+)
 def test_a_file_that_only_starts_like_its_type_is_refused(officer, name, content):
     assert "does not contain what its name says" in _refusal(officer, name, content)
 
@@ -371,10 +370,15 @@ def test_the_default_expansion_limit_refuses_a_gibibyte(officer, settings):
 
 def test_a_real_pdf_and_office_files_are_kept(officer):
     case = new_request(actor=officer)
-    for name, content in [("report.pdf", PDF_BYTES), ("letter.docx", office_package(".docx")),
-                          ("table.ods", office_package(".ods")), ("letter.odt", office_package(".odt"))]:
+    for name, content in [
+        ("report.pdf", PDF_BYTES),
+        ("letter.docx", office_package(".docx")),
+        ("table.ods", office_package(".ods")),
+        ("letter.odt", office_package(".odt")),
+    ]:
         document_services.attach_document(
-            actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content))
+            actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content)
+        )
     assert CaseDocument.objects.count() == 4
 
 
@@ -382,8 +386,13 @@ def test_the_upload_form_says_why_a_fake_pdf_is_refused(admin_client, superuser)
     case = case_in_stage(Stage.RECEIVED, actor=superuser)
     url = f"/admin/requests_app/assistancerequest/{case.pk}/change/"
     data = change_form_data(admin_client.get(url))
-    data.update({"documents-TOTAL_FORMS": "1", "documents-0-kind": "other",
-                 "documents-0-file": SimpleUploadedFile("fake.pdf", b"%PDF-1.7\n<html></html>")})
+    data.update(
+        {
+            "documents-TOTAL_FORMS": "1",
+            "documents-0-kind": "other",
+            "documents-0-file": SimpleUploadedFile("fake.pdf", b"%PDF-1.7\n<html></html>"),
+        }
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "fake.pdf does not contain what its name says (.pdf)" in response.content.decode()
@@ -392,7 +401,7 @@ def test_the_upload_form_says_why_a_fake_pdf_is_refused(admin_client, superuser)
 
 # 9. Formulas behind a space or a control character ---------------------------------------------
 
-FORMULAS = [" =HYPERLINK(\"http://x\")", "\x01=cmd|' /C calc'!A0", "\u00a0+1+1", "\n@SUM(A1)", "  -2+3"]
+FORMULAS = [' =HYPERLINK("http://x")', "\x01=cmd|' /C calc'!A0", "\u00a0+1+1", "\n@SUM(A1)", "  -2+3"]
 
 
 @pytest.mark.parametrize("text", FORMULAS)
@@ -419,15 +428,22 @@ def test_the_case_export_neutralises_a_hidden_formula(admin_client, superuser, t
 @pytest.fixture
 def two_desks(db, superuser):
     """An officer of the African desk, and an expert booked 10-20 March 2026 on a Peruvian case."""
-    from requests_app.models import RegionalDesk, RegionalGroup
+    from requests_app.cases.models import RegionalDesk
+    from requests_app.reference.models import RegionalGroup
 
     officer = member_of(roles.ELECTORAL_OFFICER)
     RegionalDesk.objects.get(regional_group=RegionalGroup.AFRICAN).members.add(officer)
     ghana = new_request(actor=superuser, state="GHA", officer=officer)
     peru = new_request(actor=superuser, state="PER")
     expert = ExpertFactory(given_name="Amina", family_name="Diallo")
-    roster_services.deploy_expert(actor=superuser, case=peru, expert=expert, role="Results adviser",
-                                  starts_on=datetime.date(2026, 3, 10), ends_on=datetime.date(2026, 3, 20))
+    roster_services.deploy_expert(
+        actor=superuser,
+        case=peru,
+        expert=expert,
+        role="Results adviser",
+        starts_on=datetime.date(2026, 3, 10),
+        ends_on=datetime.date(2026, 3, 20),
+    )
     return officer, ghana, peru, expert
 
 
@@ -449,8 +465,11 @@ def test_the_deploy_form_and_its_refusal_do_not_name_another_desks_case(client, 
     url = reverse("workspace:deployment-new", args=[ghana.reference])
     shown = client.get(url, {"starts_on": "2026-03-12", "ends_on": "2026-03-14"}).content.decode()
     assert "booked until 20 Mar 2026" in shown and peru.reference not in shown
-    refused = client.post(url, {"starts_on": "2026-03-12", "ends_on": "2026-03-14", "expert": expert.pk,
-                                "role": "Legal adviser"}, follow=True).content.decode()
+    refused = client.post(
+        url,
+        {"starts_on": "2026-03-12", "ends_on": "2026-03-14", "expert": expert.pk, "role": "Legal adviser"},
+        follow=True,
+    ).content.decode()
     assert "Amina Diallo is already booked from 10 Mar 2026 to 20 Mar 2026." in refused
     assert peru.reference not in refused
 
@@ -465,7 +484,8 @@ def test_a_250_character_file_name_is_cut_but_keeps_its_extension(officer, suffi
     name = name[: 250 - len(suffix)] + suffix
     content = {".pdf": PDF_BYTES, ".docx": office_package(".docx"), ".jpeg": b"\xff\xd8\xff\xe0 JFIF"}[suffix]
     document = document_services.attach_document(
-        actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content))
+        actor=officer, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, content)
+    )
     document.refresh_from_db()
     assert len(document.original_name) <= 200
     assert document.original_name.endswith(suffix)
@@ -477,7 +497,8 @@ def test_the_download_of_a_document_with_a_long_name_is_named_with_its_extension
     case = new_request(actor=superuser)
     name = "x" * 246 + ".pdf"
     document = document_services.attach_document(
-        actor=superuser, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, PDF_BYTES))
+        actor=superuser, case=case, kind=DocumentKind.OTHER, upload=SimpleUploadedFile(name, PDF_BYTES)
+    )
     response = admin_client.get(reverse("workspace:case-document", args=[case.reference, document.pk]))
     assert response.status_code == 200
     assert '.pdf"' in response["Content-Disposition"]

@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL")
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
@@ -50,7 +54,7 @@ def test_migrations_match_the_models():
 def test_all_193_member_states_are_loaded_with_their_regional_group():
     from django.db.models import Count
 
-    from requests_app.models import MemberState
+    from requests_app.reference.models import MemberState
 
     assert MemberState.objects.count() == 193
     groups = dict(MemberState.objects.values_list("regional_group").annotate(n=Count("id")))

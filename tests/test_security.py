@@ -169,8 +169,9 @@ def test_behind_a_reverse_proxy_the_forwarded_client_address_counts(throttled):
     for _ in range(5):
         log_in(Client(REMOTE_ADDR=proxy), WORKSPACE_LOGIN, user, "wrong", HTTP_X_FORWARDED_FOR="203.0.113.7")
     # A client cannot escape by writing its own X-Forwarded-For: the proxy appends the real one.
-    spoofed = log_in(Client(REMOTE_ADDR=proxy), WORKSPACE_LOGIN, user, PASSWORD,
-                     HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7")
+    spoofed = log_in(
+        Client(REMOTE_ADDR=proxy), WORKSPACE_LOGIN, user, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7"
+    )
     assert spoofed.status_code == 429
     # The same user behind the same proxy, from another machine, is let in.
     other = log_in(Client(REMOTE_ADDR=proxy), WORKSPACE_LOGIN, user, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.20")
@@ -185,11 +186,14 @@ def test_migrate_creates_the_throttling_tables():
 
 def test_throttling_and_sessions_are_set_from_the_environment():
     result = manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.conf import settings as s; "
         "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.SESSION_COOKIE_AGE)",
         DJANGO_SETTINGS_MODULE="eas.settings.test",
-        EAS_LOGIN_FAILURE_LIMIT="3", EAS_LOGIN_COOLOFF_MINUTES="30", EAS_SESSION_HOURS="4",
+        EAS_LOGIN_FAILURE_LIMIT="3",
+        EAS_LOGIN_COOLOFF_MINUTES="30",
+        EAS_SESSION_HOURS="4",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["3", "1800.0", str(4 * 3600)]
@@ -197,7 +201,8 @@ def test_throttling_and_sessions_are_set_from_the_environment():
 
 def test_production_settings_are_hardened():
     result = manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.conf import settings as s; "
         "print(s.AUTHENTICATION_BACKENDS[0]); print(s.MIDDLEWARE[-1]); print(s.AXES_ENABLED); "
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT); "

@@ -6,7 +6,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, env
+from eas.settings.env import BASE_DIR, env
 
 VAR_DIR = Path(env("EAS_VAR_DIR", default=str(BASE_DIR / "var")))
 

@@ -1,7 +1,7 @@
 """Developer machine: everything works out of the box, nothing to install."""
 
-from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from eas.settings.base import *  # noqa: F403
+from eas.settings.base import VAR_DIR, env
 
 # The SQLite database, emails, uploads and the embedded broker all live under var/.
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,8 @@
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, CELERY_BROKER_URL.
 """
 
-from .base import *  # noqa: F403
-from .base import env
+from eas.settings.base import *  # noqa: F403
+from eas.settings.base import env
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False

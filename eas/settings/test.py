@@ -1,7 +1,7 @@
 """Test run: fast hashing, in-memory email, the database from DATABASE_URL (SQLite by default)."""
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from eas.settings.base import *  # noqa: F403
+from eas.settings.base import BASE_DIR, env
 
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-test-only")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

@@ -3,9 +3,10 @@
 import django.core.serializers.json
 import django.db.models.deletion
 import django.utils.timezone
-import requests_app.models.documents
 from django.conf import settings
 from django.db import migrations, models
+
+import requests_app.documents.models
 
 
 class Migration(migrations.Migration):
@@ -93,7 +94,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('request_letter', 'Request letter'), ('acknowledgement', 'Acknowledgement letter'), ('terms_of_reference', 'Terms of reference'), ('assessment_report', 'Needs assessment report'), ('decision_letter', 'Decision letter'), ('mission_report', 'Mission report'), ('other', 'Other')], max_length=24, verbose_name='type')),
-                ('file', models.FileField(max_length=200, upload_to=requests_app.models.documents.document_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=requests_app.documents.models.document_path, verbose_name='file')),
                 ('original_name', models.CharField(editable=False, max_length=200, verbose_name='file name')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size in bytes')),
                 ('is_complete', models.BooleanField(default=False, help_text='Tick when this is the final version; a mission report must be final before the case can close.', verbose_name='final and complete')),

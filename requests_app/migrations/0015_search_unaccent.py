@@ -6,13 +6,13 @@ a trigram index of UPPER(eas_unaccent(summary)) in place of 0008's index of UPPE
 
 SQLite: the FTS5 trigram index of 0009 (whose tokenizer keeps accents in SQLite before 3.45)
 holds the unaccented texts instead, written by triggers through eas_unaccent, a Python function
-registered on every connection (requests_app.search). It holds no copy of the texts (content=""):
+registered on every connection (requests_app.cases.search). It holds no copy of the texts (content=""):
 only the case ids are read from it.
 """
 
 from django.db import migrations
 
-from requests_app.search import register_sqlite_unaccent
+from requests_app.cases.search import register_sqlite_unaccent
 
 TABLE = "requests_app_assistancerequest"
 INDEX = "requests_app_case_search"

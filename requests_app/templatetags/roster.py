@@ -2,9 +2,10 @@
 
 from django import template
 
-from .. import selectors, selectors_roster
-from ..forms_roster import PeriodForm
-from ..services import roster as roster_services
+from requests_app.cases import selectors
+from requests_app.roster import selectors as selectors_roster
+from requests_app.roster import services as roster_services
+from requests_app.roster.forms import PeriodForm
 
 register = template.Library()
 

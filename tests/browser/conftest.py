@@ -87,8 +87,10 @@ def browser(chromium_executable):
             )
         except PlaywrightError as error:
             text = str(error).strip()
-            service_missing(f"{MISSING} (Chromium at {chromium_executable} did not start: "
-                            f"{text.splitlines()[0] if text else repr(error)})")
+            service_missing(
+                f"{MISSING} (Chromium at {chromium_executable} did not start: "
+                f"{text.splitlines()[0] if text else repr(error)})"
+            )
         try:
             yield chromium
         finally:
@@ -120,8 +122,13 @@ class Visit:
         self.console_errors = []
         self.requests = []
         self.screenshots = []
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(
-            f"{message.text} ({message.location.get('url', '')})"))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+            ),
+        )
         page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
         page.on("request", lambda request: self.requests.append(request.url))
 

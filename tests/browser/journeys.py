@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from requests_app.management.commands.seed_demo import DEMO_PASSWORD, demo_pdf
+from requests_app.demo.documents import demo_pdf
+from requests_app.demo.staff import DEMO_PASSWORD
 
 try:
     from playwright.sync_api import expect
@@ -86,12 +87,18 @@ class Journey:
 
     def actor(self, user, role):
         """A demo user in their own browser, logged in through the login page."""
-        context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1366, "height": 900},
-                                           locale="en-GB")
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport={"width": 1366, "height": 900}, locale="en-GB"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(
-            f"{user.username}: {message.text} ({message.location.get('url', '')})"))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and self.console_errors.append(f"{user.username}: {message.text} ({message.location.get('url', '')})")
+            ),
+        )
         page.on("pageerror", lambda error: self.console_errors.append(f"{user.username}: uncaught: {error}"))
         page.on("request", lambda request: self._seen(request.url))
         actor = Actor(self, user, role, context, page)
@@ -258,7 +265,8 @@ class Actor:
         new_rows = group.locator("tr.form-row:not(.has_original):not(.empty-form)")  # stored ones have an original
         before = new_rows.count()
         group.get_by_role("button", name="Add another Document").or_(
-            group.get_by_role("link", name="Add another Document")).click()  # made by the admin's script
+            group.get_by_role("link", name="Add another Document")
+        ).click()  # made by the admin's script
         expect(new_rows).to_have_count(before + 1)
         row = new_rows.last
         row.locator("select[name$='-kind']").select_option(label=kind)
@@ -378,8 +386,13 @@ def assign(lead, reference, officer):
 
 
 def start_review(officer, reference):
-    officer.act(reference, "Acknowledge and start review", stage="Under review",
-                comment="Acknowledged by note verbale; the Division reviews the request.", step="starts-review")
+    officer.act(
+        reference,
+        "Acknowledge and start review",
+        stage="Under review",
+        comment="Acknowledged by note verbale; the Division reviews the request.",
+        step="starts-review",
+    )
 
 
 def accept_electoral_body(officer, reference):
@@ -387,9 +400,16 @@ def accept_electoral_body(officer, reference):
     blocked = page.locator(".action", has=page.get_by_role("heading", name="Start needs assessment", exact=True))
     expect(blocked.locator(".blockers")).to_contain_text("record its explicit acceptance first")
     grounds = "The Electoral Commission is the constitutional body for elections; the government supports the request."
-    officer.act(reference, "Accept the electoral body's request", stage="Under review", comment=grounds,
-                step="accepts-the-electoral-bodys-request")
-    expect(page.locator(".action.blocked", has=page.get_by_role("heading", name="Start needs assessment"))).to_have_count(0)
+    officer.act(
+        reference,
+        "Accept the electoral body's request",
+        stage="Under review",
+        comment=grounds,
+        step="accepts-the-electoral-bodys-request",
+    )
+    expect(
+        page.locator(".action.blocked", has=page.get_by_role("heading", name="Start needs assessment"))
+    ).to_have_count(0)
     officer.expect_may_not("Accept the electoral body's request")
 
 
@@ -397,8 +417,9 @@ def start_assessment(officer, reference, method):
     def choose(form):
         form.get_by_label(method).check()
 
-    officer.act(reference, "Start needs assessment", stage="Needs assessment", fill=choose,
-                step="starts-the-needs-assessment")
+    officer.act(
+        reference, "Start needs assessment", stage="Needs assessment", fill=choose, step="starts-the-needs-assessment"
+    )
     blockers = officer.action_form("Submit assessment for decision").locator(".blockers")
     expect(blockers).to_contain_text("The needs assessment is not complete. Still to record:")
     expect(officer.page.locator("aside").get_by_role("heading", name="Needs assessment")).to_be_visible()
@@ -433,7 +454,7 @@ def record_assessment(officer, reference, assessment):
     # A date that records what happened cannot be in the future.
     form.get_by_label("Report submitted").fill(days(1))
     officer.save_and_continue()
-    with officer.journey.soft("a report \"submitted\" tomorrow is refused"):
+    with officer.journey.soft('a report "submitted" tomorrow is refused'):
         expect(page.locator(".errornote")).to_be_visible()
         expect(page.locator("#assessment-group .field-report_submitted_on .errorlist")).to_be_visible()
     officer.shot("assessment-report-dated-tomorrow-refused", focus=form.locator(".field-report_submitted_on"))
@@ -447,8 +468,7 @@ def record_assessment(officer, reference, assessment):
 
 
 def submit_assessment(officer, reference, focal_point):
-    officer.act(reference, "Submit assessment for decision", stage="Awaiting decision",
-                step="submits-the-assessment")
+    officer.act(reference, "Submit assessment for decision", stage="Awaiting decision", step="submits-the-assessment")
     officer.expect_may_not("Record the decision")
     officer.expect_next_actor("focal point", focal_point.user, "Record the decision")
     officer.shot("sees-the-focal-point-decides")
@@ -530,8 +550,7 @@ def start_implementation(officer, reference, modality):
         form.get_by_label("Implemented through").select_option(label=modality)
         form.get_by_label("Planned end of implementation").fill(days(120))
 
-    officer.act(reference, "Start implementation", stage="In implementation", fill=fill,
-                step="starts-implementation")
+    officer.act(reference, "Start implementation", stage="In implementation", fill=fill, step="starts-implementation")
 
 
 def attach_from_case_page(actor, reference, kind, upload, *, documents_before):
@@ -566,27 +585,41 @@ def mark_final(actor, reference, name):
 
 def report_and_close(officer, focal_point, reference, *, documents_before):
     """Implementation ends; a draft then the final report are attached; one marked final; closed."""
-    attach_from_case_page(officer, reference, "Mission report",
-                          pdf("mission-report-draft.pdf", "Mission report (draft)", "For comments."),
-                          documents_before=documents_before)
+    attach_from_case_page(
+        officer,
+        reference,
+        "Mission report",
+        pdf("mission-report-draft.pdf", "Mission report (draft)", "For comments."),
+        documents_before=documents_before,
+    )
     officer.act(reference, "Implementation ended: start reporting", stage="Reporting", step="starts-reporting")
     officer.expect_may_not("Close the case")
     officer.expect_next_actor("focal point", focal_point.user, "Close the case")
-    attach_from_case_page(officer, reference, "Mission report",
-                          pdf("mission-report.pdf", "Mission report", "Final text, as cleared."),
-                          documents_before=documents_before + 1)
+    attach_from_case_page(
+        officer,
+        reference,
+        "Mission report",
+        pdf("mission-report.pdf", "Mission report", "Final text, as cleared."),
+        documents_before=documents_before + 1,
+    )
     mark_final(officer, reference, "mission-report.pdf")
     expect(officer.document_list().locator("li")).to_have_count(documents_before + 2)
     expect(officer.document_list().locator("li", has_text="mission-report-draft.pdf")).not_to_contain_text("final")
 
-    focal_point.act(reference, "Close the case", stage="Closed", comment="The mission report is final.",
-                    step="closes-the-case")
+    focal_point.act(
+        reference, "Close the case", stage="Closed", comment="The mission report is final.", step="closes-the-case"
+    )
     expect(focal_point.actions()).to_contain_text("This case has ended")
-    with focal_point.journey.soft("a closed case offers no \"Attach a document\""):
+    with focal_point.journey.soft('a closed case offers no "Attach a document"'):
         expect(focal_point.page.get_by_role("link", name="Attach a document")).to_have_count(0)
 
 
 def withdraw(officer, reference, communication):
-    officer.act(reference, "Record withdrawal by the state", stage="Withdrawn", comment=communication,
-                step="records-the-withdrawal")
+    officer.act(
+        reference,
+        "Record withdrawal by the state",
+        stage="Withdrawn",
+        comment=communication,
+        step="records-the-withdrawal",
+    )
     expect(officer.actions()).to_contain_text("This case has ended")

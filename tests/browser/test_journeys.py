@@ -8,8 +8,9 @@ screenshot under test-artifacts/screenshots/<test>/. The steps are in tests/brow
 
 import pytest
 
-from requests_app.management.commands.seed_demo import ensure_users
-from requests_app.models import AssistanceRequest, Stage
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest
+from requests_app.demo.staff import ensure_users
 from tests.browser import journeys as steps
 from tests.browser.journeys import Assessment, DecisionToAssist, Journey, Request, expect, pdf
 
@@ -69,18 +70,32 @@ def test_an_electoral_bodys_request_is_assessed_assisted_at_short_notice_and_clo
     steps.start_review(officer, reference)
     steps.accept_electoral_body(officer, reference)
     steps.start_assessment(officer, reference, "Needs assessment mission (NAM)")
-    steps.record_assessment(officer, reference, Assessment(
-        mission=True, adequate_time="No", conditions="Yes",
-        time_notes="Eleven weeks to election day: enough for logistics, not for a new register.",
-        conditions_notes="Parties and civil society trust the Commission.",
-        recommendations="Logistics and the update of the register; no new registration.",
-    ))
+    steps.record_assessment(
+        officer,
+        reference,
+        Assessment(
+            mission=True,
+            adequate_time="No",
+            conditions="Yes",
+            time_notes="Eleven weeks to election day: enough for logistics, not for a new register.",
+            conditions_notes="Parties and civil society trust the Commission.",
+            recommendations="Logistics and the update of the register; no new registration.",
+        ),
+    )
     steps.submit_assessment(officer, reference, focal_point)
 
-    steps.decide_to_assist(focal_point, reference, DecisionToAssist(
-        types=request.types, phase="Electoral period", scope="Logistics and the update of the register only.",
-        justification="The Commission has a tested register; the help asked for fits in eleven weeks.",
-    ), requested=request.types, short_notice=True)
+    steps.decide_to_assist(
+        focal_point,
+        reference,
+        DecisionToAssist(
+            types=request.types,
+            phase="Electoral period",
+            scope="Logistics and the update of the register only.",
+            justification="The Commission has a tested register; the help asked for fits in eleven weeks.",
+        ),
+        requested=request.types,
+        short_notice=True,
+    )
 
     steps.start_implementation(officer, reference, "UNDP project")
     steps.report_and_close(officer, focal_point, reference, documents_before=1)
@@ -110,14 +125,28 @@ def test_a_security_council_mandate_is_assessed_by_desk_review_assisted_and_clos
     officer.open_case(reference)
     officer.expect_may_not("Acknowledge and start review", "Accept the electoral body's request")
     steps.start_assessment(officer, reference, "Desk review")
-    steps.record_assessment(officer, reference, Assessment(
-        mission=False, adequate_time="Yes", conditions="Yes",
-        recommendations="Observation by the mission; advice to the police on election security.",
-    ))
+    steps.record_assessment(
+        officer,
+        reference,
+        Assessment(
+            mission=False,
+            adequate_time="Yes",
+            conditions="Yes",
+            recommendations="Observation by the mission; advice to the police on election security.",
+        ),
+    )
     steps.submit_assessment(officer, reference, focal_point)
-    steps.decide_to_assist(focal_point, reference, DecisionToAssist(
-        types=request.types, phase="Electoral period", scope="Observation of polling and counting.",
-    ), requested=request.types, short_notice=False)
+    steps.decide_to_assist(
+        focal_point,
+        reference,
+        DecisionToAssist(
+            types=request.types,
+            phase="Electoral period",
+            scope="Observation of polling and counting.",
+        ),
+        requested=request.types,
+        short_notice=False,
+    )
 
     steps.start_implementation(officer, reference, "Electoral component of a UN mission")
     steps.report_and_close(officer, focal_point, reference, documents_before=1)
@@ -174,13 +203,21 @@ def test_a_government_request_is_assessed_and_declined(journey, staff):
     steps.assign(lead, reference, officer.user)
     steps.start_review(officer, reference)
     steps.start_assessment(officer, reference, "Desk review")
-    steps.record_assessment(officer, reference, Assessment(
-        mission=False, adequate_time="Yes", conditions="No",
-        conditions_notes="The main opposition parties are barred from standing.",
-    ))
+    steps.record_assessment(
+        officer,
+        reference,
+        Assessment(
+            mission=False,
+            adequate_time="Yes",
+            conditions="No",
+            conditions_notes="The main opposition parties are barred from standing.",
+        ),
+    )
     steps.submit_assessment(officer, reference, focal_point)
     steps.decide_to_decline(
-        focal_point, reference, "The conditions for a free and fair election do not exist: opposition parties are barred."
+        focal_point,
+        reference,
+        "The conditions for a free and fair election do not exist: opposition parties are barred.",
     )
 
     officer.open_case(reference)

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from requests_app.models import AssistanceRequest, Stage
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest
 from tests.factories import case_in_stage, new_request
 
 try:

@@ -4,12 +4,15 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.models import AssistanceRequest, CaseDocument, MemberState, Stage
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest
+from requests_app.documents.models import CaseDocument
+from requests_app.reference.models import MemberState
 from tests.admin_forms import change_form_data, intake_data
 from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request
 
@@ -66,15 +69,17 @@ def test_a_new_user_logs_a_request_and_moves_it_to_closed_through_the_buttons(cl
     page = client.get(change_url(case))
     data = change_form_data(page)
     today = timezone.localdate()
-    data.update({
-        "assessment-0-tor_sent_on": (today - datetime.timedelta(days=40)).isoformat(),
-        "assessment-0-host_clearance_on": (today - datetime.timedelta(days=30)).isoformat(),
-        "assessment-0-deployed_from": (today - datetime.timedelta(days=20)).isoformat(),
-        "assessment-0-deployed_until": (today - datetime.timedelta(days=12)).isoformat(),
-        "assessment-0-report_submitted_on": (today - datetime.timedelta(days=5)).isoformat(),
-        "assessment-0-adequate_time": "True",
-        "assessment-0-conditions_exist": "True",
-    })
+    data.update(
+        {
+            "assessment-0-tor_sent_on": (today - datetime.timedelta(days=40)).isoformat(),
+            "assessment-0-host_clearance_on": (today - datetime.timedelta(days=30)).isoformat(),
+            "assessment-0-deployed_from": (today - datetime.timedelta(days=20)).isoformat(),
+            "assessment-0-deployed_until": (today - datetime.timedelta(days=12)).isoformat(),
+            "assessment-0-report_submitted_on": (today - datetime.timedelta(days=5)).isoformat(),
+            "assessment-0-adequate_time": "True",
+            "assessment-0-conditions_exist": "True",
+        }
+    )
     response = client.post(change_url(case), data, follow=True)
     assert response.status_code == 200, response.content
     assert not (response.context.get("errors")), response.context.get("errors")
@@ -103,12 +108,14 @@ def test_a_new_user_logs_a_request_and_moves_it_to_closed_through_the_buttons(cl
     assert any("mission report" in m for m in messages_of(response))
     page = client.get(change_url(case))
     data = change_form_data(page)
-    data.update({
-        "documents-TOTAL_FORMS": "1",
-        "documents-0-kind": "mission_report",
-        "documents-0-is_complete": "on",
-        "documents-0-file": SimpleUploadedFile("Mission report.pdf", PDF_BYTES, "application/pdf"),
-    })
+    data.update(
+        {
+            "documents-TOTAL_FORMS": "1",
+            "documents-0-kind": "mission_report",
+            "documents-0-is_complete": "on",
+            "documents-0-file": SimpleUploadedFile("Mission report.pdf", PDF_BYTES, "application/pdf"),
+        }
+    )
     response = client.post(change_url(case), data, follow=True)
     assert response.status_code == 200
     assert CaseDocument.objects.filter(case=case, is_complete=True).exists()
@@ -119,9 +126,16 @@ def test_a_new_user_logs_a_request_and_moves_it_to_closed_through_the_buttons(cl
 
     history = client.get(change_url(case)).content.decode()
     for label in [
-        "Request registered", "Acknowledge and start review", "Start needs assessment", "Assessment updated",
-        "Submit assessment for decision", "Record the decision", "Start implementation",
-        "Implementation ended: start reporting", "Document attached", "Close the case",
+        "Request registered",
+        "Acknowledge and start review",
+        "Start needs assessment",
+        "Assessment updated",
+        "Submit assessment for decision",
+        "Record the decision",
+        "Start implementation",
+        "Implementation ended: start reporting",
+        "Document attached",
+        "Close the case",
     ]:
         assert label in history, label
     assert "This case has ended" in history
@@ -141,8 +155,13 @@ def test_the_stage_cannot_be_edited_by_hand(client, officer):
     "overrides, message",
     [
         ({"letter_date": "2030-01-02", "received_date": "2030-01-01"}, "cannot be in the future"),
-        ({"letter_date": (timezone.localdate()).isoformat(),
-          "received_date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat()}, "after the day it was received"),
+        (
+            {
+                "letter_date": (timezone.localdate()).isoformat(),
+                "received_date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+            },
+            "after the day it was received",
+        ),
         ({"elections-0-planned_date": "2001-01-01"}, "before the date of the request letter"),
         ({"origin": "security_council"}, "symbol of its resolution"),
         ({"authority_type": "political_party"}, "cannot be signed by"),
@@ -158,8 +177,12 @@ def test_intake_refuses_inconsistent_requests_with_a_clear_message(client, offic
 
 
 def test_a_refused_action_changes_nothing_and_says_why(client, officer):
-    case = new_request(actor=officer, authority_type="political_party", origin="other_body",
-                       requesting_authority="Secretary-General of the Party")
+    case = new_request(
+        actor=officer,
+        authority_type="political_party",
+        origin="other_body",
+        requesting_authority="Secretary-General of the Party",
+    )
     client.force_login(officer)
     client.post(act_url(case, "start_review"), {}, follow=True)
     response = client.post(act_url(case, "start_assessment"), {"start_assessment-method": "desk_review"}, follow=True)
@@ -200,11 +223,12 @@ def test_a_clerk_sees_no_buttons_and_cannot_move_a_case(client, clerk):
 
 
 def test_documents_download_only_through_the_admin(client, officer):
-    from requests_app.services.documents import attach_document
+    from requests_app.documents.services import attach_document
 
     case = new_request(actor=officer)
-    document = attach_document(actor=officer, case=case, kind="request_letter",
-                               upload=SimpleUploadedFile("Letter to SG.pdf", PDF_BYTES))
+    document = attach_document(
+        actor=officer, case=case, kind="request_letter", upload=SimpleUploadedFile("Letter to SG.pdf", PDF_BYTES)
+    )
     url = reverse("admin:requests_app_assistancerequest_document", args=[case.pk, document.pk])
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(officer)
@@ -218,11 +242,13 @@ def test_a_disguised_upload_is_refused_on_the_page(client, officer):
     case = new_request(actor=officer)
     client.force_login(officer)
     data = change_form_data(client.get(change_url(case)))
-    data.update({
-        "documents-TOTAL_FORMS": "1",
-        "documents-0-kind": "request_letter",
-        "documents-0-file": SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 this is a program", "application/pdf"),
-    })
+    data.update(
+        {
+            "documents-TOTAL_FORMS": "1",
+            "documents-0-kind": "request_letter",
+            "documents-0-file": SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 this is a program", "application/pdf"),
+        }
+    )
     response = client.post(change_url(case), data)
     assert response.status_code == 200
     assert "does not contain what its name says" in response.content.decode()
@@ -239,8 +265,10 @@ def test_history_cannot_be_edited_or_deleted_in_the_admin(admin_client, officer)
 
 
 def _cases(n, actor):
-    return [new_request(actor=actor, state=iso) for iso, _ in zip(
-        MemberState.objects.values_list("iso3", flat=True), range(n))]
+    return [
+        new_request(actor=actor, state=iso)
+        for iso, _ in zip(MemberState.objects.values_list("iso3", flat=True), range(n))
+    ]
 
 
 def _query_count(client, url):
@@ -264,8 +292,8 @@ def test_the_change_page_costs_the_same_queries_with_a_long_history(client, offi
     client.force_login(officer)
     short, long = _cases(2, officer)
     baseline = _query_count(client, change_url(short))
-    from requests_app.services import workflow as services
-    from requests_app.services.documents import attach_document
+    from requests_app.cases import services
+    from requests_app.documents.services import attach_document
 
     long = services.start_review(actor=officer, case=long)
     long = services.start_assessment(actor=officer, case=long, method="desk_review")
@@ -291,8 +319,11 @@ def test_the_intake_form_finds_member_states_by_typing(client, clerk):
 @pytest.mark.parametrize(
     "kind, offered, not_offered",
     [
-        ({"origin": "government"}, ["Acknowledge and start review"],
-         ["Start needs assessment", "Accept the electoral body"]),
+        (
+            {"origin": "government"},
+            ["Acknowledge and start review"],
+            ["Start needs assessment", "Accept the electoral body"],
+        ),
         ({"origin": "security_council"}, ["Start needs assessment"], ["Acknowledge and start review"]),
     ],
 )
@@ -312,10 +343,14 @@ def offered_actions(client, case):
 
 
 def test_an_electoral_body_request_offers_its_acceptance_once(client, officer):
-    from requests_app.services import workflow as services
+    from requests_app.cases import services
 
-    case = new_request(actor=officer, origin="electoral_body", authority_type="electoral_body",
-                       requesting_authority="Chair, Independent Electoral Commission")
+    case = new_request(
+        actor=officer,
+        origin="electoral_body",
+        authority_type="electoral_body",
+        requesting_authority="Chair, Independent Electoral Commission",
+    )
     case = services.start_review(actor=officer, case=case)
     client.force_login(officer)
     assert "Accept the electoral body" in offered_actions(client, case)
@@ -363,7 +398,7 @@ def test_the_admin_search_ignores_accents_on_postgresql(client, officer):
 def test_the_admin_case_page_says_who_acts_next_when_the_user_cannot(client, clerk, officer):
     from django.contrib.auth.models import Group
 
-    from requests_app import roles
+    from requests_app.core import roles
     from tests.factories import UserFactory, case_in_stage
 
     focal = UserFactory(is_staff=True, first_name="Helena", last_name="Lindqvist")

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from requests_app.models import CaseDocument, CaseEvent, Stage
+from requests_app.cases.choices import Stage
+from requests_app.documents.models import CaseDocument
+from requests_app.history.models import CaseEvent
 from tests.admin_forms import change_form_data, post_as_browser
 from tests.factories import attach_mission_report, case_in_stage, pdf_upload
 
@@ -30,8 +32,9 @@ def test_a_second_document_is_uploaded_next_to_the_first(client, officer):
     page = client.get(change_url(case))
     assert 'enctype="multipart/form-data"' in page.content.decode()
 
-    data = add_document_row(change_form_data(page), 1, kind="mission_report",
-                            upload=pdf_upload("Final report.pdf"), final=True)
+    data = add_document_row(
+        change_form_data(page), 1, kind="mission_report", upload=pdf_upload("Final report.pdf"), final=True
+    )
     response = post_as_browser(client, change_url(case), page, data, follow=True)
 
     assert response.status_code == 200
@@ -72,8 +75,9 @@ def test_a_case_that_has_ended_offers_no_attachment(client, officer, stage):
     assert "documents-__prefix__-file" not in page.content.decode()
 
     # A POST made up all the same adds nothing.
-    data = add_document_row(change_form_data(page), len(documents.formset.forms),
-                            kind="other", upload=pdf_upload("late.pdf"))
+    data = add_document_row(
+        change_form_data(page), len(documents.formset.forms), kind="other", upload=pdf_upload("late.pdf")
+    )
     client.post(change_url(case), data)
     assert not CaseDocument.objects.filter(case=case, original_name="late.pdf").exists()
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from requests_app.models import AssessmentMethod, Stage
+from requests_app.cases.choices import AssessmentMethod, Stage
 from tests.factories import case_in_stage
 
 pytestmark = pytest.mark.django_db

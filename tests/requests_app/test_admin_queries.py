@@ -5,8 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app.models import AssistanceRequest, MemberState, Stage
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest
+from requests_app.reference.models import MemberState
 from tests.admin_forms import intake_data
 from tests.factories import UserFactory, assistance_type, attach_mission_report, case_in_stage
 
@@ -93,7 +95,10 @@ def test_registering_a_request_costs_a_fixed_number_of_queries(client, officer):
     client.force_login(officer)
     add_queries(client, intake_data())  # the year's first reference creates its counter: once a year
     two_types = add_queries(client, intake_data())
-    four = [str(assistance_type(code).pk) for code in ("voter-registration", "training", "legal-framework", "civic-education")]
+    four = [
+        str(assistance_type(code).pk)
+        for code in ("voter-registration", "training", "legal-framework", "civic-education")
+    ]
     ghana = str(MemberState.objects.get(iso3="GHA").pk)
     four_types = add_queries(client, intake_data(requested_types=four, member_state=ghana))
     assert four_types == two_types

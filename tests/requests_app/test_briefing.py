@@ -14,35 +14,22 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from requests_app import roles
-from requests_app.briefing import (
-    AFTER_DECISION,
-    ANSWERED,
-    BEFORE_DECISION,
-    Figures,
-    PeriodForm,
-    build_briefing,
-    day_start,
-    last_quarter,
-)
-from requests_app.briefing_export import _Writer, pdf_bytes
-from requests_app.models import (
-    AssessmentMethod,
-    CaseEvent,
-    DecisionOutcome,
-    ImplementationModality,
-    MemberState,
-    Origin,
-    Stage,
-)
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Origin, Stage
+from requests_app.core import roles
+from requests_app.history.models import CaseEvent
+from requests_app.reference.models import MemberState
+from requests_app.reports.briefing import Figures
+from requests_app.reports.exports import _Writer, pdf_bytes
+from requests_app.reports.forms import PeriodForm, day_start, last_quarter
+from requests_app.reports.selectors import AFTER_DECISION, ANSWERED, BEFORE_DECISION, build_briefing
 from tests.factories import (
     UserFactory,
     assist_params,
@@ -98,8 +85,9 @@ class Story:
     def decide(self, case, when, outcome=DecisionOutcome.ASSIST, types=("voter-registration",), **fields):
         self.at(when)
         if outcome in (DecisionOutcome.ASSIST, DecisionOutcome.NARROW):
-            params = assist_params(outcome=outcome, assistance_types=[assistance_type(code) for code in types],
-                                   **fields)
+            params = assist_params(
+                outcome=outcome, assistance_types=[assistance_type(code) for code in types], **fields
+            )
         else:
             params = {"outcome": outcome, **fields}
         return services.record_decision(actor=self.actor, case=case, **params)
@@ -109,8 +97,9 @@ class Story:
 
     def implement(self, case, when, modality):
         self.at(when)
-        return services.start_implementation(actor=self.actor, case=case, modality=modality,
-                                             ends_on=day(when) + datetime.timedelta(days=120))
+        return services.start_implementation(
+            actor=self.actor, case=case, modality=modality, ends_on=day(when) + datetime.timedelta(days=120)
+        )
 
     def close(self, case, when):
         self.at(when)
@@ -161,15 +150,25 @@ def history(time_machine, officer):
     c.gha_old = s.withdraw(c.gha_old, "2026-03-20")
     # Côte d'Ivoire: a request assisted (voter registration, logistics) and a Security Council
     # mandate assisted with a narrowed scope (results management): received 2, assisted 1, narrowed 1.
-    c.civ = s.decide(s.ready(s.register("2026-01-10", "CIV"), "2026-01-20"), "2026-02-10",
-                     types=("voter-registration", "logistics"))
+    c.civ = s.decide(
+        s.ready(s.register("2026-01-10", "CIV"), "2026-01-20"), "2026-02-10", types=("voter-registration", "logistics")
+    )
     mandate = s.register("2026-01-20", "CIV", origin=Origin.SECURITY_COUNCIL, requesting_authority="Security Council")
-    s.decide(s.ready(mandate, "2026-02-01"), "2026-03-05", DecisionOutcome.NARROW, types=("results-management",),
-             scope="Results management only.")
+    s.decide(
+        s.ready(mandate, "2026-02-01"),
+        "2026-03-05",
+        DecisionOutcome.NARROW,
+        types=("results-management",),
+        scope="Results management only.",
+    )
     # Türkiye: one declined at review, one declined after its assessment: received 2, declined 2.
     s.decline_at_review(s.register("2026-02-01", "TUR"), "2026-02-05")
-    s.decide(s.ready(s.register("2026-02-10", "TUR"), "2026-02-20"), "2026-03-10", DecisionOutcome.DECLINE,
-             reason="No conditions for a credible election.")
+    s.decide(
+        s.ready(s.register("2026-02-10", "TUR"), "2026-02-20"),
+        "2026-03-10",
+        DecisionOutcome.DECLINE,
+        reason="No conditions for a credible election.",
+    )
     # Peru: one withdrawn in the quarter, one still waiting at its end: received 2, withdrawn 1, pending 1.
     s.withdraw(s.register("2026-03-01", "PER"), "2026-03-15")
     c.per = s.register("2026-03-20", "PER")
@@ -234,18 +233,29 @@ def test_every_figure_of_the_briefing_matches_the_hand_count(history, read):
     assert report.declined_at_review == 1
     assert {iso3: state.figures for iso3, state in report.by_state.items()} == EXPECTED_STATES
     assert [state.name for state in report.by_state.values()] == [
-        "Côte d'Ivoire", "Ghana", "Kenya", "Nepal", "Peru", "Türkiye", "Ukraine"
+        "Côte d'Ivoire",
+        "Ghana",
+        "Kenya",
+        "Nepal",
+        "Peru",
+        "Türkiye",
+        "Ukraine",
     ], "by name, accents aside"
     assert report.by_region == EXPECTED_REGIONS
     assert report.states_requesting == 4
 
     assert report.by_origin == {
-        Origin.GOVERNMENT: 6, Origin.ELECTORAL_BODY: 0, Origin.OTHER_BODY: 0,
-        Origin.SECURITY_COUNCIL: 1, Origin.GENERAL_ASSEMBLY: 0,
+        Origin.GOVERNMENT: 6,
+        Origin.ELECTORAL_BODY: 0,
+        Origin.OTHER_BODY: 0,
+        Origin.SECURITY_COUNCIL: 1,
+        Origin.GENERAL_ASSEMBLY: 0,
     }
     assert report.by_modality == {
-        ImplementationModality.UNDP_PROJECT: 1, ImplementationModality.MISSION_COMPONENT: 0,
-        ImplementationModality.ROSTER_EXPERTS: 1, ImplementationModality.OTHER: 0,
+        ImplementationModality.UNDP_PROJECT: 1,
+        ImplementationModality.MISSION_COMPONENT: 0,
+        ImplementationModality.ROSTER_EXPERTS: 1,
+        ImplementationModality.OTHER: 0,
     }
     types = {code: (row.requests, row.states, row.per_region) for code, row in report.by_type.items() if row.requests}
     assert types == EXPECTED_TYPES
@@ -253,10 +263,16 @@ def test_every_figure_of_the_briefing_matches_the_hand_count(history, read):
     assert report.decisions_to_assist == 3
     assert [(s.name, s.decided_to_assist, s.under_way, s.types) for s in report.states_assisted] == EXPECTED_ASSISTED
     assert dict(report.summary()) == {
-        "Requests received": 7, "Member States that made a request": 4, "Assisted": 2,
-        "Assisted with a narrowed scope": 1, "Deferred": 1, "Declined": 2,
-        "of which declined at review as ineligible": 1, "Withdrawn by the requesting state": 2,
-        "Pending at the end of the period": 4, "Member States assisted": 3,
+        "Requests received": 7,
+        "Member States that made a request": 4,
+        "Assisted": 2,
+        "Assisted with a narrowed scope": 1,
+        "Deferred": 1,
+        "Declined": 2,
+        "of which declined at review as ineligible": 1,
+        "Withdrawn by the requesting state": 2,
+        "Pending at the end of the period": 4,
+        "Member States assisted": 3,
     }
 
 
@@ -278,14 +294,16 @@ def read_forward(start, end):
     since, until = day_start(start), day_start(end + datetime.timedelta(days=1))
     seen = defaultdict(lambda: {"registered": False, "answered": False, "assisted": False, "ended": False})
     events = CaseEvent.objects.filter(created_at__lt=until).values_list(
-        "case_id", "case__member_state__iso3", "action", "from_stage", "to_stage", "created_at")
+        "case_id", "case__member_state__iso3", "action", "from_stage", "to_stage", "created_at"
+    )
     for case_id, iso3, action, from_stage, to_stage, created_at in events:
         case = seen[case_id, iso3]
         case["registered"] |= action == "registered"
         case["answered"] |= from_stage in BEFORE_DECISION and to_stage in ANSWERED
         case["assisted"] |= action == "record_decision" and to_stage == Stage.DECISION_COMMUNICATED
         case["ended"] |= created_at < since and (
-            action == "close" or (action == "withdraw" and from_stage in AFTER_DECISION))
+            action == "close" or (action == "withdraw" and from_stage in AFTER_DECISION)
+        )
     pending, under_way = Counter(), Counter()
     for (_case_id, iso3), case in seen.items():
         pending[iso3] += case["registered"] and not case["answered"]
@@ -293,8 +311,22 @@ def read_forward(start, end):
     return +pending, +under_way
 
 
-DAYS = ["2025-06-01", "2025-09-01", "2025-10-01", "2025-12-01", "2025-12-15", "2025-12-20", "2026-01-01", "2026-01-05",
-        "2026-02-15", "2026-03-20", "2026-03-31", "2026-04-01", "2026-04-12", "2026-05-04"]
+DAYS = [
+    "2025-06-01",
+    "2025-09-01",
+    "2025-10-01",
+    "2025-12-01",
+    "2025-12-15",
+    "2025-12-20",
+    "2026-01-01",
+    "2026-01-05",
+    "2026-02-15",
+    "2026-03-20",
+    "2026-03-31",
+    "2026-04-01",
+    "2026-04-12",
+    "2026-05-04",
+]
 
 
 @pytest.mark.parametrize("read", ["forward", "backward"])
@@ -329,8 +361,7 @@ def test_an_empty_period(db):
     assert all(not figures for figures in report.by_region.values())
 
 
-def test_the_number_of_queries_does_not_grow_with_the_cases(history, django_assert_num_queries, time_machine,
-                                                             officer):
+def test_the_number_of_queries_does_not_grow_with_the_cases(history, django_assert_num_queries, time_machine, officer):
     # Six reading forward (a period in the older half of the history), seven backward.
     old, recent = (day("2025-07-01"), day("2025-09-30")), (START, END)
     for (start, end), queries in ((old, 6), (recent, 7)):
@@ -366,14 +397,17 @@ def test_outside_a_transaction_the_briefing_reads_as_of_one_moment(time_machine)
 # The period -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data, error", [
-    ({"from": "2026-13-01", "to": "2026-03-31"}, "This is not a date"),
-    ({"from": "yesterday", "to": "2026-03-31"}, "This is not a date"),
-    ({"from": "2026-03-31", "to": "2026-01-01"}, "ends before it starts"),
-    ({"from": "2026-01-01"}, "last day of the period"),
-    ({"to": "2026-01-01"}, "first day of the period"),
-    ({"from": "2031-01-01", "to": "2031-03-31"}, "has not begun yet"),
-])
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"from": "2026-13-01", "to": "2026-03-31"}, "This is not a date"),
+        ({"from": "yesterday", "to": "2026-03-31"}, "This is not a date"),
+        ({"from": "2026-03-31", "to": "2026-01-01"}, "ends before it starts"),
+        ({"from": "2026-01-01"}, "last day of the period"),
+        ({"to": "2026-01-01"}, "first day of the period"),
+        ({"from": "2031-01-01", "to": "2031-03-31"}, "has not begun yet"),
+    ],
+)
 def test_a_bad_period_is_refused_with_a_reason(data, error):
     form = PeriodForm(data, today=datetime.date(2026, 5, 4))
     assert not form.is_valid()
@@ -446,16 +480,23 @@ def test_a_period_not_over_says_so(client, history):
     assert "This period is not over yet" in response.content.decode()
 
 
-@pytest.mark.parametrize("query, message", [
-    ("?from=2026-02-30&to=2026-03-31", "This is not a date"),
-    ("?from=2026-03-31&to=2026-01-01", "ends before it starts"),
-    ("?from=%01&to=x", "This is not a date"),  # a NUL is refused before any page (test_hostile_input)
-    ("?from=99999-01-01&to=2026-01-01", "This is not a date"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?from=2026-02-30&to=2026-03-31", "This is not a date"),
+        ("?from=2026-03-31&to=2026-01-01", "ends before it starts"),
+        ("?from=%01&to=x", "This is not a date"),  # a NUL is refused before any page (test_hostile_input)
+        ("?from=99999-01-01&to=2026-01-01", "This is not a date"),
+    ],
+)
 def test_a_bad_period_gives_a_message_not_an_error(client, query, message):
     client.force_login(focal_point())
-    for url in (PAGE, reverse("workspace:briefing-csv"), reverse("workspace:briefing-xlsx"),
-                reverse("workspace:briefing-pdf")):
+    for url in (
+        PAGE,
+        reverse("workspace:briefing-csv"),
+        reverse("workspace:briefing-xlsx"),
+        reverse("workspace:briefing-pdf"),
+    ):
         response = client.get(url + query)
         assert response.status_code == 400
         assert message in response.content.decode()
@@ -473,9 +514,7 @@ def download(client, kind, query=QUERY):
     client.force_login(focal_point())
     response = client.get(reverse(f"workspace:briefing-{kind}") + query)
     assert response.status_code == 200
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="eas-briefing-2026-01-01-to-2026-03-31.{kind}"'
-    )
+    assert response["Content-Disposition"] == (f'attachment; filename="eas-briefing-2026-01-01-to-2026-03-31.{kind}"')
     return response
 
 
@@ -501,19 +540,34 @@ def test_the_csv_holds_every_figure(client, history):
     history.move_on()
     sections = csv_sections(download(client, "csv").content)
     assert sections["Electoral assistance: briefing to Member States"][:2] == [
-        ["From", "2026-01-01"], ["To", "2026-03-31"]]
+        ["From", "2026-01-01"],
+        ["To", "2026-03-31"],
+    ]
 
     header, *rows, total = sections["Requests and responses by Member State"]
-    assert header == ["Member State", "Regional group", "Requests received", "Assisted", "Assisted, narrowed scope",
-                      "Deferred", "Declined", "Withdrawn", "Pending at the end of the period"]
+    assert header == [
+        "Member State",
+        "Regional group",
+        "Requests received",
+        "Assisted",
+        "Assisted, narrowed scope",
+        "Deferred",
+        "Declined",
+        "Withdrawn",
+        "Pending at the end of the period",
+    ]
     names = {state.name: state.iso3 for state in MemberState.objects.all()}
     assert {names[row[0]]: figures_of(row[2:]) for row in rows} == EXPECTED_STATES
     assert total[0] == "Total" and figures_of(total[2:]) == EXPECTED_TOTALS
 
     header, *rows, total = sections["Requests and responses by regional group"]
     assert [row[0] for row in rows] == [
-        "African States", "Asia-Pacific States", "Eastern European States", "Latin American and Caribbean States",
-        "Western European and other States"]
+        "African States",
+        "Asia-Pacific States",
+        "Eastern European States",
+        "Latin American and Caribbean States",
+        "Western European and other States",
+    ]
     assert [figures_of(row[1:]) for row in rows] == list(EXPECTED_REGIONS.values())
     assert figures_of(total[1:]) == EXPECTED_TOTALS
 
@@ -536,19 +590,24 @@ def test_the_csv_holds_every_figure(client, history):
 
 
 def test_the_downloads_neutralise_formulas_in_names(client, history):
-    MemberState.objects.filter(iso3="PER").update(name="=HYPERLINK(\"http://evil\")")
+    MemberState.objects.filter(iso3="PER").update(name='=HYPERLINK("http://evil")')
     rows = csv_sections(download(client, "csv").content)["Requests and responses by Member State"]
-    assert ["'=HYPERLINK(\"http://evil\")"] == [row[0] for row in rows if "HYPERLINK" in row[0]]
+    assert ['\'=HYPERLINK("http://evil")'] == [row[0] for row in rows if "HYPERLINK" in row[0]]
     book = load_workbook(io.BytesIO(download(client, "xlsx").content))
     cells = [cell for row in book["Member States"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
-    assert [(cell.value, cell.data_type) for cell in cells] == [("'=HYPERLINK(\"http://evil\")", "s")]
+    assert [(cell.value, cell.data_type) for cell in cells] == [('\'=HYPERLINK("http://evil")', "s")]
 
 
 def test_the_workbook_has_a_sheet_per_part(client, history):
     history.move_on()
     book = load_workbook(io.BytesIO(download(client, "xlsx").content))
     assert book.sheetnames == [
-        "Key figures", "Regional groups", "Member States", "Origins", "Types of assistance", "Implementation",
+        "Key figures",
+        "Regional groups",
+        "Member States",
+        "Origins",
+        "Types of assistance",
+        "Implementation",
         "States assisted",
     ]
     summary = book["Key figures"]
@@ -562,7 +621,7 @@ def test_the_workbook_has_a_sheet_per_part(client, history):
     assert all(cell.font.b for cell in sheet[header_at + 1])
     assert sheet.freeze_panes == f"A{header_at + 2}"
     assert sheet.column_dimensions["A"].width >= 30
-    states = {row[0]: F(*row[2:]) for row in rows[header_at + 1:-1]}
+    states = {row[0]: F(*row[2:]) for row in rows[header_at + 1 : -1]}
     names = {state.name: state.iso3 for state in MemberState.objects.all()}
     assert {names[name]: figures for name, figures in states.items()} == EXPECTED_STATES
     assert rows[-1][0] == "Total" and F(*rows[-1][2:]) == EXPECTED_TOTALS
@@ -594,10 +653,16 @@ def test_the_pdf_reads_back_with_every_part(client, history):
     assert "Period: 1 Jan 2026 – 31 Mar 2026, both days included." in text
     for name in ("Côte d'Ivoire", "Türkiye", "Україна (Ukraine)", "Kenya", "Nepal", "Peru", "Ghana"):
         assert name in text
-    for title in ("Key figures", "Requests and responses by regional group", "Requests and responses by Member State",
-                  "Requests received by origin", "Nature of the assistance decided, by type",
-                  "Implementation started in the period, by modality", "Member States assisted in the period",
-                  "How the figures are counted"):
+    for title in (
+        "Key figures",
+        "Requests and responses by regional group",
+        "Requests and responses by Member State",
+        "Requests received by origin",
+        "Nature of the assistance decided, by type",
+        "Implementation started in the period, by modality",
+        "Member States assisted in the period",
+        "How the figures are counted",
+    ):
         assert title in text
     pages = len(reader.pages)
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
@@ -632,7 +697,7 @@ def test_the_pdf_writes_what_its_font_lacks_without_failing(history):
 
 
 def test_without_its_unicode_font_the_pdf_falls_back_to_latin_1(history, monkeypatch):
-    from requests_app import briefing_export
+    from requests_app.reports import exports as briefing_export
 
     monkeypatch.setattr(briefing_export, "_font_files", lambda: {})
     MemberState.objects.filter(iso3="UKR").update(name="Україна (Ukraine)")
@@ -647,20 +712,39 @@ def test_without_its_unicode_font_the_pdf_falls_back_to_latin_1(history, monkeyp
 def test_the_command_writes_each_format(history, tmp_path):
     history.move_on()
     out = io.StringIO()
-    call_command("briefing", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "pdf",
-                 "--output", str(tmp_path / "q1.pdf"), stdout=out)
+    call_command(
+        "briefing",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        "--format",
+        "pdf",
+        "--output",
+        str(tmp_path / "q1.pdf"),
+        stdout=out,
+    )
     assert "written to" in out.getvalue()
     _reader, text = pdf_text((tmp_path / "q1.pdf").read_bytes())
     assert "Côte d'Ivoire" in text and "Total 7 2 1 1 2 2 4" in text
 
-    call_command("briefing", "--from", "2026-01-01", "--to", "2026-03-31", "--output", str(tmp_path / "q1.xlsx"),
-                 stdout=io.StringIO())
+    call_command(
+        "briefing",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        "--output",
+        str(tmp_path / "q1.xlsx"),
+        stdout=io.StringIO(),
+    )
     book = load_workbook(tmp_path / "q1.xlsx")
     assert book["Member States"]["A4"].value == "Côte d'Ivoire"
 
     out = io.StringIO()
-    call_command("briefing", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "csv", "--output", "-",
-                 stdout=out)
+    call_command(
+        "briefing", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "csv", "--output", "-", stdout=out
+    )
     sections = csv_sections(("\ufeff" + out.getvalue()).encode())
     assert figures_of(sections["Requests and responses by Member State"][-1][2:]) == EXPECTED_TOTALS
 
@@ -673,17 +757,22 @@ def test_the_command_defaults_to_the_last_quarter_and_a_named_file(history, tmp_
     assert figures_of(csv_sections(content)["Requests and responses by regional group"][-1][1:]) == EXPECTED_TOTALS
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2026-02-30", "--to", "2026-03-31", "--format", "pdf"], "--from: This is not a date"),
-    (["--from", "2026-03-31", "--to", "2026-01-01", "--format", "pdf"], "ends before it starts"),
-    (["--from", "2026-01-01", "--format", "pdf"], "last day of the period"),
-    (["--format", "docx"], "Unknown format 'docx'"),
-    (["--output", "briefing"], "Give the format"),
-    (["--output", "briefing.txt"], "Unknown format 'txt'"),
-    (["--format", "pdf", "--output", "-"], "cannot go to standard output"),
-    (["--format", "pdf", "--output", "/nonexistent-dir/briefing.pdf"], "Cannot write /nonexistent-dir/briefing.pdf"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2026-02-30", "--to", "2026-03-31", "--format", "pdf"], "--from: This is not a date"),
+        (["--from", "2026-03-31", "--to", "2026-01-01", "--format", "pdf"], "ends before it starts"),
+        (["--from", "2026-01-01", "--format", "pdf"], "last day of the period"),
+        (["--format", "docx"], "Unknown format 'docx'"),
+        (["--output", "briefing"], "Give the format"),
+        (["--output", "briefing.txt"], "Unknown format 'txt'"),
+        (["--format", "pdf", "--output", "-"], "cannot go to standard output"),
+        (
+            ["--format", "pdf", "--output", "/nonexistent-dir/briefing.pdf"],
+            "Cannot write /nonexistent-dir/briefing.pdf",
+        ),
+    ],
+)
 def test_the_command_refuses_bad_arguments_with_a_reason(db, args, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call_command("briefing", *args, stdout=io.StringIO())
-

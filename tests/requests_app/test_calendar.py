@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from requests_app.models import AssistanceRequest, CalendarToken, Election, Stage
+from requests_app.calendar.models import CalendarToken
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest, Election
 from tests.factories import UserFactory, new_request, set_due
 
 pytestmark = pytest.mark.django_db

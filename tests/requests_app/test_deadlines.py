@@ -13,18 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from requests_app.models import (
-    AssistanceRequest,
-    CaseEvent,
-    DeadlineReason,
-    DecisionOutcome,
-    Election,
-    Reminder,
-    Stage,
-    StagePolicy,
-)
-from requests_app.services import deadlines, reminders
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import DecisionOutcome, Stage
+from requests_app.cases.models import AssistanceRequest, Election
+from requests_app.deadlines import services as deadlines
+from requests_app.deadlines.models import DeadlineReason, StagePolicy
+from requests_app.history.models import CaseEvent
+from requests_app.reminders import services as reminders
+from requests_app.reminders.models import Reminder
 from tests.factories import case_in_stage, new_request
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +50,7 @@ def end_of(day):
 def test_every_open_stage_has_the_documented_default_policy():
     defaults = importlib.import_module("requests_app.migrations.0004_default_stage_policies").DEFAULTS
     stored = {
-        p.stage: (p.days, p.anchor, p.days_if_no_anchor, p.election_cutoff_days)
-        for p in StagePolicy.objects.all()
+        p.stage: (p.days, p.anchor, p.days_if_no_anchor, p.election_cutoff_days) for p in StagePolicy.objects.all()
     }
     assert stored == defaults
     assert set(stored) == set(Stage.open_stages())  # ends have no deadline
@@ -140,7 +135,10 @@ def test_recomputing_keeps_the_date_a_deferred_case_is_to_be_considered_again(of
     case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
     revisit_on = timezone.localdate() + 90 * DAY
     services.record_decision(
-        actor=officer, case=case, outcome=DecisionOutcome.DEFER, reason="The electoral law is not adopted yet.",
+        actor=officer,
+        case=case,
+        outcome=DecisionOutcome.DEFER,
+        reason="The electoral law is not adopted yet.",
         revisit_on=revisit_on,
     )
     undeferred = case_in_stage(Stage.AWAITING_DECISION, actor=officer)

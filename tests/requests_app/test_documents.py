@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from requests_app.exceptions import ActionRefused
-from requests_app.models import CaseDocument, CaseEvent, DocumentKind
-from requests_app.services import documents
+from requests_app.core.errors import ActionRefused
+from requests_app.documents import services as documents
+from requests_app.documents.models import CaseDocument, DocumentKind
+from requests_app.history.models import CaseEvent
 from tests.factories import PDF_BYTES, case_snapshot, new_request, office_package, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +52,14 @@ def refused(officer, case, upload, settings, kind=DocumentKind.MISSION_REPORT):
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        (f"file{suffix}", PDF_BYTES if suffix == ".pdf" else office_package(suffix) if signatures[0].startswith(b"PK")
-         else signatures[0] + b"\x00rest of the file")
+        (
+            f"file{suffix}",
+            PDF_BYTES
+            if suffix == ".pdf"
+            else office_package(suffix)
+            if signatures[0].startswith(b"PK")
+            else signatures[0] + b"\x00rest of the file",
+        )
         for suffix, signatures in documents.SIGNATURES.items()
     ],
 )
@@ -191,7 +198,7 @@ def test_attaching_needs_the_permission_and_stores_nothing_without_it(case, sett
 
 
 def test_a_closed_case_keeps_its_mission_report_final(officer):
-    from requests_app.models import Stage
+    from requests_app.cases.choices import Stage
     from tests.factories import case_in_stage
 
     closed = case_in_stage(Stage.CLOSED, actor=officer)

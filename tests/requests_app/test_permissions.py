@@ -19,23 +19,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app import roles
-from requests_app.exceptions import ActionRefused
-from requests_app.models import (
-    AssistanceRequest,
-    CaseDocument,
-    CaseEvent,
-    Decision,
-    DocumentKind,
-    RegionalDesk,
-    RegionalGroup,
-    Reminder,
-    Stage,
-)
-from requests_app.services import documents as document_services
-from requests_app.services import workflow as services
-from requests_app.services.calendar import token_for as calendar_token_for
-from requests_app.workflow import ACTIONS
+from requests_app.calendar.services import token_for as calendar_token_for
+from requests_app.cases import services
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest, Decision, RegionalDesk
+from requests_app.cases.workflow import ACTIONS
+from requests_app.core import roles
+from requests_app.core.errors import ActionRefused
+from requests_app.documents import services as document_services
+from requests_app.documents.models import CaseDocument, DocumentKind
+from requests_app.history.models import CaseEvent
+from requests_app.reference.models import RegionalGroup
+from requests_app.reminders.models import Reminder
 from tests.admin_forms import change_form_data, intake_data
 from tests.factories import (
     REQUESTERS,
@@ -53,7 +48,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CLERK, OFFICER, LEAD, FOCAL, FINANCE, AUDITOR, SUPERUSER = (
-    "clerk", "officer", "lead", "focal", "finance", "auditor", "superuser",
+    "clerk",
+    "officer",
+    "lead",
+    "focal",
+    "finance",
+    "auditor",
+    "superuser",
 )
 ROLES = [CLERK, OFFICER, LEAD, FOCAL, FINANCE, AUDITOR, SUPERUSER]
 GROUP_OF = {
@@ -116,8 +117,17 @@ def codenames(group_name):
 
 
 def test_no_role_may_change_or_delete_history_or_delete_a_case():
-    forbidden = {"add_caseevent", "change_caseevent", "delete_caseevent", "change_reminder", "delete_reminder",
-                 "delete_assistancerequest", "delete_casedocument", "change_decision", "delete_decision"}
+    forbidden = {
+        "add_caseevent",
+        "change_caseevent",
+        "delete_caseevent",
+        "change_reminder",
+        "delete_reminder",
+        "delete_assistancerequest",
+        "delete_casedocument",
+        "change_decision",
+        "delete_decision",
+    }
     for name in roles.ALL:
         assert not codenames(name) & forbidden, name
 
@@ -166,16 +176,16 @@ def test_the_auditor_only_reads_and_finance_writes_only_the_trust_fund():
 # of the African desk) / a case outside the desk (Peru). y: allowed, -: refused.
 ACTION_MATRIX = {
     #                        clerk  officer lead   focal  finance auditor superuser
-    "start_review":         ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "accept_emb_request":   ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "start_assessment":     ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "decline_request":      ("---", "---", "---", "yyy", "---", "---", "yyy"),
-    "submit_assessment":    ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "record_decision":      ("---", "---", "---", "yyy", "---", "---", "yyy"),
+    "start_review": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    "accept_emb_request": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    "start_assessment": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    "decline_request": ("---", "---", "---", "yyy", "---", "---", "yyy"),
+    "submit_assessment": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    "record_decision": ("---", "---", "---", "yyy", "---", "---", "yyy"),
     "start_implementation": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "start_reporting":      ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "close":                ("---", "---", "---", "yyy", "---", "---", "yyy"),
-    "withdraw":             ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    "start_reporting": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    "close": ("---", "---", "---", "yyy", "---", "---", "yyy"),
+    "withdraw": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
 }
 
 # The stage each action is tried from, and who asked (the electoral body's acceptance needs one).
@@ -230,9 +240,7 @@ def try_action(actor, case, action_name):
 @pytest.mark.parametrize("action_name", list(ACTION_MATRIX))
 @pytest.mark.parametrize("role", ROLES)
 def test_action_matrix(team, role, action_name):
-    outcome = "".join(
-        try_action(team[role], case_ready_for(action_name, scope, team), action_name) for scope in SCOPES
-    )
+    outcome = "".join(try_action(team[role], case_ready_for(action_name, scope, team), action_name) for scope in SCOPES)
     assert outcome == ACTION_MATRIX[action_name][ROLES.index(role)], f"{role}, {action_name}: own/desk/outside"
 
 
@@ -340,33 +348,33 @@ PAGE_REQUESTS = {
 # (the admin's action page: 302 done, 200 refused, and said why).
 PAGE_MATRIX = {
     #                               clerk officer lead focal finance auditor superuser nobody anonymous
-    "dashboard":                    (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "case list":                    (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "case page":                    (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "case page, outside":           (200, 404, 404, 200, 200, 200, 200, 403, 302),
-    "action page":                  (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "action taken":                 (400, 302, 302, 302, 400, 400, 302, 403, 302),
-    "action taken, outside":        (400, 404, 404, 302, 400, 400, 302, 403, 302),
-    "document":                     (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "document, outside":            (200, 404, 404, 200, 200, 200, 200, 403, 302),
-    "CSV export":                   (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "XLSX export":                  (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "calendar settings":            (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "calendar feed":                (200, 200, 200, 200, 200, 200, 200, 404, 404),
-    "admin case list":              (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "admin case page":              (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "admin case page, outside":     (200, 404, 404, 200, 200, 200, 200, 403, 302),
-    "admin case log, outside":      (200, 404, 404, 200, 200, 200, 200, 403, 302),
-    "admin register form":          (200, 403, 403, 403, 403, 403, 200, 403, 302),
-    "admin action taken":           (200, 302, 302, 302, 200, 200, 302, 404, 302),
-    "admin document":               (200, 200, 200, 200, 200, 200, 200, 404, 302),
-    "admin document, outside":      (200, 404, 404, 200, 200, 200, 200, 404, 302),
-    "admin history list":           (200, 200, 200, 200, 200, 200, 200, 403, 302),
-    "admin history entry":          (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "dashboard": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "case list": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "case page": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "case page, outside": (200, 404, 404, 200, 200, 200, 200, 403, 302),
+    "action page": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "action taken": (400, 302, 302, 302, 400, 400, 302, 403, 302),
+    "action taken, outside": (400, 404, 404, 302, 400, 400, 302, 403, 302),
+    "document": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "document, outside": (200, 404, 404, 200, 200, 200, 200, 403, 302),
+    "CSV export": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "XLSX export": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "calendar settings": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "calendar feed": (200, 200, 200, 200, 200, 200, 200, 404, 404),
+    "admin case list": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "admin case page": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "admin case page, outside": (200, 404, 404, 200, 200, 200, 200, 403, 302),
+    "admin case log, outside": (200, 404, 404, 200, 200, 200, 200, 403, 302),
+    "admin register form": (200, 403, 403, 403, 403, 403, 200, 403, 302),
+    "admin action taken": (200, 302, 302, 302, 200, 200, 302, 404, 302),
+    "admin document": (200, 200, 200, 200, 200, 200, 200, 404, 302),
+    "admin document, outside": (200, 404, 404, 200, 200, 200, 200, 404, 302),
+    "admin history list": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "admin history entry": (200, 200, 200, 200, 200, 200, 200, 403, 302),
     "admin history entry, outside": (200, 404, 404, 200, 200, 200, 200, 403, 302),
-    "audit page":                   (403, 403, 403, 403, 403, 200, 200, 403, 302),
-    "audit export":                 (403, 403, 403, 403, 403, 200, 200, 403, 302),
-    "audit export, outside":        (403, 403, 403, 403, 403, 200, 200, 403, 302),
+    "audit page": (403, 403, 403, 403, 403, 200, 200, 403, 302),
+    "audit export": (403, 403, 403, 403, 403, 200, 200, 403, 302),
+    "audit export, outside": (403, 403, 403, 403, 403, 200, 200, 403, 302),
 }
 PAGE_ROLES = ROLES + [NOBODY, ANONYMOUS]
 
@@ -450,8 +458,14 @@ def test_lists_and_exports_hold_only_the_cases_in_scope(world, page):
         now = timezone.now()
         for name in ("ghana", "kenya", "peru"):
             case = world[name]
-            Reminder.objects.create(case=case, stage=case.stage, stage_entered_at=case.stage_entered_at, due_at=now,
-                                    level=Reminder.Level.OVERDUE, recipient=f"{name}@un.example.org")
+            Reminder.objects.create(
+                case=case,
+                stage=case.stage,
+                stage_entered_at=case.stage_entered_at,
+                due_at=now,
+                level=Reminder.Level.OVERDUE,
+                recipient=f"{name}@un.example.org",
+            )
     found = {}
     for role in ROLES:
         client = Client()
@@ -538,11 +552,13 @@ def test_the_clerk_attaches_documents_finance_and_the_auditor_cannot(client, wor
     url = admin_url("assistancerequest_change", case.pk)
     data = change_form_data(client.get(url))
     new = int(data.get("documents-TOTAL_FORMS", 0))  # the row after the case's documents
-    data.update({
-        "documents-TOTAL_FORMS": str(new + 1),
-        f"documents-{new}-kind": "request_letter",
-        f"documents-{new}-file": pdf_upload("second letter.pdf"),
-    })
+    data.update(
+        {
+            "documents-TOTAL_FORMS": str(new + 1),
+            f"documents-{new}-kind": "request_letter",
+            f"documents-{new}-file": pdf_upload("second letter.pdf"),
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == (302 if attaches else 403)
     assert CaseDocument.objects.count() == before + (2 if attaches else 0)
@@ -589,9 +605,14 @@ def test_a_superuser_cannot_delete_history_one_by_one_or_in_bulk(admin_client, d
 
     changelist = admin_client.get(admin_url("caseevent_changelist"))
     assert "delete_selected" not in changelist.content.decode()
-    admin_client.post(admin_url("caseevent_changelist"), {
-        "action": "delete_selected", "_selected_action": [str(e.pk) for e in decided_case.events.all()], "post": "yes",
-    })
+    admin_client.post(
+        admin_url("caseevent_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(e.pk) for e in decided_case.events.all()],
+            "post": "yes",
+        },
+    )
     assert history_of(decided_case) == before
 
 
@@ -602,9 +623,14 @@ def test_a_superuser_cannot_delete_a_case_and_its_history_with_it(admin_client, 
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     changelist = admin_client.get(admin_url("assistancerequest_changelist"))
     assert "delete_selected" not in changelist.content.decode()
-    admin_client.post(admin_url("assistancerequest_changelist"), {
-        "action": "delete_selected", "_selected_action": [str(decided_case.pk)], "post": "yes",
-    })
+    admin_client.post(
+        admin_url("assistancerequest_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(decided_case.pk)],
+            "post": "yes",
+        },
+    )
     assert AssistanceRequest.objects.filter(pk=decided_case.pk).exists()
     assert history_of(decided_case) == before
 
@@ -619,14 +645,22 @@ def test_the_case_form_shows_history_and_decisions_read_only_and_ignores_forged_
 
     data = change_form_data(page)
     event, decision = decided_case.events.first(), decided_case.decisions.get()
-    data.update({
-        # Rewrite the first entry, add one, delete one: a browser's form has no such fields.
-        "events-0-id": str(event.pk), "events-0-comment": "Rewritten", "events-0-action": "closed",
-        "events-0-DELETE": "on", "events-TOTAL_FORMS": str(len(before_events) + 1),
-        f"events-{len(before_events)}-action": "registered", f"events-{len(before_events)}-comment": "Invented",
-        "decisions-0-id": str(decision.pk), "decisions-0-reason": "Rewritten", "decisions-0-outcome": "decline",
-        "decisions-0-DELETE": "on",
-    })
+    data.update(
+        {
+            # Rewrite the first entry, add one, delete one: a browser's form has no such fields.
+            "events-0-id": str(event.pk),
+            "events-0-comment": "Rewritten",
+            "events-0-action": "closed",
+            "events-0-DELETE": "on",
+            "events-TOTAL_FORMS": str(len(before_events) + 1),
+            f"events-{len(before_events)}-action": "registered",
+            f"events-{len(before_events)}-comment": "Invented",
+            "decisions-0-id": str(decision.pk),
+            "decisions-0-reason": "Rewritten",
+            "decisions-0-outcome": "decline",
+            "decisions-0-DELETE": "on",
+        }
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert history_of(decided_case) == before_events  # the untouched case adds no entry either
@@ -635,8 +669,12 @@ def test_the_case_form_shows_history_and_decisions_read_only_and_ignores_forged_
 
 def test_reminders_are_a_record_too(admin_client, decided_case):
     reminder = Reminder.objects.create(
-        case=decided_case, stage=decided_case.stage, stage_entered_at=decided_case.stage_entered_at,
-        due_at=timezone.now(), level=Reminder.Level.OVERDUE, recipient="officer@un.example.org",
+        case=decided_case,
+        stage=decided_case.stage,
+        stage_entered_at=decided_case.stage_entered_at,
+        due_at=timezone.now(),
+        level=Reminder.Level.OVERDUE,
+        recipient="officer@un.example.org",
     )
     assert admin_client.post(admin_url("reminder_change", reminder.pk), {"status": "sent"}).status_code == 403
     assert admin_client.post(admin_url("reminder_delete", reminder.pk), {"post": "yes"}).status_code == 403
@@ -784,7 +822,7 @@ def test_history_cells_that_would_run_as_formulas_are_made_text(client, team):
     services.record_event(case=case, actor=team[FOCAL], action="details_updated", comment='=HYPERLINK("http://x")')
     client.force_login(team[AUDITOR])
     rows = history_csv(client.get(AUDIT_URL, {"case": case.reference}))
-    assert rows[-1][7] == "'=HYPERLINK(\"http://x\")"
+    assert rows[-1][7] == '\'=HYPERLINK("http://x")'
 
 
 def test_the_export_costs_the_same_queries_for_3_or_30_entries(client, team):
@@ -806,7 +844,7 @@ def test_the_export_costs_the_same_queries_for_3_or_30_entries(client, team):
 
 
 def test_a_large_history_is_read_chunk_by_chunk(client, team, monkeypatch):
-    from requests_app import views_audit
+    from requests_app.history import views as views_audit
 
     monkeypatch.setattr(views_audit, "CHUNK_SIZE", 4)
     case = new_request(actor=team["registrar"], state="GHA")

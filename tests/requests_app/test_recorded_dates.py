@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.models import AssessmentMethod, Decision, NeedsAssessment, Stage
-from requests_app.workflow import ACTIONS
+from requests_app.cases.choices import AssessmentMethod, Stage
+from requests_app.cases.models import Decision, NeedsAssessment
+from requests_app.cases.workflow import ACTIONS
 from tests.admin_forms import change_form_data
 from tests.factories import assistance_type, case_in_stage
 
@@ -32,7 +33,8 @@ def assessment_dates(**overrides):
     }
     dates.update(overrides)
     return {f"assessment-0-{name}": day.isoformat() for name, day in dates.items()} | {
-        "assessment-0-adequate_time": "True", "assessment-0-conditions_exist": "True",
+        "assessment-0-adequate_time": "True",
+        "assessment-0-conditions_exist": "True",
     }
 
 
@@ -43,8 +45,9 @@ def assessing(client, officer):
     return case
 
 
-@pytest.mark.parametrize("field", ["tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until",
-                                   "report_submitted_on"])
+@pytest.mark.parametrize(
+    "field", ["tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until", "report_submitted_on"]
+)
 def test_an_assessment_date_after_today_is_refused_and_nothing_is_saved(client, assessing, field):
     data = change_form_data(client.get(change_url(assessing)))
     overrides = {field: TODAY() + DAY}
@@ -116,12 +119,14 @@ def test_a_decision_letter_sent_after_today_is_refused_with_a_form_error(client,
 
 
 def test_a_letter_dated_after_today_is_refused_at_intake(client, officer):
-    from requests_app.models import AssistanceRequest
+    from requests_app.cases.models import AssistanceRequest
     from tests.admin_forms import intake_data
 
     client.force_login(officer)
-    response = client.post(reverse("admin:requests_app_assistancerequest_add"),
-                           intake_data(letter_date=(TODAY() + DAY).isoformat(), received_date=TODAY().isoformat()))
+    response = client.post(
+        reverse("admin:requests_app_assistancerequest_add"),
+        intake_data(letter_date=(TODAY() + DAY).isoformat(), received_date=TODAY().isoformat()),
+    )
     assert "The letter cannot be dated in the future" in response.content.decode()
     assert not AssistanceRequest.objects.exists()
 
@@ -130,8 +135,10 @@ def test_the_decision_form_starts_with_the_assistance_the_state_asked_for(client
     case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
     case.requested_types.set([assistance_type("voter-registration"), assistance_type("training")])
     client.force_login(officer)
-    for url in (reverse("workspace:case-action", args=[case.reference, "record_decision"]),
-                reverse("admin:requests_app_assistancerequest_act", args=[case.pk, "record_decision"])):
+    for url in (
+        reverse("workspace:case-action", args=[case.reference, "record_decision"]),
+        reverse("admin:requests_app_assistancerequest_act", args=[case.pk, "record_decision"]),
+    ):
         form = client.get(url).context["form"]
         ticked = {str(pk) for pk in form["assistance_types"].value()}
         assert ticked == {str(assistance_type("voter-registration").pk), str(assistance_type("training").pk)}

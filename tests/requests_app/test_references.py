@@ -8,9 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from requests_app.exceptions import ActionRefused
-from requests_app.models import AssistanceRequest, AuthorityType, CaseEvent, Origin, ReferenceCounter, Stage
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import AuthorityType, Origin, Stage
+from requests_app.cases.models import AssistanceRequest, ReferenceCounter
+from requests_app.core.errors import ActionRefused
+from requests_app.history.models import CaseEvent
 from tests.factories import REQUESTERS, intake_clerk, member_state, new_request
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +148,9 @@ def errors_of(case):
 
 def test_a_complete_request_is_valid(frozen):
     unsaved().full_clean(exclude=["reference"])
-    unsaved(origin=Origin.SECURITY_COUNCIL, authority_type=AuthorityType.UN_ORGAN,
-            mandate_symbol="S/RES/2734 (2024)").full_clean(exclude=["reference"])
+    unsaved(
+        origin=Origin.SECURITY_COUNCIL, authority_type=AuthorityType.UN_ORGAN, mandate_symbol="S/RES/2734 (2024)"
+    ).full_clean(exclude=["reference"])
 
 
 def test_the_letter_cannot_be_dated_after_it_was_received(frozen):

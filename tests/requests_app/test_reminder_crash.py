@@ -27,9 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from eas.celery import app
-from requests_app.models import CaseEvent, Reminder
-from requests_app.services import reminders
-from requests_app.tasks import sweep_reminders
+from requests_app.history.models import CaseEvent
+from requests_app.reminders import services as reminders
+from requests_app.reminders.models import Reminder
+from requests_app.reminders.tasks import sweep_reminders
 from tests.factories import UserFactory, new_request, set_due
 from tests.requests_app.test_reminder_worker import redis_url  # noqa: F401 - the fixture
 
@@ -164,8 +165,13 @@ def start_worker(broker, smtp_server, tmp_path):
             f"/{db['NAME']}?application_name={name}"
         )
         env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "eas.settings.test", "DATABASE_URL": database, "BROKER": url,
-            "QUEUE": queue, "SMTP_PORT": str(smtp_server.server_address[1]), "VISIBILITY": str(visibility),
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "eas.settings.test",
+            "DATABASE_URL": database,
+            "BROKER": url,
+            "QUEUE": queue,
+            "SMTP_PORT": str(smtp_server.server_address[1]),
+            "VISIBILITY": str(visibility),
         }
         log = tmp_path / f"{name}.log"
         process = subprocess.Popen(
@@ -227,8 +233,11 @@ def test_a_worker_killed_after_the_mail_server_accepted_the_digest_never_sends_i
     # The digest task was never acknowledged: a new worker gets it again (Redis redelivers it
     # after its visibility timeout) and finds nothing left to send.
     _, log2 = start_worker("eas-crash-worker-2", visibility=1)
-    wait_for(lambda: "send_reminder_digest" in log2.read_text() and "succeeded" in log2.read_text(),
-             "the redelivered digest task", seconds=90)
+    wait_for(
+        lambda: "send_reminder_digest" in log2.read_text() and "succeeded" in log2.read_text(),
+        "the redelivered digest task",
+        seconds=90,
+    )
     assert "requests_app.send_reminder_digest" in log2.read_text()
     assert len(smtp_server.messages) == 1
 
@@ -246,8 +255,9 @@ def test_a_worker_killed_after_the_mail_server_accepted_the_digest_never_sends_i
     uncertain = Reminder.objects.get(case=first)
     assert uncertain.status == Status.UNCERTAIN
     assert smtp_server.messages[0]["Message-ID"] == uncertain.message_id == reminders.message_id([uncertain.pk])
-    assert list(CaseEvent.objects.filter(case=first, action__startswith="reminder").values_list("action", flat=True)) \
-        == ["reminder_uncertain"]
+    assert list(
+        CaseEvent.objects.filter(case=first, action__startswith="reminder").values_list("action", flat=True)
+    ) == ["reminder_uncertain"]
     client.force_login(admin_user)
     listing = client.get(reverse("admin:requests_app_reminder_changelist"), {"status__exact": "uncertain"}).content
     assert "Delivery uncertain" in listing.decode() and first.reference in listing.decode()
@@ -258,7 +268,8 @@ def test_a_worker_killed_after_the_mail_server_accepted_the_digest_never_sends_i
 def text_of(message):
     return "".join(
         part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-        for part in message.walk() if not part.is_multipart()
+        for part in message.walk()
+        if not part.is_multipart()
     )
 
 

@@ -21,8 +21,8 @@ from django.core import mail
 from django.utils import timezone
 
 from eas.celery import app
-from requests_app.models import Reminder
-from requests_app.tasks import sweep_reminders
+from requests_app.reminders.models import Reminder
+from requests_app.reminders.tasks import sweep_reminders
 from tests.conftest import service_missing
 from tests.factories import UserFactory, new_request, set_due
 
@@ -63,8 +63,12 @@ def celery_worker(redis_url):
         "worker_enable_remote_control": False,
     }
     saved_conf = {key: app.conf[key] for key in changes}
-    saved = {"amqp": app.__dict__.pop("amqp", None), "pool": app._pool, "local": app._local,
-             "backend": app._backend_cache}
+    saved = {
+        "amqp": app.__dict__.pop("amqp", None),
+        "pool": app._pool,
+        "local": app._local,
+        "backend": app._backend_cache,
+    }
     app.conf.update(changes)
     app._pool, app._local, app._backend_cache = None, threading.local(), None  # reconnect with the new settings
 

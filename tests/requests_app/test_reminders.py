@@ -20,17 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from requests_app import tasks
-from requests_app.models import (
-    AssistanceRequest,
-    CaseEvent,
-    DecisionOutcome,
-    RegionalDesk,
-    Reminder,
-    Stage,
-)
-from requests_app.services import reminders
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import DecisionOutcome, Stage
+from requests_app.cases.models import AssistanceRequest, RegionalDesk
+from requests_app.history.models import CaseEvent
+from requests_app.reminders import services as reminders
+from requests_app.reminders import tasks
+from requests_app.reminders.models import Reminder
 from tests.factories import (
     UserFactory,
     case_in_stage,
@@ -126,9 +122,7 @@ def assigned_case(officer, **fields):
 # When each reminder goes out -----------------------------------------------------------------------
 
 
-def test_the_officer_is_warned_reminded_then_the_team_lead_then_the_focal_point_told(
-    officer, lead, frozen, run_sweep
-):
+def test_the_officer_is_warned_reminded_then_the_team_lead_then_the_focal_point_told(officer, lead, frozen, run_sweep):
     case = assigned_case(officer)
     due = case.stage_due_at
     assert due == NOW + 7 * DAY  # received: 7 days (the default policy)
@@ -149,9 +143,7 @@ def test_the_officer_is_warned_reminded_then_the_team_lead_then_the_focal_point_
         frozen.move_to(moment, tick=False)
         mail.outbox.clear()
         result = run_sweep()
-        claimed = sorted(
-            Reminder.objects.filter(claim=result.claim).values_list("level", "recipient")
-        )
+        claimed = sorted(Reminder.objects.filter(claim=result.claim).values_list("level", "recipient"))
         assert claimed == sorted(expected), moment
         assert outbox_to() == sorted(recipient for _, recipient in expected), moment
 
@@ -166,7 +158,10 @@ def test_the_officer_is_warned_reminded_then_the_team_lead_then_the_focal_point_
     )
     reminder = Reminder.objects.get(level=Level.TEAM_LEAD)
     assert (reminder.case, reminder.stage, reminder.stage_entered_at, reminder.due_at) == (
-        case, Stage.RECEIVED, NOW, due
+        case,
+        Stage.RECEIVED,
+        NOW,
+        due,
     )
     assert reminder.sent_at == due + 3 * DAY and reminder.attempts == 1
 
@@ -199,7 +194,7 @@ def test_nothing_is_sent_before_the_warning_window_nor_for_closed_cases(officer,
 
 
 def test_the_warning_days_come_from_the_stage_policy(officer, frozen, run_sweep):
-    from requests_app.models import StagePolicy
+    from requests_app.deadlines.models import StagePolicy
 
     StagePolicy.objects.filter(stage=Stage.RECEIVED).update(warning_days=5)
     case = assigned_case(officer)
@@ -431,7 +426,10 @@ def test_a_deferred_case_is_reminded_again_for_its_new_date(officer, frozen, run
 
     revisit_on = timezone.localdate() + datetime.timedelta(days=30)
     case = services.record_decision(
-        actor=officer, case=case, outcome=DecisionOutcome.DEFER, reason="The electoral law is not adopted yet.",
+        actor=officer,
+        case=case,
+        outcome=DecisionOutcome.DEFER,
+        reason="The electoral law is not adopted yet.",
         revisit_on=revisit_on,
     )
     new_due = AssistanceRequest.objects.get(pk=case.pk).stage_due_at
@@ -547,7 +545,9 @@ def test_a_send_whose_sender_died_is_claimed_again_once_stale(officer, frozen, r
     assert Reminder.objects.get().status == Status.SENT
 
 
-def test_a_failure_on_a_retrying_task_keeps_the_reminder_claimed_for_the_retry(officer, frozen, run_sweep, failing_send):
+def test_a_failure_on_a_retrying_task_keeps_the_reminder_claimed_for_the_retry(
+    officer, frozen, run_sweep, failing_send
+):
     case = assigned_case(officer)
     frozen.move_to(case.stage_due_at + DAY, tick=False)
     claims = []
@@ -771,12 +771,18 @@ def test_reminders_are_listed_in_the_admin_and_nobody_edits_them(admin_client, o
     assert admin_client.get(reverse("admin:requests_app_reminder_add")).status_code == 403
     detail = admin_client.get(reverse("admin:requests_app_reminder_change", args=[reminder.pk]))
     assert detail.status_code == 200 and detail.context["has_change_permission"] is False
-    assert admin_client.post(
-        reverse("admin:requests_app_reminder_change", args=[reminder.pk]), {"recipient": "x@example.org"}
-    ).status_code == 403
-    assert admin_client.post(
-        reverse("admin:requests_app_reminder_delete", args=[reminder.pk]), {"post": "yes"}
-    ).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:requests_app_reminder_change", args=[reminder.pk]), {"recipient": "x@example.org"}
+        ).status_code
+        == 403
+    )
+    assert (
+        admin_client.post(
+            reverse("admin:requests_app_reminder_delete", args=[reminder.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert Reminder.objects.get().recipient == officer.email
 
     from django.contrib import admin
@@ -836,8 +842,9 @@ def test_the_attempt_is_committed_as_sending_before_the_mail_server_is_called(of
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.attempts, reminder.sent_at) == (Status.SENT, 1, now)
     assert mail.outbox[0].message()["Message-ID"] == message_id == reminder.message_id
-    assert reminder_events(case) == [{"level": Level.OVERDUE, "to": officer.email, "due": case.stage_due_at.isoformat()
-                                      .replace("+00:00", "Z")}]
+    assert reminder_events(case) == [
+        {"level": Level.OVERDUE, "to": officer.email, "due": case.stage_due_at.isoformat().replace("+00:00", "Z")}
+    ]
 
 
 def test_the_message_id_is_the_same_for_the_same_reminders_and_only_for_them(settings):
@@ -875,8 +882,9 @@ def test_a_sender_that_dies_after_the_send_leaves_the_reminder_uncertain_and_nev
     assert len(mail.outbox) == 1
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.attempts) == (Status.UNCERTAIN, 1)
-    assert list(CaseEvent.objects.filter(case=case).filter(action__startswith="reminder").values_list(
-        "action", flat=True)) == ["reminder_uncertain"]
+    assert list(
+        CaseEvent.objects.filter(case=case).filter(action__startswith="reminder").values_list("action", flat=True)
+    ) == ["reminder_uncertain"]
 
     client.force_login(admin_user)  # now: a session started before the time travel has expired
     listing = client.get(reverse("admin:requests_app_reminder_changelist"), {"status__exact": "uncertain"})
@@ -912,9 +920,9 @@ def test_a_person_resends_an_uncertain_reminder_with_one_action_and_the_copy_has
     assert (reminder.status, reminder.attempts) == (Status.SENT, 2)
     resent = CaseEvent.objects.get(case=case, action="reminder_resent")
     assert resent.actor == response.wsgi_request.user
-    assert list(CaseEvent.objects.filter(case=case, action__startswith="reminder").values_list("action", flat=True)) == [
-        "reminder_uncertain", "reminder_resent", "reminder_sent"
-    ]
+    assert list(
+        CaseEvent.objects.filter(case=case, action__startswith="reminder").values_list("action", flat=True)
+    ) == ["reminder_uncertain", "reminder_resent", "reminder_sent"]
 
     # Once sent it is not uncertain any more: resending it again is refused, with a message.
     response = admin_client.post(
@@ -940,9 +948,7 @@ def test_only_who_may_change_reminders_is_offered_the_resend_action(officer, fro
     assert 'value="resend"' in response.content.decode()
 
 
-def test_a_connection_cut_during_the_send_is_uncertain_at_once_and_not_retried(
-    officer, frozen, run_sweep, monkeypatch
-):
+def test_a_connection_cut_during_the_send_is_uncertain_at_once_and_not_retried(officer, frozen, run_sweep, monkeypatch):
     import smtplib
 
     case, (claim, recipient) = claimed(officer, frozen, run_sweep)

@@ -18,10 +18,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app import roles
-from requests_app.exceptions import ActionRefused
-from requests_app.models import CaseEvent, Deployment, Expert, Language, RegionalDesk, RegionalGroup, Stage
-from requests_app.services import roster as services
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import RegionalDesk
+from requests_app.core import roles
+from requests_app.core.errors import ActionRefused
+from requests_app.history.models import CaseEvent
+from requests_app.reference.models import RegionalGroup
+from requests_app.roster import services
+from requests_app.roster.models import Deployment, Expert, Language
 from tests.factories import (
     DeploymentFactory,
     ExpertFactory,
@@ -90,7 +94,9 @@ def amina(db):
 
 
 def deploy(actor, case, expert, starts_on, ends_on, role="Legal adviser"):
-    return services.deploy_expert(actor=actor, case=case, expert=expert, role=role, starts_on=starts_on, ends_on=ends_on)
+    return services.deploy_expert(
+        actor=actor, case=case, expert=expert, role=role, starts_on=starts_on, ends_on=ends_on
+    )
 
 
 def refusal(callable_, *args, **kwargs):
@@ -131,7 +137,8 @@ def test_an_expert_is_not_booked_twice_for_overlapping_dates(team, cases, amina,
 
 
 @pytest.mark.parametrize(
-    "starts_on, ends_on", [(D(2026, 3, 1), D(2026, 3, 9)), (D(2026, 3, 21), D(2026, 3, 31))],
+    "starts_on, ends_on",
+    [(D(2026, 3, 1), D(2026, 3, 9)), (D(2026, 3, 21), D(2026, 3, 31))],
     ids=["the-days-before", "the-days-after"],
 )
 def test_adjacent_dates_may_be_booked(team, cases, amina, booked, starts_on, ends_on):
@@ -230,7 +237,9 @@ def test_who_deploys_to_which_case(team, cases, amina, who, case_name, allowed):
     if allowed:
         assert deploy(team[who], case, amina, D(2026, 4, 1), D(2026, 4, 5)).case == case
     else:
-        assert "This case is not assigned to you" in refusal(deploy, team[who], case, amina, D(2026, 4, 1), D(2026, 4, 5))
+        assert "This case is not assigned to you" in refusal(
+            deploy, team[who], case, amina, D(2026, 4, 1), D(2026, 4, 5)
+        )
         assert not Deployment.objects.exists()
 
 
@@ -246,7 +255,10 @@ def test_dates_in_order_and_a_role_are_required(team, cases, amina):
     assert refusal(deploy, officer, ghana, amina, D(2026, 4, 5), D(2026, 4, 1)) == (
         "The deployment cannot end (1 Apr 2026) before it starts (5 Apr 2026)."
     )
-    assert refusal(deploy, officer, ghana, amina, None, D(2026, 4, 1)) == "Give the dates of the deployment, from and until."
+    assert (
+        refusal(deploy, officer, ghana, amina, None, D(2026, 4, 1))
+        == "Give the dates of the deployment, from and until."
+    )
     assert refusal(deploy, officer, ghana, amina, D(2026, 4, 1), D(2026, 4, 5), role="   ") == (
         "Give the expert's role on this case, e.g. Legal adviser."
     )
@@ -257,9 +269,13 @@ def test_dates_in_order_and_a_role_are_required(team, cases, amina):
 def test_an_expert_off_the_roster_or_unavailable_is_refused(team, cases):
     officer, ghana = team["officer"], cases["ghana"]
     retired = ExpertFactory(given_name="Ahmed", family_name="Hassan", is_active=False)
-    assert refusal(deploy, officer, ghana, retired, D(2026, 4, 1), D(2026, 4, 5)) == "Ahmed Hassan is no longer on the roster."
-    window = ExpertFactory(given_name="Jean", family_name="Dupont", available_from=D(2026, 6, 1),
-                           available_until=D(2026, 9, 30))
+    assert (
+        refusal(deploy, officer, ghana, retired, D(2026, 4, 1), D(2026, 4, 5))
+        == "Ahmed Hassan is no longer on the roster."
+    )
+    window = ExpertFactory(
+        given_name="Jean", family_name="Dupont", available_from=D(2026, 6, 1), available_until=D(2026, 9, 30)
+    )
     expected = "Jean Dupont is available only from 1 Jun 2026 to 30 Sep 2026."
     assert refusal(deploy, officer, ghana, window, D(2026, 5, 25), D(2026, 6, 10)) == expected
     assert refusal(deploy, officer, ghana, window, D(2026, 9, 20), D(2026, 10, 2)) == expected
@@ -287,7 +303,7 @@ def test_cancelling_needs_a_reason_the_right_and_the_case(team, cases, amina, bo
 
 
 def test_a_deployment_on_a_case_that_ended_may_still_be_cancelled(team, cases, amina, booked):
-    from requests_app.services import workflow
+    from requests_app.cases import services as workflow
 
     workflow.withdraw(actor=team["officer"], case=cases["ghana"], comment="Note verbale: elections postponed.")
     services.cancel_deployment(actor=team["officer"], deployment=booked, comment="The State withdrew its request.")
@@ -301,23 +317,38 @@ def test_a_deployment_on_a_case_that_ended_may_still_be_cancelled(team, cases, a
 
 def test_booking_and_cancelling_are_written_to_the_case_history(team, cases, amina, booked):
     services.cancel_deployment(actor=team["lead"], deployment=booked, comment="The elections were postponed.")
-    deployed, cancelled = CaseEvent.objects.filter(case=cases["ghana"], action__in=[
-        "expert_deployed", "deployment_cancelled"]).order_by("id")
+    deployed, cancelled = CaseEvent.objects.filter(
+        case=cases["ghana"], action__in=["expert_deployed", "deployment_cancelled"]
+    ).order_by("id")
     assert (deployed.action, deployed.actor, deployed.from_stage, deployed.to_stage) == (
-        "expert_deployed", team["officer"], "", "")
-    assert deployed.details == {"deployment": booked.pk, "expert": "Amina Diallo", "expert_role": "Legal adviser",
-                                "period": ["2026-03-10", "2026-03-20"]}
+        "expert_deployed",
+        team["officer"],
+        "",
+        "",
+    )
+    assert deployed.details == {
+        "deployment": booked.pk,
+        "expert": "Amina Diallo",
+        "expert_role": "Legal adviser",
+        "period": ["2026-03-10", "2026-03-20"],
+    }
     assert deployed.action_label == "Expert deployed"
     assert deployed.details_text == "expert: Amina Diallo; period: 10 Mar 2026 – 20 Mar 2026; role: Legal adviser"
     assert (cancelled.action_label, cancelled.actor, cancelled.comment) == (
-        "Deployment cancelled", team["lead"], "The elections were postponed.")
+        "Deployment cancelled",
+        team["lead"],
+        "The elections were postponed.",
+    )
     assert cancelled.details["deployment"] == booked.pk
 
 
 def test_the_case_page_timeline_shows_deployments(client, team, cases, amina, booked):
     client.force_login(team["officer"])
     html = client.get(reverse("workspace:case-detail", args=[cases["ghana"].reference])).content.decode()
-    assert "Expert deployed" in html and "expert: Amina Diallo; period: 10 Mar 2026 – 20 Mar 2026; role: Legal adviser" in html
+    assert (
+        "Expert deployed" in html
+        and "expert: Amina Diallo; period: 10 Mar 2026 – 20 Mar 2026; role: Legal adviser" in html
+    )
 
 
 # The roster page ----------------------------------------------------------------------------------
@@ -327,25 +358,73 @@ def test_the_case_page_timeline_shows_deployments(client, team, cases, amina, bo
 def roster(team, cases, frozen):
     """Eight experts, counted by hand below; Amina booked 10-20 March; Carlos's booking cancelled."""
     experts = {
-        "amina": ExpertFactory(given_name="Amina", family_name="Diallo", gender="female", nationality=member_state("SEN"),
-                               expertise=["legal-framework", "dispute-resolution"], languages=["fr", "en"]),
-        "carlos": ExpertFactory(given_name="Carlos", family_name="Mendes", gender="male", nationality=member_state("BRA"),
-                                expertise=["voter-registration", "logistics"], languages=["pt", "es", "en"]),
-        "olena": ExpertFactory(given_name="Olena", family_name="Kovalenko", gender="female",
-                               nationality=member_state("UKR"), expertise=["results-management"],
-                               languages=["uk", "ru", "en"]),
-        "mei": ExpertFactory(given_name="Mei", family_name="Lin", gender="female", nationality=member_state("CHN"),
-                             expertise=["training", "civic-education"], languages=["zh", "en"]),
-        "jean": ExpertFactory(given_name="Jean", family_name="Dupont", gender="male", nationality=member_state("FRA"),
-                              expertise=["legal-framework"], languages=["fr", "en"], available_from=D(2026, 6, 1)),
-        "ahmed": ExpertFactory(given_name="Ahmed", family_name="Hassan", gender="male", nationality=member_state("EGY"),
-                               expertise=["electoral-security"], languages=["ar", "en", "fr"], is_active=False),
-        "sam": ExpertFactory(given_name="Sam", family_name="Taylor", gender="other", nationality=member_state("NZL"),
-                             expertise=["results-management", "voter-registration"], languages=["en"],
-                             available_until=D(2026, 4, 30)),
-        "priya": ExpertFactory(given_name="Priya", family_name="Rao", gender="undisclosed",
-                               nationality=member_state("IND"), expertise=["logistics", "procurement"],
-                               languages=["hi", "en"]),
+        "amina": ExpertFactory(
+            given_name="Amina",
+            family_name="Diallo",
+            gender="female",
+            nationality=member_state("SEN"),
+            expertise=["legal-framework", "dispute-resolution"],
+            languages=["fr", "en"],
+        ),
+        "carlos": ExpertFactory(
+            given_name="Carlos",
+            family_name="Mendes",
+            gender="male",
+            nationality=member_state("BRA"),
+            expertise=["voter-registration", "logistics"],
+            languages=["pt", "es", "en"],
+        ),
+        "olena": ExpertFactory(
+            given_name="Olena",
+            family_name="Kovalenko",
+            gender="female",
+            nationality=member_state("UKR"),
+            expertise=["results-management"],
+            languages=["uk", "ru", "en"],
+        ),
+        "mei": ExpertFactory(
+            given_name="Mei",
+            family_name="Lin",
+            gender="female",
+            nationality=member_state("CHN"),
+            expertise=["training", "civic-education"],
+            languages=["zh", "en"],
+        ),
+        "jean": ExpertFactory(
+            given_name="Jean",
+            family_name="Dupont",
+            gender="male",
+            nationality=member_state("FRA"),
+            expertise=["legal-framework"],
+            languages=["fr", "en"],
+            available_from=D(2026, 6, 1),
+        ),
+        "ahmed": ExpertFactory(
+            given_name="Ahmed",
+            family_name="Hassan",
+            gender="male",
+            nationality=member_state("EGY"),
+            expertise=["electoral-security"],
+            languages=["ar", "en", "fr"],
+            is_active=False,
+        ),
+        "sam": ExpertFactory(
+            given_name="Sam",
+            family_name="Taylor",
+            gender="other",
+            nationality=member_state("NZL"),
+            expertise=["results-management", "voter-registration"],
+            languages=["en"],
+            available_until=D(2026, 4, 30),
+        ),
+        "priya": ExpertFactory(
+            given_name="Priya",
+            family_name="Rao",
+            gender="undisclosed",
+            nationality=member_state("IND"),
+            expertise=["logistics", "procurement"],
+            languages=["hi", "en"],
+        ),
     }
     deploy(team["officer"], cases["ghana"], experts["amina"], D(2026, 3, 10), D(2026, 3, 20))
     cancelled = deploy(team["andean"], cases["peru"], experts["carlos"], D(2026, 3, 1), D(2026, 3, 5))
@@ -414,8 +493,16 @@ def test_the_availability_filter(client, team, roster, query, expected):
 
 @pytest.mark.parametrize(
     "query",
-    ["?expertise=bogus", "?language=xx", "?region=MARS", "?gender=robot", "?available_from=soon",
-     "?available_to=2026-02-30", "?status=bogus", "?available_from=2026-05-10&available_to=2026-05-01"],
+    [
+        "?expertise=bogus",
+        "?language=xx",
+        "?region=MARS",
+        "?gender=robot",
+        "?available_from=soon",
+        "?available_to=2026-02-30",
+        "?status=bogus",
+        "?available_from=2026-05-10&available_to=2026-05-01",
+    ],
 )
 def test_an_invalid_filter_says_so_and_never_fails(client, team, roster, query):
     client.force_login(team["officer"])
@@ -451,7 +538,7 @@ def test_the_filters_live_in_the_url_and_survive_paging(client, team, db):
     client.force_login(team["officer"])
     html = client.get(ROSTER + "?language=fr").content.decode()
     assert 'href="?language=fr&amp;page=2"' in html
-    assert 'value="fr" checked' in html or 'value="fr"\n' in html or 'checked' in html.split('value="fr"', 1)[1][:40]
+    assert 'value="fr" checked' in html or 'value="fr"\n' in html or "checked" in html.split('value="fr"', 1)[1][:40]
 
 
 def test_official_languages_come_first_in_their_own_group(client, team, db):
@@ -459,7 +546,14 @@ def test_official_languages_come_first_in_their_own_group(client, team, db):
     response = client.get(ROSTER)
     groups = response.context["filter"].form.fields["language"].choices
     assert [label for label, _options in groups] == ["Official UN languages", "Other languages"]
-    assert [str(option[1]) for option in groups[0][1]] == ["Arabic", "Chinese", "English", "French", "Russian", "Spanish"]
+    assert [str(option[1]) for option in groups[0][1]] == [
+        "Arabic",
+        "Chinese",
+        "English",
+        "French",
+        "Russian",
+        "Spanish",
+    ]
     assert Language.objects.count() == 6 + len(groups[1][1])
 
 
@@ -479,7 +573,10 @@ def test_the_diversity_of_the_whole_roster(client, team, roster):
     assert shares(figures["gender"], "pct") == {"female": 42.9, "male": 28.6, "other": 14.3, "undisclosed": 14.3}
     assert figures["women_pct"] == 43
     assert shares(figures["region"]) == {
-        "AFRICAN": 1, "LATIN_AMERICAN_CARIBBEAN": 1, "EASTERN_EUROPEAN": 1, "ASIA_PACIFIC": 2,
+        "AFRICAN": 1,
+        "LATIN_AMERICAN_CARIBBEAN": 1,
+        "EASTERN_EUROPEAN": 1,
+        "ASIA_PACIFIC": 2,
         "WESTERN_EUROPEAN_OTHERS": 2,
     }
     assert shares(figures["region"], "pct")["ASIA_PACIFIC"] == 28.6
@@ -521,8 +618,15 @@ def test_nobody_to_count_says_so(client, team, db):
 
 @pytest.mark.parametrize(
     "who, status",
-    [("clerk", 200), ("officer", 200), ("lead", 200), ("focal", 200), ("finance", 200), ("auditor", 200),
-     ("nobody", 403)],
+    [
+        ("clerk", 200),
+        ("officer", 200),
+        ("lead", 200),
+        ("focal", 200),
+        ("finance", 200),
+        ("auditor", 200),
+        ("nobody", 403),
+    ],
 )
 def test_every_role_reads_the_roster(client, team, roster, who, status):
     client.force_login(team[who])
@@ -570,10 +674,14 @@ def test_the_roster_costs_a_fixed_number_of_queries(client, team, cases, frozen,
     few = _queries(client, ROSTER)
     few_filtered = _queries(client, ROSTER + "?language=fr&expertise=legal-framework&available_from=2026-04-01")
     for n in range(30):
-        expert = ExpertFactory(languages=["fr", "ar", "sw"], expertise=["legal-framework", "training"],
-                               nationality=member_state(["GHA", "PER", "FRA", "IND"][n % 4]))
-        DeploymentFactory(expert=expert, case=cases["ghana" if n % 2 else "peru"], starts_on=D(2026, 2, 20),
-                          ends_on=D(2026, 3, 5))
+        expert = ExpertFactory(
+            languages=["fr", "ar", "sw"],
+            expertise=["legal-framework", "training"],
+            nationality=member_state(["GHA", "PER", "FRA", "IND"][n % 4]),
+        )
+        DeploymentFactory(
+            expert=expert, case=cases["ghana" if n % 2 else "peru"], starts_on=D(2026, 2, 20), ends_on=D(2026, 3, 5)
+        )
         DeploymentFactory(expert=expert, case=cases["kenya"], starts_on=D(2026, 4, 20), ends_on=D(2026, 5, 5))
     with django_assert_num_queries(few):
         client.get(ROSTER)
@@ -592,8 +700,17 @@ def test_the_expert_page_shows_details_and_history(client, team, cases, roster):
     client.force_login(team["officer"])
     response = client.get(reverse("workspace:expert-detail", args=[amina.pk]))
     html = response.content.decode()
-    for text in ("Amina Diallo", "Senegal", "African States", "Female", "Legal framework", "French",
-                 "Replaced by a national expert.", "Cancelled", "Upcoming"):
+    for text in (
+        "Amina Diallo",
+        "Senegal",
+        "African States",
+        "Female",
+        "Legal framework",
+        "French",
+        "Replaced by a national expert.",
+        "Cancelled",
+        "Upcoming",
+    ):
         assert text in html, text
     assert [d.status for d in response.context["deployments"]] == ["upcoming", "upcoming", "cancelled"]
     assert response.context["days_deployed"] == 0  # the cancelled one does not count; the others lie ahead
@@ -614,7 +731,9 @@ def test_the_expert_page_hides_the_reason_for_a_cancellation_outside_scope(clien
     html = client.get(reverse("workspace:expert-detail", args=[roster["carlos"].pk])).content.decode()
     assert "Booked" in html and cases["peru"].reference not in html and "Visa refused." not in html
     client.force_login(team["andean"])
-    assert "Visa refused." in client.get(reverse("workspace:expert-detail", args=[roster["carlos"].pk])).content.decode()
+    assert (
+        "Visa refused." in client.get(reverse("workspace:expert-detail", args=[roster["carlos"].pk])).content.decode()
+    )
 
 
 def test_an_unknown_expert_is_not_found(client, team, db):
@@ -630,9 +749,12 @@ def test_the_expert_page_costs_a_fixed_number_of_queries(client, team, cases, fr
     url = reverse("workspace:expert-detail", args=[expert.pk])
     few = _queries(client, url)
     for n in range(20):
-        deployment = DeploymentFactory(expert=expert, case=cases[["ghana", "kenya", "peru"][n % 3]],
-                                       starts_on=D(2025, 1, 1) + datetime.timedelta(days=10 * n),
-                                       ends_on=D(2025, 1, 5) + datetime.timedelta(days=10 * n))
+        deployment = DeploymentFactory(
+            expert=expert,
+            case=cases[["ghana", "kenya", "peru"][n % 3]],
+            starts_on=D(2025, 1, 1) + datetime.timedelta(days=10 * n),
+            ends_on=D(2025, 1, 5) + datetime.timedelta(days=10 * n),
+        )
         if n % 4 == 0:
             services.cancel_deployment(actor=team["focal"], deployment=deployment, comment=f"Reason {n}")
     assert _queries(client, url) == few
@@ -691,8 +813,10 @@ def test_the_deploy_page_lists_who_is_free_first(client, team, cases, roster):
     assert {label.split(",")[0] for _pk, label in free[1]} == {"Mendes", "Kovalenko", "Lin", "Taylor", "Rao"}
     assert busy[0] == "Booked or not available on these dates"
     reasons = dict((label.split(",")[0], label) for _pk, label in busy[1])
-    assert reasons["Diallo"] == (f"Diallo, Amina (Senegal) — booked on {cases['ghana'].reference} until 20 Mar 2026"
-                                 " · Legal framework, Electoral dispute resolution")
+    assert reasons["Diallo"] == (
+        f"Diallo, Amina (Senegal) — booked on {cases['ghana'].reference} until 20 Mar 2026"
+        " · Legal framework, Electoral dispute resolution"
+    )
     assert reasons["Dupont"] == "Dupont, Jean (France) — available from 1 Jun 2026 · Legal framework"
     assert "Hassan" not in reasons  # off the roster: not offered
     html = response.content.decode()
@@ -701,25 +825,42 @@ def test_the_deploy_page_lists_who_is_free_first(client, team, cases, roster):
 
 def test_deploying_from_the_case_page(client, team, cases, roster):
     client.force_login(team["officer"])
-    response = client.post(deploy_url(cases["ghana"]), {
-        "starts_on": "2026-04-01", "ends_on": "2026-04-30", "expert": roster["mei"].pk, "role": "Training expert",
-    }, follow=True)
+    response = client.post(
+        deploy_url(cases["ghana"]),
+        {
+            "starts_on": "2026-04-01",
+            "ends_on": "2026-04-30",
+            "expert": roster["mei"].pk,
+            "role": "Training expert",
+        },
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == reverse("workspace:case-detail", args=[cases["ghana"].reference])
     messages = " ".join(str(m) for m in response.context["messages"])
-    assert f"Mei Lin is deployed to {cases['ghana'].reference} as Training expert from 1 Apr 2026 to 30 Apr 2026." in messages
+    assert (
+        f"Mei Lin is deployed to {cases['ghana'].reference} as Training expert from 1 Apr 2026 to 30 Apr 2026."
+        in messages
+    )
     assert Deployment.objects.filter(expert=roster["mei"], case=cases["ghana"], cancelled_at__isnull=True).exists()
 
 
 def test_a_double_booking_from_the_case_page_says_why_and_keeps_what_was_typed(client, team, cases, roster):
     client.force_login(team["lead"])
-    response = client.post(deploy_url(cases["kenya"]), {
-        "starts_on": "2026-03-18", "ends_on": "2026-03-28", "expert": roster["amina"].pk,
-        "role": "Electoral dispute adviser",
-    })
+    response = client.post(
+        deploy_url(cases["kenya"]),
+        {
+            "starts_on": "2026-03-18",
+            "ends_on": "2026-03-28",
+            "expert": roster["amina"].pk,
+            "role": "Electoral dispute adviser",
+        },
+    )
     assert response.status_code == 400
     messages = " ".join(str(m) for m in response.context["messages"])
-    assert (f"Amina Diallo is already deployed to {cases['ghana'].reference} as Legal adviser "
-            "from 10 Mar 2026 to 20 Mar 2026.") in messages
+    assert (
+        f"Amina Diallo is already deployed to {cases['ghana'].reference} as Legal adviser "
+        "from 10 Mar 2026 to 20 Mar 2026."
+    ) in messages
     html = response.content.decode()
     assert 'value="Electoral dispute adviser"' in html and 'value="2026-03-18"' in html
     assert f'<option value="{roster["amina"].pk}" selected' in html
@@ -728,8 +869,10 @@ def test_a_double_booking_from_the_case_page_says_why_and_keeps_what_was_typed(c
 
 def test_a_deploy_form_with_errors_says_so(client, team, cases, roster):
     client.force_login(team["officer"])
-    response = client.post(deploy_url(cases["ghana"]), {
-        "starts_on": "2026-04-10", "ends_on": "2026-04-01", "expert": "", "role": "Adviser"})
+    response = client.post(
+        deploy_url(cases["ghana"]),
+        {"starts_on": "2026-04-10", "ends_on": "2026-04-01", "expert": "", "role": "Adviser"},
+    )
     assert response.status_code == 400
     form = response.context["form"]
     assert "The deployment cannot end before it starts." in form.errors["ends_on"]
@@ -738,8 +881,10 @@ def test_a_deploy_form_with_errors_says_so(client, team, cases, roster):
 
 def test_checking_who_is_free_keeps_what_was_typed_and_books_nothing(client, team, cases, roster):
     client.force_login(team["officer"])
-    response = client.post(deploy_url(cases["ghana"]), {
-        "starts_on": "2026-05-01", "ends_on": "2026-05-31", "role": "Logistics adviser", "check": "1"})
+    response = client.post(
+        deploy_url(cases["ghana"]),
+        {"starts_on": "2026-05-01", "ends_on": "2026-05-31", "role": "Logistics adviser", "check": "1"},
+    )
     assert response.status_code == 200
     assert response.context["period"] == (D(2026, 5, 1), D(2026, 5, 31))
     assert 'value="Logistics adviser"' in response.content.decode()
@@ -762,8 +907,10 @@ def test_checking_who_is_free_keeps_what_was_typed_and_books_nothing(client, tea
 def test_who_deploys_from_which_case_page(client, team, cases, roster, who, case_name, status, reason):
     client.force_login(team[who])
     case = cases[case_name]
-    response = client.post(deploy_url(case), {
-        "starts_on": "2026-04-01", "ends_on": "2026-04-05", "expert": roster["priya"].pk, "role": "Logistics expert"})
+    response = client.post(
+        deploy_url(case),
+        {"starts_on": "2026-04-01", "ends_on": "2026-04-05", "expert": roster["priya"].pk, "role": "Logistics expert"},
+    )
     assert response.status_code == status
     if reason:
         assert reason in " ".join(str(m) for m in response.context["messages"])
@@ -822,8 +969,15 @@ def admin_url(name, *args):
 def test_the_admin_lists_and_searches_experts(client, team, roster):
     client.force_login(team["lead"])
     response = client.get(admin_url("expert_changelist") + "?q=diallo")
-    assert response.status_code == 200 and "Diallo" in response.content.decode() and "Mendes" not in response.content.decode()
-    assert client.get(admin_url("expert_changelist") + "?nationality__regional_group__exact=ASIA_PACIFIC").status_code == 200
+    assert (
+        response.status_code == 200
+        and "Diallo" in response.content.decode()
+        and "Mendes" not in response.content.decode()
+    )
+    assert (
+        client.get(admin_url("expert_changelist") + "?nationality__regional_group__exact=ASIA_PACIFIC").status_code
+        == 200
+    )
     response = client.get(admin_url("expert_change", roster["amina"].pk))
     assert response.status_code == 200
     html = response.content.decode()
@@ -836,26 +990,45 @@ def cases_reference_in(html, roster):
 
 
 def test_a_team_lead_adds_an_expert_in_the_admin(client, team, db):
-    from requests_app.models import AssistanceType
+    from requests_app.reference.models import AssistanceType
 
     client.force_login(team["lead"])
-    response = client.post(admin_url("expert_add"), {
-        "given_name": "Fatou", "family_name": "Ndiaye", "email": "fatou.ndiaye@example.org", "gender": "female",
-        "nationality": member_state("SEN").pk,
-        "expertise": [AssistanceType.objects.get(code="civic-education").pk],
-        "languages": [Language.objects.get(code="fr").pk, Language.objects.get(code="wo").pk]
-        if Language.objects.filter(code="wo").exists() else [Language.objects.get(code="fr").pk],
-        "is_active": "on", "available_from": "2026-05-01", "available_until": "2026-04-01",
-        "deployments-TOTAL_FORMS": "0", "deployments-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        admin_url("expert_add"),
+        {
+            "given_name": "Fatou",
+            "family_name": "Ndiaye",
+            "email": "fatou.ndiaye@example.org",
+            "gender": "female",
+            "nationality": member_state("SEN").pk,
+            "expertise": [AssistanceType.objects.get(code="civic-education").pk],
+            "languages": [Language.objects.get(code="fr").pk, Language.objects.get(code="wo").pk]
+            if Language.objects.filter(code="wo").exists()
+            else [Language.objects.get(code="fr").pk],
+            "is_active": "on",
+            "available_from": "2026-05-01",
+            "available_until": "2026-04-01",
+            "deployments-TOTAL_FORMS": "0",
+            "deployments-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200  # availability in the wrong order
     assert "Availability cannot end before it starts." in response.content.decode()
-    response = client.post(admin_url("expert_add"), {
-        "given_name": "Fatou", "family_name": "Ndiaye", "email": "fatou.ndiaye@example.org", "gender": "female",
-        "nationality": member_state("SEN").pk, "expertise": [AssistanceType.objects.get(code="civic-education").pk],
-        "languages": [Language.objects.get(code="fr").pk], "is_active": "on",
-        "deployments-TOTAL_FORMS": "0", "deployments-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        admin_url("expert_add"),
+        {
+            "given_name": "Fatou",
+            "family_name": "Ndiaye",
+            "email": "fatou.ndiaye@example.org",
+            "gender": "female",
+            "nationality": member_state("SEN").pk,
+            "expertise": [AssistanceType.objects.get(code="civic-education").pk],
+            "languages": [Language.objects.get(code="fr").pk],
+            "is_active": "on",
+            "deployments-TOTAL_FORMS": "0",
+            "deployments-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302
     assert Expert.objects.get(email="fatou.ndiaye@example.org").languages.get().code == "fr"
 
@@ -872,9 +1045,16 @@ def test_the_admin_cannot_book_change_or_delete_a_deployment(admin_client, team,
     deployment = Deployment.objects.get(expert=roster["amina"])
     assert admin_client.get(admin_url("deployment_changelist")).status_code == 200
     assert admin_client.get(admin_url("deployment_add")).status_code == 403
-    response = admin_client.post(admin_url("deployment_change", deployment.pk), {
-        "expert": roster["carlos"].pk, "case": deployment.case_id, "role": "Forged",
-        "starts_on": "2026-03-10", "ends_on": "2026-03-20"})
+    response = admin_client.post(
+        admin_url("deployment_change", deployment.pk),
+        {
+            "expert": roster["carlos"].pk,
+            "case": deployment.case_id,
+            "role": "Forged",
+            "starts_on": "2026-03-10",
+            "ends_on": "2026-03-20",
+        },
+    )
     assert response.status_code == 403
     assert admin_client.post(admin_url("deployment_delete", deployment.pk), {"post": "yes"}).status_code == 403
     deployment.refresh_from_db()
@@ -914,8 +1094,9 @@ def test_the_demo_roster_is_varied_and_its_deployments_are_in_the_cases_historie
     assert deployments.filter(cancelled_at__isnull=True).count() >= 4
     assert deployments.filter(cancelled_at__isnull=False).exists()
     for deployment in deployments:
-        assert CaseEvent.objects.filter(case=deployment.case, action="expert_deployed",
-                                        details__deployment=deployment.pk).exists()
+        assert CaseEvent.objects.filter(
+            case=deployment.case, action="expert_deployed", details__deployment=deployment.pk
+        ).exists()
     counts = (Expert.objects.count(), Deployment.objects.count(), CaseEvent.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Expert.objects.count(), Deployment.objects.count(), CaseEvent.objects.count()) == counts
@@ -923,9 +1104,11 @@ def test_the_demo_roster_is_varied_and_its_deployments_are_in_the_cases_historie
 
 @pytest.mark.parametrize(
     "query, message",
-    [("?starts_on=2026-04-10&ends_on=2026-04-01", "Until: The deployment cannot end before it starts."),
-     ("?starts_on=soon&ends_on=2026-04-01", "From: Enter a valid date."),
-     ("?ends_on=2026-04-01", "From: This field is required.")],
+    [
+        ("?starts_on=2026-04-10&ends_on=2026-04-01", "Until: The deployment cannot end before it starts."),
+        ("?starts_on=soon&ends_on=2026-04-01", "From: Enter a valid date."),
+        ("?ends_on=2026-04-01", "From: This field is required."),
+    ],
 )
 def test_dates_the_deploy_page_cannot_use_are_kept_and_said_to_be_wrong(client, team, cases, roster, query, message):
     client.force_login(team["officer"])
@@ -941,9 +1124,13 @@ def test_the_roster_pages_work_under_the_content_security_policy(admin_client, t
 
     amina, ghana = roster["amina"], cases["ghana"]
     urls = [admin_url(f"{name}_changelist") for name in ("expert", "language", "deployment")] + [
-        admin_url("expert_change", amina.pk), admin_url("expert_add"), ROSTER + "?language=fr",
-        reverse("workspace:expert-detail", args=[amina.pk]), deploy_url(ghana) + "?starts_on=2026-04-01&ends_on=2026-04-05",
-        cancel_url(Deployment.objects.get(expert=amina)), reverse("workspace:case-detail", args=[ghana.reference]),
+        admin_url("expert_change", amina.pk),
+        admin_url("expert_add"),
+        ROSTER + "?language=fr",
+        reverse("workspace:expert-detail", args=[amina.pk]),
+        deploy_url(ghana) + "?starts_on=2026-04-01&ends_on=2026-04-05",
+        cancel_url(Deployment.objects.get(expert=amina)),
+        reverse("workspace:case-detail", args=[ghana.reference]),
     ]
     for url in urls:
         assert_strict_policy_and_nothing_inline(admin_client.get(url))

@@ -7,17 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from requests_app.management.commands.seed_demo import DEMO_PASSWORD, STAFF
-from requests_app.models import (
-    AssistanceRequest,
-    AuthorityType,
-    CaseEvent,
-    DocumentKind,
-    Origin,
-    ReferenceCounter,
-    Stage,
-)
-from requests_app.services import deadlines
+from requests_app.cases.choices import AuthorityType, Origin, Stage
+from requests_app.cases.models import AssistanceRequest, ReferenceCounter
+from requests_app.deadlines import services as deadlines
+from requests_app.demo.staff import DEMO_PASSWORD, STAFF
+from requests_app.documents.models import DocumentKind
+from requests_app.history.models import CaseEvent
 from tests.factories import new_request
 
 pytestmark = pytest.mark.django_db
@@ -130,13 +125,14 @@ def test_bulk_cases_are_realistic_and_leave_references_free(officer):
 
 
 def test_the_demo_fills_the_dashboards_requests_per_year_for_several_years(client):
-    from requests_app import selectors
+    from requests_app.cases import selectors
 
     seed()
     admin = get_user_model().objects.get(username="admin")
     chart = selectors.dashboard(user=admin, today=timezone.localdate())["region_chart"]
-    years_with_requests = {bar["title"].rsplit(", ", 1)[1].split(":")[0] for bar in chart["bars"]
-                           if not bar["title"].endswith(": 0")}
+    years_with_requests = {
+        bar["title"].rsplit(", ", 1)[1].split(":")[0] for bar in chart["bars"] if not bar["title"].endswith(": 0")
+    }
     assert len(years_with_requests) >= 5, years_with_requests
     client.force_login(admin)
     from django.urls import reverse

@@ -20,19 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from requests_app import roles
-from requests_app.exceptions import ActionRefused
-from requests_app.models import (
-    BalanceAlert,
-    CaseEvent,
-    DecisionOutcome,
-    ExchangeRate,
-    LedgerEntry,
-    Stage,
-    TrustFundSettings,
-)
-from requests_app.services import trust_fund
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import DecisionOutcome, Stage
+from requests_app.core import roles
+from requests_app.core.errors import ActionRefused
+from requests_app.fund import alerts, money, selectors, statement
+from requests_app.fund import services as fund_services
+from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
+from requests_app.history.models import CaseEvent
 from tests.factories import (
     UserFactory,
     approved_case,
@@ -112,25 +107,25 @@ def no_alert():
 
 
 def contribute(finance, amount, day=TODAY, currency="USD", donor="Government of Norway", **kwargs):
-    return trust_fund.record_contribution(
+    return fund_services.record_contribution(
         actor=finance, donor=donor, amount=Decimal(amount), currency=currency, value_date=day, **kwargs
     )
 
 
 def allocate(focal, case, amount, day=TODAY, currency="USD", **kwargs):
-    return trust_fund.allocate(
+    return fund_services.allocate(
         actor=focal, case=case, amount=Decimal(amount), currency=currency, value_date=day, **kwargs
     )
 
 
 def refund(finance, case, amount, day=TODAY, currency="USD", **kwargs):
-    return trust_fund.record_refund(
+    return fund_services.record_refund(
         actor=finance, case=case, amount=Decimal(amount), currency=currency, value_date=day, **kwargs
     )
 
 
 def pledge(finance, amount, day=TODAY, currency="USD", donor="Government of Norway"):
-    return trust_fund.record_pledge(
+    return fund_services.record_pledge(
         actor=finance, donor=donor, amount=Decimal(amount), currency=currency, value_date=day
     )
 
@@ -143,28 +138,28 @@ def refusal(excinfo):
 
 
 def test_the_balance_after_each_kind_of_entry(frozen, finance, focal, case, no_alert):
-    assert trust_fund.balance() == usd("0.00")
+    assert selectors.balance() == usd("0.00")
 
     contribute(finance, "1000000.00", day=D(2026, 2, 1))
-    assert trust_fund.balance() == usd("1000000.00")
+    assert selectors.balance() == usd("1000000.00")
 
     pledge(finance, "2000000.00", day=D(2026, 2, 2))
-    assert trust_fund.balance() == usd("1000000.00"), "a pledge is a promise: it moves no money"
+    assert selectors.balance() == usd("1000000.00"), "a pledge is a promise: it moves no money"
 
     allocate(focal, case, "250000.00", day=D(2026, 2, 3))
-    assert trust_fund.balance() == usd("750000.00")
+    assert selectors.balance() == usd("750000.00")
 
     refund(finance, case, "50000.00", day=D(2026, 2, 4))
-    assert trust_fund.balance() == usd("800000.00")
+    assert selectors.balance() == usd("800000.00")
 
     # The balance at the end of any past day, as it was then.
-    assert trust_fund.balance(D(2026, 1, 31)) == usd("0.00")
-    assert trust_fund.balance(D(2026, 2, 1)) == usd("1000000.00")
-    assert trust_fund.balance(D(2026, 2, 2)) == usd("1000000.00")
-    assert trust_fund.balance(D(2026, 2, 3)) == usd("750000.00")
-    assert trust_fund.balance(D(2026, 2, 4)) == usd("800000.00")
-    assert isinstance(trust_fund.balance(), Decimal)
-    assert trust_fund.balance().as_tuple().exponent == -2, "to the cent, on SQLite too"
+    assert selectors.balance(D(2026, 1, 31)) == usd("0.00")
+    assert selectors.balance(D(2026, 2, 1)) == usd("1000000.00")
+    assert selectors.balance(D(2026, 2, 2)) == usd("1000000.00")
+    assert selectors.balance(D(2026, 2, 3)) == usd("750000.00")
+    assert selectors.balance(D(2026, 2, 4)) == usd("800000.00")
+    assert isinstance(selectors.balance(), Decimal)
+    assert selectors.balance().as_tuple().exponent == -2, "to the cent, on SQLite too"
 
 
 def test_amounts_in_another_currency_are_converted_at_the_days_rate_and_keep_it(frozen, finance, no_alert):
@@ -175,7 +170,7 @@ def test_amounts_in_another_currency_are_converted_at_the_days_rate_and_keep_it(
     assert entry.currency == "EUR"
     assert entry.usd_per_unit == Decimal("1.08700000")
     assert entry.amount_usd == usd("150006.00")
-    assert trust_fund.balance() == usd("150006.00")
+    assert selectors.balance() == usd("150006.00")
 
     # The rate of a day an entry used cannot change any more; the entry would not follow it anyway.
     with pytest.raises(ActionRefused) as refused:
@@ -198,8 +193,8 @@ def test_conversion_rounds_half_up_to_the_cent(frozen, finance, no_alert):
     # 0.01 × 1.5 = 0.015 -> 0.02; 1,234,567 JPY × 0.0067 = 8,271.5989 -> 8,271.60.
     assert contribute(finance, "0.01", currency="GBP").amount_usd == usd("0.02")
     assert contribute(finance, "1234567", currency="JPY").amount_usd == usd("8271.60")
-    assert trust_fund.to_usd(Decimal("2.5"), Decimal("1")) == usd("2.50")
-    assert trust_fund.to_usd(Decimal("0.125"), Decimal("1")) == usd("0.13")
+    assert money.to_usd(Decimal("2.5"), Decimal("1")) == usd("2.50")
+    assert money.to_usd(Decimal("0.125"), Decimal("1")) == usd("0.13")
     # Less than a cent in dollars cannot be held.
     with pytest.raises(ActionRefused) as refused:
         contribute(finance, "0.50", currency="JPY")
@@ -219,7 +214,9 @@ def test_an_amount_without_the_days_rate_is_refused_and_nothing_is_written(froze
 
 def test_money_is_decimal_never_float(frozen, finance):
     with pytest.raises(TypeError):
-        trust_fund.record_contribution(actor=finance, donor="Japan", amount=1000.10, currency="USD", value_date=TODAY)
+        fund_services.record_contribution(
+            actor=finance, donor="Japan", amount=1000.10, currency="USD", value_date=TODAY
+        )
 
 
 @pytest.mark.parametrize(
@@ -242,7 +239,7 @@ def test_what_is_typed_is_checked(frozen, finance, changes, message):
     params = {"actor": finance, "donor": "Sweden", "amount": Decimal("100.00"), "currency": "USD", "value_date": TODAY}
     params.update(changes)
     with pytest.raises(ActionRefused) as refused:
-        trust_fund.record_contribution(**params)
+        fund_services.record_contribution(**params)
     assert message in refusal(refused)
     assert not LedgerEntry.objects.exists()
 
@@ -289,14 +286,14 @@ def test_an_allocation_larger_than_the_balance_is_refused_with_the_figures(froze
     )
     assert LedgerEntry.objects.filter(kind=Kind.ALLOCATION).count() == 0
     assert CaseEvent.objects.filter(case=case).count() == events_before
-    assert trust_fund.balance() == usd("120000.00")
+    assert selectors.balance() == usd("120000.00")
 
     # All of it may go, to the cent; one cent more may not.
     with pytest.raises(ActionRefused) as refused:
         allocate(focal, case, "120000.01", day=D(2026, 3, 3))
     assert refusal(refused) == "The fund holds 120,000.00 USD on 3 Mar 2026; this allocation is 120,000.01 USD."
     allocate(focal, case, "120000.00", day=D(2026, 3, 3))
-    assert trust_fund.balance() == usd("0.00")
+    assert selectors.balance() == usd("0.00")
 
 
 def test_a_back_dated_allocation_may_take_only_the_lowest_balance_from_its_date_on(
@@ -306,7 +303,7 @@ def test_a_back_dated_allocation_may_take_only_the_lowest_balance_from_its_date_
     allocate(focal, other_case, "80000.00", day=D(2026, 2, 20))
     contribute(finance, "30000.00", day=D(2026, 3, 1))
     # Balance: 100,000 from 1 Feb, 20,000 from 20 Feb, 50,000 from 1 Mar.
-    assert trust_fund.available(D(2026, 2, 10)) == (usd("20000.00"), usd("100000.00"), D(2026, 2, 20))
+    assert selectors.available(D(2026, 2, 10)) == (usd("20000.00"), usd("100000.00"), D(2026, 2, 20))
 
     with pytest.raises(ActionRefused) as refused:
         allocate(focal, case, "60000.00", day=D(2026, 2, 10))
@@ -317,23 +314,26 @@ def test_a_back_dated_allocation_may_take_only_the_lowest_balance_from_its_date_
     # Dated after the low point, the same allocation only has to fit in what is there from then on.
     allocate(focal, case, "20000.00", day=D(2026, 2, 10))
     for day in (D(2026, 2, 10), D(2026, 2, 20), D(2026, 3, 1), TODAY):
-        assert trust_fund.balance(day) >= 0
-    assert trust_fund.balance(D(2026, 2, 20)) == usd("0.00")
+        assert selectors.balance(day) >= 0
+    assert selectors.balance(D(2026, 2, 20)) == usd("0.00")
     with pytest.raises(ActionRefused):
         allocate(focal, case, "0.01", day=D(2026, 2, 15))
     allocate(focal, case, "30000.00", day=D(2026, 3, 5))
-    assert trust_fund.balance() == usd("0.00")
+    assert selectors.balance() == usd("0.00")
 
 
 # Refunds ------------------------------------------------------------------------------------------
 
 
-def test_a_refund_gives_back_at_most_what_the_case_was_allocated_net(frozen, finance, focal, case, other_case,
-                                                                       no_alert):
+def test_a_refund_gives_back_at_most_what_the_case_was_allocated_net(
+    frozen, finance, focal, case, other_case, no_alert
+):
     contribute(finance, "500000.00", day=D(2026, 2, 1))
     with pytest.raises(ActionRefused) as refused:
         refund(finance, case, "10.00")
-    assert refusal(refused) == f"{case.reference} has received no allocation from the fund: it has nothing to give back."
+    assert (
+        refusal(refused) == f"{case.reference} has received no allocation from the fund: it has nothing to give back."
+    )
 
     allocate(focal, case, "100000.00", day=D(2026, 2, 10))
     allocate(focal, other_case, "50000.00", day=D(2026, 2, 10))
@@ -348,8 +348,8 @@ def test_a_refund_gives_back_at_most_what_the_case_was_allocated_net(frozen, fin
     with pytest.raises(ActionRefused):
         refund(finance, case, "1.00", day=D(2026, 2, 9))
     refund(finance, case, "40000.00", day=D(2026, 3, 2))
-    assert trust_fund.case_funding(case) == (usd("100000.00"), usd("100000.00"), usd("0.00"))
-    assert trust_fund.balance() == usd("450000.00")
+    assert selectors.case_funding(case) == (usd("100000.00"), usd("100000.00"), usd("0.00"))
+    assert selectors.balance() == usd("450000.00")
     with pytest.raises(ActionRefused):
         refund(finance, case, "0.01")
 
@@ -364,7 +364,7 @@ def test_a_refund_in_another_currency_is_limited_in_dollars(frozen, finance, foc
         refund(finance, case, "100000.00", day=D(2026, 3, 1), currency="EUR")
     assert "this refund is 110,000.00 USD (EUR 100,000.00 at 1.1000)" in refusal(refused)
     refund(finance, case, "90909.09", day=D(2026, 3, 1), currency="EUR")
-    assert trust_fund.case_funding(case)[2] == usd("0.00")
+    assert selectors.case_funding(case)[2] == usd("0.00")
 
 
 def test_allocations_and_refunds_are_written_to_the_cases_history(frozen, finance, focal, case, no_alert):
@@ -393,14 +393,14 @@ def test_pledges_are_tracked_until_paid(frozen, finance, no_alert):
     exchange_rate("NOK", D(2026, 1, 10), "0.0950", actor=finance)
     exchange_rate("NOK", D(2026, 2, 10), "0.0900", actor=finance)
     promise = pledge(finance, "10000000.00", day=D(2026, 1, 10), currency="NOK")
-    assert trust_fund.balance() == usd("0.00")
-    assert trust_fund.outstanding(promise) == Decimal("10000000.00")
+    assert selectors.balance() == usd("0.00")
+    assert selectors.outstanding(promise) == Decimal("10000000.00")
 
     paid = contribute(finance, "4000000.00", day=D(2026, 2, 10), currency="NOK", pledge=promise, donor="")
     assert paid.pledge == promise and paid.donor == "Government of Norway"
-    assert trust_fund.outstanding(promise) == Decimal("6000000.00")
-    assert trust_fund.outstanding(promise, on=D(2026, 2, 9)) == Decimal("10000000.00")
-    assert trust_fund.balance() == usd("360000.00")
+    assert selectors.outstanding(promise) == Decimal("6000000.00")
+    assert selectors.outstanding(promise, on=D(2026, 2, 9)) == Decimal("10000000.00")
+    assert selectors.balance() == usd("360000.00")
 
     with pytest.raises(ActionRefused) as refused:
         contribute(finance, "7000000.00", day=D(2026, 2, 10), currency="NOK", pledge=promise)
@@ -419,8 +419,8 @@ def test_pledges_are_tracked_until_paid(frozen, finance, no_alert):
     assert "cannot be dated earlier" in refusal(refused)
 
     contribute(finance, "6000000.00", day=D(2026, 2, 10), currency="NOK", pledge=promise)
-    assert trust_fund.outstanding(promise) == Decimal("0.00")
-    assert trust_fund.open_pledges() == []
+    assert selectors.outstanding(promise) == Decimal("0.00")
+    assert selectors.open_pledges() == []
     assert LedgerEntry.objects.filter(kind=Kind.CONTRIBUTION).count() == 2
 
 
@@ -432,20 +432,20 @@ def ledger(frozen, finance, focal, case, other_case, no_alert):
     """A small ledger whose statement was counted by hand (see the test below)."""
     exchange_rate("EUR", D(2026, 2, 10), "1.1000", actor=finance)
     exchange_rate("JPY", D(2026, 1, 15), "0.0070", actor=finance)
-    contribute(finance, "300000.00", day=D(2026, 1, 10), donor="Government of Sweden")      # before the period
+    contribute(finance, "300000.00", day=D(2026, 1, 10), donor="Government of Sweden")  # before the period
     japan = pledge(finance, "50000000", day=D(2026, 1, 15), currency="JPY", donor="Government of Japan")
     contribute(finance, "20000000", day=D(2026, 1, 15), currency="JPY", donor="Government of Japan", pledge=japan)
-    allocate(focal, case, "100000.00", day=D(2026, 2, 5))                                 # in the period
+    allocate(focal, case, "100000.00", day=D(2026, 2, 5))  # in the period
     contribute(finance, "50000.00", day=D(2026, 2, 10), currency="EUR", donor="Government of Germany")
     pledge(finance, "200000.00", day=D(2026, 2, 12), donor="Government of Sweden")
     allocate(focal, other_case, "75000.50", day=D(2026, 2, 20))
     refund(finance, case, "10000.25", day=D(2026, 2, 28))
-    contribute(finance, "40000.00", day=D(2026, 3, 5), donor="Government of Sweden")       # after the period
+    contribute(finance, "40000.00", day=D(2026, 3, 5), donor="Government of Sweden")  # after the period
     return {"japan": japan}
 
 
 def test_the_statement_of_a_period_against_figures_counted_by_hand(ledger):
-    result = trust_fund.statement(D(2026, 2, 1), D(2026, 2, 28))
+    result = statement.statement(D(2026, 2, 1), D(2026, 2, 28))
 
     # Opening: 300,000 + 20,000,000 JPY × 0.007 = 140,000 -> 440,000.00
     assert result.opening == usd("440000.00")
@@ -463,7 +463,7 @@ def test_the_statement_of_a_period_against_figures_counted_by_hand(ledger):
         Kind.REFUND: usd("10000.25"),
     }
     assert result.counts == {Kind.PLEDGE: 1, Kind.CONTRIBUTION: 1, Kind.ALLOCATION: 2, Kind.REFUND: 1}
-    assert result.closing == usd("329999.75") == trust_fund.balance(D(2026, 2, 28))
+    assert result.closing == usd("329999.75") == selectors.balance(D(2026, 2, 28))
     assert result.closing == result.opening + usd("55000.00") + usd("10000.25") - usd("175000.50")
     # Outstanding at the end of February: Japan 30,000,000 JPY (at its pledge's 0.007: 210,000 USD),
     # Sweden 200,000 USD; the largest first.
@@ -476,10 +476,10 @@ def test_the_statement_of_a_period_against_figures_counted_by_hand(ledger):
     assert (japan.pledge, japan.paid, japan.left) == (ledger["japan"], Decimal("20000000.00"), Decimal("30000000.00"))
 
     # Before the pledges were made, none was outstanding; a period with no entry has none.
-    assert trust_fund.statement(D(2026, 1, 1), D(2026, 1, 14)).pledges == []
-    quiet = trust_fund.statement(D(2025, 6, 1), D(2025, 6, 30))
+    assert statement.statement(D(2026, 1, 1), D(2026, 1, 14)).pledges == []
+    quiet = statement.statement(D(2025, 6, 1), D(2025, 6, 30))
     assert (quiet.opening, quiet.closing, quiet.lines) == (usd("0.00"), usd("0.00"), [])
-    assert trust_fund.statement(D(1, 1, 1), TODAY).closing == trust_fund.balance()
+    assert statement.statement(D(1, 1, 1), TODAY).closing == selectors.balance()
 
 
 # The alert: once per crossing ---------------------------------------------------------------------
@@ -498,12 +498,18 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
     finance_2 = member_of(roles.FINANCE, email="treasury@un.example.org")
     member_of(roles.FINANCE, email="gone@un.example.org", is_active=False)
     member_of(roles.ELECTORAL_OFFICER, email="officer@un.example.org")
-    run(trust_fund.record_contribution, actor=finance, donor="Government of Norway", amount=Decimal("600000.00"),
-        currency="USD", value_date=D(2026, 3, 1))
+    run(
+        fund_services.record_contribution,
+        actor=finance,
+        donor="Government of Norway",
+        amount=Decimal("600000.00"),
+        currency="USD",
+        value_date=D(2026, 3, 1),
+    )
     assert alert_emails() == [] and not BalanceAlert.objects.exists()
 
     # Falls below: one email, to every active member of Finance and of the focal point's team.
-    run(trust_fund.allocate, actor=focal, case=case, amount=Decimal("150000.00"), currency="USD", value_date=TODAY)
+    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("150000.00"), currency="USD", value_date=TODAY)
     assert len(alert_emails()) == 1
     email = alert_emails()[0]
     assert sorted(email.to) == sorted([finance.email, finance_2.email, focal.email])
@@ -518,40 +524,52 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
     assert (alert.balance_usd, alert.threshold_usd, alert.sent_at) == (usd("450000.00"), usd("500000.00"), NOW)
 
     # Another allocation while still below: no new email. Nor do sweeps, however many.
-    run(trust_fund.allocate, actor=focal, case=case, amount=Decimal("10000.00"), currency="USD", value_date=TODAY)
-    run(trust_fund.check_balance)
-    run(trust_fund.check_balance)
+    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("10000.00"), currency="USD", value_date=TODAY)
+    run(alerts.check_balance)
+    run(alerts.check_balance)
     assert len(alert_emails()) == 1
     assert BalanceAlert.objects.count() == 1
 
     # A contribution lifts it above: the crossing is over.
-    run(trust_fund.record_contribution, actor=finance, donor="Government of Japan", amount=Decimal("100000.00"),
-        currency="USD", value_date=TODAY)
-    assert trust_fund.balance() == usd("540000.00")
+    run(
+        fund_services.record_contribution,
+        actor=finance,
+        donor="Government of Japan",
+        amount=Decimal("100000.00"),
+        currency="USD",
+        value_date=TODAY,
+    )
+    assert selectors.balance() == usd("540000.00")
     alert.refresh_from_db()
     assert alert.recovered_at == NOW
-    assert trust_fund.open_alert() is None
+    assert alerts.open_alert() is None
     assert len(alert_emails()) == 1
 
     # Falls again: a second email.
     frozen.shift(datetime.timedelta(hours=2))
-    run(trust_fund.allocate, actor=focal, case=case, amount=Decimal("100000.00"), currency="USD", value_date=TODAY)
+    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("100000.00"), currency="USD", value_date=TODAY)
     assert len(alert_emails()) == 2
     assert BalanceAlert.objects.count() == 2
     assert "440,000.00 USD" in alert_emails()[1].subject
 
 
 def test_a_balance_exactly_at_the_threshold_is_not_below_it(frozen, finance, focal, case, threshold, run):
-    run(trust_fund.record_contribution, actor=finance, donor="Norway", amount=Decimal("600000.00"),
-        currency="USD", value_date=TODAY)
-    run(trust_fund.allocate, actor=focal, case=case, amount=Decimal("100000.00"), currency="USD", value_date=TODAY)
+    run(
+        fund_services.record_contribution,
+        actor=finance,
+        donor="Norway",
+        amount=Decimal("600000.00"),
+        currency="USD",
+        value_date=TODAY,
+    )
+    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("100000.00"), currency="USD", value_date=TODAY)
     assert alert_emails() == []
-    run(trust_fund.allocate, actor=focal, case=case, amount=Decimal("0.01"), currency="USD", value_date=TODAY)
+    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("0.01"), currency="USD", value_date=TODAY)
     assert len(alert_emails()) == 1
 
 
 def test_the_periodic_task_alerts_too(frozen, finance, threshold, run):
-    from requests_app import tasks
+    from requests_app.fund import tasks
 
     # An empty ledger (a new installation) alerts nobody.
     run(tasks.check_trust_fund_balance.delay)
@@ -564,11 +582,18 @@ def test_the_periodic_task_alerts_too(frozen, finance, threshold, run):
     assert BalanceAlert.objects.get().balance_usd == usd("0.00")
 
 
-def test_changing_the_threshold_counts_as_a_crossing(frozen, finance, run, admin_client,
-                                                     django_capture_on_commit_callbacks):
+def test_changing_the_threshold_counts_as_a_crossing(
+    frozen, finance, run, admin_client, django_capture_on_commit_callbacks
+):
     TrustFundSettings.objects.update(alert_threshold_usd=Decimal("100000.00"))
-    run(trust_fund.record_contribution, actor=finance, donor="Norway", amount=Decimal("300000.00"),
-        currency="USD", value_date=TODAY)
+    run(
+        fund_services.record_contribution,
+        actor=finance,
+        donor="Norway",
+        amount=Decimal("300000.00"),
+        currency="USD",
+        value_date=TODAY,
+    )
     assert alert_emails() == []
 
     row = TrustFundSettings.objects.get()
@@ -590,7 +615,7 @@ def test_changing_the_threshold_counts_as_a_crossing(frozen, finance, run, admin
 def test_the_alert_task_is_safe_to_run_twice_and_tries_again_after_a_failure(
     frozen, finance, focal, case, threshold, run, monkeypatch
 ):
-    from requests_app import tasks
+    from requests_app.fund import tasks
 
     real_send = EmailMultiAlternatives.send
     failures = {"left": 1}
@@ -602,45 +627,58 @@ def test_the_alert_task_is_safe_to_run_twice_and_tries_again_after_a_failure(
         return real_send(self, *args, **kwargs)
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", send)
-    run(trust_fund.record_contribution, actor=finance, donor="Norway", amount=Decimal("100000.00"),
-        currency="USD", value_date=TODAY)
+    run(
+        fund_services.record_contribution,
+        actor=finance,
+        donor="Norway",
+        amount=Decimal("100000.00"),
+        currency="USD",
+        value_date=TODAY,
+    )
     alert = BalanceAlert.objects.get()
     assert alert.sent_at is None and alert_emails() == []  # the mail server refused it; nothing lost
 
     # The next sweep soon after leaves it to the task's own retries; a later one sends it.
-    run(trust_fund.check_balance)
+    run(alerts.check_balance)
     assert alert_emails() == []
-    frozen.shift(trust_fund.UNSENT_ALERT_RETRY + datetime.timedelta(minutes=1))
-    run(trust_fund.check_balance)
+    frozen.shift(alerts.UNSENT_ALERT_RETRY + datetime.timedelta(minutes=1))
+    run(alerts.check_balance)
     assert len(alert_emails()) == 1
     alert.refresh_from_db()
     assert alert.sent_at is not None
 
     # Delivered twice: sends nothing more.
     assert tasks.send_balance_alert.delay(alert.pk).get() is False
-    assert trust_fund.send_alert(alert.pk) is False
+    assert alerts.send_alert(alert.pk) is False
     assert len(alert_emails()) == 1
 
 
 def test_with_nobody_in_the_roles_the_focal_points_office_is_told(frozen, threshold, run, settings):
     settings.EAS_FOCAL_POINT_EMAILS = ["focal-point@un.example.org"]
     superuser = UserFactory(is_superuser=True)
-    run(trust_fund.record_pledge, actor=superuser, donor="Norway", amount=Decimal("5.00"), currency="USD",
-        value_date=TODAY)
-    run(trust_fund.check_balance)
+    run(
+        fund_services.record_pledge,
+        actor=superuser,
+        donor="Norway",
+        amount=Decimal("5.00"),
+        currency="USD",
+        value_date=TODAY,
+    )
+    run(alerts.check_balance)
     assert alert_emails()[0].to == ["focal-point@un.example.org"]
 
 
 # Who may do what ----------------------------------------------------------------------------------
 
 
-def test_finance_cannot_allocate_and_the_focal_point_cannot_record_contributions(frozen, finance, focal, case,
-                                                                                  no_alert):
+def test_finance_cannot_allocate_and_the_focal_point_cannot_record_contributions(
+    frozen, finance, focal, case, no_alert
+):
     contribute(finance, "100000.00")
     with pytest.raises(ActionRefused) as refused:
         allocate(finance, case, "1000.00")
     assert refusal(refused) == "You do not have permission to allocate Trust Fund money."
-    for service in (trust_fund.record_contribution, trust_fund.record_pledge):
+    for service in (fund_services.record_contribution, fund_services.record_pledge):
         with pytest.raises(ActionRefused):
             service(actor=focal, donor="Norway", amount=Decimal("1.00"), currency="USD", value_date=TODAY)
     with pytest.raises(ActionRefused):
@@ -648,7 +686,7 @@ def test_finance_cannot_allocate_and_the_focal_point_cannot_record_contributions
     with pytest.raises(ActionRefused):
         exchange_rate("EUR", TODAY, "1.1", actor=focal)
     with pytest.raises(ActionRefused) as refused:
-        trust_fund.set_threshold(actor=finance, threshold=Decimal("1.00"))
+        fund_services.set_threshold(actor=finance, threshold=Decimal("1.00"))
     assert "Only an administrator" in refusal(refused)
     assert LedgerEntry.objects.count() == 1
 
@@ -656,14 +694,58 @@ def test_finance_cannot_allocate_and_the_focal_point_cannot_record_contributions
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        (roles.FINANCE, {"statement": 200, "pledge": 200, "contribution": 200, "refund": 200, "allocation": 403,
-                         "rates": 200, "csv": 200, "xlsx": 200}),
-        (roles.FOCAL_POINT, {"statement": 200, "pledge": 403, "contribution": 403, "refund": 403, "allocation": 200,
-                             "rates": 200, "csv": 200, "xlsx": 200}),
-        (roles.AUDITOR, {"statement": 200, "pledge": 403, "contribution": 403, "refund": 403, "allocation": 403,
-                         "rates": 200, "csv": 200, "xlsx": 200}),
-        (roles.ELECTORAL_OFFICER, {"statement": 403, "pledge": 403, "contribution": 403, "refund": 403,
-                                   "allocation": 403, "rates": 403, "csv": 403, "xlsx": 403}),
+        (
+            roles.FINANCE,
+            {
+                "statement": 200,
+                "pledge": 200,
+                "contribution": 200,
+                "refund": 200,
+                "allocation": 403,
+                "rates": 200,
+                "csv": 200,
+                "xlsx": 200,
+            },
+        ),
+        (
+            roles.FOCAL_POINT,
+            {
+                "statement": 200,
+                "pledge": 403,
+                "contribution": 403,
+                "refund": 403,
+                "allocation": 200,
+                "rates": 200,
+                "csv": 200,
+                "xlsx": 200,
+            },
+        ),
+        (
+            roles.AUDITOR,
+            {
+                "statement": 200,
+                "pledge": 403,
+                "contribution": 403,
+                "refund": 403,
+                "allocation": 403,
+                "rates": 200,
+                "csv": 200,
+                "xlsx": 200,
+            },
+        ),
+        (
+            roles.ELECTORAL_OFFICER,
+            {
+                "statement": 403,
+                "pledge": 403,
+                "contribution": 403,
+                "refund": 403,
+                "allocation": 403,
+                "rates": 403,
+                "csv": 403,
+                "xlsx": 403,
+            },
+        ),
         (roles.TEAM_LEAD, {"statement": 403, "rates": 403, "csv": 403, "allocation": 403}),
         (roles.INTAKE_CLERK, {"statement": 403, "rates": 403, "xlsx": 403, "contribution": 403}),
     ],
@@ -690,12 +772,14 @@ def test_the_menu_shows_the_fund_to_those_who_may_read_it(client):
 def test_nobody_posts_an_entry_they_may_not_make(client, frozen, finance, focal, case, no_alert):
     contribute(finance, "100000.00")
     client.force_login(finance)
-    response = client.post(new_url("allocation"), {"case": case.pk, "amount": "10", "currency": "USD",
-                                                    "value_date": "2026-03-10"})
+    response = client.post(
+        new_url("allocation"), {"case": case.pk, "amount": "10", "currency": "USD", "value_date": "2026-03-10"}
+    )
     assert response.status_code == 403
     client.force_login(focal)
-    response = client.post(reverse("workspace:trust-fund-rates"), {"currency": "EUR", "day": "2026-03-10",
-                                                                    "usd_per_unit": "1.1"})
+    response = client.post(
+        reverse("workspace:trust-fund-rates"), {"currency": "EUR", "day": "2026-03-10", "usd_per_unit": "1.1"}
+    )
     assert response.status_code == 403
     client.logout()
     assert client.get(FUND_URL).status_code == 302  # to the login page
@@ -786,13 +870,19 @@ def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no
     assert page.context["form"]["case"].value() == case.pk
     assert f"{case.reference} — {case.member_state.name}" in page.content.decode()
 
-    typed = {"case": case.pk, "amount": "138,000.00", "currency": "eur", "value_date": "2026-03-10",
-             "description": "Ballot paper procurement"}
+    typed = {
+        "case": case.pk,
+        "amount": "138,000.00",
+        "currency": "eur",
+        "value_date": "2026-03-10",
+        "description": "Ballot paper procurement",
+    }
     refused = client.post(new_url("allocation"), typed)
     assert refused.status_code == 400
     text = " ".join(refused.content.decode().split())
-    assert ("The fund holds 120,000.00 USD on 10 Mar 2026; this allocation is 150,006.00 USD "
-            "(EUR 138,000.00 at 1.0870).") in text
+    assert (
+        "The fund holds 120,000.00 USD on 10 Mar 2026; this allocation is 150,006.00 USD (EUR 138,000.00 at 1.0870)."
+    ) in text
     # What was typed comes back as typed.
     assert 'value="138,000.00"' in text and "Ballot paper procurement" in text
     assert not LedgerEntry.objects.filter(kind=Kind.ALLOCATION).exists()
@@ -801,7 +891,12 @@ def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no
     assert done.redirect_chain == [(FUND_URL, 302)]
     entry = LedgerEntry.objects.get(kind=Kind.ALLOCATION)
     assert (entry.case, entry.amount, entry.currency, entry.amount_usd, entry.recorded_by) == (
-        case, Decimal("100000.00"), "EUR", usd("108700.00"), focal)
+        case,
+        Decimal("100000.00"),
+        "EUR",
+        usd("108700.00"),
+        focal,
+    )
     assert "Allocation recorded: EUR 100,000.00 on 10 Mar 2026 (108,700.00 USD at 1.0870)" in done.content.decode()
     assert "The fund holds 11,300.00 USD today." in done.content.decode()
 
@@ -811,8 +906,9 @@ def test_the_allocation_form_lists_only_approved_cases(client, frozen, focal, ca
     client.force_login(focal)
     choices = [choice for choice, _label in client.get(new_url("allocation")).context["form"].fields["case"].choices]
     assert [getattr(c, "value", c) for c in choices] == ["", case.pk]
-    response = client.post(new_url("allocation"), {"case": waiting.pk, "amount": "1", "currency": "USD",
-                                                   "value_date": "2026-03-10"})
+    response = client.post(
+        new_url("allocation"), {"case": waiting.pk, "amount": "1", "currency": "USD", "value_date": "2026-03-10"}
+    )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
 
@@ -830,8 +926,10 @@ def test_the_allocation_form_lists_only_approved_cases(client, frozen, focal, ca
 )
 def test_a_contribution_form_refuses_what_is_not_an_amount(client, frozen, finance, amount, message):
     client.force_login(finance)
-    response = client.post(new_url("contribution"), {"donor": "Government of Sweden", "amount": amount,
-                                                     "currency": "USD", "value_date": "2026-03-10"})
+    response = client.post(
+        new_url("contribution"),
+        {"donor": "Government of Sweden", "amount": amount, "currency": "USD", "value_date": "2026-03-10"},
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not LedgerEntry.objects.exists()
@@ -843,22 +941,28 @@ def test_a_contribution_paying_a_pledge_through_its_form(client, frozen, finance
     page = client.get(new_url("contribution"), {"pledge": promise.pk})
     assert page.context["form"]["pledge"].value() == promise.pk
     assert "Government of Sweden — USD 1,000,000.00 outstanding of 1,000,000.00 pledged on 1 Feb 2026" in (
-        page.content.decode())
-    response = client.post(new_url("contribution"), {"pledge": promise.pk, "donor": "", "amount": "250 000",
-                                                     "currency": "USD", "value_date": "2026-03-10"})
+        page.content.decode()
+    )
+    response = client.post(
+        new_url("contribution"),
+        {"pledge": promise.pk, "donor": "", "amount": "250 000", "currency": "USD", "value_date": "2026-03-10"},
+    )
     assert response.status_code == 302
     paid = LedgerEntry.objects.get(kind=Kind.CONTRIBUTION)
     assert (paid.pledge, paid.donor, paid.amount) == (promise, "Government of Sweden", Decimal("250000.00"))
     # Without a pledge, the donor must be named.
-    response = client.post(new_url("contribution"), {"donor": "", "amount": "1", "currency": "USD",
-                                                     "value_date": "2026-03-10"})
+    response = client.post(
+        new_url("contribution"), {"donor": "", "amount": "1", "currency": "USD", "value_date": "2026-03-10"}
+    )
     assert "Name the donor, or choose the pledge this contribution pays." in response.content.decode()
 
 
 def test_a_missing_rate_on_a_form_says_what_to_do(client, frozen, finance):
     client.force_login(finance)
-    response = client.post(new_url("pledge"), {"donor": "Government of Japan", "amount": "5000000",
-                                               "currency": "JPY", "value_date": "2026-03-09"})
+    response = client.post(
+        new_url("pledge"),
+        {"donor": "Government of Japan", "amount": "5000000", "currency": "JPY", "value_date": "2026-03-09"},
+    )
     assert response.status_code == 400
     assert "There is no JPY rate for 9 Mar 2026. Finance enters the day&#x27;s rate first" in response.content.decode()
     assert 'value="Government of Japan"' in response.content.decode()
@@ -866,8 +970,11 @@ def test_a_missing_rate_on_a_form_says_what_to_do(client, frozen, finance):
 
 def test_the_rates_page(client, frozen, finance):
     client.force_login(finance)
-    response = client.post(reverse("workspace:trust-fund-rates"), {"currency": "eur", "day": "2026-03-10",
-                                                                    "usd_per_unit": "1.0870"}, follow=True)
+    response = client.post(
+        reverse("workspace:trust-fund-rates"),
+        {"currency": "eur", "day": "2026-03-10", "usd_per_unit": "1.0870"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "EUR on 10 Mar 2026: 1 EUR = 1.0870 USD." in response.content.decode()
     rate = ExchangeRate.objects.get()
@@ -879,13 +986,12 @@ def test_the_rates_page(client, frozen, finance):
         ({"currency": "GBP", "usd_per_unit": "1.27", "day": "2026-03-11"}, "is in the future"),
         ({"currency": "GB", "usd_per_unit": "1.27"}, "Ensure this value has at least 3 characters"),
     ]:
-        response = client.post(reverse("workspace:trust-fund-rates"),
-                               {"day": "2026-03-10", **typed})
+        response = client.post(reverse("workspace:trust-fund-rates"), {"day": "2026-03-10", **typed})
         assert response.status_code == 400, typed
         assert message in response.content.decode(), typed
     assert ExchangeRate.objects.count() == 1
     page = client.get(reverse("workspace:trust-fund-rates")).content.decode()
-    assert "1.0870" in page and "EUR: <span class=\"fund-ok\">entered</span>" in page
+    assert "1.0870" in page and 'EUR: <span class="fund-ok">entered</span>' in page
 
 
 def test_the_case_page_shows_its_money(client, frozen, finance, focal, case, no_alert):
@@ -895,7 +1001,7 @@ def test_the_case_page_shows_its_money(client, frozen, finance, focal, case, no_
     client.force_login(focal)
     page = " ".join(client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode().split())
     assert "Trust Fund" in page and "−60,000.00 USD" in page and "+5,000.50 USD" in page
-    assert "Net from the fund</th><td class=\"money\"><strong>54,999.50 USD" in page
+    assert 'Net from the fund</th><td class="money"><strong>54,999.50 USD' in page
     assert f"/trust-fund/new/allocation/?case={case.reference}" in page
     assert "Trust Fund allocation" in page  # in the timeline
     # The intake desk sees every case but not the fund: none of it on the case page (the history
@@ -939,7 +1045,11 @@ def test_the_statement_as_csv(client, ledger, finance):
     ]
     german = table[2]
     assert (german["Donor"], german["Amount"], german["Currency"], german["Rate (USD)"]) == (
-        "Government of Germany", "50000.00", "EUR", "1.10000000")
+        "Government of Germany",
+        "50000.00",
+        "EUR",
+        "1.10000000",
+    )
     assert table[1]["Case"].startswith("EAS-") and table[1]["Member State"] == "Ghana"
 
 
@@ -965,7 +1075,9 @@ def test_the_statement_as_xlsx(client, ledger, finance):
     assert summary["Pledges outstanding at the end (USD)"] == 410000
     pledges = list(workbook["Pledges outstanding"].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[5], row[6]) for row in pledges] == [
-        ("Government of Japan", 30000000, 210000), ("Government of Sweden", 200000, 200000)]
+        ("Government of Japan", 30000000, 210000),
+        ("Government of Sweden", 200000, 200000),
+    ]
 
 
 def test_the_exports_neutralise_formulas(client, frozen, finance, no_alert):
@@ -997,8 +1109,10 @@ def test_the_ledger_rates_and_alerts_are_read_only_in_the_admin(admin_client, fr
         change = admin_client.get(reverse(f"admin:requests_app_{model}_change", args=[obj.pk]))
         assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
         assert admin_client.post(reverse(f"admin:requests_app_{model}_change", args=[obj.pk]), {}).status_code == 403
-        assert admin_client.post(reverse(f"admin:requests_app_{model}_delete", args=[obj.pk]),
-                                 {"post": "yes"}).status_code == 403
+        assert (
+            admin_client.post(reverse(f"admin:requests_app_{model}_delete", args=[obj.pk]), {"post": "yes"}).status_code
+            == 403
+        )
     entry.refresh_from_db()
     assert entry.amount == Decimal("1234567.80") and LedgerEntry.objects.count() == 1
     # Money as everywhere else, with its separators.
@@ -1009,9 +1123,15 @@ def test_only_an_administrator_changes_the_threshold(client, admin_client, finan
     row = TrustFundSettings.objects.get()
     url = reverse("admin:requests_app_trustfundsettings_change", args=[row.pk])
     assert admin_client.get(reverse("admin:requests_app_trustfundsettings_add")).status_code == 403
-    assert admin_client.post(reverse("admin:requests_app_trustfundsettings_delete", args=[row.pk]),
-                             {"post": "yes"}).status_code == 403
-    assert f'href="{url}"' in admin_client.get(reverse("admin:requests_app_trustfundsettings_changelist")).content.decode()
+    assert (
+        admin_client.post(
+            reverse("admin:requests_app_trustfundsettings_delete", args=[row.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert (
+        f'href="{url}"' in admin_client.get(reverse("admin:requests_app_trustfundsettings_changelist")).content.decode()
+    )
     client.force_login(finance)
     page = client.get(url)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
@@ -1038,11 +1158,12 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
     TrustFundSettings.objects.update(alert_threshold_usd=Decimal("0"))
     cases = [approved_case(actor=officer), approved_case(actor=officer, state="KEN")]
     today = timezone.localdate()
-    trust_fund.record_contribution(actor=finance, donor="Norway", amount=Decimal("100000.00"), currency="USD",
-                                   value_date=today)
+    fund_services.record_contribution(
+        actor=finance, donor="Norway", amount=Decimal("100000.00"), currency="USD", value_date=today
+    )
     # Both have read the rate (and so passed every check but the balance) before either goes on.
     barrier = threading.Barrier(2)
-    real_convert = trust_fund._convert
+    real_convert = fund_services._convert
 
     def convert_then_wait(*args):
         converted = real_convert(*args)
@@ -1052,13 +1173,13 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
             pass
         return converted
 
-    monkeypatch.setattr(trust_fund, "_convert", convert_then_wait)
+    monkeypatch.setattr(fund_services, "_convert", convert_then_wait)
     results, errors = [], []
 
     def allocate_60000(case):
         try:
             barrier_started.wait(timeout=10)
-            trust_fund.allocate(actor=focal, case=case, amount=Decimal("60000.00"), currency="USD", value_date=today)
+            fund_services.allocate(actor=focal, case=case, amount=Decimal("60000.00"), currency="USD", value_date=today)
             results.append("done")
         except ActionRefused as refused:
             results.append(" ".join(refused.messages))
@@ -1076,9 +1197,11 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
 
     assert errors == []
     assert sorted(results, key=len) == [
-        "done", f"The fund holds 40,000.00 USD on {trust_fund.day_text(today)}; this allocation is 60,000.00 USD."]
+        "done",
+        f"The fund holds 40,000.00 USD on {money.day_text(today)}; this allocation is 60,000.00 USD.",
+    ]
     assert LedgerEntry.objects.filter(kind=Kind.ALLOCATION).count() == 1
-    assert trust_fund.balance() == usd("40000.00")
+    assert selectors.balance() == usd("40000.00")
 
 
 # Demo data -------------------------------------------------------------------------------------
@@ -1097,14 +1220,14 @@ def test_the_demo_has_a_ledger_made_through_the_services():
     assert len(set(LedgerEntry.objects.exclude(donor="").values_list("donor", flat=True))) >= 5
     # Every allocation went to an approved case, is in its history, and no day went below zero.
     for entry in LedgerEntry.objects.filter(kind=Kind.ALLOCATION).select_related("case"):
-        assert entry.case.stage in trust_fund.FUNDABLE_STAGES
+        assert entry.case.stage in selectors.FUNDABLE_STAGES
         assert CaseEvent.objects.filter(case=entry.case, action="fund_allocation").exists()
     for day in LedgerEntry.objects.values_list("value_date", flat=True).distinct():
-        assert trust_fund.balance(day) >= 0
+        assert selectors.balance(day) >= 0
     # Close to the threshold, not below it: seeding sends no email.
-    assert trust_fund.settings_row().alert_threshold_usd < trust_fund.balance() < Decimal("1500000")
+    assert selectors.settings_row().alert_threshold_usd < selectors.balance() < Decimal("1500000")
     assert not BalanceAlert.objects.exists() and alert_emails() == []
-    assert trust_fund.statement(D(1, 1, 1), timezone.localdate()).outstanding_usd > 0
+    assert statement.statement(D(1, 1, 1), timezone.localdate()).outstanding_usd > 0
     finance = LedgerEntry.objects.filter(kind=Kind.CONTRIBUTION).first().recorded_by
     assert finance.groups.filter(name=roles.FINANCE).exists()
 

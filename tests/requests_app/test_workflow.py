@@ -14,21 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from requests_app.exceptions import ActionRefused
-from requests_app.models import (
-    AssessmentMethod,
-    AssistanceRequest,
-    CaseEvent,
-    Decision,
-    DecisionOutcome,
-    ElectoralPhase,
-    ImplementationModality,
-    NeedsAssessment,
-    Stage,
-    StagePolicy,
-)
-from requests_app.services import workflow as services
-from requests_app.workflow import ACTIONS, OPEN_STAGES, actions_from, allowed_next_stages
+from requests_app.cases import services
+from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ElectoralPhase, ImplementationModality, Stage
+from requests_app.cases.models import AssistanceRequest, Decision, NeedsAssessment
+from requests_app.cases.workflow import ACTIONS, OPEN_STAGES, actions_from, allowed_next_stages
+from requests_app.core.errors import ActionRefused
+from requests_app.deadlines.models import StagePolicy
+from requests_app.history.models import CaseEvent
 from tests.conftest import WORKFLOW_PERMISSIONS
 from tests.factories import (
     REQUESTERS,
@@ -65,8 +57,15 @@ EXPECTED_GRAPH = {
     S.DECLINED: set(),
 }
 
-OPEN = {S.RECEIVED, S.UNDER_REVIEW, S.NEEDS_ASSESSMENT, S.AWAITING_DECISION, S.DECISION_COMMUNICATED,
-        S.IN_IMPLEMENTATION, S.REPORTING}
+OPEN = {
+    S.RECEIVED,
+    S.UNDER_REVIEW,
+    S.NEEDS_ASSESSMENT,
+    S.AWAITING_DECISION,
+    S.DECISION_COMMUNICATED,
+    S.IN_IMPLEMENTATION,
+    S.REPORTING,
+}
 
 # action: (sources, target, permission). A target of None: the stage stays, or the decision sets it.
 EXPECTED_TABLE = {
@@ -140,9 +139,7 @@ def test_the_stage_graph_is_the_road_a_case_takes():
 
 
 def test_each_action_starts_ends_and_is_permitted_as_written():
-    table = {
-        name: (set(action.sources), action.target, action.permission) for name, action in ACTIONS.items()
-    }
+    table = {name: (set(action.sources), action.target, action.permission) for name, action in ACTIONS.items()}
     assert table == EXPECTED_TABLE
     assert ACTIONS["record_decision"].possible_targets == {S.DECISION_COMMUNICATED, S.DECLINED, S.AWAITING_DECISION}
 
@@ -327,13 +324,25 @@ def test_an_electoral_body_request_is_reviewed_accepted_then_assessed(officer):
     ("outcome_params", "target"),
     [
         pytest.param(assist_params, S.DECISION_COMMUNICATED, id="assist"),
-        pytest.param(lambda: assist_params(outcome=DecisionOutcome.NARROW, scope="Voter registration only."),
-                     S.DECISION_COMMUNICATED, id="narrow"),
-        pytest.param(lambda: {"outcome": DecisionOutcome.DECLINE, "reason": "No time left before the election."},
-                     S.DECLINED, id="decline"),
-        pytest.param(lambda: {"outcome": DecisionOutcome.DEFER, "reason": "Electoral law pending.",
-                              "revisit_on": timezone.localdate() + datetime.timedelta(days=60)},
-                     S.AWAITING_DECISION, id="defer"),
+        pytest.param(
+            lambda: assist_params(outcome=DecisionOutcome.NARROW, scope="Voter registration only."),
+            S.DECISION_COMMUNICATED,
+            id="narrow",
+        ),
+        pytest.param(
+            lambda: {"outcome": DecisionOutcome.DECLINE, "reason": "No time left before the election."},
+            S.DECLINED,
+            id="decline",
+        ),
+        pytest.param(
+            lambda: {
+                "outcome": DecisionOutcome.DEFER,
+                "reason": "Electoral law pending.",
+                "revisit_on": timezone.localdate() + datetime.timedelta(days=60),
+            },
+            S.AWAITING_DECISION,
+            id="defer",
+        ),
     ],
 )
 def test_each_decision_outcome_leads_where_it_should(outcome_params, target, officer):
@@ -367,7 +376,10 @@ def test_a_state_may_withdraw_from_any_open_stage(stage, officer):
     assert fresh.stage_due_at is None
     event = fresh.events.last()
     assert (event.action, event.from_stage, event.to_stage, event.comment) == (
-        "withdraw", stage, S.WITHDRAWN, "Note verbale of 3 March."
+        "withdraw",
+        stage,
+        S.WITHDRAWN,
+        "Note verbale of 3 March.",
     )
 
 
@@ -479,7 +491,9 @@ def test_the_decision_records_its_parameters_and_who_decided(officer, time_machi
     assert decision.communicated_on == datetime.date(2025, 3, 3)
     assert set(decision.assistance_types.all()) == set(types)
     assert (decision.phase, decision.period_start, decision.period_end) == (
-        ElectoralPhase.WHOLE_CYCLE, datetime.date(2025, 4, 1), datetime.date(2026, 3, 31)
+        ElectoralPhase.WHOLE_CYCLE,
+        datetime.date(2025, 4, 1),
+        datetime.date(2026, 3, 31),
     )
 
 
@@ -492,7 +506,8 @@ def test_start_implementation_records_how_and_until_when(officer, time_machine):
     assert case.events.last().details == {"modality": "roster_experts", "ends_on": "2025-09-15"}
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert (fresh.implementation_modality, fresh.implementation_ends_on) == (
-        ImplementationModality.ROSTER_EXPERTS, datetime.date(2025, 9, 15)
+        ImplementationModality.ROSTER_EXPERTS,
+        datetime.date(2025, 9, 15),
     )
 
 
@@ -552,7 +567,10 @@ def test_each_stage_falls_due_as_the_deadlines_say(officer, time_machine):
     time_machine.shift(day)
     now = timezone.now()
     case = services.start_implementation(
-        actor=officer, case=case, modality=ImplementationModality.UNDP_PROJECT, ends_on=datetime.date(2025, 12, 15),
+        actor=officer,
+        case=case,
+        modality=ImplementationModality.UNDP_PROJECT,
+        ends_on=datetime.date(2025, 12, 15),
         confirm_beyond_period=True,  # the decided period ends in September
     )
     fresh = AssistanceRequest.objects.get(pk=case.pk)
@@ -588,7 +606,10 @@ def test_a_deferred_case_falls_due_on_the_day_it_is_to_be_considered_again(offic
     entered = AssistanceRequest.objects.get(pk=case.pk).stage_entered_at
     time_machine.shift(datetime.timedelta(days=2))
     case = services.record_decision(
-        actor=officer, case=case, outcome=DecisionOutcome.DEFER, reason="Electoral law not yet adopted.",
+        actor=officer,
+        case=case,
+        outcome=DecisionOutcome.DEFER,
+        reason="Electoral law not yet adopted.",
         revisit_on=datetime.date(2025, 6, 1),
     )
     fresh = AssistanceRequest.objects.get(pk=case.pk)

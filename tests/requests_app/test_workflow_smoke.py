@@ -4,8 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from requests_app.models import DecisionOutcome, DocumentKind, ElectoralPhase, ImplementationModality, Stage
-from requests_app.services import documents, workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import DecisionOutcome, ElectoralPhase, ImplementationModality, Stage
+from requests_app.documents import services as documents
+from requests_app.documents.models import DocumentKind
 from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,10 @@ def test_a_request_goes_from_received_to_closed(officer):
     )
     assert case.stage == Stage.DECISION_COMMUNICATED
     case = services.start_implementation(
-        actor=officer, case=case, modality=ImplementationModality.UNDP_PROJECT, ends_on=today + datetime.timedelta(days=180)
+        actor=officer,
+        case=case,
+        modality=ImplementationModality.UNDP_PROJECT,
+        ends_on=today + datetime.timedelta(days=180),
     )
     case = services.start_reporting(actor=officer, case=case)
     documents.attach_document(
@@ -45,6 +50,13 @@ def test_a_request_goes_from_received_to_closed(officer):
     case = services.close_case(actor=officer, case=case)
     assert case.stage == Stage.CLOSED
     assert list(case.events.values_list("action", flat=True)) == [
-        "registered", "start_review", "start_assessment", "submit_assessment", "record_decision",
-        "start_implementation", "start_reporting", "document_attached", "close",
+        "registered",
+        "start_review",
+        "start_assessment",
+        "submit_assessment",
+        "record_decision",
+        "start_implementation",
+        "start_reporting",
+        "document_attached",
+        "close",
     ]

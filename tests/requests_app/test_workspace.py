@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.filters import SORTS
-from requests_app.models import AssistanceRequest, Stage
-from requests_app.services import workflow as services
+from requests_app.cases import services
+from requests_app.cases.choices import Stage
+from requests_app.cases.filters import SORTS
+from requests_app.cases.models import AssistanceRequest
 from tests.factories import (
     UserFactory,
     assistance_type,
@@ -75,13 +76,16 @@ def test_logging_in_through_the_login_page_leads_to_the_dashboard(client, office
 def cases(officer, time_machine):
     time_machine.move_to(datetime.datetime(2026, 5, 4, 10, 0, tzinfo=datetime.UTC), tick=False)
     other = UserFactory(is_staff=True)
-    ghana = new_request(actor=officer, state="GHA", officer=officer, summary="Biometric voter registration kits.",
-                        election_in_days=500)
-    peru = new_request(actor=officer, state="PER", received_days_ago=40, election_in_days=200,
-                       summary="Results transmission.")
+    ghana = new_request(
+        actor=officer, state="GHA", officer=officer, summary="Biometric voter registration kits.", election_in_days=500
+    )
+    peru = new_request(
+        actor=officer, state="PER", received_days_ago=40, election_in_days=200, summary="Results transmission."
+    )
     peru = services.start_review(actor=officer, case=peru)
-    nepal = new_request(actor=officer, state="NPL", origin="security_council", officer=other,
-                        election_in_days=90, received_days_ago=10)
+    nepal = new_request(
+        actor=officer, state="NPL", origin="security_council", officer=other, election_in_days=90, received_days_ago=10
+    )
     france = new_request(actor=officer, state="FRA", received_days_ago=3)
     france = services.withdraw(actor=officer, case=france, comment="Note verbale of 2 May.")
     set_due(peru, timezone.now() - datetime.timedelta(days=2))
@@ -128,8 +132,18 @@ def test_a_reference_typed_in_search_finds_the_case(staff_client, cases):
 
 
 @pytest.mark.parametrize(
-    "query", ["?stage=bogus", "?due_within=abc", "?member_state=XXX", "?officer=999999", "?election_from=31-31-2026",
-              "?received_from=yesterday", "?page=zzz", "?sort=password", "?deadline=soonish"],
+    "query",
+    [
+        "?stage=bogus",
+        "?due_within=abc",
+        "?member_state=XXX",
+        "?officer=999999",
+        "?election_from=31-31-2026",
+        "?received_from=yesterday",
+        "?page=zzz",
+        "?sort=password",
+        "?deadline=soonish",
+    ],
 )
 def test_an_invalid_filter_says_so_and_never_fails(staff_client, cases, query):
     response = staff_client.get(LIST + query)
@@ -163,12 +177,17 @@ def test_a_search_with_few_matches_pages_and_sorts_as_any_other_list(staff_clien
     # must read exactly as when the database walks an index.
     for number in range(60):
         state = ("GHA", "PER", "NPL", "FRA")[number % 4]
-        case = new_request(actor=officer, state=state, received_days_ago=number % 7, summary=f"Kits, batch {number}.",
-                           officer=officer if number % 3 else None)
+        case = new_request(
+            actor=officer,
+            state=state,
+            received_days_ago=number % 7,
+            summary=f"Kits, batch {number}.",
+            officer=officer if number % 3 else None,
+        )
         set_due(case, timezone.now() + datetime.timedelta(days=number % 5, hours=number))
     query = f"?q=kits&sort={sort}"
     sorted_after = [listed(staff_client, query), listed(staff_client, query + "&page=2")]
-    monkeypatch.setattr("requests_app.views.FEW_MATCHES", 0)
+    monkeypatch.setattr("requests_app.cases.views.FEW_MATCHES", 0)
     walked = [listed(staff_client, query), listed(staff_client, query + "&page=2")]
     assert sorted_after == walked
     assert [len(page) for page in walked] == [50, 10]
@@ -196,13 +215,21 @@ def test_each_row_reads_as_the_case_stands(staff_client, officer):
     set_due(unassigned, timezone.now() + datetime.timedelta(days=5, hours=1))
     closed = case_in_stage(Stage.WITHDRAWN, actor=officer, state="NPL")
     html = staff_client.get(LIST).content.decode()
-    rows = {ref: html[html.index(f">{ref}<") - 200: html.index("</tr>", html.index(f">{ref}<"))]
-            for ref in (late.reference, unassigned.reference, closed.reference)}
+    rows = {
+        ref: html[html.index(f">{ref}<") - 200 : html.index("</tr>", html.index(f">{ref}<"))]
+        for ref in (late.reference, unassigned.reference, closed.reference)
+    }
 
     assert '<tr class="overdue">' in rows[late.reference]
     assert f'href="{detail(late)}"' in rows[late.reference]
-    for text in ("Ghana", "African States", "Received", officer.get_full_name(), "3 days late",
-                 f"{late.received_date.day} {late.received_date:%b %Y}"):
+    for text in (
+        "Ghana",
+        "African States",
+        "Received",
+        officer.get_full_name(),
+        "3 days late",
+        f"{late.received_date.day} {late.received_date:%b %Y}",
+    ):
         assert text in rows[late.reference], text
     assert '<tr class="overdue">' not in rows[unassigned.reference]
     assert "Unassigned" in rows[unassigned.reference] and "5 days left" in rows[unassigned.reference]
@@ -253,10 +280,13 @@ def test_an_action_from_the_case_page_moves_the_case(staff_client, officer):
 
 def test_a_refused_action_says_why_and_keeps_what_was_typed(staff_client, officer):
     case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
-    response = staff_client.post(act(case, "record_decision"), {
-        "record_decision-outcome": "assist",
-        "record_decision-scope": "Voter registration only",
-    })
+    response = staff_client.post(
+        act(case, "record_decision"),
+        {
+            "record_decision-outcome": "assist",
+            "record_decision-scope": "Voter registration only",
+        },
+    )
     assert response.status_code == 400
     messages = " ".join(str(m) for m in response.context["messages"])
     assert "Name the types of assistance" in messages
@@ -281,13 +311,16 @@ def test_an_action_without_the_permission_is_refused(client, officer):
 def test_a_decision_with_its_parameters_from_the_case_page(staff_client, officer):
     case = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
     today = timezone.localdate()
-    staff_client.post(act(case, "record_decision"), {
-        "record_decision-outcome": "assist",
-        "record_decision-assistance_types": [str(assistance_type("voter-registration").pk)],
-        "record_decision-phase": "pre_electoral",
-        "record_decision-period_start": today.isoformat(),
-        "record_decision-period_end": (today + datetime.timedelta(days=300)).isoformat(),
-    })
+    staff_client.post(
+        act(case, "record_decision"),
+        {
+            "record_decision-outcome": "assist",
+            "record_decision-assistance_types": [str(assistance_type("voter-registration").pk)],
+            "record_decision-phase": "pre_electoral",
+            "record_decision-period_start": today.isoformat(),
+            "record_decision-period_end": (today + datetime.timedelta(days=300)).isoformat(),
+        },
+    )
     case.refresh_from_db()
     assert case.stage == Stage.DECISION_COMMUNICATED
     assert case.decisions.get().decided_by == officer
@@ -324,15 +357,22 @@ def test_the_dashboard_counts_cases_overdue_decisions_and_elections(staff_client
     assert context["mine"] == {"open": 1, "overdue": 0}
     html = response.content.decode()
     assert "<svg" in html and "http" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
-        "http://www.w3.org", "")  # charts are drawn inline, no outside resource
+        "http://www.w3.org", ""
+    )  # charts are drawn inline, no outside resource
 
 
 def test_the_dashboards_elections_are_those_of_live_cases_only(staff_client, officer):
     live = new_request(actor=officer, state="GHA", election_in_days=60)
-    withdrawn = services.withdraw(actor=officer, case=new_request(actor=officer, state="PER", election_in_days=60),
-                                  comment="Note verbale withdrawing the request.")
-    declined = services.decline_request(actor=officer, case=new_request(actor=officer, state="NPL", election_in_days=60),
-                                        comment="Not a request from the government.")
+    withdrawn = services.withdraw(
+        actor=officer,
+        case=new_request(actor=officer, state="PER", election_in_days=60),
+        comment="Note verbale withdrawing the request.",
+    )
+    declined = services.decline_request(
+        actor=officer,
+        case=new_request(actor=officer, state="NPL", election_in_days=60),
+        comment="Not a request from the government.",
+    )
     response = staff_client.get(reverse("workspace:dashboard"))
     assert [e.case.reference for e in response.context["elections"]] == [live.reference]
     page = response.content.decode()
@@ -357,8 +397,10 @@ def test_the_decision_has_a_page_of_its_own_offering_only_what_the_case_allows(s
     offered = {t.code for t in page.context["form"].fields["assistance_types"].queryset}
     assert "voter-registration" in offered and not offered & {"observation", "supervision", "certification"}
     mandate = case_in_stage(Stage.AWAITING_DECISION, actor=officer, origin="security_council")
-    offered = {t.code for t in staff_client.get(act(mandate, "record_decision")).context["form"]
-               .fields["assistance_types"].queryset}
+    offered = {
+        t.code
+        for t in staff_client.get(act(mandate, "record_decision")).context["form"].fields["assistance_types"].queryset
+    }
     assert "observation" in offered
 
 
@@ -385,14 +427,21 @@ def test_search_follows_edits_and_takes_any_text(staff_client, officer):
         assert staff_client.get(LIST, {"q": odd}).status_code == 200
 
 
-
 ACCENTED_SEARCHES = [
     # (what the user types, which case it must find)
-    ("côte", "civ"), ("cote d'ivoire", "civ"), ("COTE D", "civ"), ("Côte d'Ivoire", "civ"),
-    ("sao tome", "stp"), ("São Tomé", "stp"),
-    ("electoral", "per"), ("électoral", "per"),  # a summary written without accents
-    ("resultats", "ghana"), ("résultats", "ghana"), ("RÉSULTATS", "ghana"),  # one written with them
-    ("ré", "ghana"), ("re", "ghana"),  # under three characters too
+    ("côte", "civ"),
+    ("cote d'ivoire", "civ"),
+    ("COTE D", "civ"),
+    ("Côte d'Ivoire", "civ"),
+    ("sao tome", "stp"),
+    ("São Tomé", "stp"),
+    ("electoral", "per"),
+    ("électoral", "per"),  # a summary written without accents
+    ("resultats", "ghana"),
+    ("résultats", "ghana"),
+    ("RÉSULTATS", "ghana"),  # one written with them
+    ("ré", "ghana"),
+    ("re", "ghana"),  # under three characters too
 ]
 
 
@@ -434,7 +483,7 @@ def test_an_accented_summary_is_found_unaccented_after_an_edit(staff_client, off
 
 @pytest.mark.postgres
 def test_the_accent_free_search_of_summaries_uses_the_trigram_index_on_postgresql(officer):
-    from requests_app.filters import search_cases
+    from requests_app.cases.filters import search_cases
 
     new_request(actor=officer, state="GHA", summary="Transmission des résultats.")
     with connection.cursor() as cursor:
@@ -444,6 +493,7 @@ def test_the_accent_free_search_of_summaries_uses_the_trigram_index_on_postgresq
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "case_summary_unaccent_trgm" in plan, plan
 
+
 # Who acts next -----------------------------------------------------------------------------------
 
 
@@ -452,7 +502,9 @@ def next_actor_lines(page):
     import re
 
     block = re.search(r'<div class="next-actors".*?</div>', page, re.S)
-    return [] if block is None else [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>.*?</li>", block.group(0))]
+    return (
+        [] if block is None else [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>.*?</li>", block.group(0))]
+    )
 
 
 @pytest.fixture
@@ -460,7 +512,7 @@ def team():
     """The demo's roles, by their groups: who acts next is read from the groups' permissions."""
     from django.contrib.auth.models import Group
 
-    from requests_app import roles
+    from requests_app.core import roles
     from tests.factories import member_of, team_lead_of
 
     lead = team_lead_of("GHA", first_name="Amara", last_name="Okafor")
@@ -502,7 +554,7 @@ def test_an_unassigned_case_names_the_team_lead_who_assigns_and_the_focal_point_
 
 
 def test_an_officer_of_the_desk_on_a_colleagues_case_is_offered_nothing_and_told_who_acts(client, officer, team):
-    from requests_app.models import RegionalDesk
+    from requests_app.cases.models import RegionalDesk
 
     colleague = type(officer).objects.get(pk=team["officer"].pk)
     other = UserFactory(is_staff=True, first_name="Tomás", last_name="Herrera")
@@ -521,7 +573,7 @@ def test_an_officer_of_the_desk_on_a_colleagues_case_is_offered_nothing_and_told
 def test_the_next_actor_follows_the_permissions_of_the_roles_not_a_list_per_stage(client, officer, team):
     from django.contrib.auth.models import Group, Permission
 
-    from requests_app import roles
+    from requests_app.core import roles
 
     case = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="GHA")
     Group.objects.get(name=roles.TEAM_LEAD).permissions.add(Permission.objects.get(codename="decide_request"))
@@ -551,7 +603,7 @@ def test_an_ended_case_names_no_next_actor(client, officer, team):
 
 
 def test_every_stage_reads_in_a_sentence():
-    from requests_app.models.choices import STAGE_PHRASES
+    from requests_app.cases.choices import STAGE_PHRASES
 
     assert set(STAGE_PHRASES) == set(Stage)
     assert Stage.NEEDS_ASSESSMENT.phrase == "in needs assessment"
@@ -565,7 +617,7 @@ def test_the_message_after_an_action_puts_the_stage_into_a_sentence(staff_client
 
 
 def test_a_refusal_for_the_wrong_stage_puts_the_stage_into_a_sentence(officer):
-    from requests_app.exceptions import ActionRefused
+    from requests_app.core.errors import ActionRefused
 
     case = case_in_stage(Stage.NEEDS_ASSESSMENT, actor=officer)
     with pytest.raises(ActionRefused) as refusal:

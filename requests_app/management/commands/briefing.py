@@ -13,8 +13,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from requests_app import briefing_export
-from requests_app.briefing import PeriodForm, build_briefing, file_name
+from requests_app.reports import exports as briefing_export
+from requests_app.reports.briefing import file_name
+from requests_app.reports.forms import PeriodForm
+from requests_app.reports.selectors import build_briefing
 
 WRITERS = {
     "csv": briefing_export.csv_bytes,
@@ -27,21 +29,34 @@ class Command(BaseCommand):
     help = "Write the briefing to Member States (resolution 62/150, para 3) for a period, as CSV, XLSX or PDF."
 
     def add_arguments(self, parser):
-        parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
-                            help="First day of the period, included (default: the last complete quarter).")
+        parser.add_argument(
+            "--from",
+            dest="start",
+            metavar="YYYY-MM-DD",
+            help="First day of the period, included (default: the last complete quarter).",
+        )
         parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="Last day of the period, included.")
-        parser.add_argument("--format", dest="kind", metavar="FORMAT",
-                            help="csv, xlsx or pdf (default: from the extension of --output).")
-        parser.add_argument("--output", "-o", metavar="FILE",
-                            help="Where to write it; '-' writes CSV to standard output. "
-                                 "Default: eas-briefing-<from>-to-<to>.<format> here.")
+        parser.add_argument(
+            "--format",
+            dest="kind",
+            metavar="FORMAT",
+            help="csv, xlsx or pdf (default: from the extension of --output).",
+        )
+        parser.add_argument(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write it; '-' writes CSV to standard output. "
+            "Default: eas-briefing-<from>-to-<to>.<format> here.",
+        )
 
     def handle(self, *args, start=None, end=None, kind=None, output=None, **options):
         kind = self._format(kind, output)
         form = PeriodForm({"from": start or "", "to": end or ""})
         if not form.is_valid():
-            problems = [f"--{name}: {error}" for name, errors in form.errors.items() if name != "__all__"
-                        for error in errors]
+            problems = [
+                f"--{name}: {error}" for name, errors in form.errors.items() if name != "__all__" for error in errors
+            ]
             problems += [str(error) for error in form.non_field_errors()]
             raise CommandError(" ".join(problems))
         start, end = form.period

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from requests_app.models import AssistanceRequest
-from requests_app.services import reminders
+from requests_app.cases.models import AssistanceRequest
+from requests_app.reminders import services as reminders
 
 
 class Command(BaseCommand):
@@ -37,8 +37,10 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(self.style.WARNING(f"not sent to {recipient}: see the reminders in the admin"))
         if result.uncertain:
-            self.stdout.write(self.style.WARNING(
-                f"{result.uncertain} reminder(s) of uncertain delivery: check, then resend them from the admin"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result.uncertain} reminder(s) of uncertain delivery: check, then resend them from the admin"
+                )
+            )
         total = sum(1 for n in sent.values() if n)
         self.stdout.write(self.style.SUCCESS(f"{total} digest(s) sent, {result.claimed} reminder(s) claimed."))

@@ -1,0 +1,1 @@
+"""Each user's private iCalendar feed of deadlines and elections."""

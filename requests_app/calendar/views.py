@@ -1,0 +1,183 @@
+"""What leaves the workspace for other programs: case-list exports and each officer's calendar feed."""
+
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from requests_app.calendar import services as calendar_tokens
+from requests_app.calendar.models import CalendarToken
+from requests_app.cases import selectors
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest, Election
+from requests_app.core.access import staff_required
+from requests_app.core.urls import site_url
+
+
+def feed_url(entry):
+    return site_url(reverse("workspace:calendar-feed", args=[entry.token]))
+
+
+def _moment(value):
+    # With its zone: the calendar shows the event in the reader's zone, the text cannot.
+    return formats.date_format(timezone.localtime(value), "j M Y H:i T")
+
+
+def feed_text(value):
+    """Text for the feed: escaped as iCalendar TEXT (vText: line breaks, ';', ',', '\\'), without
+    the other control characters, which RFC 5545 does not allow in it."""
+    from icalendar import vText
+
+    return vText("".join(char for char in value if char in "\t\r\n" or not (char < " " or char == "\x7f")))
+
+
+def user_calendar(user):
+    """The iCalendar text of the user's deadlines and elections: two queries, however many cases.
+
+    UIDs depend only on the case and stage (or the election), so when a deadline or a date
+    moves, calendar programs update the event they already have instead of adding another.
+    """
+    from icalendar import Calendar, Event
+
+    open_cases = AssistanceRequest.objects.filter(officer=user, stage__in=Stage.open_stages())
+    deadlines = (
+        open_cases.filter(stage_due_at__isnull=False).select_related("member_state").order_by("stage_due_at", "id")
+    )
+    elections = (
+        Election.objects.filter(case__officer=user, case__stage__in=Stage.open_stages())
+        .select_related("case__member_state")
+        .order_by("planned_date", "id")
+    )
+    stamp = timezone.now().astimezone(dt_timezone.utc).replace(microsecond=0)
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//United Nations//EAS Electoral Assistance//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    name = _("EAS — deadlines and elections of %(user)s") % {"user": user.get_full_name() or user.get_username()}
+    # icalendar escapes only the properties whose type it knows: NAME and X-WR-CALNAME it
+    # writes raw (a line break raised, a carriage return began a new property): typed text here.
+    calendar.add("name", feed_text(name))
+    calendar.add("x-wr-calname", feed_text(name))
+    # Hints for how often to fetch again (Outlook reads the second; Google decides for itself).
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+
+    for case in deadlines:
+        link = site_url(reverse("workspace:case-detail", args=[case.reference]))
+        stage = case.get_stage_display()
+        event = Event()
+        event.add("uid", f"{case.reference}-due-{case.stage}@eas")
+        event.add("dtstamp", stamp)
+        event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
+        # A deadline is a moment: no end, so calendars show it at the time it falls due.
+        event.add("dtstart", case.stage_due_at.astimezone(dt_timezone.utc).replace(microsecond=0))
+        event.add(
+            "summary",
+            feed_text(
+                _("%(reference)s %(state)s — due: %(stage)s")
+                % {"reference": case.reference, "state": case.member_state.name, "stage": stage}
+            ),
+        )
+        event.add(
+            "description",
+            feed_text(
+                "\n".join(
+                    [
+                        _("The case should leave the stage “%(stage)s” by %(due)s.")
+                        % {"stage": stage, "due": _moment(case.stage_due_at)},
+                        _("In this stage since %(since)s.") % {"since": _moment(case.stage_entered_at)},
+                        link,
+                    ]
+                )
+            ),
+        )
+        event.add("url", link)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+
+    for election in elections:
+        case = election.case
+        link = site_url(reverse("workspace:case-detail", args=[case.reference]))
+        event = Event()
+        event.add("uid", f"election-{election.pk}@eas")
+        event.add("dtstamp", stamp)
+        event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
+        event.add("dtstart", election.planned_date)
+        event.add("dtend", election.planned_date + timedelta(days=1))
+        event.add(
+            "summary",
+            feed_text(
+                _("Election: %(type)s — %(state)s (%(reference)s)")
+                % {
+                    "type": election.get_election_type_display(),
+                    "state": case.member_state.name,
+                    "reference": case.reference,
+                }
+            ),
+        )
+        event.add(
+            "description",
+            feed_text(
+                "\n".join(
+                    [
+                        _("Planned election day in %(state)s. Case %(reference)s is %(stage)s.")
+                        % {"state": case.member_state.name, "reference": case.reference, "stage": case.stage_phrase},
+                        link,
+                    ]
+                )
+            ),
+        )
+        event.add("url", link)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+
+    return calendar.to_ical()
+
+
+@require_safe
+@never_cache
+def calendar_feed(request, token):
+    """The feed, for calendar programs: the token in the address is the only credential."""
+    entry = CalendarToken.objects.select_related("user").filter(token=token).first()
+    if entry is None or not selectors.is_case_staff(entry.user):
+        raise Http404
+    response = HttpResponse(user_calendar(entry.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, "eas.ics")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    if request.method == "POST":
+        calendar_tokens.replace_token(request.user)
+        messages.success(
+            request,
+            _(
+                "Your calendar address was replaced. The old address no longer works: "
+                "subscribe again with the new one below."
+            ),
+        )
+        return redirect("workspace:calendar-settings")
+    entry = calendar_tokens.token_for(request.user)
+    url = feed_url(entry)
+    return render(
+        request,
+        "calendar/settings.html",
+        {
+            "feed_url": url,
+            "webcal_url": "webcal://" + url.split("://", 1)[-1],
+            "token_created_at": entry.created_at,
+        },
+    )

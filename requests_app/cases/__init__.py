@@ -1,0 +1,1 @@
+"""The case: a request for electoral assistance, its workflow, pages, exports and admin."""

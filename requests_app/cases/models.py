@@ -1,0 +1,338 @@
+"""The assistance request: one case, from the letter that arrives to its report."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.cases.choices import (
+    AUTHORITIES_BY_ORIGIN,
+    AssessmentMethod,
+    AuthorityType,
+    DecisionOutcome,
+    ElectionType,
+    ElectoralPhase,
+    ImplementationModality,
+    Origin,
+    Stage,
+)
+from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
+
+
+class ReferenceCounter(models.Model):
+    """The last case number used in a year. Numbers only grow, so none is reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+
+
+class AssistanceRequest(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Member State")
+    )
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
+    mandate_symbol = models.CharField(
+        _("mandate resolution"),
+        max_length=40,
+        blank=True,
+        help_text=_("Symbol of the Security Council or General Assembly resolution, e.g. S/RES/2734 (2024)."),
+    )
+    requesting_authority = models.CharField(
+        _("requesting authority"),
+        max_length=200,
+        help_text=_("Who signed the request, e.g. Minister for Foreign Affairs."),
+    )
+    authority_type = models.CharField(_("authority type"), max_length=20, choices=AuthorityType.choices)
+    letter_date = models.DateField(_("letter date"))
+    received_date = models.DateField(_("date received"))
+    requested_types = models.ManyToManyField(
+        AssistanceType, blank=True, related_name="requests", verbose_name=_("assistance requested")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("officer"),
+    )
+
+    # Only services write these (see requests_app.cases.services).
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices, default=Stage.RECEIVED, editable=False)
+    stage_entered_at = models.DateTimeField(_("in stage since"), default=timezone.now, editable=False)
+    stage_due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
+    emb_request_accepted_at = models.DateTimeField(
+        _("electoral body request accepted"), null=True, blank=True, editable=False
+    )
+    implementation_modality = models.CharField(
+        _("implemented through"), max_length=20, choices=ImplementationModality.choices, blank=True, editable=False
+    )
+    implementation_ends_on = models.DateField(_("implementation ends"), null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-received_date", "-id"]
+        verbose_name = _("assistance request")
+        verbose_name_plural = _("assistance requests")
+        permissions = [
+            ("review_request", _("Can review requests and accept an electoral body's request")),
+            ("conduct_assessment", _("Can conduct needs assessments")),
+            ("decide_request", _("Can decide the parameters of assistance")),
+            ("manage_implementation", _("Can manage implementation and reporting")),
+            ("close_case", _("Can close cases")),
+            ("record_withdrawal", _("Can record a withdrawal")),
+            ("view_all_cases", _("Can see the cases of every region")),
+            ("assign_officer", _("Can assign cases to officers")),
+            ("export_history", _("Can export the history of cases")),
+            ("view_briefing", _("Can see and download the briefing report to Member States")),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "stage_due_at"], name="case_stage_due_idx"),
+            models.Index(fields=["-received_date", "-id"], name="case_received_idx"),
+            # The admin list filtered by stage, newest first (README, Benchmarks).
+            models.Index(fields=["stage", "-received_date", "-id"], name="case_stage_received_idx"),
+            models.Index(fields=["stage_due_at"], name="case_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(letter_date__lte=models.F("received_date")),
+                name="case_letter_not_after_receipt",
+                violation_error_message=_("The letter cannot be dated after it was received."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin__in=sorted(Origin.mandates())) | ~Q(mandate_symbol=""),
+                name="case_mandate_has_symbol",
+                violation_error_message=_("A mandate needs the symbol of its resolution."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or gettext("New request")
+
+    def clean(self):
+        errors = {}
+        is_mandate = self.origin in Origin.mandates()
+        if is_mandate and not self.mandate_symbol.strip():
+            errors["mandate_symbol"] = _("A mandate needs the symbol of its resolution, e.g. S/RES/2734 (2024).")
+        if self.origin and not is_mandate and self.mandate_symbol.strip():
+            errors["mandate_symbol"] = _("Only a Security Council or General Assembly mandate has a resolution symbol.")
+        allowed = AUTHORITIES_BY_ORIGIN.get(self.origin, ())
+        if self.authority_type and self.origin and self.authority_type not in allowed:
+            errors["authority_type"] = _(
+                "A request of this origin cannot be signed by %(authority)s. Choose one of: %(allowed)s."
+            ) % {
+                "authority": AuthorityType(self.authority_type).label,
+                "allowed": ", ".join(str(AuthorityType(a).label) for a in sorted(allowed)),
+            }
+        if self.letter_date and self.received_date and self.letter_date > self.received_date:
+            errors["letter_date"] = _("The letter cannot be dated after the day it was received.")
+        if self.received_date and self.received_date > timezone.localdate():
+            errors["received_date"] = _("The date received cannot be in the future.")
+        if self.letter_date and self.letter_date > timezone.localdate():
+            errors["letter_date"] = _("The letter cannot be dated in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_mandate(self):
+        return self.origin in Origin.mandates()
+
+    @property
+    def stage_phrase(self):
+        """The stage in a sentence: "The case is %(stage)s" reads "The case is in needs assessment"."""
+        return Stage(self.stage).phrase
+
+    @property
+    def is_open(self):
+        return self.stage not in Stage.ends()
+
+    @property
+    def is_overdue(self):
+        return bool(self.is_open and self.stage_due_at and self.stage_due_at < timezone.now())
+
+    @property
+    def authority_binds_state(self):
+        return self.authority_type in AuthorityType.binding()
+
+
+class Election(models.Model):
+    case = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="elections", verbose_name=_("case")
+    )
+    election_type = models.CharField(_("type of election"), max_length=20, choices=ElectionType.choices)
+    planned_date = models.DateField(_("planned date"))
+
+    class Meta:
+        ordering = ["planned_date"]
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        indexes = [models.Index(fields=["planned_date"], name="election_date_idx")]
+
+    def __str__(self):
+        if self.planned_date is None:  # an unsaved row, as a forged admin form makes one
+            return str(self.get_election_type_display())
+        return f"{self.get_election_type_display()} — {self.planned_date:%d %b %Y}"
+
+
+YES_NO = [(True, _("Yes")), (False, _("No"))]
+
+
+class NeedsAssessment(models.Model):
+    """Para 4 and 5: no assistance without an assessment of time, conditions and needs."""
+
+    case = models.OneToOneField(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="assessment", verbose_name=_("case")
+    )
+    method = models.CharField(_("method"), max_length=20, choices=AssessmentMethod.choices)
+    tor_sent_on = models.DateField(_("terms of reference sent"), null=True, blank=True)
+    host_clearance_on = models.DateField(_("host clearance received"), null=True, blank=True)
+    deployed_from = models.DateField(_("mission deployed from"), null=True, blank=True)
+    deployed_until = models.DateField(_("mission returned"), null=True, blank=True)
+    report_submitted_on = models.DateField(_("report submitted"), null=True, blank=True)
+
+    adequate_time = models.BooleanField(
+        _("adequate time for an effective mission"), null=True, blank=True, choices=YES_NO
+    )
+    adequate_time_notes = models.TextField(_("notes on time"), blank=True)
+    conditions_exist = models.BooleanField(
+        _("conditions exist for a free and fair election"), null=True, blank=True, choices=YES_NO
+    )
+    conditions_notes = models.TextField(_("notes on conditions"), blank=True)
+    context = models.TextField(_("political, legal and institutional context"), blank=True)
+    national_capacity = models.TextField(_("national capacity"), blank=True)
+    risks = models.TextField(_("risks"), blank=True)
+    womens_participation = models.TextField(_("women's participation"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("needs assessment")
+        verbose_name_plural = _("needs assessments")
+
+    def __str__(self):
+        return f"{self.get_method_display()} — {self.case.reference}"
+
+    # Dates that record what happened (none of the assessment's dates is a plan): never after today.
+    RECORDED_DATES = ("tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until", "report_submitted_on")
+
+    def future_dates(self, today=None):
+        """The labels of the recorded dates that lie after ``today``: they cannot have happened yet."""
+        today = today or timezone.localdate()
+        return [
+            self._meta.get_field(name).verbose_name
+            for name in self.RECORDED_DATES
+            if getattr(self, name) is not None and getattr(self, name) > today
+        ]
+
+    def clean(self):
+        today = timezone.localdate()
+        future = {
+            name: _("This records what happened: it cannot be after today (%(today)s).") % {"today": today.isoformat()}
+            for name in self.RECORDED_DATES
+            if getattr(self, name) is not None and getattr(self, name) > today
+        }
+        if future:
+            raise ValidationError(future)
+        if self.deployed_from and self.deployed_until and self.deployed_until < self.deployed_from:
+            raise ValidationError({"deployed_until": _("The mission cannot return before it was deployed.")})
+        if self.report_submitted_on and self.deployed_until and self.report_submitted_on < self.deployed_until:
+            raise ValidationError(
+                {"report_submitted_on": _("The report cannot be submitted before the mission returned.")}
+            )
+
+    def missing_for_completion(self):
+        """What must still be recorded before the assessment counts as complete."""
+        missing = []
+        if self.method == AssessmentMethod.MISSION:
+            for field in ("tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until"):
+                if getattr(self, field) is None:
+                    missing.append(self._meta.get_field(field).verbose_name)
+        for field in ("report_submitted_on", "adequate_time", "conditions_exist"):
+            if getattr(self, field) is None:
+                missing.append(self._meta.get_field(field).verbose_name)
+        return missing
+
+    @property
+    def is_complete(self):
+        return not self.missing_for_completion()
+
+
+class Decision(models.Model):
+    """The focal point's parameters of assistance (para 4, 5), as communicated."""
+
+    case = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("case")
+    )
+    assessment = models.ForeignKey(
+        NeedsAssessment, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("assessment cited")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=DecisionOutcome.choices)
+    assistance_types = models.ManyToManyField(
+        AssistanceType, blank=True, related_name="decisions", verbose_name=_("assistance to provide")
+    )
+    phase = models.CharField(
+        _("phase of the electoral cycle"), max_length=20, choices=ElectoralPhase.choices, blank=True
+    )
+    period_start = models.DateField(_("assistance from"), null=True, blank=True)
+    period_end = models.DateField(_("assistance until"), null=True, blank=True)
+    scope = models.TextField(_("scope and parameters"), blank=True)
+    short_notice_justification = models.TextField(_("justification for short notice"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    revisit_on = models.DateField(_("revisit on"), null=True, blank=True)
+    communicated_on = models.DateField(_("letter to the government sent"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["outcome", "decided_at"], name="decision_outcome_idx")]
+
+    def __str__(self):
+        if self.decided_at is None:  # an unsaved row, as a forged admin form makes one
+            return str(self.get_outcome_display())
+        return f"{self.get_outcome_display()} — {self.decided_at:%d %b %Y}"
+
+
+class RegionalDesk(models.Model):
+    """The team that works the cases of one regional group; its lead receives escalations."""
+
+    regional_group = models.CharField(_("regional group"), max_length=32, choices=RegionalGroup.choices, unique=True)
+    team_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_desks",
+        verbose_name=_("team lead"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="desks",
+        verbose_name=_("officers"),
+        help_text=_("Officers of the desk see all of its cases; they act on the cases assigned to them."),
+    )
+
+    class Meta:
+        ordering = ["regional_group"]
+        verbose_name = _("regional desk")
+        verbose_name_plural = _("regional desks")
+
+    def __str__(self):
+        return str(self.get_regional_group_display())

@@ -1,0 +1,309 @@
+"""Reads shared by the admin, the pages, exports and tasks, each at a fixed number of queries."""
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from requests_app.cases.choices import DecisionOutcome, Stage
+from requests_app.cases.models import AssistanceRequest, Decision, Election, RegionalDesk
+from requests_app.cases.workflow import OPEN_STAGES, actions_from
+from requests_app.core import roles
+from requests_app.documents.models import CaseDocument
+from requests_app.history.models import CaseEvent
+from requests_app.partners.models import PartnerContribution
+from requests_app.reference.models import RegionalGroup
+
+# Scope: who sees which cases -------------------------------------------------------------
+
+
+def is_case_staff(user):
+    """Staff who may work with cases at all: the workspace, exports and feeds let in no one else."""
+    return bool(user.is_active and user.is_staff and user.has_perm("requests_app.view_assistancerequest"))
+
+
+def sees_all_cases(user):
+    return bool(user.is_active and (user.is_superuser or user.has_perm("requests_app.view_all_cases")))
+
+
+def _desks(user):
+    """(groups of the desks a user works on or leads, groups of those they lead), read once per user object."""
+    if not hasattr(user, "_eas_desks"):
+        rows = (
+            RegionalDesk.objects.filter(Q(members=user) | Q(team_lead=user))
+            .values_list("regional_group", "team_lead_id")
+            .distinct()
+        )
+        user._eas_desks = (
+            frozenset(group for group, _lead in rows),
+            frozenset(group for group, lead in rows if lead == user.pk),
+        )
+    return user._eas_desks
+
+
+def desk_groups(user):
+    return _desks(user)[0]
+
+
+def led_groups(user):
+    return _desks(user)[1]
+
+
+def visible_cases(user, queryset=None):
+    """The cases a user may see: every case, or their desks' and their own. Deny by default."""
+    queryset = AssistanceRequest.objects.all() if queryset is None else queryset
+    if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
+        return queryset.none()
+    if sees_all_cases(user):
+        return queryset
+    return queryset.filter(Q(member_state__regional_group__in=desk_groups(user)) | Q(officer=user))
+
+
+def may_see(user, case):
+    if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
+        return False
+    return sees_all_cases(user) or case.officer_id == user.pk or case.member_state.regional_group in desk_groups(user)
+
+
+def may_work_on(user, case):
+    """Officers work the cases assigned to them; team leads their desks'; the focal point every case."""
+    if sees_all_cases(user) or case.officer_id == user.pk:
+        return True
+    return case.member_state.regional_group in led_groups(user)
+
+
+def case_list():
+    return AssistanceRequest.objects.select_related("member_state", "officer")
+
+
+def case_detail(*, contributions=True):
+    """A case with everything its page shows and its guards read (the admin's page shows no contributions)."""
+    queryset = AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
+        "elections",
+        "requested_types",
+        Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
+        Prefetch(
+            "decisions", queryset=Decision.objects.select_related("decided_by").prefetch_related("assistance_types")
+        ),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+    )
+    if contributions:
+        queryset = queryset.prefetch_related(
+            Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner"))
+        )
+    return queryset
+
+
+def available_actions(case, user):
+    """The actions this user may take on the case now, each with what still blocks it.
+
+    Only for a user who works the case (may_work_on): the services refuse everyone else, so
+    the pages offer them nothing and say who acts instead (next_actors)."""
+    if case.stage in Stage.ends() or not may_work_on(user, case):
+        return []
+    return [
+        (action, action.blockers(case))
+        for action in actions_from(case.stage)
+        if action.applies_to(case) and user.has_perm(action.permission)
+    ]
+
+
+def stage_steps(case):
+    """The actions the case's stage waits for, as the transition table says.
+
+    An action open from every stage (the state's withdrawal) is not what a stage waits for."""
+    if case.stage in Stage.ends():
+        return []
+    return [action for action in actions_from(case.stage) if action.sources != OPEN_STAGES and action.applies_to(case)]
+
+
+def _first_role_with(permission, role_permissions):
+    """The first-line role that holds a permission (roles.ALL is ordered from first line up)."""
+    return next((role for role in roles.ALL if permission in role_permissions.get(role, ())), None)
+
+
+def _full_name(user):
+    return user.get_full_name() or user.username
+
+
+def _who(role, case, desk_lead):
+    """The role that acts, and the person where the case says who it is (desk_lead: read when asked)."""
+    if role == roles.ELECTORAL_OFFICER:
+        if case.officer_id:
+            return gettext("the assigned officer, %(name)s") % {"name": _full_name(case.officer)}
+        lead = desk_lead()
+        if lead:
+            return gettext("an electoral officer, once the team lead, %(name)s, assigns one") % {
+                "name": _full_name(lead)
+            }
+        return gettext("an electoral officer, once one is assigned")
+    if role == roles.TEAM_LEAD:
+        lead = desk_lead()
+        if lead:
+            return gettext("the team lead, %(name)s") % {"name": _full_name(lead)}
+        return gettext("the team lead of the desk")
+    if role == roles.FOCAL_POINT:
+        people = list(get_user_model().objects.filter(groups__name=roles.FOCAL_POINT, is_active=True)[:2])
+        if len(people) == 1:
+            return gettext("the focal point, %(name)s") % {"name": _full_name(people[0])}
+        return gettext("the focal point")
+    return gettext("a member of the role “%(role)s”") % {"role": role}
+
+
+def _desk_lead(case):
+    desk = (
+        RegionalDesk.objects.filter(regional_group=case.member_state.regional_group).select_related("team_lead").first()
+    )
+    return desk.team_lead if desk and desk.team_lead and desk.team_lead.is_active else None
+
+
+def next_actors(case, user):
+    """Who acts now, when this user cannot take any step the case's stage waits for.
+
+    A list of (who, [action labels]) derived from the transition table: each step goes to the
+    first-line role whose group holds its permission, named by the person where the case says
+    (the assigned officer, the desk's team lead, the focal point). Empty when the user can act
+    or the case has ended."""
+    steps = stage_steps(case)
+    if not steps:
+        return []
+    if may_work_on(user, case) and any(user.has_perm(action.permission) for action in steps):
+        return []
+    role_permissions = {}
+    for role, app_label, codename in Group.objects.filter(name__in=roles.ALL).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename"
+    ):
+        role_permissions.setdefault(role, set()).add(f"{app_label}.{codename}")
+    leads = []
+
+    def desk_lead():
+        if not leads:
+            leads.append(_desk_lead(case))
+        return leads[0]
+
+    actors = {}
+    for action in steps:
+        role = _first_role_with(action.permission, role_permissions)
+        who = (
+            _who(role, case, desk_lead)
+            if role
+            else gettext("someone with the permission “%(permission)s”") % {"permission": action.permission}
+        )
+        actors.setdefault(who, []).append(action.label)
+    return list(actors.items())
+
+
+def assignable_officers():
+    """Every active staff member: whom the lists filter by (a case may still be with someone who moved on)."""
+    return (
+        get_user_model().objects.filter(is_active=True, is_staff=True).order_by("first_name", "last_name", "username")
+    )
+
+
+def case_workers(regional_group=None):
+    """Whom a case can be assigned to: staff who can work a case: electoral officers and team leads (by role, or holding the right to
+    implement themselves), never finance, the intake clerk or an administrator. Those of the desk of
+    ``regional_group`` come first."""
+    from requests_app.core.roles import ELECTORAL_OFFICER, TEAM_LEAD
+
+    User = get_user_model()
+    workers = User.objects.filter(is_active=True, is_staff=True, is_superuser=False).filter(
+        Q(groups__name__in=[ELECTORAL_OFFICER, TEAM_LEAD])
+        | Q(
+            user_permissions__codename="manage_implementation", user_permissions__content_type__app_label="requests_app"
+        )
+    )
+    users = User.objects.filter(pk__in=workers.values("pk"))
+    order = ["first_name", "last_name", "username"]
+    if regional_group:
+        on_desk = RegionalDesk.objects.filter(
+            Q(members=OuterRef("pk")) | Q(team_lead=OuterRef("pk")), regional_group=regional_group
+        )
+        users = users.annotate(on_desk=Exists(on_desk))
+        order.insert(0, "-on_desk")
+    return users.order_by(*order)
+
+
+def dashboard(*, user, today):
+    """Everything the dashboard shows, in a fixed number of aggregate queries."""
+    from requests_app.core.charts import bar_rows, grouped_bars
+
+    now = timezone.now()
+    open_stages = Stage.open_stages()
+    cases = visible_cases(user)
+    per_stage = dict(cases.values_list("stage").annotate(n=Count("id")).order_by())
+    stage_rows = bar_rows([(stage.label, per_stage.get(stage.value, 0), stage.value) for stage in Stage])
+
+    overdue = (
+        cases.filter(stage__in=open_stages, stage_due_at__lt=now)
+        .values("officer_id", "officer__first_name", "officer__last_name", "officer__username")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    overdue_rows = bar_rows(
+        [
+            (
+                (
+                    " ".join(filter(None, [row["officer__first_name"], row["officer__last_name"]]))
+                    or row["officer__username"]
+                )
+                if row["officer_id"]
+                else gettext("Unassigned"),
+                row["n"],
+                str(row["officer_id"] or "none"),
+            )
+            for row in overdue
+        ]
+    )
+
+    outcomes = dict(
+        Decision.objects.filter(decided_at__year=today.year, case__in=cases)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    outcome_rows = bar_rows([(label, outcomes.get(value, 0), value) for value, label in DecisionOutcome.choices])
+
+    # Elections the unit still works towards: a withdrawn or declined case's election is not one.
+    elections = list(
+        Election.objects.filter(
+            planned_date__gte=today,
+            planned_date__lte=today + relativedelta(months=6),
+            case__in=cases,
+            case__stage__in=open_stages,
+        )
+        .select_related("case__member_state", "case__officer")
+        .order_by("planned_date", "id")[:100]
+    )
+
+    first_year = today.year - 5
+    per_region_year = (
+        cases.filter(received_date__year__gte=first_year)
+        .annotate(year=ExtractYear("received_date"))
+        .values_list("year", "member_state__regional_group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {(year, region): n for year, region, n in per_region_year}
+    years = list(range(first_year, today.year + 1))
+    region_chart = grouped_bars(
+        groups=[str(year) for year in years],
+        series=[(label, [counts.get((year, value), 0) for year in years]) for value, label in RegionalGroup.choices],
+    )
+
+    mine = cases.filter(officer=user, stage__in=open_stages).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(stage_due_at__lt=now))
+    )
+    return {
+        "stage_rows": stage_rows,
+        "overdue_rows": overdue_rows,
+        "overdue_total": sum(row["value"] for row in overdue_rows),
+        "outcome_rows": outcome_rows,
+        "year": today.year,
+        "elections": elections,
+        "region_chart": region_chart,
+        "mine": mine,
+    }

@@ -1,0 +1,155 @@
+"""The staff workspace: the dashboard, the case list, the case page and its actions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from requests_app.cases import models, selectors, services
+from requests_app.cases.filters import SORTS, CaseFilter, apply_sort, sort_key
+from requests_app.cases.forms import action_form
+from requests_app.cases.workflow import ACTIONS, is_short_notice
+from requests_app.core.access import staff_required
+from requests_app.core.errors import ActionRefused
+from requests_app.core.views import report_filter_errors
+from requests_app.deadlines import services as deadline_services
+
+PAGE_SIZE = 50
+
+
+def submit_action(request, case, action_name):
+    """Validate an action's form and run its service. Returns (case, form, done)."""
+    if action_name not in ACTIONS:
+        raise Http404
+    form = action_form(action_name, request.POST, prefix=action_name, case=case)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors in the form."))
+        return case, form, False
+    try:
+        case = services.perform_action(actor=request.user, case=case, action_name=action_name, **form.service_kwargs())
+    except ActionRefused as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        return case, form, False
+    messages.success(
+        request,
+        _("%(action)s: done. The case is now %(stage)s.")
+        % {"action": ACTIONS[action_name].label, "stage": case.stage_phrase},
+    )
+    return case, form, True
+
+
+def filtered_cases(request):
+    """The case list as the URL's filters and sort ask; invalid filters are said and ignored."""
+    case_filter = CaseFilter(
+        request.GET or None, queryset=selectors.visible_cases(request.user, selectors.case_list()), user=request.user
+    )
+    report_filter_errors(request, case_filter)
+    return case_filter, apply_sort(case_filter.qs, request.GET.get("sort"))
+
+
+# A text search that matches at most this many cases is sorted after it is found (see below).
+FEW_MATCHES = 2000
+
+
+def case_paginator(case_filter, cases, sort):
+    """The list's pages. A text search that matches few cases is sorted after it is found.
+
+    Sorted by a column that has an index (the default, newest first), PostgreSQL pages a search by
+    walking the cases in that order and testing each summary: for a selective search (a Member
+    State's name) it reads thousands of rows to find fifty. Found first from the trigram indexes and
+    then sorted, the same page takes a few milliseconds. The count, which is read anyway, says which
+    case this is; a common word (more than FEW_MATCHES cases) keeps the walk, which suits it."""
+    paginator = Paginator(cases, PAGE_SIZE)
+    searching = case_filter.is_bound and case_filter.is_valid() and case_filter.form.cleaned_data.get("q", "").strip()
+    if searching and paginator.count <= FEW_MATCHES:
+        paginator.object_list = apply_sort(cases, sort, by_index=False)
+    return paginator
+
+
+@staff_required
+def case_list(request):
+    case_filter, cases = filtered_cases(request)
+    sort = sort_key(request.GET.get("sort"))
+    page = case_paginator(case_filter, cases, sort).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "filter": case_filter,
+            "page": page,
+            "sort": sort,
+            "sortable": SORTS,
+            "now": timezone.now(),
+        },
+    )
+
+
+def case_or_404(request, reference):
+    """The case, if this user may see it; a case outside their scope does not exist for them."""
+    try:
+        return selectors.visible_cases(request.user, selectors.case_detail()).get(reference=reference)
+    except models.AssistanceRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def _case_page(request, case, bound=None, status=200):
+    actions = []
+    for action, blockers in selectors.available_actions(case, request.user):
+        form = (
+            bound
+            if bound is not None and bound.action.name == action.name
+            else action_form(action.name, prefix=action.name, case=case)
+        )
+        actions.append({"action": action, "blockers": blockers, "form": form})
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "actions": actions,
+            "next_actors": selectors.next_actors(case, request.user),
+            "timeline": list(reversed(case.events.all())),
+            "short_notice": is_short_notice(case),
+            "urgent": deadline_services.is_urgent(case),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def case_detail(request, reference):
+    return _case_page(request, case_or_404(request, reference))
+
+
+@staff_required
+def case_action(request, reference, action_name):
+    """GET: the action on a page of its own (the decision needs room); POST: take it."""
+    case = case_or_404(request, reference)
+    if action_name not in ACTIONS:
+        raise Http404
+    if request.method != "POST":
+        return render(
+            request,
+            "cases/action.html",
+            {
+                "case": case,
+                "action": ACTIONS[action_name],
+                "blockers": ACTIONS[action_name].blockers(case),
+                "form": action_form(action_name, prefix=action_name, case=case),
+                "short_notice": is_short_notice(case),
+            },
+        )
+    case, form, done = submit_action(request, case, action_name)
+    if done:
+        return redirect("workspace:case-detail", reference=case.reference)
+    # Refused: the case page again, with what the user typed and why it was refused.
+    return _case_page(request, case_or_404(request, reference), bound=form, status=400)
+
+
+@staff_required
+def dashboard(request):
+    return render(request, "dashboard.html", selectors.dashboard(user=request.user, today=timezone.localdate()))

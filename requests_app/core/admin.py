@@ -1,0 +1,78 @@
+"""What every admin page shares: fixed sets, the history of a change, users with clean names."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+
+from requests_app.core.validators import validate_single_line
+
+NAME_FIELDS = ("first_name", "last_name")
+
+
+class _SingleLineNames:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in NAME_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(validate_single_line)
+
+
+class UserChangeForm(_SingleLineNames, auth_forms.UserChangeForm):
+    pass
+
+
+class UserCreationForm(_SingleLineNames, auth_forms.AdminUserCreationForm):
+    pass
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+
+
+class FixedSetAdmin(admin.ModelAdmin):
+    """Rows made by migrations, one per stage or group: edited, never added or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def describe_changes(form):
+    """{label: [old, new]} for the fields a form changed, as a reader of the history sees them."""
+    changes = {}
+    for name in form.changed_data:
+        field = form.fields[name]
+        old = form.get_initial_for_field(field, name)
+        new = form.cleaned_data.get(name)
+        changes[str(field.label)] = [_display(field, old), _display(field, new)]
+    return changes
+
+
+def _display(field, value):
+    if value in (None, ""):
+        return ""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        objects = value if hasattr(value, "__iter__") else [value]
+        if objects and not hasattr(next(iter(objects)), "pk"):
+            objects = field.queryset.filter(pk__in=objects)
+        return ", ".join(sorted(str(obj) for obj in objects))
+    if isinstance(field, forms.ModelChoiceField):
+        if not hasattr(value, "pk"):
+            value = field.queryset.filter(pk=value).first()
+        return str(value) if value is not None else ""
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if hasattr(value, "name"):
+        return value.name
+    return str(value)

@@ -1,0 +1,1 @@
+"""Stage policies and the due dates they give each case."""

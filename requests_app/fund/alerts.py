@@ -1,0 +1,134 @@
+"""The balance alert: once per fall below the threshold, emailed to Finance and the focal point."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from requests_app.core import roles
+from requests_app.fund.models import BalanceAlert, LedgerEntry
+from requests_app.fund.money import ZERO, converted_text, day_text, money
+from requests_app.fund.selectors import Kind, _settings_row, balance, open_pledges, pledge_usd
+
+# An alert whose email has not left this long after the fall is sent again by the periodic check
+# (its own task's retries have run out by then); the send locks the alert, so never twice.
+UNSENT_ALERT_RETRY = timedelta(minutes=30)
+
+
+# The alert: once per fall below the threshold ------------------------------------------------
+
+
+def open_alert():
+    return BalanceAlert.objects.filter(recovered_at__isnull=True).order_by("-crossed_at", "-id").first()
+
+
+def check_balance(*, now=None):
+    """Open an alert when the balance has fallen below the threshold, close it when it is back.
+
+    An alert is opened only when none is open, so its one email goes once per crossing however
+    often this runs (after each write, and from beat). Runs under the settings-row lock (a writer
+    calling it already holds it: taking it again in the same transaction costs nothing).
+    Returns the open alert, if any.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = _settings_row()
+        current = balance(timezone.localdate(now))
+        alert = open_alert()
+        # An empty ledger is a fund whose books are not kept here yet (a new installation): telling
+        # finance it holds nothing would be noise, not news.
+        in_use = alert is not None or LedgerEntry.objects.exists()
+        if in_use and current < row.alert_threshold_usd:
+            if alert is None:
+                alert = BalanceAlert.objects.create(
+                    crossed_at=now, balance_usd=current, threshold_usd=row.alert_threshold_usd
+                )
+                _send_after_commit(alert)
+            elif alert.sent_at is None and alert.crossed_at < now - UNSENT_ALERT_RETRY:
+                _send_after_commit(alert)
+            return alert
+        if alert is not None:
+            BalanceAlert.objects.filter(recovered_at__isnull=True).update(recovered_at=now)
+        return None
+
+
+def _send_after_commit(alert):
+    from requests_app.fund.tasks import send_balance_alert
+
+    transaction.on_commit(lambda: send_balance_alert.delay(alert.pk))
+
+
+def alert_recipients():
+    """Every active member of Finance and of the focal point's team with an address; the focal
+    point's office when there is none, so a fall is never told to nobody."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[roles.FINANCE, roles.FOCAL_POINT])
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return list(dict.fromkeys(users)) or list(settings.EAS_FOCAL_POINT_EMAILS)
+
+
+def fund_url():
+    return settings.SITE_URL.rstrip("/") + reverse("workspace:trust-fund")
+
+
+def send_alert(alert_id, *, now=None):
+    """Email the alert to finance and the focal point. Safe to run twice: sends nothing once sent.
+
+    The alert row stays locked while the email leaves, so a second delivery of the task waits and
+    then finds it sent. A fall that is over before its email left is not told any more.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = BalanceAlert.objects.select_for_update().filter(pk=alert_id).first()
+        if alert is None or alert.sent_at is not None or alert.recovered_at is not None:
+            return False
+        recipients = alert_recipients()
+        latest = list(
+            LedgerEntry.objects.filter(kind=Kind.ALLOCATION, recorded_at__lte=alert.crossed_at)
+            .select_related("case__member_state")
+            .order_by("-recorded_at", "-id")[:5]
+        )
+        context = {
+            "alert": alert,
+            "balance": money(alert.balance_usd),
+            "threshold": money(alert.threshold_usd),
+            "shortfall": money(alert.threshold_usd - alert.balance_usd),
+            "crossed": timezone.localtime(alert.crossed_at),
+            "now_balance": money(balance(timezone.localdate(now))),
+            "allocations": [
+                {
+                    "day": day_text(entry.value_date),
+                    "case": entry.case.reference,
+                    "state": entry.case.member_state.name,
+                    "usd": money(entry.amount_usd),
+                    "converted": converted_text(entry),
+                    "url": settings.SITE_URL.rstrip("/")
+                    + reverse("workspace:case-detail", args=[entry.case.reference]),
+                }
+                for entry in latest
+            ],
+            "outstanding_pledges": money(sum((pledge_usd(p) for p in open_pledges()), ZERO)),
+            "url": fund_url(),
+            "site_url": settings.SITE_URL,
+        }
+        message = EmailMultiAlternatives(
+            subject=_("[EAS] The Trust Fund is below its threshold: %(balance)s USD") % {"balance": context["balance"]},
+            body=render_to_string("emails/trust_fund_alert.txt", context),
+            to=recipients,
+        )
+        message.attach_alternative(render_to_string("emails/trust_fund_alert.html", context), "text/html")
+        message.send()  # a failure leaves sent_at empty, for the task to try again
+        alert.sent_at = now
+        alert.save(update_fields=["sent_at"])
+        return True

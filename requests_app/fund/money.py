@@ -1,0 +1,111 @@
+"""Money in the Trust Fund: amounts, currencies and rates, checked and written alike everywhere."""
+
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from requests_app.core.errors import ActionRefused
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+USD = "USD"
+# The ledger's columns hold 16 digits, two of them cents; the rates 18, eight of them decimals.
+MAX_AMOUNT = Decimal("1e14")
+MAX_RATE = Decimal("1e10")
+RATE_PLACES = Decimal("1e-8")
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+# Formatting: the same figures in messages, pages, emails and exports --------------------------
+
+
+def money(value):
+    """120000 -> "120,000.00": two decimals and the thousands separators of the language."""
+    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def rate_text(rate):
+    """A rate with at least four decimals and no trailing zeros beyond: 1.08700000 -> "1.0870"."""
+    whole, _dot, decimals = format(Decimal(rate).normalize(), "f").partition(".")
+    return f"{whole}.{decimals.ljust(4, '0')}"
+
+
+def day_text(day):
+    return formats.date_format(day, "j M Y")
+
+
+def converted_text(entry_or_amount, currency=None, rate=None):
+    """ " (EUR 138,000.00 at 1.0870)" for an amount in another currency, "" for US dollars."""
+    if currency is None:
+        entry = entry_or_amount
+        amount, currency, rate = entry.amount, entry.currency, entry.usd_per_unit
+    else:
+        amount = entry_or_amount
+    if currency == USD:
+        return ""
+    return " " + _("(%(currency)s %(amount)s at %(rate)s)") % {
+        "currency": currency,
+        "amount": money(amount),
+        "rate": rate_text(rate),
+    }
+
+
+# Checks of what a user typed -----------------------------------------------------------------
+
+
+def _amount(value):
+    """The amount as a Decimal of cents, or a refusal that says what is wrong with it."""
+    if isinstance(value, float):
+        # A float cannot hold most cents exactly: a caller passing one has a bug, not a typo.
+        raise TypeError("Trust Fund amounts are Decimal, never float.")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(_("The amount is not a number.")) from None
+    if not amount.is_finite():
+        raise ActionRefused(_("The amount is not a number."))
+    if amount <= 0:
+        raise ActionRefused(_("The amount must be more than zero."))
+    if amount >= MAX_AMOUNT:
+        raise ActionRefused(_("The amount is too large for the ledger."))
+    if amount != amount.quantize(CENT):
+        raise ActionRefused(_("Give the amount to the cent at most (two decimals)."))
+    return amount.quantize(CENT)
+
+
+def _currency(value):
+    currency = (value or "").strip().upper()
+    if not CURRENCY_CODE.fullmatch(currency):
+        raise ActionRefused(
+            _("“%(currency)s” is not a currency code: give its three letters (ISO 4217), for example EUR.")
+            % {"currency": value or ""}
+        )
+    return currency
+
+
+def _value_date(value):
+    if isinstance(value, datetime):
+        raise TypeError("A value date is a date, not a moment.")  # a caller's bug: which day would it be?
+    if not isinstance(value, date):
+        raise ActionRefused(_("Give the date of the entry."))
+    today = timezone.localdate()
+    if value > today:
+        raise ActionRefused(
+            _("The date %(day)s is in the future: record an entry on or after the day it happens.")
+            % {"day": day_text(value)}
+        )
+    return value
+
+
+def to_usd(amount, rate):
+    """The amount in US dollars, rounded half up to the cent (never half to even: an accountant's rounding)."""
+    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cents(value):
+    """A sum read from the database, to the cent. SQLite adds decimal columns as floats and hands
+    back as many digits as it likes (440000.0000000); PostgreSQL's numeric is exact already."""
+    return (value or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)

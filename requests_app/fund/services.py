@@ -1,0 +1,394 @@
+"""Para 7: the Trust Fund for Electoral Assistance, kept as a ledger in US dollars.
+
+What each kind of entry means (the statement page says the same to its readers):
+
+- a *pledge* is a donor's promise. It is tracked (what is still outstanding: the pledge less
+  the contributions recorded as paying it) but moves no money, so it leaves the balance as it is;
+- a *contribution* is money received: it adds to the balance;
+- an *allocation* is money given to an approved case: it subtracts;
+- a *refund* is unspent allocation money a case gives back: it adds, and never more than the
+  case was allocated net of its earlier refunds.
+
+Every entry is converted to US dollars at the rate finance entered for its currency on its value
+date (USD is 1), rounded half up to the cent, and keeps the rate it used: a rate entered or
+corrected later never changes the ledger. Entries are never edited or deleted; a mistake is put
+right by a new entry.
+
+Every write runs in one transaction that first locks the single TrustFundSettings row, so the
+writes happen one after the other: two allocations at once cannot both see money that only one
+of them may take, and two balance checks cannot both open an alert. Amounts are ``Decimal``.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from requests_app.cases import selectors
+from requests_app.cases.choices import DecisionOutcome
+from requests_app.cases.models import AssistanceRequest
+from requests_app.cases.services import record_event
+from requests_app.core.errors import ActionRefused
+from requests_app.fund.alerts import check_balance
+from requests_app.fund.models import ExchangeRate, LedgerEntry
+from requests_app.fund.money import (
+    CENT,
+    MAX_AMOUNT,
+    MAX_RATE,
+    RATE_PLACES,
+    USD,
+    ZERO,
+    _amount,
+    _currency,
+    _value_date,
+    converted_text,
+    day_text,
+    money,
+    rate_text,
+    to_usd,
+)
+from requests_app.fund.selectors import (
+    FUNDABLE_STAGES,
+    Kind,
+    _settings_row,
+    available,
+    case_funding,
+    outstanding,
+    refundable,
+    usd_rate,
+)
+
+RECORD_PERMISSION = "requests_app.add_ledgerentry"
+ALLOCATE_PERMISSION = "requests_app.record_allocation"
+RATE_PERMISSION = "requests_app.add_exchangerate"
+STATEMENT_PERMISSION = "requests_app.view_trust_fund_statement"
+
+
+def _require(actor, permission, message):
+    if actor is None or not actor.is_active or not actor.has_perm(permission):
+        raise ActionRefused(message)
+
+
+def _convert(amount, currency, day):
+    rate = usd_rate(currency, day)
+    amount_usd = to_usd(amount, rate)
+    if amount_usd <= 0:
+        raise ActionRefused(
+            _("%(currency)s %(amount)s is less than a cent in US dollars: the ledger cannot hold it.")
+            % {"currency": currency, "amount": money(amount)}
+        )
+    if amount_usd >= MAX_AMOUNT:
+        raise ActionRefused(_("The amount is too large for the ledger."))
+    return rate, amount_usd
+
+
+# Writing the ledger --------------------------------------------------------------------------
+
+
+def _entry(
+    *, actor, kind, amount, currency, value_date, rate, amount_usd, description="", donor="", case=None, pledge=None
+):
+    return LedgerEntry.objects.create(
+        kind=kind,
+        value_date=value_date,
+        donor=donor,
+        case=case,
+        pledge=pledge,
+        amount=amount,
+        currency=currency,
+        usd_per_unit=rate,
+        amount_usd=amount_usd,
+        description=(description or "").strip(),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+
+
+def _donor(value):
+    donor = " ".join((value or "").split())
+    if not donor:
+        raise ActionRefused(_("Name the donor."))
+    if len(donor) > LedgerEntry._meta.get_field("donor").max_length:
+        raise ActionRefused(_("The donor's name is too long."))
+    return donor
+
+
+def enter_rate(*, actor, currency, day, usd_per_unit):
+    """Finance enters what one unit of a currency was worth in US dollars on a day.
+
+    A rate may be corrected (entered again for the same day) as long as no entry has used it:
+    entries keep the rate they were converted at, and the rates table must show that rate.
+    """
+    _require(actor, RATE_PERMISSION, _("You do not have permission to enter exchange rates."))
+    currency = _currency(currency)
+    if currency == USD:
+        raise ActionRefused(_("The fund keeps its books in US dollars: a US dollar is always 1."))
+    day = _value_date(day)
+    if isinstance(usd_per_unit, float):
+        raise TypeError("Exchange rates are Decimal, never float.")
+    try:
+        rate = Decimal(str(usd_per_unit).strip())
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(_("The rate is not a number.")) from None
+    if not rate.is_finite() or rate <= 0:
+        raise ActionRefused(_("A rate must be more than zero."))
+    if rate >= MAX_RATE or rate != rate.quantize(RATE_PLACES):
+        raise ActionRefused(_("Give the rate with at most eight decimals."))
+    with transaction.atomic():
+        _settings_row()
+        existing = ExchangeRate.objects.filter(currency=currency, day=day).first()
+        if existing is None:
+            return ExchangeRate.objects.create(
+                currency=currency, day=day, usd_per_unit=rate, entered_by=actor, entered_at=timezone.now()
+            )
+        if existing.usd_per_unit == rate:
+            return existing
+        used = LedgerEntry.objects.filter(currency=currency, value_date=day).count()
+        if used:
+            raise ActionRefused(
+                _(
+                    "The %(currency)s rate for %(day)s is already %(rate)s, and %(count)d entries were converted at "
+                    "it: it can no longer change. Record a correcting entry instead."
+                )
+                % {"currency": currency, "day": day_text(day), "rate": rate_text(existing.usd_per_unit), "count": used}
+            )
+        existing.usd_per_unit, existing.entered_by, existing.entered_at = rate, actor, timezone.now()
+        existing.save(update_fields=["usd_per_unit", "entered_by", "entered_at"])
+        return existing
+
+
+def record_pledge(*, actor, donor, amount, currency, value_date, description=""):
+    """A donor's promise: tracked until paid, no change to the balance."""
+    _require(actor, RECORD_PERMISSION, _("You do not have permission to record pledges."))
+    donor, amount, currency, value_date = _donor(donor), _amount(amount), _currency(currency), _value_date(value_date)
+    with transaction.atomic():
+        _settings_row()
+        rate, amount_usd = _convert(amount, currency, value_date)
+        return _entry(
+            actor=actor,
+            kind=Kind.PLEDGE,
+            donor=donor,
+            amount=amount,
+            currency=currency,
+            value_date=value_date,
+            rate=rate,
+            amount_usd=amount_usd,
+            description=description,
+        )
+
+
+def record_contribution(*, actor, donor="", amount, currency, value_date, description="", pledge=None):
+    """Money received from a donor; ``pledge`` when it pays (part of) a pledge."""
+    _require(actor, RECORD_PERMISSION, _("You do not have permission to record contributions."))
+    amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
+    donor = (donor or "").strip()
+    with transaction.atomic():
+        _settings_row()
+        if pledge is not None:
+            pledge = LedgerEntry.objects.filter(pk=getattr(pledge, "pk", pledge), kind=Kind.PLEDGE).first()
+            if pledge is None:
+                raise ActionRefused(_("The pledge this contribution pays is not in the ledger."))
+            donor = donor or pledge.donor
+            if " ".join(donor.split()).casefold() != pledge.donor.casefold():
+                raise ActionRefused(
+                    _("This pledge was made by %(pledger)s, not by %(donor)s.")
+                    % {"pledger": pledge.donor, "donor": donor}
+                )
+            donor = pledge.donor
+            if currency != pledge.currency:
+                raise ActionRefused(
+                    _(
+                        "The pledge is in %(currency)s: record its payment in %(currency)s too, so what remains "
+                        "outstanding is counted in the currency promised."
+                    )
+                    % {"currency": pledge.currency}
+                )
+            if value_date < pledge.value_date:
+                raise ActionRefused(
+                    _("The pledge was made on %(pledged)s: a payment of it cannot be dated earlier.")
+                    % {"pledged": day_text(pledge.value_date)}
+                )
+            left = outstanding(pledge)
+            if amount > left:
+                raise ActionRefused(
+                    _(
+                        "Only %(currency)s %(left)s of this pledge is outstanding (%(currency)s %(pledged)s pledged); "
+                        "this contribution is %(currency)s %(amount)s. Record the rest as a contribution without "
+                        "a pledge."
+                    )
+                    % {
+                        "currency": currency,
+                        "left": money(left),
+                        "pledged": money(pledge.amount),
+                        "amount": money(amount),
+                    }
+                )
+        donor = _donor(donor)
+        rate, amount_usd = _convert(amount, currency, value_date)
+        entry = _entry(
+            actor=actor,
+            kind=Kind.CONTRIBUTION,
+            donor=donor,
+            amount=amount,
+            currency=currency,
+            value_date=value_date,
+            rate=rate,
+            amount_usd=amount_usd,
+            description=description,
+            pledge=pledge,
+        )
+        check_balance()
+        return entry
+
+
+def _case_approval_day(case):
+    """The day the case was approved for assistance, or None if it is not (now) approved."""
+    if case.stage not in FUNDABLE_STAGES:
+        return None
+    decision = case.decisions.filter(outcome__in=DecisionOutcome.assisting()).order_by("-decided_at").first()
+    return timezone.localdate(decision.decided_at) if decision else None
+
+
+def _locked_case(case, actor):
+    """The case, locked, if ``actor`` may see it: money moves only on cases in one's scope."""
+    case = AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
+    if not selectors.may_see(actor, case):
+        raise ActionRefused(_("This case is outside your scope."))
+    return case
+
+
+def _case_event(*, entry, actor, action):
+    details = {
+        "amount": f"{entry.currency} {money(entry.amount)}",
+        "value_date": entry.value_date,
+        "ledger_entry": entry.pk,
+    }
+    if entry.currency != USD:
+        details.update(amount_usd=f"USD {money(entry.amount_usd)}", rate=rate_text(entry.usd_per_unit))
+    record_event(
+        case=entry.case, actor=actor, action=action, comment=entry.description, details=details, at=entry.recorded_at
+    )
+
+
+def allocate(*, actor, case, amount, currency, value_date, description=""):
+    """Money from the fund to an approved case. Refused, with the figures, beyond what the fund holds."""
+    _require(actor, ALLOCATE_PERMISSION, _("You do not have permission to allocate Trust Fund money."))
+    amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
+    with transaction.atomic():
+        _settings_row()
+        case = _locked_case(case, actor)
+        approved_on = _case_approval_day(case)
+        if approved_on is None:
+            raise ActionRefused(
+                _(
+                    "%(reference)s is %(stage)s: only a case approved for assistance (an assist or narrowed decision, "
+                    "until it reports) receives Trust Fund money."
+                )
+                % {"reference": case.reference, "stage": case.stage_phrase}
+            )
+        if value_date < approved_on:
+            raise ActionRefused(
+                _("%(reference)s was approved on %(approved)s: an allocation to it cannot be dated earlier.")
+                % {"reference": case.reference, "approved": day_text(approved_on)}
+            )
+        rate, amount_usd = _convert(amount, currency, value_date)
+        can_take, on_day, lowest_day = available(value_date)
+        if amount_usd > can_take:
+            figures = {
+                "held": money(on_day),
+                "day": day_text(value_date),
+                "lowest": money(max(can_take, ZERO)),
+                "lowest_day": day_text(lowest_day),
+                "amount": money(amount_usd),
+                "converted": converted_text(amount, currency, rate),
+            }
+            if lowest_day == value_date:
+                message = _("The fund holds %(held)s USD on %(day)s; this allocation is %(amount)s USD%(converted)s.")
+            else:
+                message = _(
+                    "The fund holds %(held)s USD on %(day)s, but entries after that day bring it down to %(lowest)s "
+                    "USD on %(lowest_day)s, and no day may go below zero; this allocation is %(amount)s "
+                    "USD%(converted)s."
+                )
+            raise ActionRefused(message % figures)
+        entry = _entry(
+            actor=actor,
+            kind=Kind.ALLOCATION,
+            case=case,
+            amount=amount,
+            currency=currency,
+            value_date=value_date,
+            rate=rate,
+            amount_usd=amount_usd,
+            description=description,
+        )
+        _case_event(entry=entry, actor=actor, action="fund_allocation")
+        check_balance()
+        return entry
+
+
+def record_refund(*, actor, case, amount, currency, value_date, description=""):
+    """Unspent allocation money a case returns to the fund: never more than it was given, net."""
+    _require(actor, RECORD_PERMISSION, _("You do not have permission to record refunds."))
+    amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
+    with transaction.atomic():
+        _settings_row()
+        case = _locked_case(case, actor)
+        rate, amount_usd = _convert(amount, currency, value_date)
+        limit = refundable(case, value_date)
+        if amount_usd > limit:
+            allocated, refunded, _net = case_funding(case)
+            if not allocated:
+                message = _("%(reference)s has received no allocation from the fund: it has nothing to give back.")
+            else:
+                message = _(
+                    "%(reference)s may give back at most %(limit)s USD on %(day)s (allocated %(allocated)s USD, "
+                    "already refunded %(refunded)s USD); this refund is %(amount)s USD%(converted)s."
+                )
+            raise ActionRefused(
+                message
+                % {
+                    "reference": case.reference,
+                    "limit": money(max(limit, ZERO)),
+                    "day": day_text(value_date),
+                    "allocated": money(allocated),
+                    "refunded": money(refunded),
+                    "amount": money(amount_usd),
+                    "converted": converted_text(amount, currency, rate),
+                }
+            )
+        entry = _entry(
+            actor=actor,
+            kind=Kind.REFUND,
+            case=case,
+            amount=amount,
+            currency=currency,
+            value_date=value_date,
+            rate=rate,
+            amount_usd=amount_usd,
+            description=description,
+        )
+        _case_event(entry=entry, actor=actor, action="fund_refund")
+        check_balance()
+        return entry
+
+
+def set_threshold(*, actor, threshold):
+    """Only an administrator moves the alert threshold; a move may itself cross it."""
+    if actor is None or not (actor.is_active and actor.is_superuser):
+        raise ActionRefused(_("Only an administrator changes the Trust Fund's alert threshold."))
+    if isinstance(threshold, float):
+        raise TypeError("The threshold is Decimal, never float.")
+    try:
+        threshold = Decimal(str(threshold))
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(_("The threshold is not a number.")) from None
+    if not threshold.is_finite() or threshold < 0 or threshold >= MAX_AMOUNT or threshold != threshold.quantize(CENT):
+        raise ActionRefused(_("Give the threshold in US dollars and cents, zero or more."))
+    with transaction.atomic():
+        row = _settings_row()
+        row.alert_threshold_usd = threshold
+        row.save()
+        check_balance()
+        return row

@@ -1,0 +1,95 @@
+"""The Trust Fund's statement for a period: lines, totals and outstanding pledges."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from requests_app.core.errors import ActionRefused
+from requests_app.fund.models import LedgerEntry
+from requests_app.fund.money import ZERO, cents
+from requests_app.fund.selectors import Kind, balance, pledge_usd
+
+# The statement ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StatementLine:
+    entry: LedgerEntry
+    change: Decimal
+    running: Decimal
+
+
+@dataclass
+class OutstandingPledge:
+    pledge: LedgerEntry
+    paid: Decimal
+    left: Decimal
+    left_usd: Decimal
+
+
+@dataclass
+class Statement:
+    start: date
+    end: date
+    opening: Decimal
+    closing: Decimal
+    lines: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)  # kind -> USD
+    counts: dict = field(default_factory=dict)  # kind -> entries
+    pledges: list = field(default_factory=list)  # OutstandingPledge, as of the end
+    donors: list = field(default_factory=list)  # (donor, outstanding USD, [OutstandingPledge])
+
+    @property
+    def outstanding_usd(self):
+        return sum((item.left_usd for item in self.pledges), ZERO)
+
+    @property
+    def movement(self):
+        return self.closing - self.opening
+
+
+def statement(start, end):
+    """The fund over a period (both days included): opening balance, each entry with the balance
+    after it, totals per kind, closing balance, and the pledges still outstanding at its end."""
+    if end < start:
+        raise ActionRefused(_("The period ends before it starts."))
+    opening = balance(start - timedelta(days=1)) if start > date.min else ZERO
+    entries = (
+        LedgerEntry.objects.filter(value_date__gte=start, value_date__lte=end)
+        .select_related("case__member_state", "recorded_by", "pledge")
+        .order_by("value_date", "id")
+    )
+    result = Statement(start=start, end=end, opening=opening, closing=opening)
+    result.totals = {kind: ZERO for kind in Kind.values}
+    result.counts = {kind: 0 for kind in Kind.values}
+    running = opening
+    for entry in entries:
+        change = entry.signed_usd
+        running += change
+        result.lines.append(StatementLine(entry=entry, change=change, running=running))
+        result.totals[entry.kind] += entry.amount_usd
+        result.counts[entry.kind] += 1
+    result.closing = running
+
+    pledges = (
+        LedgerEntry.objects.filter(kind=Kind.PLEDGE, value_date__lte=end)
+        .annotate(paid_by_end=Sum("payments__amount", filter=Q(payments__value_date__lte=end)))
+        .order_by("donor", "value_date", "id")
+    )
+    by_donor = defaultdict(list)
+    for pledge in pledges:
+        paid = cents(pledge.paid_by_end)
+        left = pledge.amount - paid
+        if left > 0:
+            item = OutstandingPledge(pledge=pledge, paid=paid, left=left, left_usd=pledge_usd(pledge, left))
+            result.pledges.append(item)
+            by_donor[pledge.donor].append(item)
+    result.donors = sorted(
+        ((donor, sum((i.left_usd for i in items), ZERO), items) for donor, items in by_donor.items()),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return result

@@ -1,0 +1,1 @@
+"""The history of every case: events, how they read, the auditor's export."""

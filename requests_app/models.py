@@ -1,0 +1,65 @@
+"""Every model of requests_app, each defined in its domain's models.py: Django loads the app's models from here."""
+
+from requests_app.calendar.models import CalendarToken
+from requests_app.cases.choices import (
+    AssessmentMethod,
+    AuthorityType,
+    DecisionOutcome,
+    ElectionType,
+    ElectoralPhase,
+    ImplementationModality,
+    Origin,
+    Stage,
+)
+from requests_app.cases.models import (
+    AssistanceRequest,
+    Decision,
+    Election,
+    NeedsAssessment,
+    ReferenceCounter,
+    RegionalDesk,
+)
+from requests_app.deadlines.models import DeadlineReason, StagePolicy
+from requests_app.documents.models import CaseDocument, DocumentKind
+from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
+from requests_app.history.models import CaseEvent
+from requests_app.partners.models import Partner, PartnerContribution
+from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
+from requests_app.reminders.models import Reminder
+from requests_app.roster.models import Deployment, Expert, Language
+
+__all__ = [
+    "AssessmentMethod",
+    "AssistanceRequest",
+    "AssistanceType",
+    "AuthorityType",
+    "BalanceAlert",
+    "CalendarToken",
+    "CaseDocument",
+    "CaseEvent",
+    "Decision",
+    "DeadlineReason",
+    "Deployment",
+    "DecisionOutcome",
+    "DocumentKind",
+    "Election",
+    "ElectionType",
+    "ElectoralPhase",
+    "ExchangeRate",
+    "Expert",
+    "ImplementationModality",
+    "Language",
+    "LedgerEntry",
+    "MemberState",
+    "NeedsAssessment",
+    "Origin",
+    "Partner",
+    "PartnerContribution",
+    "ReferenceCounter",
+    "RegionalDesk",
+    "RegionalGroup",
+    "Reminder",
+    "Stage",
+    "StagePolicy",
+    "TrustFundSettings",
+]

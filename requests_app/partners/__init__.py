@@ -1,0 +1,1 @@
+"""Partner organisations and their contributions to cases (para 6)."""

@@ -1,0 +1,1 @@
+"""Reference data: Member States and their regional groups, types of assistance."""

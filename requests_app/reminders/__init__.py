@@ -1,0 +1,1 @@
+"""Reminders before a deadline slips: the sweep, the digests and their tasks."""

@@ -1,0 +1,77 @@
+"""A reminder: claimed once per case, stage entry, level and recipient, then sent."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest
+
+
+class Reminder(models.Model):
+    """One reminder to one person about one stage of one case, claimed before it is sent.
+
+    The unique constraint is the claim: two sweeps at once, a retry or a redelivered task
+    cannot both insert it. A reminder is committed as "sending" before its email goes to the
+    mail server and as "sent" after: one left "sending" (its sender died in between) may have
+    reached its recipient, so it is shown as "delivery uncertain" and only a person resends it.
+    """
+
+    class Level(models.TextChoices):
+        WARNING = "warning", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        TEAM_LEAD = "team_lead", _("Escalated to the team lead")
+        FOCAL_POINT = "focal_point", _("Escalated to the focal point")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        UNCERTAIN = "uncertain", _("Delivery uncertain")
+        FAILED = "failed", _("Failed, to be retried")
+        GAVE_UP = "gave_up", _("Failed, retries exhausted")
+        CANCELLED = "cancelled", _("Not sent: the case moved on")
+
+    case = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("case")
+    )
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
+    stage_entered_at = models.DateTimeField(_("stage entered"))
+    due_at = models.DateTimeField(_("due"))
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    recipient = models.EmailField(_("recipient"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    claim = models.UUIDField(_("claimed by sweep"), default=uuid.uuid4, db_index=True)
+    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sending_at = models.DateTimeField(
+        _("last handed to the mail server"),
+        null=True,
+        blank=True,
+        help_text=_("When the last attempt began; committed before the email went to the mail server."),
+    )
+    message_id = models.CharField(
+        _("Message-ID"),
+        max_length=255,
+        blank=True,
+        help_text=_("Of the last digest it was in: the same reminders always give the same Message-ID."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "stage_entered_at", "level", "recipient"], name="reminder_claimed_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="reminder_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_level_display()} — {self.recipient}"

@@ -1,0 +1,532 @@
+"""The reminder sweep: who must be told, today, about which deadline — and telling them once.
+
+A sweep reads the open cases whose deadline is near or past (one indexed query), works out
+for each the reminder levels now due and their recipients, and claims each reminder by
+inserting a row under a unique constraint (case, stage entry, level, recipient). Only rows
+this sweep inserted carry its claim token, so two sweeps at once, a retry or a redelivered
+task can never claim — and so never send — the same reminder twice. Emails leave after
+commit, one digest per recipient per sweep; a failed send stays recorded and the next sweep
+tries it again, a bounded number of times.
+
+Sending is two commits around the mail server: "sending" (with the attempt, its time and the
+digest's Message-ID) before, "sent" after. A sender that dies in between leaves its reminders
+"sending"; past EAS_REMINDER_SENDING_TIMEOUT_MINUTES a sweep marks them "delivery uncertain",
+writes that to the case history, and never sends them again by itself: a person checks and
+resends (``resend``). So no reminder is emailed twice automatically, whatever crashes when.
+"""
+
+import hashlib
+import logging
+import smtplib
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Value, When
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import AssistanceRequest, RegionalDesk
+from requests_app.core.errors import ActionRefused
+from requests_app.deadlines.models import StagePolicy
+from requests_app.history.models import CaseEvent
+from requests_app.reminders.models import Reminder
+
+logger = logging.getLogger(__name__)
+
+Level = Reminder.Level
+Status = Reminder.Status
+LEVEL_RANK = {Level.WARNING: 0, Level.OVERDUE: 1, Level.TEAM_LEAD: 2, Level.FOCAL_POINT: 3}
+
+
+def max_attempts():
+    return settings.EAS_REMINDER_MAX_ATTEMPTS
+
+
+def levels_due(*, due_at, policy, now):
+    """The reminder levels a stage due at ``due_at`` has reached at ``now``."""
+    if now < due_at - timedelta(days=policy.warning_days):
+        return []
+    if now < due_at:
+        return [Level.WARNING]
+    late = now - due_at
+    levels = [Level.OVERDUE]
+    if late >= timedelta(days=policy.first_escalation_days):
+        levels.append(Level.TEAM_LEAD)
+    if late >= timedelta(days=policy.second_escalation_days):
+        levels.append(Level.FOCAL_POINT)
+    return levels
+
+
+def focal_point_office():
+    return list(settings.EAS_FOCAL_POINT_EMAILS)
+
+
+def recipients(level, due, team_leads):
+    """Warnings go to the officer, escalations up the line; nobody is ever left without one."""
+    lead = team_leads.get(due.regional_group)
+    lead = [lead.email] if lead is not None and lead.email and lead.is_active else []
+    if level in (Level.WARNING, Level.OVERDUE):
+        if due.officer_email and due.officer_is_active:
+            return [due.officer_email]
+        return lead or focal_point_office()
+    if level == Level.TEAM_LEAD:
+        return lead or focal_point_office()
+    return focal_point_office()
+
+
+class DueCase(NamedTuple):
+    """What the sweep needs of a case: read as plain rows, 10,000 at a time is cheap."""
+
+    id: int
+    stage: str
+    stage_entered_at: datetime
+    stage_due_at: datetime
+    regional_group: str
+    officer_email: str | None
+    officer_is_active: bool | None
+
+
+@dataclass
+class SweepResult:
+    claim: uuid.UUID
+    dry_run: bool = False
+    planned: list = field(default_factory=list)  # reminders newly due (not saved on a dry run)
+    digests: dict = field(default_factory=dict)  # recipient -> number of reminders claimed
+    uncertain: int = 0  # reminders found "sending" past the timeout, now "delivery uncertain"
+
+    @property
+    def claimed(self):
+        return sum(self.digests.values())
+
+
+def _due_cases(now, horizon):
+    return AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon).values_list(
+        "id",
+        "stage",
+        "stage_entered_at",
+        "stage_due_at",
+        "member_state__regional_group",
+        "officer__email",
+        "officer__is_active",
+    )
+
+
+def plan(*, now):
+    """Reminders due now that nobody has claimed yet, as unsaved rows."""
+    policies = {policy.stage: policy for policy in StagePolicy.objects.all()}
+    if not policies:
+        return []
+    horizon = now + timedelta(days=max(policy.warning_days for policy in policies.values()))
+    team_leads = {desk.regional_group: desk.team_lead for desk in RegionalDesk.objects.select_related("team_lead")}
+    # Claims already made for the current stage entries of these cases: one query, joined.
+    taken = set(
+        Reminder.objects.filter(
+            case__stage__in=Stage.open_stages(),
+            case__stage_due_at__lte=horizon,
+            stage_entered_at=F("case__stage_entered_at"),
+        ).values_list("case_id", "level", "recipient")
+    )
+    planned = []
+    for row in _due_cases(now, horizon).iterator(chunk_size=2000):
+        case = DueCase(*row)
+        policy = policies.get(case.stage)
+        if policy is None:
+            continue
+        levels = levels_due(due_at=case.stage_due_at, policy=policy, now=now)
+        if Level.OVERDUE in levels:
+            levels = [level for level in levels if level != Level.WARNING]
+        for level in levels:
+            for recipient in recipients(level, case, team_leads):
+                if (case.id, level, recipient) in taken:
+                    continue
+                taken.add((case.id, level, recipient))
+                planned.append(
+                    Reminder(
+                        case_id=case.id,
+                        stage=case.stage,
+                        stage_entered_at=case.stage_entered_at,
+                        due_at=case.stage_due_at,
+                        level=level,
+                        recipient=recipient,
+                    )
+                )
+    return planned
+
+
+CLAIM_COLUMNS = (
+    "case",
+    "stage",
+    "stage_entered_at",
+    "due_at",
+    "level",
+    "recipient",
+    "status",
+    "claim",
+    "claimed_at",
+    "attempts",
+    "last_error",
+    "created_at",
+    "message_id",
+)
+
+
+def _insert_claims(planned, *, claim, now):
+    """Insert the claims, skipping any row another sweep inserted first (it stays theirs).
+
+    This is bulk_create(ignore_conflicts=True) in one statement run for many rows: the ORM
+    prepares every value of every row through its SQL compiler, which costs over a second for
+    the 16,000 reminders of a busy day, and SQLite's 999-parameter limit would split them into
+    some 180 queries. Values are prepared by their fields, as the ORM would.
+    """
+    if not planned:
+        return
+    fields = [Reminder._meta.get_field(name) for name in CLAIM_COLUMNS]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
+    )
+    moment = Reminder._meta.get_field("due_at")
+    prepared = {}
+
+    def at(value):
+        if value not in prepared:
+            prepared[value] = moment.get_db_prep_save(value, connection)
+        return prepared[value]
+
+    claim_value = Reminder._meta.get_field("claim").get_db_prep_save(claim, connection)
+    rows = [
+        (
+            r.case_id,
+            r.stage,
+            at(r.stage_entered_at),
+            at(r.due_at),
+            r.level,
+            r.recipient,
+            Status.PENDING.value,
+            claim_value,
+            at(now),
+            0,
+            "",
+            at(now),
+            "",
+        )
+        for r in planned
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def sweep(*, now=None, dry_run=False, send=None):
+    """Claim every reminder now due, and the failed ones worth another try; then send.
+
+    ``send(claim, recipient)`` is called after commit for each digest; by default it queues
+    the Celery task that sends it.
+    """
+    now = now or timezone.now()
+    claim = uuid.uuid4()
+    result = SweepResult(claim=claim, dry_run=dry_run)
+    planned = plan(now=now)
+    result.planned = planned
+    if dry_run:
+        return result
+    with transaction.atomic():
+        _insert_claims(planned, claim=claim, now=now)
+        # Failed sends, and claims whose sender died, are claimed again for another try.
+        Reminder.objects.filter(status=Status.FAILED, attempts__lt=max_attempts()).update(
+            claim=claim, claimed_at=now, status=Status.PENDING
+        )
+        # Claimed but never handed to the mail server: nothing left, safe to send.
+        Reminder.objects.filter(
+            status=Status.PENDING, claimed_at__lt=now - timedelta(minutes=settings.EAS_REMINDER_STALE_MINUTES)
+        ).update(claim=claim, claimed_at=now)
+        # Handed to the mail server by a sender that never said how it went: maybe delivered.
+        result.uncertain = mark_uncertain(now=now)
+        result.digests = dict(
+            Reminder.objects.filter(claim=claim, status=Status.PENDING)
+            .values_list("recipient")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        if send is None:
+            from requests_app.reminders.tasks import send_reminder_digest
+
+            def send(claim_, recipient_):
+                send_reminder_digest.delay(str(claim_), recipient_)
+
+        for recipient in result.digests:
+            transaction.on_commit(lambda r=recipient: send(claim, r))
+    return result
+
+
+def _case_url(case):
+    return settings.SITE_URL.rstrip("/") + reverse("workspace:case-detail", args=[case.reference])
+
+
+def _lateness(due_at, now):
+    delta = now - due_at
+    if delta >= timedelta(0):
+        days = delta.days
+        if days == 0:
+            return _("due today, now overdue")
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
+    days = (-delta).days
+    if days == 0:
+        return _("due within a day")
+    return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
+
+
+def _item(reminder, now, stage_labels, level_labels):
+    case = reminder.case
+    return {
+        "reference": case.reference,
+        "state": case.member_state.name,
+        "stage": stage_labels[case.stage],
+        "due": timezone.localtime(reminder.due_at),
+        "lateness": _lateness(reminder.due_at, now),
+        "level": level_labels[reminder.level],
+        "overdue": reminder.due_at <= now,
+        "url": _case_url(case),
+    }
+
+
+def message_id(reminder_ids):
+    """The Message-ID of a digest of these reminders: the same reminders, the same Message-ID.
+
+    Should a digest ever leave twice (a person resending one whose delivery was uncertain),
+    the copy carries the same Message-ID: mail clients and the mail server's log recognise it.
+    """
+    digest = hashlib.sha256(",".join(str(pk) for pk in sorted(reminder_ids)).encode()).hexdigest()[:40]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "eas.invalid"
+    return f"<reminders.{digest}@{domain}>"
+
+
+# The mail server refused, or no connection was ever made: the email surely did not leave.
+# Anything else raised during a send (a connection cut or timed out in mid-message) may have
+# followed the server's acceptance: the reminders are then "delivery uncertain", not retried.
+NOT_SENT_ERRORS = (
+    smtplib.SMTPResponseException,  # a refusal: data, sender, HELO, authentication, connect
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPNotSupportedError,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
+
+
+def _events(reminders_, action, *, now, recipient, actor=None):
+    CaseEvent.objects.bulk_create(
+        (
+            CaseEvent(
+                case_id=r.case_id,
+                actor=actor,
+                action=action,
+                created_at=now,
+                details={"level": r.level, "to": recipient or r.recipient, "due": r.due_at},
+            )
+            for r in reminders_
+        ),
+        batch_size=2000,
+    )
+
+
+def mark_uncertain(*, now):
+    """Reminders left "sending" past the timeout become "delivery uncertain", in their case's history."""
+    cutoff = now - timedelta(minutes=settings.EAS_REMINDER_SENDING_TIMEOUT_MINUTES)
+    with transaction.atomic():
+        stuck = list(
+            Reminder.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+            .filter(status=Status.SENDING, sending_at__lt=cutoff)
+            .only("id", "case_id", "level", "recipient", "due_at")
+        )
+        if not stuck:
+            return 0
+        Reminder.objects.filter(pk__in=[r.pk for r in stuck], status=Status.SENDING).update(
+            status=Status.UNCERTAIN,
+            last_error=_("The sender stopped after handing the email to the mail server: it may have been delivered."),
+        )
+        _events(stuck, "reminder_uncertain", now=now, recipient=None)
+    logger.warning("%d reminder(s) of uncertain delivery: a person must check and resend them", len(stuck))
+    return len(stuck)
+
+
+def resend(reminders_, *, actor, now=None, send=None):
+    """A person resends reminders whose delivery was uncertain: claimed again, then sent.
+
+    Returns the number claimed; raises ActionRefused when none of them is uncertain.
+    """
+    now = now or timezone.now()
+    ids = [getattr(r, "pk", r) for r in reminders_]
+    claim = uuid.uuid4()
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status=Status.UNCERTAIN)
+            .only("id", "case_id", "level", "recipient", "due_at")
+        )
+        if not rows:
+            raise ActionRefused(_("Only reminders whose delivery is uncertain can be resent."))
+        Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(status=Status.PENDING, claim=claim, claimed_at=now)
+        _events(rows, "reminder_resent", now=now, recipient=None, actor=actor)
+        if send is None:
+            from requests_app.reminders.tasks import send_reminder_digest
+
+            def send(claim_, recipient_):
+                send_reminder_digest.delay(str(claim_), recipient_)
+
+        for recipient in sorted({r.recipient for r in rows}):
+            transaction.on_commit(lambda r=recipient: send(claim, r))
+    return len(rows)
+
+
+def send_digest(*, claim, recipient, final_attempt=True, now=None):
+    """Send one recipient the reminders of one sweep, in one email. Safe to run twice.
+
+    First commit: the reminders are "sending" (a second delivery of this task finds nothing
+    pending). Then the email goes to the mail server. Second commit: "sent", or on a refusal
+    back to be retried; a sender that dies in between leaves them "sending" (see mark_uncertain).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        pending = Reminder.objects.filter(claim=claim, recipient=recipient, status=Status.PENDING)
+        reminders = list(
+            pending.select_for_update(of=("self",))
+            .select_related("case__member_state")
+            .only(
+                "id",
+                "case_id",
+                "level",
+                "due_at",
+                "stage_entered_at",
+                "attempts",
+                "case__reference",
+                "case__stage",
+                "case__stage_entered_at",
+                "case__member_state__name",
+            )
+            .order_by("due_at", "id")
+        )
+        if not reminders:
+            return 0
+        live, gone = [], []
+        for reminder in reminders:
+            case = reminder.case
+            moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
+            (gone if moved_on else live).append(reminder)
+        if gone:
+            Reminder.objects.filter(pk__in=[r.pk for r in gone]).update(status=Status.CANCELLED)
+        if not live:
+            return 0
+        message = _digest(live, recipient=recipient, now=now)
+        ids = [r.pk for r in live]
+        Reminder.objects.filter(pk__in=ids).update(
+            status=Status.SENDING,
+            sending_at=now,
+            attempts=F("attempts") + 1,
+            message_id=message.extra_headers["Message-ID"],
+        )
+    attempt = Reminder.objects.filter(pk__in=ids, sending_at=now)
+    failure, sent = None, False
+    mail_connection = get_connection()
+    try:
+        try:
+            mail_connection.open()
+        except Exception as error:  # noqa: BLE001 - no connection: nothing left
+            failure = error
+        else:
+            message.connection = mail_connection
+            message.send()
+            sent = True
+    except NOT_SENT_ERRORS as error:
+        failure = error
+    except Exception as error:  # noqa: BLE001 - maybe delivered: recorded, never sent again by itself
+        with transaction.atomic():
+            attempt.filter(status=Status.SENDING).update(
+                status=Status.UNCERTAIN, last_error=str(error)[:2000] or error.__class__.__name__
+            )
+            _events(live, "reminder_uncertain", now=now, recipient=recipient)
+        logger.warning("Reminder digest to %s may or may not have left: %s", recipient, error)
+        _close(mail_connection)
+        return 0
+    if sent:
+        with transaction.atomic():
+            # "uncertain" too: a send slower than the timeout that did end well is known to have.
+            attempt.filter(status__in=[Status.SENDING, Status.UNCERTAIN]).update(
+                status=Status.SENT, sent_at=now, last_error=""
+            )
+            _events(live, "reminder_sent", now=now, recipient=recipient)
+        _close(mail_connection)  # after the commit: the server has the message, whatever QUIT says
+        return len({r.case_id for r in live})
+    _close(mail_connection)
+    logger.warning("Reminder digest to %s failed: %s", recipient, failure)
+    # Each reminder counts its own attempts (one that joined this digest after an older one
+    # kept failing is not given up with it), and no reminder is tried more than
+    # EAS_REMINDER_MAX_ATTEMPTS times in all: by its task's retries, then by later sweeps.
+    status = Case(
+        When(attempts__gte=max_attempts(), then=Value(Status.GAVE_UP)),
+        # PENDING: the task retries it shortly; FAILED: the next sweep claims it again.
+        default=Value(Status.FAILED if final_attempt else Status.PENDING),
+    )
+    attempt.filter(status=Status.SENDING).update(
+        last_error=str(failure)[:2000] or failure.__class__.__name__, status=status
+    )
+    if not final_attempt and pending.exists():
+        raise failure  # for the task to retry what is still worth a try
+    return 0
+
+
+def _close(mail_connection):
+    try:
+        mail_connection.close()
+    except Exception as error:  # noqa: BLE001 - the message is already accepted or refused
+        logger.info("Closing the mail connection failed: %s", error)
+
+
+def _digest(live, *, recipient, now):
+    """The email telling ``recipient`` about these reminders."""
+    # One line per case, at the highest level it reached, the most pressing first.
+    by_case = {}
+    for reminder in live:
+        current = by_case.get(reminder.case_id)
+        if current is None or LEVEL_RANK[reminder.level] > LEVEL_RANK[current.level]:
+            by_case[reminder.case_id] = reminder
+    ordered = sorted(by_case.values(), key=lambda r: (-LEVEL_RANK[r.level], r.due_at))
+    # A person with hundreds of late cases needs the worst ones and the way to the rest,
+    # not an email nobody can read to the end.
+    shown = settings.EAS_REMINDER_DIGEST_MAX_CASES
+    stage_labels, level_labels = dict(Stage.choices), dict(Level.choices)
+    stage_labels = {key: str(label) for key, label in stage_labels.items()}
+    level_labels = {key: str(label) for key, label in level_labels.items()}
+    items = [_item(r, now, stage_labels, level_labels) for r in ordered[:shown]]
+    overdue = sum(1 for r in ordered if r.due_at <= now)
+    subject = ngettext(
+        "[EAS] %(count)d case needs your attention", "[EAS] %(count)d cases need your attention", len(ordered)
+    ) % {"count": len(ordered)}
+    if overdue:
+        subject += " " + ngettext("(%(n)d overdue)", "(%(n)d overdue)", overdue) % {"n": overdue}
+    context = {
+        "items": items,
+        "total": len(ordered),
+        "more": len(ordered) - len(items),
+        "list_url": settings.SITE_URL.rstrip("/") + reverse("workspace:case-list") + "?deadline=overdue&sort=due",
+        "recipient": recipient,
+        "site_url": settings.SITE_URL,
+        "overdue": overdue,
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reminder_digest.txt", context),
+        to=[recipient],
+        headers={"Message-ID": message_id(r.pk for r in live)},
+    )
+    message.attach_alternative(render_to_string("emails/reminder_digest.html", context), "text/html")
+    return message

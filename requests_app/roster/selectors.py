@@ -1,0 +1,227 @@
+"""Reads of the roster shared by its pages, the case page and the deploy form, each at a fixed
+number of queries (see selectors.py for the cases)."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.cases import selectors
+from requests_app.core.charts import PALETTE
+from requests_app.reference.models import RegionalGroup
+from requests_app.roster.models import Deployment, Expert
+
+
+def roster():
+    """Experts with what a row of the roster shows. Cases come with their Member State, which
+    says whether the reader may open them (selectors.may_see)."""
+    today = timezone.localdate()
+    return Expert.objects.select_related("nationality").prefetch_related(
+        "expertise",
+        "languages",
+        Prefetch(
+            "deployments",
+            queryset=Deployment.objects.filter(cancelled_at__isnull=True, ends_on__gte=today)
+            .select_related("case__member_state")
+            .order_by("starts_on", "id"),
+            to_attr="upcoming_deployments",
+        ),
+    )
+
+
+def free_between(queryset, starts_on, ends_on):
+    """The experts who may take a deployment for the whole period: on the roster, available
+    on each of its days, and booked on none of them (cancelled bookings free their dates)."""
+    booked = Deployment.objects.filter(
+        expert=OuterRef("pk"), cancelled_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    return queryset.filter(
+        Q(available_from__isnull=True) | Q(available_from__lte=starts_on),
+        Q(available_until__isnull=True) | Q(available_until__gte=ends_on),
+        ~Exists(booked),
+        is_active=True,
+    )
+
+
+def mark_deployments(experts, user, today=None):
+    """Give each expert of a page its current and next deployment, each knowing whether the
+    reader may open its case."""
+    today = today or timezone.localdate()
+    for expert in experts:
+        expert.current_deployment = expert.next_deployment = None
+        for deployment in expert.upcoming_deployments:
+            deployment.case_visible = selectors.may_see(user, deployment.case)
+            if deployment.starts_on <= today and expert.current_deployment is None:
+                expert.current_deployment = deployment
+            elif deployment.starts_on > today and expert.next_deployment is None:
+                expert.next_deployment = deployment
+    return experts
+
+
+# Diversity ---------------------------------------------------------------------------------------
+
+
+def _shares(counts, total, whole=None, whole_total=0):
+    """Rows of a breakdown: count, share of the total in percent, and its colour; with the whole
+    roster's share alongside when the breakdown is of part of it."""
+    rows = []
+    for index, (key, label) in enumerate(counts["labels"]):
+        value = counts["values"].get(key, 0)
+        row = {
+            "key": key,
+            "label": label,
+            "value": value,
+            "pct": round(100 * value / total, 1) if total else 0,
+            "color": PALETTE[index % len(PALETTE)],
+        }
+        if whole is not None:
+            row["whole_pct"] = round(100 * whole.get(key, 0) / whole_total, 1) if whole_total else 0
+        rows.append(row)
+    # Where each share starts on a bar of 100 units, for the stacked bar; and, for a bar per
+    # group, its length against the largest share shown (the roster's included), so that the
+    # bars use the width and stay comparable with the roster's marks.
+    start = 0
+    top = max([row["pct"] for row in rows] + [row.get("whole_pct", 0) for row in rows]) or 1
+    for row in rows:
+        row["x"] = round(start, 2)
+        start += row["pct"]
+        row["bar"] = round(100 * row["pct"] / top, 1)
+        row["whole_bar"] = round(100 * row.get("whole_pct", 0) / top, 1)
+    return rows
+
+
+def diversity(experts, *, whole_roster=None):
+    """Gender and regional balance of ``experts`` (a queryset), in two aggregate queries; with
+    ``whole_roster`` (another queryset), that of the whole roster alongside, in two more."""
+
+    def count(queryset, field):
+        return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
+
+    genders = count(experts, "gender")
+    regions = count(experts, "nationality__regional_group")
+    total = sum(genders.values())
+    whole_genders = whole_regions = None
+    whole_total = 0
+    if whole_roster is not None:
+        whole_genders = count(whole_roster, "gender")
+        whole_regions = count(whole_roster, "nationality__regional_group")
+        whole_total = sum(whole_genders.values())
+    gender_rows = _shares({"labels": Expert.Gender.choices, "values": genders}, total, whole_genders, whole_total)
+    region_rows = _shares({"labels": RegionalGroup.choices, "values": regions}, total, whole_regions, whole_total)
+    women = genders.get(Expert.Gender.FEMALE, 0)
+    return {
+        "total": total,
+        "whole_total": whole_total,
+        "compared": whole_roster is not None,
+        "gender": gender_rows,
+        "region": region_rows,
+        "women_pct": round(100 * women / total) if total else None,
+        "regions_present": sum(1 for row in region_rows if row["value"]),
+    }
+
+
+# One expert -------------------------------------------------------------------------------------
+
+
+def expert_detail():
+    return Expert.objects.select_related("nationality").prefetch_related("expertise", "languages")
+
+
+def deployment_history(expert, user):
+    """Every deployment of the expert, latest first, cancelled ones included with their reason.
+
+    A deployment to a case outside the reader's scope says "booked" with its dates only: the
+    booking matters to whoever plans the expert's time; the case, even its reference, does not.
+    """
+    deployments = list(
+        expert.deployments.select_related("case__member_state", "recorded_by", "cancelled_by").order_by(
+            "-starts_on", "-id"
+        )
+    )
+    for deployment in deployments:
+        deployment.case_visible = selectors.may_see(user, deployment.case)
+    return deployments
+
+
+def deployment_status(deployment, today=None):
+    today = today or timezone.localdate()
+    if deployment.cancelled_at is not None:
+        return "cancelled", gettext("Cancelled")
+    if deployment.ends_on < today:
+        return "ended", gettext("Ended")
+    if deployment.starts_on <= today:
+        return "current", gettext("Deployed now")
+    return "upcoming", gettext("Upcoming")
+
+
+# The case page ----------------------------------------------------------------------------------
+
+
+def case_deployments(case):
+    """A case's deployments, booked ones first in date order, then the cancelled ones."""
+    deployments = list(
+        Deployment.objects.filter(case=case)
+        .select_related("expert__nationality", "recorded_by", "cancelled_by")
+        .order_by("starts_on", "id")
+    )
+    return [d for d in deployments if d.cancelled_at is None] + [d for d in deployments if d.cancelled_at is not None]
+
+
+# The deploy form --------------------------------------------------------------------------------
+
+AVAILABLE = _("Available on these dates")
+UNAVAILABLE = _("Booked or not available on these dates")
+
+
+def expert_choices(starts_on=None, ends_on=None, user=None):
+    """The experts on the roster for the deploy form's select, as (choices, ids not free).
+
+    With the dates, in two groups: those free for the whole period, then the others, each
+    saying why (booked elsewhere, or available only later or earlier). They stay selectable:
+    the service's refusal then names the booking. Three queries; a booking on a case ``user``
+    may not see says "booked" without its reference.
+    """
+    from requests_app.roster.services import day
+
+    experts = list(Expert.objects.filter(is_active=True).select_related("nationality").prefetch_related("expertise"))
+    if not (starts_on and ends_on and starts_on <= ends_on):
+        return [("", "—")] + [(e.pk, _label(e)) for e in experts], set()
+    bookings = {}
+    for booking in (
+        Deployment.objects.filter(cancelled_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .select_related("case")
+        .order_by("starts_on", "id")
+    ):
+        bookings.setdefault(booking.expert_id, booking)
+    available, others = [], []
+    for expert in experts:
+        booking = bookings.get(expert.pk)
+        if booking is not None and user is not None and selectors.may_see(user, booking.case):
+            why = gettext("booked on %(reference)s until %(end)s") % {
+                "reference": booking.case.reference,
+                "end": day(booking.ends_on),
+            }
+        elif booking is not None:
+            why = gettext("booked until %(end)s") % {"end": day(booking.ends_on)}
+        elif expert.available_from and expert.available_from > starts_on:
+            why = gettext("available from %(start)s") % {"start": day(expert.available_from)}
+        elif expert.available_until and expert.available_until < ends_on:
+            why = gettext("available until %(end)s") % {"end": day(expert.available_until)}
+        else:
+            available.append((expert.pk, _label(expert)))
+            continue
+        others.append((expert.pk, _label(expert, why)))
+    choices = [("", "—")]
+    if available:
+        choices.append((str(AVAILABLE), available))
+    if others:
+        choices.append((str(UNAVAILABLE), others))
+    return choices, {pk for pk, _label_text in others}
+
+
+def _label(expert, why=""):
+    """Name and nationality, why the expert is not free (first, so a narrow select still shows
+    it), then the areas of expertise."""
+    areas = ", ".join(area.name for area in expert.expertise.all())
+    name = f"{expert.family_name}, {expert.given_name} ({expert.nationality.name})"
+    return f"{name} — {why} · {areas}" if why else f"{name} · {areas}"

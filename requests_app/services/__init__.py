@@ -1,1 +1,0 @@
-"""Every write of the domain: one function per action, keyword-only, taking the actor."""
