@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test bench migrate clean
+.PHONY: install run serve test bench migrate clean lint lint-imports
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,8 +50,16 @@ test: install
 	fi
 	EAS_CHROMIUM="$(CHROMIUM)" $(PY) -m pytest
 
+# The checks CI runs before the tests. Each step is its own target too.
+lint: lint-imports
+
+# The import contracts of pyproject.toml ([tool.importlinter]): layers inside each domain, services
+# that never import tasks, core that imports no domain, leaf domains independent of each other.
+lint-imports: install
+	$(VENV)/bin/lint-imports
+
 bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .import_linter_cache

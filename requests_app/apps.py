@@ -8,4 +8,38 @@ class RequestsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        pass
+        _register_history_vocabulary()
+        _register_tasks()
+
+
+def _register_history_vocabulary():
+    """Tell the history how the workflow's actions and other domains' details read.
+
+    The event model cannot import them: the workflow and those domains record events.
+    """
+    from requests_app.cases.workflow import ACTIONS
+    from requests_app.deadlines.models import DeadlineReason
+    from requests_app.documents.models import DocumentKind
+    from requests_app.history import reading
+    from requests_app.partners.models import PartnerContribution
+    from requests_app.reminders.models import Reminder
+
+    reading.register_action_labels({name: action.label for name, action in ACTIONS.items()})
+    reading.register_detail_choices(
+        {
+            "kind": DocumentKind,
+            "level": Reminder.Level,
+            "reason": DeadlineReason,
+            "contribution": PartnerContribution.Kind,
+        }
+    )
+
+
+def _register_tasks():
+    """Load the task modules in every process, not only in a worker.
+
+    Services queue tasks by name (requests_app.core.queue): run inline (CELERY_TASK_ALWAYS_EAGER),
+    a name is found only if its module was loaded; Celery's autodiscovery does that in a worker only.
+    """
+    from requests_app.fund import tasks as fund_tasks  # noqa: F401
+    from requests_app.reminders import tasks as reminder_tasks  # noqa: F401

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from requests_app.calendar import services as calendar_tokens
 from requests_app.calendar.models import CalendarToken
-from requests_app.cases import selectors
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, Election
-from requests_app.core.access import staff_required
+from requests_app.core.access import is_case_staff, staff_required
 from requests_app.core.urls import site_url
 
 
@@ -149,7 +148,7 @@ def user_calendar(user):
 def calendar_feed(request, token):
     """The feed, for calendar programs: the token in the address is the only credential."""
     entry = CalendarToken.objects.select_related("user").filter(token=token).first()
-    if entry is None or not selectors.is_case_staff(entry.user):
+    if entry is None or not is_case_staff(entry.user):
         raise Http404
     response = HttpResponse(user_calendar(entry.user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, "eas.ics")

@@ -20,11 +20,6 @@ from requests_app.reference.models import RegionalGroup
 # Scope: who sees which cases -------------------------------------------------------------
 
 
-def is_case_staff(user):
-    """Staff who may work with cases at all: the workspace, exports and feeds let in no one else."""
-    return bool(user.is_active and user.is_staff and user.has_perm("requests_app.view_assistancerequest"))
-
-
 def sees_all_cases(user):
     return bool(user.is_active and (user.is_superuser or user.has_perm("requests_app.view_all_cases")))
 

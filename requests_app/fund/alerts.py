@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.core import roles
+from requests_app.core.queue import enqueue_on_commit
 from requests_app.fund.models import BalanceAlert, LedgerEntry
 from requests_app.fund.money import ZERO, converted_text, day_text, money
 from requests_app.fund.selectors import Kind, _settings_row, balance, open_pledges, pledge_usd
@@ -19,6 +20,9 @@ from requests_app.fund.selectors import Kind, _settings_row, balance, open_pledg
 # An alert whose email has not left this long after the fall is sent again by the periodic check
 # (its own task's retries have run out by then); the send locks the alert, so never twice.
 UNSENT_ALERT_RETRY = timedelta(minutes=30)
+
+# The task that emails one alert (requests_app.fund.tasks), queued by its name.
+SEND_ALERT_TASK = "requests_app.send_balance_alert"
 
 
 # The alert: once per fall below the threshold ------------------------------------------------
@@ -59,9 +63,7 @@ def check_balance(*, now=None):
 
 
 def _send_after_commit(alert):
-    from requests_app.fund.tasks import send_balance_alert
-
-    transaction.on_commit(lambda: send_balance_alert.delay(alert.pk))
+    enqueue_on_commit(SEND_ALERT_TASK, alert.pk)
 
 
 def alert_recipients():

@@ -4,29 +4,27 @@ import logging
 
 from celery import shared_task
 
+from requests_app.fund import alerts as trust_fund
+
 # The Trust Fund's balance alert (para 7) ---------------------------------------------------------
 
 
 @shared_task(name="requests_app.check_trust_fund_balance", ignore_result=True)
 def check_trust_fund_balance():
     """Beat runs this (settings.EAS_TRUST_FUND_CHECK_MINUTES); every write of the fund checks too."""
-    from requests_app.fund import alerts as trust_fund
-
     alert = trust_fund.check_balance()
     return {"alert": alert.pk if alert else None}
 
 
 @shared_task(
     bind=True,
-    name="requests_app.send_balance_alert",
+    name=trust_fund.SEND_ALERT_TASK,
     ignore_result=True,
     max_retries=5,
     default_retry_delay=60,
 )
 def send_balance_alert(self, alert_id):
     """One alert's email; sends nothing if it already left (the alert records when)."""
-    from requests_app.fund import alerts as trust_fund
-
     try:
         return trust_fund.send_alert(alert_id)
     except Exception as error:  # a transport failure: sent_at stays empty; try again shortly

@@ -37,6 +37,7 @@ from django.utils.translation import ngettext
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
 from requests_app.core.errors import ActionRefused
+from requests_app.core.queue import enqueue
 from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
 from requests_app.reminders.models import Reminder
@@ -227,6 +228,14 @@ def _insert_claims(planned, *, claim, now):
         cursor.executemany(sql, rows)
 
 
+# The task that sends one digest (requests_app.reminders.tasks), queued by its name.
+SEND_DIGEST_TASK = "requests_app.send_reminder_digest"
+
+
+def _queue_digest(claim, recipient):
+    enqueue(SEND_DIGEST_TASK, str(claim), recipient)
+
+
 def sweep(*, now=None, dry_run=False, send=None):
     """Claim every reminder now due, and the failed ones worth another try; then send.
 
@@ -258,12 +267,7 @@ def sweep(*, now=None, dry_run=False, send=None):
             .annotate(n=Count("id"))
             .order_by()
         )
-        if send is None:
-            from requests_app.reminders.tasks import send_reminder_digest
-
-            def send(claim_, recipient_):
-                send_reminder_digest.delay(str(claim_), recipient_)
-
+        send = send or _queue_digest
         for recipient in result.digests:
             transaction.on_commit(lambda r=recipient: send(claim, r))
     return result
@@ -377,12 +381,7 @@ def resend(reminders_, *, actor, now=None, send=None):
             raise ActionRefused(_("Only reminders whose delivery is uncertain can be resent."))
         Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(status=Status.PENDING, claim=claim, claimed_at=now)
         _events(rows, "reminder_resent", now=now, recipient=None, actor=actor)
-        if send is None:
-            from requests_app.reminders.tasks import send_reminder_digest
-
-            def send(claim_, recipient_):
-                send_reminder_digest.delay(str(claim_), recipient_)
-
+        send = send or _queue_digest
         for recipient in sorted({r.recipient for r in rows}):
             transaction.on_commit(lambda r=recipient: send(claim, r))
     return len(rows)

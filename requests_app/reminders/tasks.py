@@ -14,7 +14,7 @@ def sweep_reminders():
 
 @shared_task(
     bind=True,
-    name="requests_app.send_reminder_digest",
+    name=reminders.SEND_DIGEST_TASK,
     ignore_result=True,
     max_retries=3,
     default_retry_delay=30,

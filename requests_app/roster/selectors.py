@@ -2,7 +2,7 @@
 number of queries (see selectors.py for the cases)."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +10,11 @@ from requests_app.cases import selectors
 from requests_app.core.charts import PALETTE
 from requests_app.reference.models import RegionalGroup
 from requests_app.roster.models import Deployment, Expert
+
+
+def day(value):
+    """A date as the refusals and the history write it: 3 Mar 2026."""
+    return formats.date_format(value, "j M Y")
 
 
 def roster():
@@ -181,8 +186,6 @@ def expert_choices(starts_on=None, ends_on=None, user=None):
     the service's refusal then names the booking. Three queries; a booking on a case ``user``
     may not see says "booked" without its reference.
     """
-    from requests_app.roster.services import day
-
     experts = list(Expert.objects.filter(is_active=True).select_related("nationality").prefetch_related("expertise"))
     if not (starts_on and ends_on and starts_on <= ends_on):
         return [("", "—")] + [(e.pk, _label(e)) for e in experts], set()

@@ -7,7 +7,7 @@ Every booking and cancellation is written to its case's history (para 9: institu
 """
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.cases import selectors
@@ -16,13 +16,9 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.services import record_event
 from requests_app.core.errors import ActionRefused
 from requests_app.roster.models import Deployment, Expert
+from requests_app.roster.selectors import day
 
 ROLE_MAX_LENGTH = Deployment._meta.get_field("role").max_length
-
-
-def day(value):
-    """A date as the refusals and the history write it: 3 Mar 2026."""
-    return formats.date_format(value, "j M Y")
 
 
 def overlapping(expert, starts_on, ends_on):
@@ -75,7 +71,7 @@ def conflict_message(deployment, reader=None):
 
 def _event_details(deployment):
     # "deployment" ties the entry to its row; the timeline does not show it. "expert_role", not
-    # "role": the line's labels (events.DETAIL_LABELS) are shared by every kind of entry.
+    # "role": the line's labels (history.reading.DETAIL_LABELS) are shared by every kind of entry.
     return {
         "expert": str(deployment.expert),
         "period": [deployment.starts_on, deployment.ends_on],

@@ -163,8 +163,8 @@ def deployment_new(request, reference):
             "expert": deployment.expert,
             "reference": case.reference,
             "role": deployment.role,
-            "start": services.day(deployment.starts_on),
-            "end": services.day(deployment.ends_on),
+            "start": selectors_roster.day(deployment.starts_on),
+            "end": selectors_roster.day(deployment.ends_on),
         },
     )
     return redirect("workspace:case-detail", reference=case.reference)

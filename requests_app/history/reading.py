@@ -1,0 +1,162 @@
+"""How a line of a case's history reads: its action's label and its details as one line.
+
+The event model knows the cases' vocabulary only. What other modules name (the workflow's
+actions, the kinds of a document, a reminder's level, a deadline's reason, a contribution's
+kind) is registered here by the app at start-up (RequestsAppConfig.ready), so the event model
+imports neither the workflow nor the domains that record events: they all depend on it.
+"""
+
+from collections.abc import Mapping
+
+from django.db.models import Choices
+from django.utils import dateparse, formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.cases.choices import (
+    AssessmentMethod,
+    AuthorityType,
+    DecisionOutcome,
+    ElectoralPhase,
+    ImplementationModality,
+    Origin,
+)
+
+# The events the services write besides the workflow's actions (those are registered).
+EVENT_LABELS = {
+    "registered": _("Request registered"),
+    "details_updated": _("Details edited"),
+    "assessment_updated": _("Assessment updated"),
+    "document_attached": _("Document attached"),
+    "document_marked_final": _("Document marked final"),
+    "document_marked_draft": _("Document marked draft"),
+    "reminder_sent": _("Reminder sent"),
+    "reminder_uncertain": _("Reminder delivery uncertain: its sender stopped after handing it to the mail server"),
+    "reminder_resent": _("Reminder resent"),
+    "deadline_changed": _("Deadline changed"),
+    "partner_contribution": _("Partner contribution recorded"),
+    "fund_allocation": _("Trust Fund allocation"),
+    "fund_refund": _("Refund to the Trust Fund"),
+    "expert_deployed": _("Expert deployed"),
+    "deployment_cancelled": _("Deployment cancelled"),
+}
+
+# In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
+# (shortest first), so the line follows this order, not the stored one.
+DETAIL_LABELS = {
+    "origin": _("origin"),
+    "authority": _("authority"),
+    "method": _("method"),
+    "outcome": _("outcome"),
+    "types": _("assistance"),
+    "phase": _("phase"),
+    "expert": _("expert"),
+    "period": _("period"),
+    "justification": _("justification for short notice"),
+    "expert_role": _("role"),
+    "revisit_on": _("consider again on"),
+    "modality": _("implemented through"),
+    "ends_on": _("ends on"),
+    "planned_end": _("planned to end on"),
+    "beyond_period": _("beyond the decided period, confirmed"),
+    "kind": _("type"),
+    "name": _("file"),
+    "final": _("final"),
+    "level": _("reminder"),
+    "from": _("was due"),
+    "to": _("to"),
+    "due": _("due"),
+    "reason": _("because"),
+    "partner": _("partner"),
+    "contribution": _("contribution"),
+    "people": _("people"),
+    "amount": _("amount"),
+    "value_date": _("value date"),
+    "amount_usd": _("in US dollars"),
+    "rate": _("rate (USD)"),
+}
+DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
+
+# Details whose stored value is a choice, shown by its label. The cases' own are here; the rest
+# are registered (register_detail_choices).
+DETAIL_CHOICES: dict[str, type[Choices]] = {
+    "origin": Origin,
+    "authority": AuthorityType,
+    "method": AssessmentMethod,
+    "outcome": DecisionOutcome,
+    "phase": ElectoralPhase,
+    "modality": ImplementationModality,
+}
+
+# Details that hold a day, stored as ISO text (2026-12-07); shown as the pages show days.
+DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
+
+# Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
+HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment"})
+
+_action_labels: dict[str, str] = {}
+
+
+def register_action_labels(labels: Mapping[str, str]) -> None:
+    """Name actions (the workflow's): their label wins over EVENT_LABELS."""
+    _action_labels.update(labels)
+
+
+def register_detail_choices(choices: Mapping[str, type[Choices]]) -> None:
+    """Show the detail ``key`` of every event by the label of its choice."""
+    DETAIL_CHOICES.update(choices)
+
+
+def action_label(action: str) -> str:
+    if action in _action_labels:
+        return _action_labels[action]
+    return EVENT_LABELS.get(action, action)
+
+
+def details_text(action: str, details: Mapping | None) -> str:
+    """The details as one line a reader of the history understands."""
+    details = details or {}
+    parts = []
+    for label, (old, new) in (details.get("changes") or {}).items():
+        parts.append(f"{label}: {old or '—'} → {new or '—'}")
+    for key, value in sorted(details.items(), key=lambda item: DETAIL_ORDER.get(item[0], len(DETAIL_ORDER))):
+        if key in HIDDEN_KEYS:
+            continue
+        parts.append(f"{DETAIL_LABELS.get(key, key)}: {_value_text(action, key, value)}")
+    return "; ".join(parts)
+
+
+def _value_text(action, key, value):
+    if value is None:
+        value = "—"
+    elif isinstance(value, str) and (
+        (key in ("due", "from") and "T" in value) or (key == "to" and action == "deadline_changed")
+    ):
+        value = _format_moment(value)
+    if key in DETAIL_CHOICES:
+        value = dict(DETAIL_CHOICES[key].choices).get(value, value)
+    elif isinstance(value, bool):
+        value = _("yes") if value else _("no")
+    elif isinstance(value, list):
+        if key == "period":
+            value = " – ".join(_format_day(v) for v in value if v)
+        else:
+            value = ", ".join(str(v) for v in value if v)
+    elif key in DAY_KEYS and isinstance(value, str):
+        value = _format_day(value)
+    return value
+
+
+def _format_day(value):
+    try:
+        day = dateparse.parse_date(str(value))
+    except ValueError:
+        day = None
+    return formats.date_format(day, "j M Y") if day else str(value)
+
+
+def _format_moment(value):
+    """An ISO datetime from the details, as a reader of the history wants it."""
+    moment = dateparse.parse_datetime(value)
+    if moment is None:
+        return value
+    return formats.date_format(timezone.localtime(moment), "j M Y H:i")
