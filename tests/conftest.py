@@ -1,19 +1,9 @@
-import os
-
 import pytest
 from django.contrib.auth.models import Permission
 
 from requests_app.cases.workflow import WORKFLOW_PERMISSIONS
 from tests.factories import UserFactory
-
-REQUIRE_SERVICES = bool(os.environ.get("EAS_REQUIRE_SERVICES"))
-
-
-def service_missing(reason):
-    """Outside CI a test whose service is missing is skipped; in CI it fails."""
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{reason} — CI requires this service", pytrace=False)
-    pytest.skip(reason)
+from tests.services import service_missing
 
 
 @pytest.fixture(autouse=True)

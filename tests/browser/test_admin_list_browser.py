@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def laptop(browser, live_server, screenshots_dir, request):
-    from tests.browser.conftest import TIMEOUT_MS, Visit
+    from tests.browser.pages import TIMEOUT_MS, Visit
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 768}, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)

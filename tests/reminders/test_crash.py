@@ -3,7 +3,7 @@ before it could commit "sent"; then the task's redelivery and the next sweep sen
 and the reminder is shown as "delivery uncertain" in the admin and the case's history.
 
 Needs PostgreSQL (the worker is another process: it must reach the test database) and Redis
-(EAS_TEST_REDIS_URL, as tests/requests_app/test_reminder_worker.py). The mail server is a small
+(EAS_TEST_REDIS_URL, as tests/reminders/test_worker.py). The mail server is a small
 SMTP server on 127.0.0.1 in this process: it records each message and, for the first, holds its
 "250 accepted" until the test has locked the reminder rows, so the worker, told the message is
 accepted, blocks on its "sent" update, and is killed there with SIGKILL: no guesswork in timing.
@@ -32,7 +32,6 @@ from requests_app.reminders import services as reminders
 from requests_app.reminders.models import Reminder
 from requests_app.reminders.tasks import sweep_reminders
 from tests.factories import UserFactory, new_request, set_due
-from tests.requests_app.test_reminder_worker import redis_url  # noqa: F401 - the fixture
 
 pytestmark = [
     pytest.mark.redis,
@@ -124,7 +123,7 @@ def smtp_server():
 
 
 @pytest.fixture
-def broker(redis_url):  # noqa: F811
+def broker(redis_url):
     """This process's Celery app on Redis, on a queue (and keys) of this test only."""
     url, client = redis_url
     queue = f"eas-crash-{uuid.uuid4().hex[:12]}"

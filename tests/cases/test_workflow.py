@@ -17,11 +17,16 @@ from django.utils import timezone
 from requests_app.cases import services
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ElectoralPhase, ImplementationModality, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, NeedsAssessment
-from requests_app.cases.workflow import ACTIONS, OPEN_STAGES, actions_from, allowed_next_stages
+from requests_app.cases.workflow import (
+    ACTIONS,
+    OPEN_STAGES,
+    WORKFLOW_PERMISSIONS,
+    actions_from,
+    allowed_next_stages,
+)
 from requests_app.core.errors import ActionRefused
 from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
-from tests.conftest import WORKFLOW_PERMISSIONS
 from tests.factories import (
     REQUESTERS,
     UserFactory,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from requests_app.core import roles
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.error_urls")]
 
 
 @pytest.fixture

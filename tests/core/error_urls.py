@@ -1,4 +1,4 @@
-"""The site's URLs, and views that fail on purpose, for tests/test_error_pages.py."""
+"""The site's URLs, and views that fail on purpose, for tests/core/test_errors.py."""
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.urls import path

@@ -9,7 +9,6 @@ is made overdue by moving its deadline instead.
 """
 
 import datetime
-import os
 import threading
 import time
 import uuid
@@ -23,29 +22,9 @@ from django.utils import timezone
 from eas.celery import app
 from requests_app.reminders.models import Reminder
 from requests_app.reminders.tasks import sweep_reminders
-from tests.conftest import service_missing
 from tests.factories import UserFactory, new_request, set_due
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-NEEDS_REDIS = "needs Redis: set EAS_TEST_REDIS_URL=redis://…"
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("EAS_TEST_REDIS_URL")
-    if not url:
-        service_missing(NEEDS_REDIS)
-    import redis
-
-    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except (redis.exceptions.RedisError, OSError) as error:
-        client.close()
-        service_missing(f"{NEEDS_REDIS} ({url} does not answer: {error})")
-    yield url, client
-    client.close()
 
 
 @pytest.fixture
