@@ -6,7 +6,6 @@ through the real login pages, as a person (or a password guesser) would.
 """
 
 import datetime
-import re
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from tests.csp import EXPECTED_POLICY, assert_strict_policy_and_nothing_inline
 from tests.factories import UserFactory, new_request
 from tests.test_project import PRODUCTION, manage
 
@@ -27,19 +27,6 @@ PASSWORD = "correct horse battery staple"  # UserFactory's
 WORKSPACE_LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 NINE_AM = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
-
-EXPECTED_POLICY = {
-    "default-src": {"'self'"},
-    "script-src": {"'self'"},
-    "style-src": {"'self'"},
-    "img-src": {"'self'", "data:"},
-    "font-src": {"'self'"},
-    "connect-src": {"'self'"},
-    "frame-ancestors": {"'none'"},
-    "form-action": {"'self'"},
-    "base-uri": {"'self'"},
-    "object-src": {"'none'"},
-}
 
 
 @pytest.fixture
@@ -282,26 +269,6 @@ def test_a_session_cookie_is_a_browser_session_cookie_and_expires_after_eight_ho
 
 
 # Headers: Content Security Policy and the rest ----------------------------------------------------
-
-
-def parse_policy(header):
-    directives = {}
-    for part in header.split(";"):
-        name, *values = part.split()
-        directives[name] = set(values)
-    return directives
-
-
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
-INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
-
-
-def assert_strict_policy_and_nothing_inline(response):
-    assert response.status_code == 200, response
-    assert parse_policy(response["Content-Security-Policy"]) == EXPECTED_POLICY
-    html = response.content.decode()
-    assert INLINE_SCRIPT.findall(html) == [], "an inline script would be blocked by the policy"
-    assert INLINE_STYLE.findall(html) == [], "an inline style or event handler would be blocked by the policy"
 
 
 @pytest.fixture

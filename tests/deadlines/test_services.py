@@ -1,6 +1,6 @@
-"""Stage deadlines (requests_app/services/deadlines.py): the policies, urgent elections, recomputing.
+"""Stage deadlines (requests_app/deadlines/services.py): the policies, urgent elections, recomputing.
 
-How each stage falls due along the usual road is in test_workflow.py; here: the documented
+How each stage falls due along the usual road is in tests/cases/test_services.py; here: the documented
 defaults, what a change of policy does to cases already in a stage, and elections that are close.
 """
 
