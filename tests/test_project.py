@@ -1,34 +1,8 @@
 """The project as an operator meets it: settings, migrations, deployment checks."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def manage(*args, **env):
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL")
-    }
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
-    )
-
-
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "eas.settings.production",
-    "SECRET_KEY": "x" * 30 + "a-long-random-production-secret-" + "y" * 20,
-    "DATABASE_URL": "postgres://eas@db.example.org:5432/eas",
-    "ALLOWED_HOSTS": "eas.example.org",
-    "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
-}
+from tests.project import PRODUCTION, manage
 
 
 def test_check_deploy_is_clean_under_production_settings():

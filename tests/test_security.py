@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from tests.csp import EXPECTED_POLICY, assert_strict_policy_and_nothing_inline
 from tests.factories import UserFactory, new_request
-from tests.test_project import PRODUCTION, manage
+from tests.project import PRODUCTION, manage
 
 PASSWORD = "correct horse battery staple"  # UserFactory's
 WORKSPACE_LOGIN = "/accounts/login/"
