@@ -343,6 +343,7 @@ def record_decision(
         if outcome == DecisionOutcome.DEFER:
             # The case enters the stage anew, due on the day it is to be reconsidered: its
             # reminders start again for that date.
+            assert revisit_on is not None  # _decision_problems refuses a deferral without it
             details["revisit_on"] = revisit_on
             return Outcome(stage=Stage.AWAITING_DECISION, details=details, due_at=deadlines.end_of_day(revisit_on))
         stage = Stage.DECLINED if outcome == DecisionOutcome.DECLINE else Stage.DECISION_COMMUNICATED
