@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test bench migrate clean
+.PHONY: install run serve test bench migrate lint clean
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: install
 
 bench: install
 	$(PY) -m bench
+
+# Static checks: mypy with django-stubs on the domain packages (configured in pyproject.toml).
+lint: install
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
