@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test bench migrate clean lint lint-imports
+.PHONY: install run serve test bench migrate clean lint lint-imports mypy
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,7 +51,7 @@ test: install
 	EAS_CHROMIUM="$(CHROMIUM)" $(PY) -m pytest
 
 # The checks CI runs before the tests. Each step is its own target too.
-lint: lint-imports
+lint: lint-imports mypy
 
 # The import contracts of pyproject.toml ([tool.importlinter]): layers inside each domain, services
 # that never import tasks, core that imports no domain, leaf domains independent of each other.
@@ -60,6 +60,10 @@ lint-imports: install
 
 bench: install
 	$(PY) -m bench
+
+# Types: mypy with django-stubs on requests_app (configured in pyproject.toml).
+mypy: install
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .import_linter_cache

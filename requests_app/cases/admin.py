@@ -1,6 +1,7 @@
 """The admin is the intake desk: log requests, move them on, read their history."""
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -155,7 +156,7 @@ class ElectionFormSet(CaseRowsFormSet):
 
 # One kind of date input on the case's pages: the browser's own, as in the workspace (the admin's
 # text field with its calendar link looked different next to it).
-ONE_DATE_WIDGET = {models.DateField: {"widget": DateInput}}
+ONE_DATE_WIDGET: dict[type[models.Field], dict[str, Any]] = {models.DateField: {"widget": DateInput}}
 
 
 class ElectionInline(admin.TabularInline):
@@ -282,7 +283,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = [
+    fields = (
         "decided_at",
         "outcome",
         "types",
@@ -294,7 +295,7 @@ class DecisionInline(ReadOnlyInline):
         "reason",
         "decided_by",
         "communicated_on",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("assistance"))
@@ -369,7 +370,7 @@ class DocumentInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ["created_at", "actor", "what", "stage_change", "comment", "summary"]
+    fields = ("created_at", "actor", "what", "stage_change", "comment", "summary")
     readonly_fields = fields
     verbose_name_plural = _("history")
 

@@ -141,7 +141,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = AssistanceRequest
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -52,7 +52,7 @@ class DecisionForm(ActionForm):
         widget=forms.CheckboxSelectMultiple,
     )
     phase = forms.ChoiceField(
-        label=_("Phase of the electoral cycle"), choices=[("", "—")] + ElectoralPhase.choices, required=False
+        label=_("Phase of the electoral cycle"), choices=[("", "—"), *ElectoralPhase.choices], required=False
     )
     period_start = forms.DateField(label=_("Assistance from"), required=False, widget=DateInput)
     period_end = forms.DateField(label=_("Assistance until"), required=False, widget=DateInput)

@@ -1,17 +1,22 @@
 """Reads shared by the admin, the pages, exports and tasks, each at a fixed number of queries."""
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from requests_app.cases.choices import DecisionOutcome, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, RegionalDesk
-from requests_app.cases.workflow import OPEN_STAGES, actions_from
+from requests_app.cases.workflow import OPEN_STAGES, Action, Reasons, actions_from
 from requests_app.core import roles
+from requests_app.core.types import StrOrPromise, User
 from requests_app.documents.models import CaseDocument
 from requests_app.history.models import CaseEvent
 from requests_app.partners.models import PartnerContribution
@@ -20,11 +25,11 @@ from requests_app.reference.models import RegionalGroup
 # Scope: who sees which cases -------------------------------------------------------------
 
 
-def sees_all_cases(user):
+def sees_all_cases(user: User) -> bool:
     return bool(user.is_active and (user.is_superuser or user.has_perm("requests_app.view_all_cases")))
 
 
-def _desks(user):
+def _desks(user: User) -> tuple[frozenset[str], frozenset[str]]:
     """(groups of the desks a user works on or leads, groups of those they lead), read once per user object."""
     if not hasattr(user, "_eas_desks"):
         rows = (
@@ -32,22 +37,22 @@ def _desks(user):
             .values_list("regional_group", "team_lead_id")
             .distinct()
         )
-        user._eas_desks = (
+        user._eas_desks = (  # type: ignore[attr-defined]  # a cache on the user object, not a field
             frozenset(group for group, _lead in rows),
             frozenset(group for group, lead in rows if lead == user.pk),
         )
-    return user._eas_desks
+    return user._eas_desks  # type: ignore[attr-defined]
 
 
-def desk_groups(user):
+def desk_groups(user: User) -> frozenset[str]:
     return _desks(user)[0]
 
 
-def led_groups(user):
+def led_groups(user: User) -> frozenset[str]:
     return _desks(user)[1]
 
 
-def visible_cases(user, queryset=None):
+def visible_cases(user: User, queryset: QuerySet[AssistanceRequest] | None = None) -> QuerySet[AssistanceRequest]:
     """The cases a user may see: every case, or their desks' and their own. Deny by default."""
     queryset = AssistanceRequest.objects.all() if queryset is None else queryset
     if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
@@ -57,24 +62,24 @@ def visible_cases(user, queryset=None):
     return queryset.filter(Q(member_state__regional_group__in=desk_groups(user)) | Q(officer=user))
 
 
-def may_see(user, case):
+def may_see(user: User, case: AssistanceRequest) -> bool:
     if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
         return False
     return sees_all_cases(user) or case.officer_id == user.pk or case.member_state.regional_group in desk_groups(user)
 
 
-def may_work_on(user, case):
+def may_work_on(user: User, case: AssistanceRequest) -> bool:
     """Officers work the cases assigned to them; team leads their desks'; the focal point every case."""
     if sees_all_cases(user) or case.officer_id == user.pk:
         return True
     return case.member_state.regional_group in led_groups(user)
 
 
-def case_list():
+def case_list() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
 
-def case_detail(*, contributions=True):
+def case_detail(*, contributions: bool = True) -> QuerySet[AssistanceRequest]:
     """A case with everything its page shows and its guards read (the admin's page shows no contributions)."""
     queryset = AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
         "elections",
@@ -92,7 +97,7 @@ def case_detail(*, contributions=True):
     return queryset
 
 
-def available_actions(case, user):
+def available_actions(case: AssistanceRequest, user: User) -> list[tuple[Action, Reasons]]:
     """The actions this user may take on the case now, each with what still blocks it.
 
     Only for a user who works the case (may_work_on): the services refuse everyone else, so
@@ -106,7 +111,7 @@ def available_actions(case, user):
     ]
 
 
-def stage_steps(case):
+def stage_steps(case: AssistanceRequest) -> list[Action]:
     """The actions the case's stage waits for, as the transition table says.
 
     An action open from every stage (the state's withdrawal) is not what a stage waits for."""
@@ -115,19 +120,19 @@ def stage_steps(case):
     return [action for action in actions_from(case.stage) if action.sources != OPEN_STAGES and action.applies_to(case)]
 
 
-def _first_role_with(permission, role_permissions):
+def _first_role_with(permission: str, role_permissions: dict[str, set[str]]) -> str | None:
     """The first-line role that holds a permission (roles.ALL is ordered from first line up)."""
     return next((role for role in roles.ALL if permission in role_permissions.get(role, ())), None)
 
 
-def _full_name(user):
+def _full_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def _who(role, case, desk_lead):
+def _who(role: str, case: AssistanceRequest, desk_lead: Callable[[], User | None]) -> str:
     """The role that acts, and the person where the case says who it is (desk_lead: read when asked)."""
     if role == roles.ELECTORAL_OFFICER:
-        if case.officer_id:
+        if case.officer_id and case.officer:
             return gettext("the assigned officer, %(name)s") % {"name": _full_name(case.officer)}
         lead = desk_lead()
         if lead:
@@ -148,14 +153,14 @@ def _who(role, case, desk_lead):
     return gettext("a member of the role “%(role)s”") % {"role": role}
 
 
-def _desk_lead(case):
+def _desk_lead(case: AssistanceRequest) -> User | None:
     desk = (
         RegionalDesk.objects.filter(regional_group=case.member_state.regional_group).select_related("team_lead").first()
     )
     return desk.team_lead if desk and desk.team_lead and desk.team_lead.is_active else None
 
 
-def next_actors(case, user):
+def next_actors(case: AssistanceRequest, user: User) -> list[tuple[str, list[StrOrPromise]]]:
     """Who acts now, when this user cannot take any step the case's stage waits for.
 
     A list of (who, [action labels]) derived from the transition table: each step goes to the
@@ -167,38 +172,38 @@ def next_actors(case, user):
         return []
     if may_work_on(user, case) and any(user.has_perm(action.permission) for action in steps):
         return []
-    role_permissions = {}
+    role_permissions: dict[str, set[str]] = {}
     for role, app_label, codename in Group.objects.filter(name__in=roles.ALL).values_list(
         "name", "permissions__content_type__app_label", "permissions__codename"
     ):
         role_permissions.setdefault(role, set()).add(f"{app_label}.{codename}")
-    leads = []
+    leads: list[User | None] = []
 
-    def desk_lead():
+    def desk_lead() -> User | None:
         if not leads:
             leads.append(_desk_lead(case))
         return leads[0]
 
-    actors = {}
+    actors: dict[str, list[StrOrPromise]] = {}
     for action in steps:
-        role = _first_role_with(action.permission, role_permissions)
+        first_role = _first_role_with(action.permission, role_permissions)
         who = (
-            _who(role, case, desk_lead)
-            if role
+            _who(first_role, case, desk_lead)
+            if first_role
             else gettext("someone with the permission “%(permission)s”") % {"permission": action.permission}
         )
         actors.setdefault(who, []).append(action.label)
     return list(actors.items())
 
 
-def assignable_officers():
+def assignable_officers() -> QuerySet[User]:
     """Every active staff member: whom the lists filter by (a case may still be with someone who moved on)."""
     return (
         get_user_model().objects.filter(is_active=True, is_staff=True).order_by("first_name", "last_name", "username")
     )
 
 
-def case_workers(regional_group=None):
+def case_workers(regional_group: str | None = None) -> QuerySet[User]:
     """Whom a case can be assigned to: staff who can work a case: electoral officers and team leads (by role, or holding the right to
     implement themselves), never finance, the intake clerk or an administrator. Those of the desk of
     ``regional_group`` come first."""
@@ -222,7 +227,7 @@ def case_workers(regional_group=None):
     return users.order_by(*order)
 
 
-def dashboard(*, user, today):
+def dashboard(*, user: User, today: date) -> dict[str, Any]:
     """Everything the dashboard shows, in a fixed number of aggregate queries."""
     from requests_app.core.charts import bar_rows, grouped_bars
 

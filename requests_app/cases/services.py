@@ -1,8 +1,10 @@
 """The actions that move a case. Each one locks the case, checks the transition table and
 its guards, writes the change with a history entry, all in one transaction."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, TypeAlias
 
 from django.db import transaction
 from django.db.models import F
@@ -11,14 +13,26 @@ from django.utils.translation import gettext as _
 
 from requests_app.cases import selectors
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Stage
-from requests_app.cases.models import AssistanceRequest, Decision, NeedsAssessment, ReferenceCounter
+from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment, ReferenceCounter
 from requests_app.cases.workflow import ACTIONS, is_short_notice
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import StrOrPromise, User
 from requests_app.deadlines import services as deadlines
 from requests_app.history.models import CaseEvent
+from requests_app.reference.models import AssistanceType
 
 
-def record_event(*, case, actor, action, from_stage="", to_stage="", comment="", details=None, at=None):
+def record_event(
+    *,
+    case: AssistanceRequest,
+    actor: User | None,
+    action: str,
+    from_stage: str = "",
+    to_stage: str = "",
+    comment: str = "",
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
         actor=actor,
@@ -31,7 +45,7 @@ def record_event(*, case, actor, action, from_stage="", to_stage="", comment="",
     )
 
 
-def next_reference(year):
+def next_reference(year: int) -> str:
     """EAS-YYYY-NNNN. The counter only grows, so a number is never given twice."""
     with transaction.atomic():
         updated = ReferenceCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
@@ -43,14 +57,21 @@ def next_reference(year):
     return f"EAS-{year}-{number:04d}"
 
 
-def enter_stage(case, stage, at):
+def enter_stage(case: AssistanceRequest, stage: str, at: datetime) -> None:
     case.stage = stage
     case.stage_entered_at = at
     case.stage_due_at = deadlines.due_at(case, stage, at)
 
 
 @transaction.atomic
-def register_request(*, actor, case, requested_types=None, elections=(), comment=""):
+def register_request(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    requested_types: Iterable[AssistanceType] | None = None,
+    elections: Iterable[Election] = (),
+    comment: str = "",
+) -> AssistanceRequest:
     """Log a new request (or mandate). ``case`` is an unsaved, validated AssistanceRequest."""
     if actor is None or not actor.has_perm("requests_app.add_assistancerequest"):
         raise ActionRefused(_("You do not have permission to register requests."))
@@ -81,7 +102,14 @@ def register_request(*, actor, case, requested_types=None, elections=(), comment
 
 
 @transaction.atomic
-def record_details_changed(*, actor, case, changes, action="details_updated", comment=""):
+def record_details_changed(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    changes: dict[str, list[Any]],
+    action: str = "details_updated",
+    comment: str = "",
+) -> None:
     """Keep in the history what an edit changed: {field label: [old, new]}."""
     if changes:
         record_event(case=case, actor=actor, action=action, comment=comment, details={"changes": changes})
@@ -92,11 +120,17 @@ class Outcome:
     """What an action's own step decided: the stage to enter (None: stay) and what to record."""
 
     stage: Stage | None = None
-    details: dict | None = None
+    details: dict[str, Any] | None = None
     due_at: datetime | None = None  # set only when the action, not the policy, fixes the deadline
 
 
-def _perform(*, actor, case, action_name, comment="", step=None):
+# An action's own step: given the locked case, checks and writes what the action adds.
+Step: TypeAlias = Callable[[AssistanceRequest], Outcome]
+
+
+def _perform(
+    *, actor: User | None, case: AssistanceRequest, action_name: str, comment: str = "", step: Step | None = None
+) -> AssistanceRequest:
     action = ACTIONS[action_name]
     comment = (comment or "").strip()
     with transaction.atomic():
@@ -139,22 +173,24 @@ def _perform(*, actor, case, action_name, comment="", step=None):
     return locked
 
 
-def start_review(*, actor, case, comment=""):
+def start_review(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
     return _perform(actor=actor, case=case, action_name="start_review", comment=comment)
 
 
-def accept_emb_request(*, actor, case, comment=""):
-    def step(locked):
+def accept_emb_request(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
+    def step(locked: AssistanceRequest) -> Outcome:
         locked.emb_request_accepted_at = timezone.now()
         return Outcome()
 
     return _perform(actor=actor, case=case, action_name="accept_emb_request", comment=comment, step=step)
 
 
-def start_assessment(*, actor, case, method, comment=""):
+def start_assessment(
+    *, actor: User | None, case: AssistanceRequest, method: str, comment: str = ""
+) -> AssistanceRequest:
     # The method is checked in the step, after the permission and the stage: a move from
     # the wrong stage is refused for that reason, not for a detail left blank.
-    def step(locked):
+    def step(locked: AssistanceRequest) -> Outcome:
         if method not in AssessmentMethod.values:
             raise ActionRefused(_("Choose how the needs will be assessed: a mission or a desk review."))
         assessment, created = NeedsAssessment.objects.get_or_create(case=locked, defaults={"method": method})
@@ -166,30 +202,30 @@ def start_assessment(*, actor, case, method, comment=""):
     return _perform(actor=actor, case=case, action_name="start_assessment", comment=comment, step=step)
 
 
-def decline_request(*, actor, case, comment=""):
+def decline_request(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
     return _perform(actor=actor, case=case, action_name="decline_request", comment=comment)
 
 
-def submit_assessment(*, actor, case, comment=""):
+def submit_assessment(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
     return _perform(actor=actor, case=case, action_name="submit_assessment", comment=comment)
 
 
 def _decision_problems(
-    case,
-    assessment,
+    case: AssistanceRequest,
+    assessment: NeedsAssessment,
     *,
-    outcome,
-    assistance_types,
-    phase,
-    period_start,
-    period_end,
-    scope,
-    short_notice_justification,
-    reason,
-    revisit_on,
-):
+    outcome: str,
+    assistance_types: Iterable[AssistanceType],
+    phase: str,
+    period_start: date | None,
+    period_end: date | None,
+    scope: str,
+    short_notice_justification: str,
+    reason: str,
+    revisit_on: date | None,
+) -> list[StrOrPromise]:
     """Para 4 and 5: what the decision must record, given what the assessment found."""
-    problems = []
+    problems: list[StrOrPromise] = []
     if outcome not in DecisionOutcome.values:
         return [_("Choose the outcome of the decision.")]
     if outcome in DecisionOutcome.assisting():
@@ -236,23 +272,23 @@ def _decision_problems(
 
 def record_decision(
     *,
-    actor,
-    case,
-    outcome,
-    assistance_types=(),
-    phase="",
-    period_start=None,
-    period_end=None,
-    scope="",
-    short_notice_justification="",
-    reason="",
-    revisit_on=None,
-    communicated_on=None,
-    comment="",
-):
+    actor: User | None,
+    case: AssistanceRequest,
+    outcome: str,
+    assistance_types: Iterable[AssistanceType] = (),
+    phase: str = "",
+    period_start: date | None = None,
+    period_end: date | None = None,
+    scope: str = "",
+    short_notice_justification: str = "",
+    reason: str = "",
+    revisit_on: date | None = None,
+    communicated_on: date | None = None,
+    comment: str = "",
+) -> AssistanceRequest:
     assistance_types = list(assistance_types)
 
-    def step(locked):
+    def step(locked: AssistanceRequest) -> Outcome:
         assessment = locked.assessment
         problems = _decision_problems(
             locked,
@@ -276,6 +312,7 @@ def record_decision(
             )
         if problems:
             raise ActionRefused(*problems)
+        assert actor is not None  # _perform refuses an action without an actor before this step
         assisting = outcome in DecisionOutcome.assisting()
         decision = Decision.objects.create(
             case=locked,
@@ -306,6 +343,7 @@ def record_decision(
         if outcome == DecisionOutcome.DEFER:
             # The case enters the stage anew, due on the day it is to be reconsidered: its
             # reminders start again for that date.
+            assert revisit_on is not None  # _decision_problems refuses a deferral without it
             details["revisit_on"] = revisit_on
             return Outcome(stage=Stage.AWAITING_DECISION, details=details, due_at=deadlines.end_of_day(revisit_on))
         stage = Stage.DECLINED if outcome == DecisionOutcome.DECLINE else Stage.DECISION_COMMUNICATED
@@ -314,7 +352,7 @@ def record_decision(
     return _perform(actor=actor, case=case, action_name="record_decision", comment=comment, step=step)
 
 
-def decided_period_end(case):
+def decided_period_end(case: AssistanceRequest) -> date | None:
     """The last day of assistance the latest decision to assist allows (None: no such decision)."""
     decision = (
         Decision.objects.filter(case=case, outcome__in=DecisionOutcome.assisting())
@@ -325,10 +363,18 @@ def decided_period_end(case):
     return decision.period_end if decision else None
 
 
-def start_implementation(*, actor, case, modality, ends_on, confirm_beyond_period=False, comment=""):
-    def step(locked):
+def start_implementation(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    modality: str,
+    ends_on: date | None,
+    confirm_beyond_period: bool = False,
+    comment: str = "",
+) -> AssistanceRequest:
+    def step(locked: AssistanceRequest) -> Outcome:
         # Checked after the permission and the stage, as in start_assessment.
-        problems = []
+        problems: list[StrOrPromise] = []
         if modality not in ImplementationModality.values:
             problems.append(_("Choose how the assistance is implemented."))
         if not ends_on:
@@ -338,6 +384,7 @@ def start_implementation(*, actor, case, modality, ends_on, confirm_beyond_perio
         period_end = decided_period_end(locked)
         beyond = bool(ends_on and period_end and ends_on > period_end)
         if beyond and not confirm_beyond_period:
+            assert ends_on is not None and period_end is not None  # beyond: both are known
             problems.append(
                 _(
                     "The planned end (%(end)s) is after the period of assistance decided, which ends on %(period_end)s. "
@@ -349,7 +396,7 @@ def start_implementation(*, actor, case, modality, ends_on, confirm_beyond_perio
             raise ActionRefused(*problems)
         locked.implementation_modality = modality
         locked.implementation_ends_on = ends_on
-        details = {"modality": modality, "ends_on": ends_on}
+        details: dict[str, Any] = {"modality": modality, "ends_on": ends_on}
         if beyond:
             details["beyond_period"] = True
         return Outcome(details=details)
@@ -357,8 +404,8 @@ def start_implementation(*, actor, case, modality, ends_on, confirm_beyond_perio
     return _perform(actor=actor, case=case, action_name="start_implementation", comment=comment, step=step)
 
 
-def start_reporting(*, actor, case, comment=""):
-    def step(locked):
+def start_reporting(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
+    def step(locked: AssistanceRequest) -> Outcome:
         # Implementation that ends early ends today: the report is then due from the real end,
         # not from the planned one (the planned day stays in the history of start_implementation).
         today = timezone.localdate()
@@ -370,16 +417,16 @@ def start_reporting(*, actor, case, comment=""):
     return _perform(actor=actor, case=case, action_name="start_reporting", comment=comment, step=step)
 
 
-def close_case(*, actor, case, comment=""):
+def close_case(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
     return _perform(actor=actor, case=case, action_name="close", comment=comment)
 
 
-def withdraw(*, actor, case, comment=""):
+def withdraw(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
     return _perform(actor=actor, case=case, action_name="withdraw", comment=comment)
 
 
 # The service behind each action of the transition table.
-ACTION_SERVICES = {
+ACTION_SERVICES: dict[str, Callable[..., AssistanceRequest]] = {
     "start_review": start_review,
     "accept_emb_request": accept_emb_request,
     "start_assessment": start_assessment,
@@ -394,7 +441,9 @@ ACTION_SERVICES = {
 assert set(ACTION_SERVICES) == set(ACTIONS), "every action in the transition table has its service"
 
 
-def perform_action(*, actor, case, action_name, **params):
+def perform_action(
+    *, actor: User | None, case: AssistanceRequest, action_name: str, **params: Any
+) -> AssistanceRequest:
     """Run the named action: what admin buttons, pages and commands call."""
     if action_name not in ACTION_SERVICES:
         raise ActionRefused(_("There is no such action."))

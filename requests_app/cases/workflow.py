@@ -8,27 +8,35 @@ words a user can act on; an empty list lets the action through. Services
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeAlias
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import AuthorityType, Stage
+from requests_app.cases.models import AssistanceRequest
+from requests_app.core.types import StrOrPromise
 from requests_app.documents.models import DocumentKind
 
 OPEN_STAGES = frozenset(Stage.open_stages())
 
+# A guard's answer: the reasons it refuses, empty to let the action through.
+Reasons: TypeAlias = list[StrOrPromise]
+Guard: TypeAlias = Callable[[AssistanceRequest], Reasons]
 
-def short_notice_months():
+
+def short_notice_months() -> int:
     return getattr(settings, "EAS_SHORT_NOTICE_MONTHS", 4)
 
 
-def first_election_date(case):
+def first_election_date(case: AssistanceRequest) -> date | None:
     dates = [election.planned_date for election in case.elections.all()]
     return min(dates) if dates else None
 
 
-def is_short_notice(case):
+def is_short_notice(case: AssistanceRequest) -> bool:
     """Para 4: a request less than four months before election day rarely leaves time to help."""
     election_day = first_election_date(case)
     if election_day is None:
@@ -39,7 +47,7 @@ def is_short_notice(case):
 # Guards ---------------------------------------------------------------------------
 
 
-def _not_a_mandate(case):
+def _not_a_mandate(case: AssistanceRequest) -> Reasons:
     if case.is_mandate:
         return [
             _(
@@ -49,13 +57,13 @@ def _not_a_mandate(case):
     return []
 
 
-def _not_eligibility_declinable(case):
+def _not_eligibility_declinable(case: AssistanceRequest) -> Reasons:
     if case.is_mandate:
         return [_("A mandate is not declined for eligibility: assess the needs, then record the decision.")]
     return []
 
 
-def _requester_may_bind_state(case):
+def _requester_may_bind_state(case: AssistanceRequest) -> Reasons:
     """Para 2: assistance only at the request of the state, through an organ that binds it."""
     if case.is_mandate:
         return []
@@ -74,7 +82,7 @@ def _requester_may_bind_state(case):
     return []
 
 
-def _is_unaccepted_emb_request(case):
+def _is_unaccepted_emb_request(case: AssistanceRequest) -> Reasons:
     if case.authority_type != AuthorityType.ELECTORAL_BODY:
         return [_("Only a request from an electoral management body needs an explicit acceptance.")]
     if case.emb_request_accepted_at is not None:
@@ -82,11 +90,11 @@ def _is_unaccepted_emb_request(case):
     return []
 
 
-def _assessment_complete(case):
+def _assessment_complete(case: AssistanceRequest) -> Reasons:
     assessment = getattr(case, "assessment", None)
     if assessment is None:
         return [_("There is no needs assessment on this case.")]
-    reasons = []
+    reasons: Reasons = []
     missing = assessment.missing_for_completion()
     if missing:
         reasons.append(
@@ -102,7 +110,7 @@ def _assessment_complete(case):
     return reasons
 
 
-def _final_mission_report(case):
+def _final_mission_report(case: AssistanceRequest) -> Reasons:
     """Para 4: the results of the mission are reported before the case closes."""
     if not any(
         document.kind == DocumentKind.MISSION_REPORT and document.is_complete for document in case.documents.all()
@@ -114,29 +122,29 @@ def _final_mission_report(case):
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
-    sources: frozenset
+    label: StrOrPromise
+    sources: frozenset[Stage]
     target: Stage | None  # None: the stage does not change, or the service decides it.
     permission: str
-    guards: tuple = ()
+    guards: tuple[Guard, ...] = ()
     needs_comment: bool = False
-    help_text: str = ""
-    targets: frozenset = field(default_factory=frozenset)
+    help_text: StrOrPromise = ""
+    targets: frozenset[Stage] = field(default_factory=frozenset)
     # Whether the action concerns this kind of case at all (an electoral body's acceptance
     # means nothing for a mandate). Pages offer only actions that apply; guards still refuse.
-    applies: Callable | None = None
+    applies: Callable[[AssistanceRequest], bool] | None = None
 
-    def applies_to(self, case):
+    def applies_to(self, case: AssistanceRequest) -> bool:
         return self.applies is None or self.applies(case)
 
-    def blockers(self, case):
-        reasons = []
+    def blockers(self, case: AssistanceRequest) -> Reasons:
+        reasons: Reasons = []
         for guard in self.guards:
             reasons.extend(guard(case))
         return reasons
 
     @property
-    def possible_targets(self):
+    def possible_targets(self) -> frozenset[Stage]:
         return self.targets or frozenset({self.target} if self.target else set())
 
 
@@ -235,13 +243,13 @@ ACTIONS = {
 }
 
 
-def actions_from(stage):
+def actions_from(stage: str) -> list[Action]:
     return [action for action in ACTIONS.values() if stage in action.sources]
 
 
-def allowed_next_stages(stage):
+def allowed_next_stages(stage: str) -> set[Stage]:
     """The stage graph, as the table defines it."""
-    targets = set()
+    targets: set[Stage] = set()
     for action in actions_from(stage):
         targets |= action.possible_targets
     return targets

@@ -1,28 +1,30 @@
 """When each stage of a case falls due, from the stage policies an administrator edits."""
 
-from datetime import datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from requests_app.cases.choices import DecisionOutcome, Stage
 from requests_app.cases.models import AssistanceRequest
+from requests_app.core.types import User
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.history.models import CaseEvent
 
 Anchor = StagePolicy.Anchor
 
 
-def end_of_day(day):
+def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
-def policies():
+def policies() -> dict[str, StagePolicy]:
     return {policy.stage: policy for policy in StagePolicy.objects.all()}
 
 
-def _anchor_day(case, anchor):
+def _anchor_day(case: AssistanceRequest, anchor: str) -> date | None:
     """The date a policy counts from, when it is known."""
     if anchor == Anchor.IMPLEMENTATION_ENDS:
         return case.implementation_ends_on
@@ -34,7 +36,7 @@ def _anchor_day(case, anchor):
     return None
 
 
-def next_election_day(case, today=None):
+def next_election_day(case: AssistanceRequest, today: date | None = None) -> date | None:
     if case.pk is None:
         return None  # not saved yet, so no elections recorded yet
     today = today or timezone.localdate()
@@ -42,7 +44,9 @@ def next_election_day(case, today=None):
     return min(upcoming) if upcoming else None
 
 
-def deadline(case, stage, entered_at, policy=None):
+def deadline(
+    case: AssistanceRequest, stage: str, entered_at: datetime, policy: StagePolicy | None = None
+) -> tuple[datetime | None, bool]:
     """(due, urgent): when the stage falls due, and whether the election brought it forward."""
     if stage in Stage.ends():
         return None, False
@@ -67,16 +71,18 @@ def deadline(case, stage, entered_at, policy=None):
     return due, False
 
 
-def due_at(case, stage, entered_at, policy=None):
+def due_at(
+    case: AssistanceRequest, stage: str, entered_at: datetime, policy: StagePolicy | None = None
+) -> datetime | None:
     """The time by which a case entering ``stage`` at ``entered_at`` should move on."""
     return deadline(case, stage, entered_at, policy)[0]
 
 
-def is_urgent(case, policy=None):
+def is_urgent(case: AssistanceRequest, policy: StagePolicy | None = None) -> bool:
     return case.is_open and deadline(case, case.stage, case.stage_entered_at, policy)[1]
 
 
-def _entered_by_deferral(cases):
+def _entered_by_deferral(cases: QuerySet[AssistanceRequest]) -> set[int]:
     """Ids of the ``cases`` whose present stage a deferral entered.
 
     Their deadline is the day the request is to be considered again (README, "awaiting
@@ -93,7 +99,14 @@ def _entered_by_deferral(cases):
     )
 
 
-def _deadline_event(case, old, new, actor, reason, at):
+def _deadline_event(
+    case: AssistanceRequest,
+    old: datetime | None,
+    new: datetime | None,
+    actor: User | None,
+    reason: str,
+    at: datetime,
+) -> CaseEvent:
     return CaseEvent(
         case=case,
         actor=actor,
@@ -104,7 +117,7 @@ def _deadline_event(case, old, new, actor, reason, at):
 
 
 @transaction.atomic
-def refresh_due(*, actor, case, reason, record=True):
+def refresh_due(*, actor: User | None, case: AssistanceRequest, reason: str, record: bool = True) -> AssistanceRequest:
     """Recompute the current stage's deadline after what it counts from changed."""
     case = (
         # of=self: PostgreSQL cannot lock the assessment's side of the outer join, nor need it.
@@ -128,7 +141,7 @@ def refresh_due(*, actor, case, reason, record=True):
 
 
 @transaction.atomic
-def recompute_open_cases(*, actor, stages, batch_size=2000):
+def recompute_open_cases(*, actor: User | None, stages: Iterable[str], batch_size: int = 2000) -> int:
     """Apply the present policies to the open cases in ``stages``. Returns how many changed."""
     current = policies()
     now = timezone.now()
@@ -136,7 +149,8 @@ def recompute_open_cases(*, actor, stages, batch_size=2000):
     in_stages = AssistanceRequest.objects.filter(stage__in=[s for s in stages if s not in Stage.ends()])
     deferred = _entered_by_deferral(in_stages)
     cases = in_stages.select_related("assessment").prefetch_related("elections").order_by("pk")
-    batch, events = [], []
+    batch: list[AssistanceRequest] = []
+    events: list[CaseEvent] = []
     for case in cases.iterator(chunk_size=batch_size):
         if case.pk in deferred:
             continue
@@ -153,13 +167,13 @@ def recompute_open_cases(*, actor, stages, batch_size=2000):
     return changed
 
 
-def _flush(cases, events):
+def _flush(cases: list[AssistanceRequest], events: list[CaseEvent]) -> int:
     AssistanceRequest.objects.bulk_update(cases, ["stage_due_at"], batch_size=500)
     CaseEvent.objects.bulk_create(events, batch_size=500)
     return len(cases)
 
 
-def stage_days(stage):
+def stage_days(stage: str) -> int | None:
     """The days the policy allows for ``stage`` (None: no policy, or an end)."""
     policy = StagePolicy.objects.filter(stage=stage).first()
     return policy.days if policy else None

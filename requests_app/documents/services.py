@@ -2,15 +2,19 @@
 
 import zipfile
 from pathlib import PurePath
+from typing import cast
 
 from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from requests_app.cases import selectors
+from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.services import record_event
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import StrOrPromise, User
 from requests_app.documents.models import CaseDocument, DocumentKind
 
 # What a file of each accepted kind starts with. A file whose content does not match
@@ -42,7 +46,7 @@ ODF_MIMETYPES = {
 }
 
 
-def document_problems(upload):
+def document_problems(upload: File) -> list[StrOrPromise]:
     """Why an uploaded file cannot be kept, as messages; empty when it can."""
     name = getattr(upload, "name", "") or ""
     suffix = PurePath(name).suffix.lower()
@@ -77,7 +81,7 @@ def document_problems(upload):
     return []
 
 
-def _well_formed(upload, suffix):
+def _well_formed(upload: File, suffix: str) -> bool:
     """Whether a PDF or an Office package is one beyond its first bytes: an HTML page that
     starts with "%PDF-", or any zip named .docx, is not."""
     try:
@@ -96,7 +100,7 @@ def _well_formed(upload, suffix):
         upload.seek(0)
 
 
-def _is_pdf(upload):
+def _is_pdf(upload: File) -> bool:
     from pypdf import PdfReader
 
     reader = PdfReader(upload, strict=False)
@@ -105,7 +109,7 @@ def _is_pdf(upload):
     return len(reader.pages) > 0
 
 
-def _expanded_size(upload):
+def _expanded_size(upload: File) -> int:
     """What the package's entries say they expand to: what Word or Excel would unpack."""
     try:
         with zipfile.ZipFile(upload) as package:
@@ -114,10 +118,10 @@ def _expanded_size(upload):
         upload.seek(0)
 
 
-ORIGINAL_NAME_MAX_LENGTH = CaseDocument._meta.get_field("original_name").max_length
+ORIGINAL_NAME_MAX_LENGTH = cast(int, CaseDocument._meta.get_field("original_name").max_length)
 
 
-def shortened_name(name, limit=ORIGINAL_NAME_MAX_LENGTH):
+def shortened_name(name: str, limit: int = ORIGINAL_NAME_MAX_LENGTH) -> str:
     """The name cut to ``limit`` characters, its extension kept: "report … .pdf" stays a PDF."""
     if len(name) <= limit:
         return name
@@ -128,7 +132,15 @@ def shortened_name(name, limit=ORIGINAL_NAME_MAX_LENGTH):
 
 
 @transaction.atomic
-def attach_document(*, actor, case, kind, upload, is_complete=False, comment=""):
+def attach_document(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    kind: str,
+    upload: File,
+    is_complete: bool = False,
+    comment: str = "",
+) -> CaseDocument:
     if actor is None or not actor.has_perm("requests_app.add_casedocument") or not selectors.may_work_on(actor, case):
         raise ActionRefused(_("You do not have permission to attach documents to this case."))
     problems = document_problems(upload)
@@ -136,6 +148,7 @@ def attach_document(*, actor, case, kind, upload, is_complete=False, comment="")
         problems.append(_("Choose the type of document."))
     if problems:
         raise ActionRefused(*problems)
+    assert upload.name is not None  # document_problems refuses a file without a name
     document = CaseDocument(
         case=case,
         kind=kind,
@@ -157,7 +170,7 @@ def attach_document(*, actor, case, kind, upload, is_complete=False, comment="")
 
 
 @transaction.atomic
-def set_document_final(*, actor, document, is_complete):
+def set_document_final(*, actor: User | None, document: CaseDocument, is_complete: bool) -> CaseDocument:
     # Read again, locked: the caller's instance may already carry the new value (a bound model
     # form sets it while validating), and the case may have closed meanwhile.
     document = CaseDocument.objects.select_for_update(of=("self",)).select_related("case").get(pk=document.pk)

@@ -65,7 +65,7 @@ class LedgerEntryAdmin(FundRecordAdmin):
     search_fields = ["donor", "case__reference", "description"]
     date_hierarchy = "value_date"
     ordering = ["-value_date", "-id"]
-    readonly_fields = [
+    readonly_fields = (
         "kind",
         "value_date",
         "donor",
@@ -78,7 +78,7 @@ class LedgerEntryAdmin(FundRecordAdmin):
         "description",
         "recorded_by",
         "recorded_at",
-    ]
+    )
     fields = readonly_fields
     amount_shown = _money_column("amount", _("amount"))
     amount_usd_shown = _money_column("amount_usd", _("amount in USD"))
@@ -91,14 +91,14 @@ class ExchangeRateAdmin(FundRecordAdmin):
     list_filter = ["currency"]
     list_select_related = ["entered_by"]
     date_hierarchy = "day"
-    readonly_fields = ["currency", "day", "rate_shown", "entered_by", "entered_at"]
+    readonly_fields = ("currency", "day", "rate_shown", "entered_by", "entered_at")
     fields = readonly_fields
     rate_shown = _rate_column
 
 
 @admin.register(BalanceAlert)
 class BalanceAlertAdmin(FundRecordAdmin):
-    list_display = ["crossed_at", "balance_shown", "threshold_shown", "sent_at", "recovered_at"]
+    list_display = ("crossed_at", "balance_shown", "threshold_shown", "sent_at", "recovered_at")
     readonly_fields = list_display
     fields = list_display
     balance_shown = _money_column("balance_usd", _("balance (USD)"))

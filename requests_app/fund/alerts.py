@@ -1,6 +1,6 @@
 """The balance alert: once per fall below the threshold, emailed to Finance and the focal point."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,11 +28,11 @@ SEND_ALERT_TASK = "requests_app.send_balance_alert"
 # The alert: once per fall below the threshold ------------------------------------------------
 
 
-def open_alert():
+def open_alert() -> BalanceAlert | None:
     return BalanceAlert.objects.filter(recovered_at__isnull=True).order_by("-crossed_at", "-id").first()
 
 
-def check_balance(*, now=None):
+def check_balance(*, now: datetime | None = None) -> BalanceAlert | None:
     """Open an alert when the balance has fallen below the threshold, close it when it is back.
 
     An alert is opened only when none is open, so its one email goes once per crossing however
@@ -62,11 +62,11 @@ def check_balance(*, now=None):
         return None
 
 
-def _send_after_commit(alert):
+def _send_after_commit(alert: BalanceAlert) -> None:
     enqueue_on_commit(SEND_ALERT_TASK, alert.pk)
 
 
-def alert_recipients():
+def alert_recipients() -> list[str]:
     """Every active member of Finance and of the focal point's team with an address; the focal
     point's office when there is none, so a fall is never told to nobody."""
     users = (
@@ -80,11 +80,11 @@ def alert_recipients():
     return list(dict.fromkeys(users)) or list(settings.EAS_FOCAL_POINT_EMAILS)
 
 
-def fund_url():
+def fund_url() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("workspace:trust-fund")
 
 
-def send_alert(alert_id, *, now=None):
+def send_alert(alert_id: int, *, now: datetime | None = None) -> bool:
     """Email the alert to finance and the focal point. Safe to run twice: sends nothing once sent.
 
     The alert row stays locked while the email leaves, so a second delivery of the task waits and
@@ -101,6 +101,7 @@ def send_alert(alert_id, *, now=None):
             .select_related("case__member_state")
             .order_by("-recorded_at", "-id")[:5]
         )
+        # entry.case: never None, an allocation names its case (constraint ledger_allocation_has_case).
         context = {
             "alert": alert,
             "balance": money(alert.balance_usd),
@@ -111,12 +112,12 @@ def send_alert(alert_id, *, now=None):
             "allocations": [
                 {
                     "day": day_text(entry.value_date),
-                    "case": entry.case.reference,
-                    "state": entry.case.member_state.name,
+                    "case": entry.case.reference,  # type: ignore[union-attr]
+                    "state": entry.case.member_state.name,  # type: ignore[union-attr]
                     "usd": money(entry.amount_usd),
                     "converted": converted_text(entry),
                     "url": settings.SITE_URL.rstrip("/")
-                    + reverse("workspace:case-detail", args=[entry.case.reference]),
+                    + reverse("workspace:case-detail", args=[entry.case.reference]),  # type: ignore[union-attr]
                 }
                 for entry in latest
             ],

@@ -3,11 +3,13 @@
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeAlias, cast, overload
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from requests_app.core.errors import ActionRefused
+from requests_app.fund.models import LedgerEntry
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -18,32 +20,41 @@ MAX_RATE = Decimal("1e10")
 RATE_PLACES = Decimal("1e-8")
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
+# An amount as a caller gives it: checked and made a Decimal of cents (a float is refused).
+AmountInput: TypeAlias = Decimal | int | str
+
 
 # Formatting: the same figures in messages, pages, emails and exports --------------------------
 
 
-def money(value):
+def money(value: Decimal | int) -> str:
     """120000 -> "120,000.00": two decimals and the thousands separators of the language."""
     return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
-def rate_text(rate):
+def rate_text(rate: Decimal | int | str) -> str:
     """A rate with at least four decimals and no trailing zeros beyond: 1.08700000 -> "1.0870"."""
     whole, _dot, decimals = format(Decimal(rate).normalize(), "f").partition(".")
     return f"{whole}.{decimals.ljust(4, '0')}"
 
 
-def day_text(day):
+def day_text(day: date) -> str:
     return formats.date_format(day, "j M Y")
 
 
-def converted_text(entry_or_amount, currency=None, rate=None):
+@overload
+def converted_text(entry_or_amount: LedgerEntry) -> str: ...
+@overload
+def converted_text(entry_or_amount: Decimal, currency: str, rate: Decimal) -> str: ...
+def converted_text(
+    entry_or_amount: LedgerEntry | Decimal, currency: str | None = None, rate: Decimal | None = None
+) -> str:
     """ " (EUR 138,000.00 at 1.0870)" for an amount in another currency, "" for US dollars."""
     if currency is None:
-        entry = entry_or_amount
+        entry = cast(LedgerEntry, entry_or_amount)  # the first form: an entry alone
         amount, currency, rate = entry.amount, entry.currency, entry.usd_per_unit
     else:
-        amount = entry_or_amount
+        amount, rate = cast(Decimal, entry_or_amount), cast(Decimal, rate)  # the second: all three
     if currency == USD:
         return ""
     return " " + _("(%(currency)s %(amount)s at %(rate)s)") % {
@@ -56,7 +67,7 @@ def converted_text(entry_or_amount, currency=None, rate=None):
 # Checks of what a user typed -----------------------------------------------------------------
 
 
-def _amount(value):
+def _amount(value: object) -> Decimal:
     """The amount as a Decimal of cents, or a refusal that says what is wrong with it."""
     if isinstance(value, float):
         # A float cannot hold most cents exactly: a caller passing one has a bug, not a typo.
@@ -76,7 +87,7 @@ def _amount(value):
     return amount.quantize(CENT)
 
 
-def _currency(value):
+def _currency(value: str | None) -> str:
     currency = (value or "").strip().upper()
     if not CURRENCY_CODE.fullmatch(currency):
         raise ActionRefused(
@@ -86,7 +97,7 @@ def _currency(value):
     return currency
 
 
-def _value_date(value):
+def _value_date(value: object) -> date:
     if isinstance(value, datetime):
         raise TypeError("A value date is a date, not a moment.")  # a caller's bug: which day would it be?
     if not isinstance(value, date):
@@ -100,12 +111,12 @@ def _value_date(value):
     return value
 
 
-def to_usd(amount, rate):
+def to_usd(amount: Decimal, rate: Decimal) -> Decimal:
     """The amount in US dollars, rounded half up to the cent (never half to even: an accountant's rounding)."""
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def cents(value):
+def cents(value: Decimal | None) -> Decimal:
     """A sum read from the database, to the cent. SQLite adds decimal columns as floats and hands
     back as many digits as it likes (440000.0000000); PostgreSQL's numeric is exact already."""
     return (value or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,8 +1,10 @@
 """Reading the ledger: balances at any date, what a case received, open pledges."""
 
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +12,7 @@ from requests_app.cases import selectors
 from requests_app.cases.choices import DecisionOutcome, Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import User
 from requests_app.fund.models import ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.fund.money import USD, ZERO, cents, day_text, to_usd
 
@@ -19,7 +22,7 @@ Kind = LedgerEntry.Kind
 FUNDABLE_STAGES = (Stage.DECISION_COMMUNICATED, Stage.IN_IMPLEMENTATION, Stage.REPORTING)
 
 
-def _settings_row():
+def _settings_row() -> TrustFundSettings:
     """The settings row, locked until the transaction ends: every write of the fund waits here.
 
     Migration 0011 makes the row; should it be gone, it is made again (with pk 1, so two writers
@@ -32,12 +35,12 @@ def _settings_row():
     return row
 
 
-def settings_row():
+def settings_row() -> TrustFundSettings:
     """The settings, read without a lock (pages)."""
     return TrustFundSettings.objects.order_by("pk").first() or TrustFundSettings()
 
 
-def usd_rate(currency, day):
+def usd_rate(currency: str, day: date) -> Decimal:
     """US dollars for one unit of ``currency`` on ``day``; a refusal when finance has not entered it."""
     if currency == USD:
         return Decimal(1)
@@ -59,11 +62,11 @@ _ADDS = Q(kind__in=[Kind.CONTRIBUTION, Kind.REFUND])
 _SUBTRACTS = Q(kind=Kind.ALLOCATION)
 
 
-def _sum(queryset, condition):
+def _sum(queryset: QuerySet[LedgerEntry], condition: Q) -> Decimal:
     return cents(queryset.aggregate(total=Sum("amount_usd", filter=condition))["total"])
 
 
-def balance(on=None):
+def balance(on: date | None = None) -> Decimal:
     """The fund's balance in US dollars at the end of ``on`` (today by default). Pledges do not count."""
     on = on or timezone.localdate()
     entries = LedgerEntry.objects.filter(value_date__lte=on)
@@ -71,7 +74,9 @@ def balance(on=None):
     return cents(totals["adds"]) - cents(totals["subtracts"])
 
 
-def _lowest_from(day, start_value, later_changes):
+def _lowest_from(
+    day: date, start_value: Decimal, later_changes: Iterable[tuple[date, Decimal]]
+) -> tuple[Decimal, date]:
     """(lowest value, day it is reached) of a running total that is ``start_value`` at the end of
     ``day`` and then moves by ``later_changes`` ([(day, change)], days after ``day``, in order)."""
     lowest, lowest_day, running = start_value, day, start_value
@@ -82,7 +87,7 @@ def _lowest_from(day, start_value, later_changes):
     return lowest, lowest_day
 
 
-def available(on):
+def available(on: date) -> tuple[Decimal, Decimal, date]:
     """What an allocation dated ``on`` may take: the lowest balance from that day onward.
 
     A back-dated allocation lowers every later day's balance too, so it may take no more than the
@@ -102,7 +107,7 @@ def available(on):
     return lowest, start, lowest_day
 
 
-def _case_net_changes(case, condition):
+def _case_net_changes(case: AssistanceRequest, condition: Q) -> list[tuple[date, Decimal]]:
     rows = (
         LedgerEntry.objects.filter(case=case)
         .filter(condition)
@@ -115,7 +120,7 @@ def _case_net_changes(case, condition):
     return [(row["value_date"], cents(row["allocated"]) - cents(row["refunded"])) for row in rows]
 
 
-def refundable(case, on):
+def refundable(case: AssistanceRequest, on: date) -> Decimal:
     """What a refund dated ``on`` may give back: the case's allocations net of refunds, at its lowest
     from that day onward (a back-dated refund may not make any later day's net negative)."""
     up_to = sum((change for _day, change in _case_net_changes(case, Q(value_date__lte=on))), ZERO)
@@ -123,7 +128,7 @@ def refundable(case, on):
     return lowest
 
 
-def case_funding(case):
+def case_funding(case: AssistanceRequest) -> tuple[Decimal, Decimal, Decimal]:
     """(allocated, refunded, net) in US dollars: what the case received from the fund."""
     entries = LedgerEntry.objects.filter(case=case)
     allocated = _sum(entries, Q(kind=Kind.ALLOCATION))
@@ -131,7 +136,7 @@ def case_funding(case):
     return allocated, refunded, allocated - refunded
 
 
-def outstanding(pledge, on=None):
+def outstanding(pledge: LedgerEntry, on: date | None = None) -> Decimal:
     """What is still to come of a pledge, in the pledge's currency, as of the end of ``on``."""
     payments = pledge.payments.all()
     if on is not None:
@@ -139,7 +144,7 @@ def outstanding(pledge, on=None):
     return pledge.amount - cents(payments.aggregate(total=Sum("amount"))["total"])
 
 
-def fundable_cases(user=None):
+def fundable_cases(user: User | None = None) -> QuerySet[AssistanceRequest]:
     """Cases approved for assistance (an assist or narrow decision) that may still receive money."""
     cases = AssistanceRequest.objects.filter(
         stage__in=FUNDABLE_STAGES, decisions__outcome__in=DecisionOutcome.assisting()
@@ -149,7 +154,7 @@ def fundable_cases(user=None):
     return cases.select_related("member_state").order_by("reference")
 
 
-def funded_cases(user=None):
+def funded_cases(user: User | None = None) -> QuerySet[AssistanceRequest]:
     """Cases that received an allocation: those that may give money back."""
     cases = AssistanceRequest.objects.filter(ledger_entries__kind=Kind.ALLOCATION).distinct()
     if user is not None:
@@ -157,7 +162,7 @@ def funded_cases(user=None):
     return cases.select_related("member_state").order_by("reference")
 
 
-def open_pledges():
+def open_pledges() -> list[LedgerEntry]:
     """Pledges with something still outstanding, oldest first, each with ``paid`` annotated."""
     pledges = (
         LedgerEntry.objects.filter(kind=Kind.PLEDGE).annotate(paid=Sum("payments__amount")).order_by("value_date", "id")
@@ -167,7 +172,7 @@ def open_pledges():
     return [pledge for pledge in pledges if pledge.amount - pledge.paid > 0]
 
 
-def pledge_usd(pledge, left=None):
+def pledge_usd(pledge: LedgerEntry, left: Decimal | None = None) -> Decimal:
     """What is outstanding of a pledge, in US dollars at the pledge's own rate."""
     left = outstanding(pledge) if left is None else left
     return to_usd(left, pledge.usd_per_unit)

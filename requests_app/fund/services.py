@@ -19,7 +19,9 @@ writes happen one after the other: two allocations at once cannot both see money
 of them may take, and two balance checks cannot both open an alert. Amounts are ``Decimal``.
 """
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,8 +32,9 @@ from requests_app.cases.choices import DecisionOutcome
 from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.services import record_event
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import StrOrPromise, User
 from requests_app.fund.alerts import check_balance
-from requests_app.fund.models import ExchangeRate, LedgerEntry
+from requests_app.fund.models import ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.fund.money import (
     CENT,
     MAX_AMOUNT,
@@ -39,6 +42,7 @@ from requests_app.fund.money import (
     RATE_PLACES,
     USD,
     ZERO,
+    AmountInput,
     _amount,
     _currency,
     _value_date,
@@ -65,12 +69,14 @@ RATE_PERMISSION = "requests_app.add_exchangerate"
 STATEMENT_PERMISSION = "requests_app.view_trust_fund_statement"
 
 
-def _require(actor, permission, message):
+def _require(actor: User | None, permission: str, message: StrOrPromise) -> User:
+    """The actor, if it may act; a refusal with ``message`` if not."""
     if actor is None or not actor.is_active or not actor.has_perm(permission):
         raise ActionRefused(message)
+    return actor
 
 
-def _convert(amount, currency, day):
+def _convert(amount: Decimal, currency: str, day: date) -> tuple[Decimal, Decimal]:
     rate = usd_rate(currency, day)
     amount_usd = to_usd(amount, rate)
     if amount_usd <= 0:
@@ -87,8 +93,19 @@ def _convert(amount, currency, day):
 
 
 def _entry(
-    *, actor, kind, amount, currency, value_date, rate, amount_usd, description="", donor="", case=None, pledge=None
-):
+    *,
+    actor: User,
+    kind: str,
+    amount: Decimal,
+    currency: str,
+    value_date: date,
+    rate: Decimal,
+    amount_usd: Decimal,
+    description: str = "",
+    donor: str = "",
+    case: AssistanceRequest | None = None,
+    pledge: LedgerEntry | None = None,
+) -> LedgerEntry:
     return LedgerEntry.objects.create(
         kind=kind,
         value_date=value_date,
@@ -105,22 +122,22 @@ def _entry(
     )
 
 
-def _donor(value):
+def _donor(value: str | None) -> str:
     donor = " ".join((value or "").split())
     if not donor:
         raise ActionRefused(_("Name the donor."))
-    if len(donor) > LedgerEntry._meta.get_field("donor").max_length:
+    if len(donor) > cast(int, LedgerEntry._meta.get_field("donor").max_length):
         raise ActionRefused(_("The donor's name is too long."))
     return donor
 
 
-def enter_rate(*, actor, currency, day, usd_per_unit):
+def enter_rate(*, actor: User | None, currency: str, day: date | None, usd_per_unit: AmountInput) -> ExchangeRate:
     """Finance enters what one unit of a currency was worth in US dollars on a day.
 
     A rate may be corrected (entered again for the same day) as long as no entry has used it:
     entries keep the rate they were converted at, and the rates table must show that rate.
     """
-    _require(actor, RATE_PERMISSION, _("You do not have permission to enter exchange rates."))
+    actor = _require(actor, RATE_PERMISSION, _("You do not have permission to enter exchange rates."))
     currency = _currency(currency)
     if currency == USD:
         raise ActionRefused(_("The fund keeps its books in US dollars: a US dollar is always 1."))
@@ -158,9 +175,17 @@ def enter_rate(*, actor, currency, day, usd_per_unit):
         return existing
 
 
-def record_pledge(*, actor, donor, amount, currency, value_date, description=""):
+def record_pledge(
+    *,
+    actor: User | None,
+    donor: str,
+    amount: AmountInput,
+    currency: str,
+    value_date: date | None,
+    description: str = "",
+) -> LedgerEntry:
     """A donor's promise: tracked until paid, no change to the balance."""
-    _require(actor, RECORD_PERMISSION, _("You do not have permission to record pledges."))
+    actor = _require(actor, RECORD_PERMISSION, _("You do not have permission to record pledges."))
     donor, amount, currency, value_date = _donor(donor), _amount(amount), _currency(currency), _value_date(value_date)
     with transaction.atomic():
         _settings_row()
@@ -178,9 +203,18 @@ def record_pledge(*, actor, donor, amount, currency, value_date, description="")
         )
 
 
-def record_contribution(*, actor, donor="", amount, currency, value_date, description="", pledge=None):
+def record_contribution(
+    *,
+    actor: User | None,
+    donor: str = "",
+    amount: AmountInput,
+    currency: str,
+    value_date: date | None,
+    description: str = "",
+    pledge: LedgerEntry | int | None = None,
+) -> LedgerEntry:
     """Money received from a donor; ``pledge`` when it pays (part of) a pledge."""
-    _require(actor, RECORD_PERMISSION, _("You do not have permission to record contributions."))
+    actor = _require(actor, RECORD_PERMISSION, _("You do not have permission to record contributions."))
     amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
     donor = (donor or "").strip()
     with transaction.atomic():
@@ -242,7 +276,7 @@ def record_contribution(*, actor, donor="", amount, currency, value_date, descri
         return entry
 
 
-def _case_approval_day(case):
+def _case_approval_day(case: AssistanceRequest) -> date | None:
     """The day the case was approved for assistance, or None if it is not (now) approved."""
     if case.stage not in FUNDABLE_STAGES:
         return None
@@ -250,7 +284,7 @@ def _case_approval_day(case):
     return timezone.localdate(decision.decided_at) if decision else None
 
 
-def _locked_case(case, actor):
+def _locked_case(case: AssistanceRequest, actor: User) -> AssistanceRequest:
     """The case, locked, if ``actor`` may see it: money moves only on cases in one's scope."""
     case = AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
     if not selectors.may_see(actor, case):
@@ -258,7 +292,8 @@ def _locked_case(case, actor):
     return case
 
 
-def _case_event(*, entry, actor, action):
+def _case_event(*, entry: LedgerEntry, actor: User | None, action: str) -> None:
+    assert entry.case is not None  # an allocation or a refund names its case (a constraint)
     details = {
         "amount": f"{entry.currency} {money(entry.amount)}",
         "value_date": entry.value_date,
@@ -271,9 +306,17 @@ def _case_event(*, entry, actor, action):
     )
 
 
-def allocate(*, actor, case, amount, currency, value_date, description=""):
+def allocate(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    amount: AmountInput,
+    currency: str,
+    value_date: date | None,
+    description: str = "",
+) -> LedgerEntry:
     """Money from the fund to an approved case. Refused, with the figures, beyond what the fund holds."""
-    _require(actor, ALLOCATE_PERMISSION, _("You do not have permission to allocate Trust Fund money."))
+    actor = _require(actor, ALLOCATE_PERMISSION, _("You do not have permission to allocate Trust Fund money."))
     amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
     with transaction.atomic():
         _settings_row()
@@ -328,9 +371,17 @@ def allocate(*, actor, case, amount, currency, value_date, description=""):
         return entry
 
 
-def record_refund(*, actor, case, amount, currency, value_date, description=""):
+def record_refund(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    amount: AmountInput,
+    currency: str,
+    value_date: date | None,
+    description: str = "",
+) -> LedgerEntry:
     """Unspent allocation money a case returns to the fund: never more than it was given, net."""
-    _require(actor, RECORD_PERMISSION, _("You do not have permission to record refunds."))
+    actor = _require(actor, RECORD_PERMISSION, _("You do not have permission to record refunds."))
     amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
     with transaction.atomic():
         _settings_row()
@@ -374,7 +425,7 @@ def record_refund(*, actor, case, amount, currency, value_date, description=""):
         return entry
 
 
-def set_threshold(*, actor, threshold):
+def set_threshold(*, actor: User | None, threshold: AmountInput) -> TrustFundSettings:
     """Only an administrator moves the alert threshold; a move may itself cross it."""
     if actor is None or not (actor.is_active and actor.is_superuser):
         raise ActionRefused(_("Only an administrator changes the Trust Fund's alert threshold."))

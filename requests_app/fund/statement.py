@@ -37,22 +37,24 @@ class Statement:
     end: date
     opening: Decimal
     closing: Decimal
-    lines: list = field(default_factory=list)
-    totals: dict = field(default_factory=dict)  # kind -> USD
-    counts: dict = field(default_factory=dict)  # kind -> entries
-    pledges: list = field(default_factory=list)  # OutstandingPledge, as of the end
-    donors: list = field(default_factory=list)  # (donor, outstanding USD, [OutstandingPledge])
+    lines: list[StatementLine] = field(default_factory=list)
+    totals: dict[str, Decimal] = field(default_factory=dict)  # kind -> USD
+    counts: dict[str, int] = field(default_factory=dict)  # kind -> entries
+    pledges: list[OutstandingPledge] = field(default_factory=list)  # as of the end
+    donors: list[tuple[str, Decimal, list[OutstandingPledge]]] = field(
+        default_factory=list
+    )  # (donor, outstanding USD, pledges)
 
     @property
-    def outstanding_usd(self):
+    def outstanding_usd(self) -> Decimal:
         return sum((item.left_usd for item in self.pledges), ZERO)
 
     @property
-    def movement(self):
+    def movement(self) -> Decimal:
         return self.closing - self.opening
 
 
-def statement(start, end):
+def statement(start: date, end: date) -> Statement:
     """The fund over a period (both days included): opening balance, each entry with the balance
     after it, totals per kind, closing balance, and the pledges still outstanding at its end."""
     if end < start:
@@ -80,7 +82,7 @@ def statement(start, end):
         .annotate(paid_by_end=Sum("payments__amount", filter=Q(payments__value_date__lte=end)))
         .order_by("donor", "value_date", "id")
     )
-    by_donor = defaultdict(list)
+    by_donor: defaultdict[str, list[OutstandingPledge]] = defaultdict(list)
     for pledge in pledges:
         paid = cents(pledge.paid_by_end)
         left = pledge.amount - paid

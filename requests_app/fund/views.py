@@ -26,6 +26,7 @@ from requests_app.cases.exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core import ids
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import StrOrPromise
 from requests_app.fund import alerts, money, selectors, services, statement
 from requests_app.fund.forms import (
     AllocationForm,
@@ -54,9 +55,9 @@ class EntryKind:
     form: type
     service: object
     permission: str
-    title: str
-    button: str
-    done: str
+    title: StrOrPromise
+    button: StrOrPromise
+    done: StrOrPromise
 
 
 ENTRY_KINDS = {

@@ -20,6 +20,7 @@ from requests_app.cases.choices import (
     ImplementationModality,
     Origin,
 )
+from requests_app.core.types import StrOrPromise
 
 # The events the services write besides the workflow's actions (those are registered).
 EVENT_LABELS = {
@@ -106,7 +107,7 @@ def register_detail_choices(choices: Mapping[str, type[Choices]]) -> None:
     DETAIL_CHOICES.update(choices)
 
 
-def action_label(action: str) -> str:
+def action_label(action: str) -> "StrOrPromise":
     if action in _action_labels:
         return _action_labels[action]
     return EVENT_LABELS.get(action, action)

@@ -1,24 +1,29 @@
 """Partners' contributions as a reader may see them, and their totals."""
 
-from django.db.models import Count, Q, Sum
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
 
 from requests_app.cases.selectors import visible_cases
-from requests_app.partners.models import PartnerContribution
+from requests_app.core.types import User
+from requests_app.partners.models import Partner, PartnerContribution
 
 # Partners (para 6) ---------------------------------------------------------------------------
 
 
-def visible_contributions(user):
+def visible_contributions(user: User) -> QuerySet[PartnerContribution]:
     return PartnerContribution.objects.filter(case__in=visible_cases(user).values("pk"))
 
 
-def partner_summaries(user, partners):
+def partner_summaries(user: User, partners: Iterable[Partner]) -> list[dict[str, Any]]:
     """Each partner with what it brought to the cases this user sees: cases, people, funds by currency.
 
     Two aggregate queries, whatever the number of partners or contributions."""
     Kind = PartnerContribution.Kind
     contributions = visible_contributions(user).filter(partner__in=partners)
-    totals = {
+    totals: dict[int, Mapping[str, Any]] = {
         row["partner_id"]: row
         for row in contributions.values("partner_id")
         .annotate(
@@ -29,7 +34,7 @@ def partner_summaries(user, partners):
         )
         .order_by()
     }
-    funds = {}
+    funds: dict[int, list[tuple[str, Decimal]]] = {}
     for partner_id, currency, amount in (
         contributions.filter(kind=Kind.FUNDS)
         .values_list("partner_id", "currency")

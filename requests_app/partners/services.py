@@ -1,6 +1,9 @@
 """Para 6: recording what partner organisations bring to a case."""
 
 import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import formats
@@ -11,16 +14,27 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.services import record_event
 from requests_app.core.errors import ActionRefused
-from requests_app.partners.models import PartnerContribution
+from requests_app.core.types import StrOrPromise, User
+from requests_app.partners.models import Partner, PartnerContribution
 
 Kind = PartnerContribution.Kind
 PEOPLE_KINDS = frozenset({Kind.OBSERVERS, Kind.TECHNICAL_EXPERTS})
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def contribution_problems(*, partner, kind, people, amount, currency, description, starts_on, ends_on):
+def contribution_problems(
+    *,
+    partner: Partner | None,
+    kind: str,
+    people: int | None,
+    amount: Decimal | None,
+    currency: str | None,
+    description: str | None,
+    starts_on: date | None,
+    ends_on: date | None,
+) -> list[StrOrPromise]:
     """What is wrong with a contribution as given, in words for the user; empty when it may be recorded."""
-    problems = []
+    problems: list[StrOrPromise] = []
     if partner is not None and not partner.is_active:
         problems.append(_("%(partner)s is no longer an active partner.") % {"partner": partner})
     if kind not in Kind.values:
@@ -42,8 +56,18 @@ def contribution_problems(*, partner, kind, people, amount, currency, descriptio
 
 
 def record_contribution(
-    *, actor, case, partner, kind, people=None, amount=None, currency="", description="", starts_on=None, ends_on=None
-):
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    partner: Partner,
+    kind: str,
+    people: int | None = None,
+    amount: Decimal | None = None,
+    currency: str | None = "",
+    description: str | None = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> PartnerContribution:
     """Record one partner's contribution to a case and write it into the case's history."""
     currency = (currency or "").strip().upper()
     with transaction.atomic():
@@ -83,7 +107,7 @@ def record_contribution(
             ends_on=ends_on,
             recorded_by=actor,
         )
-        details = {"partner": str(partner), "contribution": kind}
+        details: dict[str, Any] = {"partner": str(partner), "contribution": kind}
         if contribution.people:
             details["people"] = contribution.people
         if contribution.amount is not None:

@@ -20,14 +20,16 @@ import logging
 import smtplib
 import socket
 import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple, TypeAlias, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Value, When
+from django.db.models import Case, Count, F, Field, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +40,7 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
 from requests_app.core.errors import ActionRefused
 from requests_app.core.queue import enqueue
+from requests_app.core.types import User
 from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
 from requests_app.reminders.models import Reminder
@@ -46,21 +49,24 @@ logger = logging.getLogger(__name__)
 
 Level = Reminder.Level
 Status = Reminder.Status
-LEVEL_RANK = {Level.WARNING: 0, Level.OVERDUE: 1, Level.TEAM_LEAD: 2, Level.FOCAL_POINT: 3}
+LEVEL_RANK: dict[str, int] = {Level.WARNING: 0, Level.OVERDUE: 1, Level.TEAM_LEAD: 2, Level.FOCAL_POINT: 3}
+
+# What sends a claimed digest: send(claim, recipient).
+Sender: TypeAlias = Callable[[uuid.UUID, str], None]
 
 
-def max_attempts():
+def max_attempts() -> int:
     return settings.EAS_REMINDER_MAX_ATTEMPTS
 
 
-def levels_due(*, due_at, policy, now):
+def levels_due(*, due_at: datetime, policy: StagePolicy, now: datetime) -> list[str]:
     """The reminder levels a stage due at ``due_at`` has reached at ``now``."""
     if now < due_at - timedelta(days=policy.warning_days):
         return []
     if now < due_at:
         return [Level.WARNING]
     late = now - due_at
-    levels = [Level.OVERDUE]
+    levels: list[str] = [Level.OVERDUE]
     if late >= timedelta(days=policy.first_escalation_days):
         levels.append(Level.TEAM_LEAD)
     if late >= timedelta(days=policy.second_escalation_days):
@@ -68,14 +74,14 @@ def levels_due(*, due_at, policy, now):
     return levels
 
 
-def focal_point_office():
+def focal_point_office() -> list[str]:
     return list(settings.EAS_FOCAL_POINT_EMAILS)
 
 
-def recipients(level, due, team_leads):
+def recipients(level: str, due: "DueCase", team_leads: Mapping[str, User | None]) -> list[str]:
     """Warnings go to the officer, escalations up the line; nobody is ever left without one."""
-    lead = team_leads.get(due.regional_group)
-    lead = [lead.email] if lead is not None and lead.email and lead.is_active else []
+    lead_user = team_leads.get(due.regional_group)
+    lead = [lead_user.email] if lead_user is not None and lead_user.email and lead_user.is_active else []
     if level in (Level.WARNING, Level.OVERDUE):
         if due.officer_email and due.officer_is_active:
             return [due.officer_email]
@@ -101,16 +107,16 @@ class DueCase(NamedTuple):
 class SweepResult:
     claim: uuid.UUID
     dry_run: bool = False
-    planned: list = field(default_factory=list)  # reminders newly due (not saved on a dry run)
-    digests: dict = field(default_factory=dict)  # recipient -> number of reminders claimed
+    planned: list[Reminder] = field(default_factory=list)  # reminders newly due (not saved on a dry run)
+    digests: dict[str, int] = field(default_factory=dict)  # recipient -> number of reminders claimed
     uncertain: int = 0  # reminders found "sending" past the timeout, now "delivery uncertain"
 
     @property
-    def claimed(self):
+    def claimed(self) -> int:
         return sum(self.digests.values())
 
 
-def _due_cases(now, horizon):
+def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, tuple[Any, ...]]:
     return AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon).values_list(
         "id",
         "stage",
@@ -122,7 +128,7 @@ def _due_cases(now, horizon):
     )
 
 
-def plan(*, now):
+def plan(*, now: datetime) -> list[Reminder]:
     """Reminders due now that nobody has claimed yet, as unsaved rows."""
     policies = {policy.stage: policy for policy in StagePolicy.objects.all()}
     if not policies:
@@ -137,7 +143,7 @@ def plan(*, now):
             stage_entered_at=F("case__stage_entered_at"),
         ).values_list("case_id", "level", "recipient")
     )
-    planned = []
+    planned: list[Reminder] = []
     for row in _due_cases(now, horizon).iterator(chunk_size=2000):
         case = DueCase(*row)
         policy = policies.get(case.stage)
@@ -181,7 +187,7 @@ CLAIM_COLUMNS = (
 )
 
 
-def _insert_claims(planned, *, claim, now):
+def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) -> None:
     """Insert the claims, skipping any row another sweep inserted first (it stays theirs).
 
     This is bulk_create(ignore_conflicts=True) in one statement run for many rows: the ORM
@@ -191,16 +197,16 @@ def _insert_claims(planned, *, claim, now):
     """
     if not planned:
         return
-    fields = [Reminder._meta.get_field(name) for name in CLAIM_COLUMNS]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    fields = [cast(Field, Reminder._meta.get_field(name)) for name in CLAIM_COLUMNS]  # columns, not relations
+    columns = ", ".join(connection.ops.quote_name(cast(str, field.column)) for field in fields)
     sql = (
         f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)} ({columns}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
     )
     moment = Reminder._meta.get_field("due_at")
-    prepared = {}
+    prepared: dict[datetime, Any] = {}
 
-    def at(value):
+    def at(value: datetime) -> Any:
         if value not in prepared:
             prepared[value] = moment.get_db_prep_save(value, connection)
         return prepared[value]
@@ -232,11 +238,11 @@ def _insert_claims(planned, *, claim, now):
 SEND_DIGEST_TASK = "requests_app.send_reminder_digest"
 
 
-def _queue_digest(claim, recipient):
+def _queue_digest(claim: uuid.UUID, recipient: str) -> None:
     enqueue(SEND_DIGEST_TASK, str(claim), recipient)
 
 
-def sweep(*, now=None, dry_run=False, send=None):
+def sweep(*, now: datetime | None = None, dry_run: bool = False, send: Sender | None = None) -> SweepResult:
     """Claim every reminder now due, and the failed ones worth another try; then send.
 
     ``send(claim, recipient)`` is called after commit for each digest; by default it queues
@@ -269,15 +275,15 @@ def sweep(*, now=None, dry_run=False, send=None):
         )
         send = send or _queue_digest
         for recipient in result.digests:
-            transaction.on_commit(lambda r=recipient: send(claim, r))
+            transaction.on_commit(partial(send, claim, recipient))
     return result
 
 
-def _case_url(case):
+def _case_url(case: AssistanceRequest) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("workspace:case-detail", args=[case.reference])
 
 
-def _lateness(due_at, now):
+def _lateness(due_at: datetime, now: datetime) -> str:
     delta = now - due_at
     if delta >= timedelta(0):
         days = delta.days
@@ -290,7 +296,9 @@ def _lateness(due_at, now):
     return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
 
 
-def _item(reminder, now, stage_labels, level_labels):
+def _item(
+    reminder: Reminder, now: datetime, stage_labels: Mapping[str, str], level_labels: Mapping[str, str]
+) -> dict[str, Any]:
     case = reminder.case
     return {
         "reference": case.reference,
@@ -304,7 +312,7 @@ def _item(reminder, now, stage_labels, level_labels):
     }
 
 
-def message_id(reminder_ids):
+def message_id(reminder_ids: Iterable[int]) -> str:
     """The Message-ID of a digest of these reminders: the same reminders, the same Message-ID.
 
     Should a digest ever leave twice (a person resending one whose delivery was uncertain),
@@ -327,7 +335,9 @@ NOT_SENT_ERRORS = (
 )
 
 
-def _events(reminders_, action, *, now, recipient, actor=None):
+def _events(
+    reminders_: Iterable[Reminder], action: str, *, now: datetime, recipient: str | None, actor: User | None = None
+) -> None:
     CaseEvent.objects.bulk_create(
         (
             CaseEvent(
@@ -343,7 +353,7 @@ def _events(reminders_, action, *, now, recipient, actor=None):
     )
 
 
-def mark_uncertain(*, now):
+def mark_uncertain(*, now: datetime) -> int:
     """Reminders left "sending" past the timeout become "delivery uncertain", in their case's history."""
     cutoff = now - timedelta(minutes=settings.EAS_REMINDER_SENDING_TIMEOUT_MINUTES)
     with transaction.atomic():
@@ -363,13 +373,19 @@ def mark_uncertain(*, now):
     return len(stuck)
 
 
-def resend(reminders_, *, actor, now=None, send=None):
+def resend(
+    reminders_: Iterable[Reminder | int],
+    *,
+    actor: User | None,
+    now: datetime | None = None,
+    send: Sender | None = None,
+) -> int:
     """A person resends reminders whose delivery was uncertain: claimed again, then sent.
 
     Returns the number claimed; raises ActionRefused when none of them is uncertain.
     """
     now = now or timezone.now()
-    ids = [getattr(r, "pk", r) for r in reminders_]
+    ids = cast(list[int], [getattr(r, "pk", r) for r in reminders_])
     claim = uuid.uuid4()
     with transaction.atomic():
         rows = list(
@@ -383,11 +399,13 @@ def resend(reminders_, *, actor, now=None, send=None):
         _events(rows, "reminder_resent", now=now, recipient=None, actor=actor)
         send = send or _queue_digest
         for recipient in sorted({r.recipient for r in rows}):
-            transaction.on_commit(lambda r=recipient: send(claim, r))
+            transaction.on_commit(partial(send, claim, recipient))
     return len(rows)
 
 
-def send_digest(*, claim, recipient, final_attempt=True, now=None):
+def send_digest(
+    *, claim: uuid.UUID | str, recipient: str, final_attempt: bool = True, now: datetime | None = None
+) -> int:
     """Send one recipient the reminders of one sweep, in one email. Safe to run twice.
 
     First commit: the reminders are "sending" (a second delivery of this task finds nothing
@@ -416,7 +434,8 @@ def send_digest(*, claim, recipient, final_attempt=True, now=None):
         )
         if not reminders:
             return 0
-        live, gone = [], []
+        live: list[Reminder] = []
+        gone: list[Reminder] = []
         for reminder in reminders:
             case = reminder.case
             moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
@@ -434,7 +453,8 @@ def send_digest(*, claim, recipient, final_attempt=True, now=None):
             message_id=message.extra_headers["Message-ID"],
         )
     attempt = Reminder.objects.filter(pk__in=ids, sending_at=now)
-    failure, sent = None, False
+    failure: Exception | None = None
+    sent = False
     mail_connection = get_connection()
     try:
         try:
@@ -479,21 +499,22 @@ def send_digest(*, claim, recipient, final_attempt=True, now=None):
         last_error=str(failure)[:2000] or failure.__class__.__name__, status=status
     )
     if not final_attempt and pending.exists():
+        assert failure is not None  # not sent: the send failed
         raise failure  # for the task to retry what is still worth a try
     return 0
 
 
-def _close(mail_connection):
+def _close(mail_connection: Any) -> None:
     try:
         mail_connection.close()
     except Exception as error:  # noqa: BLE001 - the message is already accepted or refused
         logger.info("Closing the mail connection failed: %s", error)
 
 
-def _digest(live, *, recipient, now):
+def _digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMultiAlternatives:
     """The email telling ``recipient`` about these reminders."""
     # One line per case, at the highest level it reached, the most pressing first.
-    by_case = {}
+    by_case: dict[int, Reminder] = {}
     for reminder in live:
         current = by_case.get(reminder.case_id)
         if current is None or LEVEL_RANK[reminder.level] > LEVEL_RANK[current.level]:
@@ -502,9 +523,8 @@ def _digest(live, *, recipient, now):
     # A person with hundreds of late cases needs the worst ones and the way to the rest,
     # not an email nobody can read to the end.
     shown = settings.EAS_REMINDER_DIGEST_MAX_CASES
-    stage_labels, level_labels = dict(Stage.choices), dict(Level.choices)
-    stage_labels = {key: str(label) for key, label in stage_labels.items()}
-    level_labels = {key: str(label) for key, label in level_labels.items()}
+    stage_labels = {key: str(label) for key, label in Stage.choices}
+    level_labels = {key: str(label) for key, label in Level.choices}
     items = [_item(r, now, stage_labels, level_labels) for r in ordered[:shown]]
     overdue = sum(1 for r in ordered if r.due_at <= now)
     subject = ngettext(

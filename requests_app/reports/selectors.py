@@ -2,10 +2,13 @@
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, TypeAlias
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Min, Q, Subquery
+from django.db.models import Count, IntegerField, Min, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -26,27 +29,32 @@ AFTER_DECISION = (Stage.DECISION_COMMUNICATED, Stage.IN_IMPLEMENTATION, Stage.RE
 ANSWERED = (Stage.DECISION_COMMUNICATED, Stage.DECLINED, Stage.WITHDRAWN)
 ASSISTING = (DecisionOutcome.ASSIST, DecisionOutcome.NARROW)
 
+# Rows of counts per Member State, as .values().annotate() reads them; and a state's row of the
+# history read: (Member State id, pending, assistance under way).
+CountRows: TypeAlias = QuerySet[Any, Mapping[str, Any]]
+StateHistory: TypeAlias = tuple[int, int, int]
+
 
 # The figures ------------------------------------------------------------------------------------
 
 
-def _sort_key(name):
+def _sort_key(name: str) -> tuple[str, str]:
     # Accents aside, as a reader looks a state up: Côte d'Ivoire between Costa Rica and Croatia.
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold(), name
 
 
-def _between(since, until):
+def _between(since: datetime | None, until: datetime | None) -> Q:
     condition = Q(created_at__gte=since) if since is not None else Q()
     if until is not None:
         condition &= Q(created_at__lt=until)
     return condition
 
 
-def _period_counts(since, until):
+def _period_counts(since: datetime | None, until: datetime | None) -> CountRows:
     """Per Member State: what was received and answered in the period (events dated within it)."""
     decision = Q(action="record_decision")
 
-    def cases(condition):
+    def cases(condition: Q) -> Count:
         # A request counts once under each response, however many times it was given (two deferrals).
         return Count("case_id", distinct=True, filter=condition)
 
@@ -83,7 +91,7 @@ ASSISTANCE = Q(action="record_decision", to_stage=Stage.DECISION_COMMUNICATED)
 ASSISTANCE_ENDED = Q(action="close") | Q(action="withdraw", from_stage__in=AFTER_DECISION)
 
 
-def _history_forward(since, until):
+def _history_forward(since: datetime | None, until: datetime | None) -> CountRows:
     """Per Member State, the history up to the period's end: requests registered and answered by
     then, assistance decided by then, and ended before the period began."""
     counts = {
@@ -101,7 +109,7 @@ def _history_forward(since, until):
     )
 
 
-def _history_backward(since, until):
+def _history_backward(since: datetime | None, until: datetime | None) -> CountRows:
     """Per Member State, what happened since: assistance ended since the period began; requests
     registered and answered, and assistance decided, after it ended."""
     counts = {"ended_since": Count("id", filter=ASSISTANCE_ENDED)}
@@ -116,7 +124,7 @@ def _history_backward(since, until):
     )
 
 
-def _reads_forward(since, until, now):
+def _reads_forward(since: datetime | None, until: datetime | None, now: datetime) -> bool:
     """Whether reading the history up to the period's end costs less than reading it back from
     today: whichever covers the shorter time (with cases spread evenly over it, fewer events)."""
     if since is None or until is None:
@@ -125,7 +133,7 @@ def _reads_forward(since, until, now):
     return first is not None and until - first < now - since
 
 
-def _open_counts():
+def _open_counts() -> CountRows:
     """Per Member State, the requests not yet answered and those with assistance under way, today.
 
     The starting point from which the history is read back to the period's end: a request is in a
@@ -145,7 +153,7 @@ def _open_counts():
 
 
 @contextmanager
-def _one_moment():
+def _one_moment() -> Iterator[None]:
     """The stages and the events read as of one moment, so that a case moving on meanwhile is
     counted either before or after it moved, never half: one transaction, a snapshot on PostgreSQL
     (SQLite's transactions always are one). Inside a transaction already, that one decides."""
@@ -157,7 +165,7 @@ def _one_moment():
         yield
 
 
-def _type_counts(since, until):
+def _type_counts(since: datetime | None, until: datetime | None) -> QuerySet[Any, tuple[int, int, int]]:
     """(type id, Member State id, decisions): the types named by the period's decisions to assist.
 
     Read from the decisions the events point to (Decision rows are never edited), so a type
@@ -180,7 +188,7 @@ def _type_counts(since, until):
     )
 
 
-def _read_forward(history):
+def _read_forward(history: Iterable[Mapping[str, Any]]) -> Iterator[StateHistory]:
     """(Member State id, pending at the period's end, assistance under way during it)."""
     for row in history:
         yield (
@@ -190,7 +198,9 @@ def _read_forward(history):
         )
 
 
-def _read_backward(history, open_now):
+def _read_backward(
+    history: Iterable[Mapping[str, Any]], open_now: Iterable[Mapping[str, Any]]
+) -> Iterator[StateHistory]:
     """The same, from today's counts with what happened since put back (see ``_open_counts``):
     pending then = waiting now - registered since + answered since, and under way then = under way
     now - decided since + ended since the period began."""
@@ -205,7 +215,7 @@ def _read_backward(history, open_now):
         )
 
 
-def build_briefing(start, end, *, now=None, read=None):
+def build_briefing(start: date, end: date, *, now: datetime | None = None, read: str | None = None) -> Briefing:
     """The briefing for the days ``start`` to ``end``, both included, in the current time zone.
 
     ``read`` ("forward" or "backward") forces the way the history is read, for the tests; both
@@ -217,9 +227,9 @@ def build_briefing(start, end, *, now=None, read=None):
     }
     types = list(AssistanceType.objects.order_by("position", "name").values_list("pk", "code", "name"))
 
-    per_state = {}
+    per_state: dict[int, StateFigures] = {}
 
-    def state_row(pk):
+    def state_row(pk: int) -> StateFigures:
         if pk not in per_state:
             iso3, name, region = states.get(pk, ("", gettext("Unknown"), ""))
             per_state[pk] = StateFigures(iso3=iso3, name=name, region=region)
@@ -261,15 +271,15 @@ def build_briefing(start, end, *, now=None, read=None):
     type_names = {pk: name for pk, _code, name in types}
     by_type = {code: TypeFigures(code=code, name=name) for _pk, code, name in types}
     codes = {pk: code for pk, code, _name in types}
-    state_types = defaultdict(set)
+    state_types: defaultdict[int, set[int]] = defaultdict(set)
     for type_id, state_id, count in types_given:
         if type_id not in codes:
             continue
-        row = by_type[codes[type_id]]
-        row.requests += count
-        row.states += 1
+        type_row = by_type[codes[type_id]]
+        type_row.requests += count
+        type_row.states += 1
         region = states.get(state_id, ("", "", ""))[2]
-        row.per_region[region] = row.per_region.get(region, 0) + count
+        type_row.per_region[region] = type_row.per_region.get(region, 0) + count
         state_types[state_id].add(type_id)
     rank = {pk: index for index, (pk, _code, _name) in enumerate(types)}
     for state_id, type_ids in state_types.items():

@@ -36,7 +36,7 @@ def deployment_status_text(deployment):
 
 class ExpertDeploymentInline(admin.TabularInline):
     model = Deployment
-    fields = ["case_reference", "role", "starts_on", "ends_on", "status"]
+    fields = ("case_reference", "role", "starts_on", "ends_on", "status")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -84,7 +84,7 @@ class ExpertFilter(django_filters.FilterSet):
 
     class Meta:
         model = Expert
-        fields = []
+        fields: list[str] = []
         form = RosterFilterForm
 
     def filter_queryset(self, queryset):

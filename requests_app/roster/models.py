@@ -54,6 +54,11 @@ class Expert(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
+    # Not fields: what roster.selectors attaches for the pages (roster(), mark_deployments()).
+    upcoming_deployments: list["Deployment"]
+    current_deployment: "Deployment | None"
+    next_deployment: "Deployment | None"
+
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         verbose_name = _("expert")
@@ -100,6 +105,9 @@ class Deployment(models.Model):
         verbose_name=_("cancelled by"),
     )
     cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
+
+    # Not a field: whether the reader may open the case, set by roster.selectors for the pages.
+    case_visible: bool
 
     class Meta:
         ordering = ["starts_on", "id"]

@@ -1,27 +1,36 @@
 """Reads of the roster shared by its pages, the case page and the deploy form, each at a fixed
 number of queries (see selectors.py for the cases)."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases import selectors
+from requests_app.cases.models import AssistanceRequest
 from requests_app.core.charts import PALETTE
+from requests_app.core.types import User
 from requests_app.reference.models import RegionalGroup
 from requests_app.roster.models import Deployment, Expert
 
+ExpertsT = TypeVar("ExpertsT", bound=Iterable[Expert])
 
-def day(value):
+
+def day(value: date) -> str:
     """A date as the refusals and the history write it: 3 Mar 2026."""
     return formats.date_format(value, "j M Y")
 
 
-def roster():
+def roster() -> QuerySet[Expert]:
     """Experts with what a row of the roster shows. Cases come with their Member State, which
     says whether the reader may open them (selectors.may_see)."""
     today = timezone.localdate()
-    return Expert.objects.select_related("nationality").prefetch_related(
+    # The plugin sees to_attr as redefining Expert.upcoming_deployments, which Expert declares on purpose.
+    return Expert.objects.select_related("nationality").prefetch_related(  # type: ignore[no-redef]
         "expertise",
         "languages",
         Prefetch(
@@ -34,7 +43,7 @@ def roster():
     )
 
 
-def free_between(queryset, starts_on, ends_on):
+def free_between(queryset: QuerySet[Expert], starts_on: date, ends_on: date) -> QuerySet[Expert]:
     """The experts who may take a deployment for the whole period: on the roster, available
     on each of its days, and booked on none of them (cancelled bookings free their dates)."""
     booked = Deployment.objects.filter(
@@ -48,7 +57,7 @@ def free_between(queryset, starts_on, ends_on):
     )
 
 
-def mark_deployments(experts, user, today=None):
+def mark_deployments(experts: ExpertsT, user: User, today: date | None = None) -> ExpertsT:
     """Give each expert of a page its current and next deployment, each knowing whether the
     reader may open its case."""
     today = today or timezone.localdate()
@@ -66,10 +75,12 @@ def mark_deployments(experts, user, today=None):
 # Diversity ---------------------------------------------------------------------------------------
 
 
-def _shares(counts, total, whole=None, whole_total=0):
+def _shares(
+    counts: Mapping[str, Any], total: int, whole: Mapping[Any, int] | None = None, whole_total: int = 0
+) -> list[dict[str, Any]]:
     """Rows of a breakdown: count, share of the total in percent, and its colour; with the whole
     roster's share alongside when the breakdown is of part of it."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for index, (key, label) in enumerate(counts["labels"]):
         value = counts["values"].get(key, 0)
         row = {
@@ -95,11 +106,11 @@ def _shares(counts, total, whole=None, whole_total=0):
     return rows
 
 
-def diversity(experts, *, whole_roster=None):
+def diversity(experts: QuerySet[Expert], *, whole_roster: QuerySet[Expert] | None = None) -> dict[str, Any]:
     """Gender and regional balance of ``experts`` (a queryset), in two aggregate queries; with
     ``whole_roster`` (another queryset), that of the whole roster alongside, in two more."""
 
-    def count(queryset, field):
+    def count(queryset: QuerySet[Expert], field: str) -> dict[Any, int]:
         return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
 
     genders = count(experts, "gender")
@@ -128,11 +139,11 @@ def diversity(experts, *, whole_roster=None):
 # One expert -------------------------------------------------------------------------------------
 
 
-def expert_detail():
+def expert_detail() -> QuerySet[Expert]:
     return Expert.objects.select_related("nationality").prefetch_related("expertise", "languages")
 
 
-def deployment_history(expert, user):
+def deployment_history(expert: Expert, user: User) -> list[Deployment]:
     """Every deployment of the expert, latest first, cancelled ones included with their reason.
 
     A deployment to a case outside the reader's scope says "booked" with its dates only: the
@@ -148,7 +159,7 @@ def deployment_history(expert, user):
     return deployments
 
 
-def deployment_status(deployment, today=None):
+def deployment_status(deployment: Deployment, today: date | None = None) -> tuple[str, str]:
     today = today or timezone.localdate()
     if deployment.cancelled_at is not None:
         return "cancelled", gettext("Cancelled")
@@ -162,7 +173,7 @@ def deployment_status(deployment, today=None):
 # The case page ----------------------------------------------------------------------------------
 
 
-def case_deployments(case):
+def case_deployments(case: AssistanceRequest) -> list[Deployment]:
     """A case's deployments, booked ones first in date order, then the cancelled ones."""
     deployments = list(
         Deployment.objects.filter(case=case)
@@ -178,7 +189,9 @@ AVAILABLE = _("Available on these dates")
 UNAVAILABLE = _("Booked or not available on these dates")
 
 
-def expert_choices(starts_on=None, ends_on=None, user=None):
+def expert_choices(
+    starts_on: date | None = None, ends_on: date | None = None, user: User | None = None
+) -> tuple[list[tuple[Any, Any]], set[int]]:
     """The experts on the roster for the deploy form's select, as (choices, ids not free).
 
     With the dates, in two groups: those free for the whole period, then the others, each
@@ -189,14 +202,15 @@ def expert_choices(starts_on=None, ends_on=None, user=None):
     experts = list(Expert.objects.filter(is_active=True).select_related("nationality").prefetch_related("expertise"))
     if not (starts_on and ends_on and starts_on <= ends_on):
         return [("", "—")] + [(e.pk, _label(e)) for e in experts], set()
-    bookings = {}
-    for booking in (
+    bookings: dict[int, Deployment] = {}
+    for deployment in (
         Deployment.objects.filter(cancelled_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on)
         .select_related("case")
         .order_by("starts_on", "id")
     ):
-        bookings.setdefault(booking.expert_id, booking)
-    available, others = [], []
+        bookings.setdefault(deployment.expert_id, deployment)
+    available: list[tuple[int, str]] = []
+    others: list[tuple[int, str]] = []
     for expert in experts:
         booking = bookings.get(expert.pk)
         if booking is not None and user is not None and selectors.may_see(user, booking.case):
@@ -214,7 +228,7 @@ def expert_choices(starts_on=None, ends_on=None, user=None):
             available.append((expert.pk, _label(expert)))
             continue
         others.append((expert.pk, _label(expert, why)))
-    choices = [("", "—")]
+    choices: list[tuple[Any, Any]] = [("", "—")]
     if available:
         choices.append((str(AVAILABLE), available))
     if others:
@@ -222,7 +236,7 @@ def expert_choices(starts_on=None, ends_on=None, user=None):
     return choices, {pk for pk, _label_text in others}
 
 
-def _label(expert, why=""):
+def _label(expert: Expert, why: str = "") -> str:
     """Name and nationality, why the expert is not free (first, so a narrow select still shows
     it), then the areas of expertise."""
     areas = ", ".join(area.name for area in expert.expertise.all())

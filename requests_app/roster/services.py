@@ -6,7 +6,11 @@ the same moment queue on that lock, and the second one sees the first and is ref
 Every booking and cancellation is written to its case's history (para 9: institutional memory).
 """
 
+from datetime import date
+from typing import Any, cast
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,13 +19,14 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.services import record_event
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import StrOrPromise, User
 from requests_app.roster.models import Deployment, Expert
 from requests_app.roster.selectors import day
 
-ROLE_MAX_LENGTH = Deployment._meta.get_field("role").max_length
+ROLE_MAX_LENGTH = cast(int, Deployment._meta.get_field("role").max_length)
 
 
-def overlapping(expert, starts_on, ends_on):
+def overlapping(expert: Expert, starts_on: date, ends_on: date) -> QuerySet[Deployment]:
     """The expert's bookings that share at least one day with the period (both ends included).
 
     A cancelled deployment frees its dates; one that ends the day before or starts the day
@@ -36,7 +41,7 @@ def overlapping(expert, starts_on, ends_on):
     )
 
 
-def availability_problems(expert, starts_on, ends_on):
+def availability_problems(expert: Expert, starts_on: date, ends_on: date) -> list[StrOrPromise]:
     """Why the expert cannot take a deployment for these dates, leaving other bookings aside."""
     if not expert.is_active:
         return [_("%(expert)s is no longer on the roster.") % {"expert": expert}]
@@ -47,12 +52,13 @@ def availability_problems(expert, starts_on, ends_on):
         elif start:
             window = _("from %(start)s") % {"start": day(start)}
         else:
+            assert end is not None  # neither bound set: nothing is out of the window
             window = _("until %(end)s") % {"end": day(end)}
         return [_("%(expert)s is available only %(window)s.") % {"expert": expert, "window": window}]
     return []
 
 
-def conflict_message(deployment, reader=None):
+def conflict_message(deployment: Deployment, reader: User | None = None) -> str:
     """The booking in the way; its case named only to a reader who may see it."""
     if reader is not None and not selectors.may_see(reader, deployment.case):
         return _("%(expert)s is already booked from %(start)s to %(end)s.") % {
@@ -69,7 +75,7 @@ def conflict_message(deployment, reader=None):
     }
 
 
-def _event_details(deployment):
+def _event_details(deployment: Deployment) -> dict[str, Any]:
     # "deployment" ties the entry to its row; the timeline does not show it. "expert_role", not
     # "role": the line's labels (history.reading.DETAIL_LABELS) are shared by every kind of entry.
     return {
@@ -80,7 +86,15 @@ def _event_details(deployment):
     }
 
 
-def deploy_expert(*, actor, case, expert, role, starts_on, ends_on):
+def deploy_expert(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    expert: Expert | None,
+    role: str | None,
+    starts_on: date | None,
+    ends_on: date | None,
+) -> Deployment:
     """Book ``expert`` on ``case`` as ``role`` from ``starts_on`` to ``ends_on`` (both included)."""
     role = " ".join((role or "").split())
     if actor is None or not actor.has_perm("requests_app.add_deployment"):
@@ -93,7 +107,7 @@ def deploy_expert(*, actor, case, expert, role, starts_on, ends_on):
             raise ActionRefused(
                 _("This case is not assigned to you: its officer, or the team lead of its desk, deploys experts to it.")
             )
-        problems = []
+        problems: list[StrOrPromise] = []
         if locked_case.stage in Stage.ends():
             problems.append(
                 _("%(reference)s is %(stage)s: experts are deployed only to open cases.")
@@ -114,6 +128,7 @@ def deploy_expert(*, actor, case, expert, role, starts_on, ends_on):
             problems.append(_("Choose the expert to deploy."))
         if problems:
             raise ActionRefused(*problems)
+        assert expert is not None and starts_on is not None and ends_on is not None  # else refused above
 
         locked_expert = Expert.objects.select_for_update().get(pk=expert.pk)
         problems = availability_problems(locked_expert, starts_on, ends_on)
@@ -137,7 +152,7 @@ def deploy_expert(*, actor, case, expert, role, starts_on, ends_on):
     return deployment
 
 
-def may_cancel(user, deployment):
+def may_cancel(user: User, deployment: Deployment) -> bool:
     """Whether ``user`` may cancel the deployment: the right, and the case is theirs to work on."""
     return bool(
         deployment.cancelled_at is None
@@ -146,7 +161,7 @@ def may_cancel(user, deployment):
     )
 
 
-def cancel_deployment(*, actor, deployment, comment):
+def cancel_deployment(*, actor: User | None, deployment: Deployment, comment: str | None) -> Deployment:
     """Cancel a booking: its dates are free again; the booking stays in the record, marked cancelled.
 
     A deployment on a case that has ended may still be cancelled, so that a withdrawn or
