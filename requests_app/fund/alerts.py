@@ -7,11 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.core import roles
+from requests_app.core.urls import absolute_url
 from requests_app.fund.models import BalanceAlert, LedgerEntry
 from requests_app.fund.money import ZERO, converted_text, day_text, money
 from requests_app.fund.selectors import Kind, _settings_row, balance, open_pledges, pledge_usd
@@ -79,7 +79,7 @@ def alert_recipients():
 
 
 def fund_url():
-    return settings.SITE_URL.rstrip("/") + reverse("workspace:trust-fund")
+    return absolute_url("workspace:trust-fund")
 
 
 def send_alert(alert_id, *, now=None):
@@ -113,8 +113,7 @@ def send_alert(alert_id, *, now=None):
                     "state": entry.case.member_state.name,
                     "usd": money(entry.amount_usd),
                     "converted": converted_text(entry),
-                    "url": settings.SITE_URL.rstrip("/")
-                    + reverse("workspace:case-detail", args=[entry.case.reference]),
+                    "url": absolute_url("workspace:case-detail", entry.case.reference),
                 }
                 for entry in latest
             ],

@@ -29,7 +29,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Value, When
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +36,7 @@ from django.utils.translation import ngettext
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
 from requests_app.core.errors import ActionRefused
+from requests_app.core.urls import absolute_url
 from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
 from requests_app.reminders.models import Reminder
@@ -270,7 +270,7 @@ def sweep(*, now=None, dry_run=False, send=None):
 
 
 def _case_url(case):
-    return settings.SITE_URL.rstrip("/") + reverse("workspace:case-detail", args=[case.reference])
+    return absolute_url("workspace:case-detail", case.reference)
 
 
 def _lateness(due_at, now):
@@ -517,7 +517,7 @@ def _digest(live, *, recipient, now):
         "items": items,
         "total": len(ordered),
         "more": len(ordered) - len(items),
-        "list_url": settings.SITE_URL.rstrip("/") + reverse("workspace:case-list") + "?deadline=overdue&sort=due",
+        "list_url": absolute_url("workspace:case-list", query="?deadline=overdue&sort=due"),
         "recipient": recipient,
         "site_url": settings.SITE_URL,
         "overdue": overdue,
