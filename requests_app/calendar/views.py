@@ -18,6 +18,7 @@ from requests_app.cases import selectors
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.core.access import staff_required
+from requests_app.core.people import display_name
 from requests_app.core.urls import absolute_url
 
 
@@ -62,7 +63,7 @@ def user_calendar(user):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    name = _("EAS — deadlines and elections of %(user)s") % {"user": user.get_full_name() or user.get_username()}
+    name = _("EAS — deadlines and elections of %(user)s") % {"user": display_name(user)}
     # icalendar escapes only the properties whose type it knows: NAME and X-WR-CALNAME it
     # writes raw (a line break raised, a carriage return began a new property): typed text here.
     calendar.add("name", feed_text(name))

@@ -230,7 +230,7 @@ def case_rows(cases):
                 local(entered_at),
                 None if due is None else local(due),
                 yes if due is not None and due < now else no,
-                # As User.get_full_name() or get_username(); no username: no officer (the join found none).
+                # As core.people.display_name; no username: no officer (the join found none).
                 "" if username is None else (f"{first_name} {last_name}".strip() or username),
                 election_day,
                 types.get(pk, ""),

@@ -26,6 +26,7 @@ from requests_app.cases.exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core import ids
 from requests_app.core.errors import ActionRefused
+from requests_app.core.people import display_name
 from requests_app.fund import alerts, money, selectors, services, statement
 from requests_app.fund.forms import (
     AllocationForm,
@@ -370,7 +371,7 @@ def statement_rows(result):
             )
             if entry.pledge_id
             else "",
-            recorder.get_full_name() or recorder.get_username(),
+            display_name(recorder),
             entry.recorded_at.astimezone(zone).replace(tzinfo=None, microsecond=0),
         ]
     yield [result.end, _("Closing balance"), "", "", "", "", None, "", None, None, None, result.closing, *blank]

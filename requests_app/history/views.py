@@ -23,6 +23,7 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.exports import neutralise
 from requests_app.core.access import staff_with_permission
 from requests_app.core.forms import DATE_HELP, add_period_fields
+from requests_app.core.people import display_name
 from requests_app.history.models import CaseEvent
 
 EXPORT_PERMISSION = "requests_app.export_history"
@@ -111,7 +112,7 @@ def history_rows(events):
             str(event.action_label),
             stages.get(event.from_stage, event.from_stage),
             stages.get(event.to_stage, event.to_stage),
-            system if actor is None else (actor.get_full_name() or actor.get_username()),
+            system if actor is None else display_name(actor),
             event.comment,
             event.details_text,
         ]
