@@ -25,16 +25,16 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Value, When
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
+from requests_app.core.emails import templated_email
 from requests_app.core.errors import ActionRefused
 from requests_app.core.urls import absolute_url
 from requests_app.deadlines.models import StagePolicy
@@ -519,14 +519,12 @@ def _digest(live, *, recipient, now):
         "more": len(ordered) - len(items),
         "list_url": absolute_url("workspace:case-list", query="?deadline=overdue&sort=due"),
         "recipient": recipient,
-        "site_url": settings.SITE_URL,
         "overdue": overdue,
     }
-    message = EmailMultiAlternatives(
+    return templated_email(
+        "emails/reminder_digest",
+        context,
         subject=subject,
-        body=render_to_string("emails/reminder_digest.txt", context),
         to=[recipient],
         headers={"Message-ID": message_id(r.pk for r in live)},
     )
-    message.attach_alternative(render_to_string("emails/reminder_digest.html", context), "text/html")
-    return message
