@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from requests_app.cases.exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core import ids
-from requests_app.core.errors import ActionRefused
+from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.people import display_name
 from requests_app.fund import alerts, money, selectors, services, statement
 from requests_app.fund.forms import (
@@ -185,8 +185,7 @@ def new_entry(request, kind):
             try:
                 entry = entry_kind.service(actor=request.user, **form.service_kwargs())
             except ActionRefused as refusal:
-                for message in refusal.messages:
-                    form.add_error(None, message)
+                tell_refusal(refusal, form=form)
             else:
                 messages.success(request, _entry_done(entry_kind, entry))
                 return redirect(_statement_url_showing(entry.value_date))
@@ -284,8 +283,7 @@ def rates_page(request):
             try:
                 rate = services.enter_rate(actor=request.user, **form.cleaned_data)
             except ActionRefused as refusal:
-                for message in refusal.messages:
-                    form.add_error(None, message)
+                tell_refusal(refusal, form=form)
             else:
                 messages.success(
                     request,

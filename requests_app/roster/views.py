@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from requests_app.cases import selectors
 from requests_app.cases.views import case_or_404
 from requests_app.core.access import staff_required, staff_with_permission
-from requests_app.core.errors import ActionRefused
+from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.views import report_filter_errors
 from requests_app.roster import selectors as selectors_roster
 from requests_app.roster import services
@@ -153,8 +153,7 @@ def deployment_new(request, reference):
     try:
         deployment = services.deploy_expert(actor=request.user, case=case, **form.service_kwargs())
     except ActionRefused as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
+        tell_refusal(refusal, request=request)
         return _deploy_page(request, case, form, status=400)
     messages.success(
         request,
@@ -185,8 +184,7 @@ def deployment_cancel(request, reference, deployment_id):
                     actor=request.user, deployment=deployment, comment=form.cleaned_data["comment"]
                 )
             except ActionRefused as refusal:
-                for message in refusal.messages:
-                    messages.error(request, message)
+                tell_refusal(refusal, request=request)
             else:
                 messages.success(
                     request,
