@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_app.cases.exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core import ids
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.people import display_name
+from requests_app.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.fund import alerts, money, selectors, services, statement
 from requests_app.fund.forms import (
     AllocationForm,
@@ -414,7 +414,7 @@ def statement_csv(request):
     writer.writerow([str(column) for column in _columns()])
     for row in statement_rows(result):
         writer.writerow([_csv_cell(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(buffer.getvalue(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, _filename(result, "csv"))
     return response
 
