@@ -31,11 +31,11 @@ from requests_app.fund import alerts, money, selectors, services, statement
 from requests_app.fund.forms import (
     AllocationForm,
     ContributionForm,
-    PeriodForm,
     PledgeForm,
     RateForm,
     RefundForm,
-    default_period,
+    StatementPeriodForm,
+    default_statement_period,
 )
 from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry
 
@@ -139,18 +139,18 @@ def _statement_context(request, form, start, end):
 
 def _asked_period(request):
     """(form, start, end, errors): the period asked for, or this year with the reasons it was not."""
-    form = PeriodForm(request.GET) if ("from" in request.GET or "to" in request.GET) else None
+    form = StatementPeriodForm(request.GET) if ("from" in request.GET or "to" in request.GET) else None
     if form is None:
-        start, end = default_period()
-        return PeriodForm(initial={"from": start, "to": end}), start, end, []
+        start, end = default_statement_period()
+        return StatementPeriodForm(initial={"from": start, "to": end}), start, end, []
     if form.is_valid():
-        start, end = form.period()
+        start, end = form.period
         return form, start, end, []
     errors = [
         f"{form.fields[name].label}: {' '.join(e)}" if name in form.fields else " ".join(e)
         for name, e in form.errors.items()
     ]
-    start, end = default_period()
+    start, end = default_statement_period()
     return form, start, end, errors
 
 
@@ -244,7 +244,7 @@ def _entry_done(entry_kind, entry):
 def _statement_url_showing(day):
     """The statement page, over a period that shows an entry of ``day`` (this year, or from that day)."""
     url = reverse("workspace:trust-fund")
-    start, _end = default_period()
+    start, _end = default_statement_period()
     if day < start:
         url += f"?from={day.isoformat()}"
     return url

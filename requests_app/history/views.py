@@ -19,7 +19,7 @@ from requests_app.cases import selectors
 from requests_app.cases.choices import Stage
 from requests_app.core import spreadsheets
 from requests_app.core.access import staff_with_permission
-from requests_app.core.forms import DATE_HELP, add_period_fields
+from requests_app.core.forms import DATE_HELP, add_reporting_period_fields
 from requests_app.core.people import display_name
 from requests_app.core.spreadsheets import neutralise
 from requests_app.history.models import CaseEvent
@@ -56,7 +56,7 @@ class HistoryExportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_period_fields(self, help_text=DATE_HELP)
+        add_reporting_period_fields(self, help_text=DATE_HELP)
 
     def clean(self):
         data = super().clean()
