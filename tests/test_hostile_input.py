@@ -17,10 +17,10 @@ from icalendar import Calendar
 
 from requests_app.calendar import services as calendar_tokens
 from requests_app.cases.choices import Stage
-from requests_app.cases.exports import neutralise
 from requests_app.cases.models import AssistanceRequest, Decision, Election
 from requests_app.core import roles
 from requests_app.core.errors import ActionRefused
+from requests_app.core.spreadsheets import neutralise
 from requests_app.documents import services as document_services
 from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.fund.models import LedgerEntry

@@ -6,7 +6,6 @@ from datetime import timezone as dt_timezone
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,11 +17,12 @@ from requests_app.calendar.models import CalendarToken
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.core.access import is_case_staff, staff_required
-from requests_app.core.urls import site_url
+from requests_app.core.people import display_name
+from requests_app.core.urls import absolute_url
 
 
 def feed_url(entry):
-    return site_url(reverse("workspace:calendar-feed", args=[entry.token]))
+    return absolute_url("workspace:calendar-feed", entry.token)
 
 
 def _moment(value):
@@ -62,7 +62,7 @@ def user_calendar(user):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    name = _("EAS — deadlines and elections of %(user)s") % {"user": user.get_full_name() or user.get_username()}
+    name = _("EAS — deadlines and elections of %(user)s") % {"user": display_name(user)}
     # icalendar escapes only the properties whose type it knows: NAME and X-WR-CALNAME it
     # writes raw (a line break raised, a carriage return began a new property): typed text here.
     calendar.add("name", feed_text(name))
@@ -72,7 +72,7 @@ def user_calendar(user):
     calendar.add("x-published-ttl", "PT1H")
 
     for case in deadlines:
-        link = site_url(reverse("workspace:case-detail", args=[case.reference]))
+        link = absolute_url("workspace:case-detail", case.reference)
         stage = case.get_stage_display()
         event = Event()
         event.add("uid", f"{case.reference}-due-{case.stage}@eas")
@@ -106,7 +106,7 @@ def user_calendar(user):
 
     for election in elections:
         case = election.case
-        link = site_url(reverse("workspace:case-detail", args=[case.reference]))
+        link = absolute_url("workspace:case-detail", case.reference)
         event = Event()
         event.add("uid", f"election-{election.pk}@eas")
         event.add("dtstamp", stamp)

@@ -26,10 +26,11 @@ from requests_app.cases.forms import action_form
 from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment, RegionalDesk
 from requests_app.cases.views import submit_action
 from requests_app.cases.workflow import ACTIONS, is_short_notice
-from requests_app.core.admin import FixedSetAdmin, describe_changes
+from requests_app.core.admin import FixedSetAdmin, describe_changes, person_column
 from requests_app.core.autocomplete import SafeAutocompleteMixin
 from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
+from requests_app.core.people import display_name
 from requests_app.deadlines import services as deadline_services
 from requests_app.deadlines.models import DeadlineReason
 from requests_app.documents import services as document_services
@@ -89,9 +90,7 @@ class OfficerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         choices = [("me", _("Assigned to me")), ("none", _("Unassigned"))]
-        return choices + [
-            (str(user.pk), user.get_full_name() or user.username) for user in selectors.assignable_officers()
-        ]
+        return choices + [(str(user.pk), display_name(user)) for user in selectors.assignable_officers()]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -293,10 +292,11 @@ class DecisionInline(ReadOnlyInline):
         "scope",
         "short_notice_justification",
         "reason",
-        "decided_by",
+        "decided_by_name",
         "communicated_on",
     )
     readonly_fields = fields
+    decided_by_name = person_column(Decision, "decided_by")
 
     @admin.display(description=_("assistance"))
     def types(self, decision):
@@ -341,8 +341,9 @@ class DocumentInline(admin.TabularInline):
     formset = DocumentFormSet
     extra = 0
     can_delete = False
-    fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["download", "size_display", "uploaded_by", "uploaded_at"]
+    fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by_name", "uploaded_at"]
+    readonly_fields = ["download", "size_display", "uploaded_by_name", "uploaded_at"]
+    uploaded_by_name = person_column(CaseDocument, "uploaded_by")
 
     # A case that has ended (closed, withdrawn, declined) keeps its documents as they are.
     def has_add_permission(self, request, obj=None):
@@ -370,9 +371,10 @@ class DocumentInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ("created_at", "actor", "what", "stage_change", "comment", "summary")
+    fields = ("created_at", "actor_name", "what", "stage_change", "comment", "summary")
     readonly_fields = fields
     verbose_name_plural = _("history")
+    actor_name = person_column(CaseEvent, "actor")
 
     @admin.display(description=_("what"))
     def what(self, event):
@@ -570,7 +572,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def officer_name(self, case):
         if case.officer is None:
             return "—"
-        return case.officer.get_full_name() or case.officer.username
+        return display_name(case.officer)
 
     @admin.display(description=_("due"), ordering="stage_due_at")
     def due_display(self, case):

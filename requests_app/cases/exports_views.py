@@ -1,12 +1,12 @@
 """Downloads of any filtered case list, as CSV or XLSX."""
 
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.http import FileResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from requests_app.cases import exports
 from requests_app.cases.views import filtered_cases
+from requests_app.core import spreadsheets
 from requests_app.core.access import staff_required
 
 # Exports -----------------------------------------------------------------------------------------
@@ -18,9 +18,7 @@ from requests_app.core.access import staff_required
 def case_export_csv(request):
     """The case list as CSV, with the list's filters and sort, streamed as it is read."""
     _filter, cases = filtered_cases(request)
-    response = StreamingHttpResponse(exports.csv_stream(cases), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, exports.filename("csv"))
-    return response
+    return spreadsheets.csv_response(exports.csv_stream(cases), exports.filename("csv"))
 
 
 @staff_required
@@ -32,5 +30,5 @@ def case_export_xlsx(request):
     handle = exports.xlsx_file(cases)
     # FileResponse closes the file once sent, and closing deletes it.
     return FileResponse(
-        handle, as_attachment=True, filename=exports.filename("xlsx"), content_type=exports.XLSX_CONTENT_TYPE
+        handle, as_attachment=True, filename=exports.filename("xlsx"), content_type=spreadsheets.XLSX_CONTENT_TYPE
     )

@@ -20,6 +20,7 @@ from requests_app.cases.choices import Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.cases.search import Unaccent, unaccent
 from requests_app.core.ids import parse_id
+from requests_app.core.people import display_name
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 
@@ -150,8 +151,7 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["member_state"].extra["choices"] = state_choices()
         self.filters["assistance"].extra["choices"] = assistance_choices()
         self.filters["officer"].extra["choices"] = [("me", _("Assigned to me")), ("none", _("Unassigned"))] + [
-            (str(officer.pk), officer.get_full_name() or officer.username)
-            for officer in selectors.assignable_officers()
+            (str(officer.pk), display_name(officer)) for officer in selectors.assignable_officers()
         ]
 
     def filter_queryset(self, queryset):

@@ -16,6 +16,7 @@ from requests_app.cases.choices import DecisionOutcome, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, RegionalDesk
 from requests_app.cases.workflow import OPEN_STAGES, Action, Reasons, actions_from
 from requests_app.core import roles
+from requests_app.core.people import display_name
 from requests_app.core.types import StrOrPromise, User
 from requests_app.documents.models import CaseDocument
 from requests_app.history.models import CaseEvent
@@ -125,30 +126,26 @@ def _first_role_with(permission: str, role_permissions: dict[str, set[str]]) -> 
     return next((role for role in roles.ALL if permission in role_permissions.get(role, ())), None)
 
 
-def _full_name(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
 def _who(role: str, case: AssistanceRequest, desk_lead: Callable[[], User | None]) -> str:
     """The role that acts, and the person where the case says who it is (desk_lead: read when asked)."""
     if role == roles.ELECTORAL_OFFICER:
         if case.officer_id and case.officer:
-            return gettext("the assigned officer, %(name)s") % {"name": _full_name(case.officer)}
+            return gettext("the assigned officer, %(name)s") % {"name": display_name(case.officer)}
         lead = desk_lead()
         if lead:
             return gettext("an electoral officer, once the team lead, %(name)s, assigns one") % {
-                "name": _full_name(lead)
+                "name": display_name(lead)
             }
         return gettext("an electoral officer, once one is assigned")
     if role == roles.TEAM_LEAD:
         lead = desk_lead()
         if lead:
-            return gettext("the team lead, %(name)s") % {"name": _full_name(lead)}
+            return gettext("the team lead, %(name)s") % {"name": display_name(lead)}
         return gettext("the team lead of the desk")
     if role == roles.FOCAL_POINT:
         people = list(get_user_model().objects.filter(groups__name=roles.FOCAL_POINT, is_active=True)[:2])
         if len(people) == 1:
-            return gettext("the focal point, %(name)s") % {"name": _full_name(people[0])}
+            return gettext("the focal point, %(name)s") % {"name": display_name(people[0])}
         return gettext("the focal point")
     return gettext("a member of the role “%(role)s”") % {"role": role}
 

@@ -12,7 +12,7 @@ from requests_app.cases.filters import SORTS, CaseFilter, apply_sort, sort_key
 from requests_app.cases.forms import action_form
 from requests_app.cases.workflow import ACTIONS, is_short_notice
 from requests_app.core.access import staff_required
-from requests_app.core.errors import ActionRefused
+from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.views import report_filter_errors
 from requests_app.deadlines import services as deadline_services
 
@@ -30,8 +30,7 @@ def submit_action(request, case, action_name):
     try:
         case = services.perform_action(actor=request.user, case=case, action_name=action_name, **form.service_kwargs())
     except ActionRefused as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
+        tell_refusal(refusal, request=request)
         return case, form, False
     messages.success(
         request,

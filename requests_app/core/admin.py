@@ -6,6 +6,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 
+from requests_app.core.people import display_name
 from requests_app.core.validators import validate_single_line
 
 NAME_FIELDS = ("first_name", "last_name")
@@ -48,6 +49,17 @@ class FixedSetAdmin(admin.ModelAdmin):
         return False
 
 
+def person_column(model, field_name):
+    """A read-only admin column naming the user in ``field_name`` as a person, not by their login."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def column(model_admin, obj):
+        user = getattr(obj, field_name)
+        return None if user is None else display_name(user)
+
+    return column
+
+
 def describe_changes(form):
     """{label: [old, new]} for the fields a form changed, as a reader of the history sees them."""
     changes = {}
@@ -66,13 +78,18 @@ def _display(field, value):
         objects = value if hasattr(value, "__iter__") else [value]
         if objects and not hasattr(next(iter(objects)), "pk"):
             objects = field.queryset.filter(pk__in=objects)
-        return ", ".join(sorted(str(obj) for obj in objects))
+        return ", ".join(sorted(_name(obj) for obj in objects))
     if isinstance(field, forms.ModelChoiceField):
         if not hasattr(value, "pk"):
             value = field.queryset.filter(pk=value).first()
-        return str(value) if value is not None else ""
+        return _name(value) if value is not None else ""
     if getattr(field, "choices", None):
         return str(dict(field.choices).get(value, value))
     if hasattr(value, "name"):
         return value.name
     return str(value)
+
+
+def _name(obj):
+    # A user is read in the history by their name, as everywhere else, not by their login.
+    return display_name(obj) if isinstance(obj, User) else str(obj)

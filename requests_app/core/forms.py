@@ -1,4 +1,7 @@
-"""Fields and widgets every form of EAS uses: days and periods."""
+"""Fields and widgets every form of EAS uses: days and reporting periods.
+
+"Period" alone is the period of assistance a decision grants; the days a report, statement or
+export covers are its "reporting period"; the days an expert is deployed are "dates"."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +25,7 @@ def day_field(label, **kwargs):
     )
 
 
-def add_period_fields(form, *, from_label=_("From (inclusive)"), to_label=_("To (inclusive)"), **kwargs):
-    """The optional days ``from`` and ``to`` of a period: names a class body cannot use, so added here."""
+def add_reporting_period_fields(form, *, from_label=_("From (inclusive)"), to_label=_("To (inclusive)"), **kwargs):
+    """The optional days ``from`` and ``to`` a report covers: names a class body cannot use, so added here."""
     form.fields["from"] = day_field(from_label, required=False, **kwargs)
     form.fields["to"] = day_field(to_label, required=False, **kwargs)

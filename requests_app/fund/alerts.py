@@ -4,15 +4,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.core import roles
+from requests_app.core.emails import send_templated_email
 from requests_app.core.queue import enqueue_on_commit
+from requests_app.core.urls import absolute_url
 from requests_app.fund.models import BalanceAlert, LedgerEntry
 from requests_app.fund.money import ZERO, converted_text, day_text, money
 from requests_app.fund.selectors import Kind, _settings_row, balance, open_pledges, pledge_usd
@@ -81,7 +80,7 @@ def alert_recipients() -> list[str]:
 
 
 def fund_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("workspace:trust-fund")
+    return absolute_url("workspace:trust-fund")
 
 
 def send_alert(alert_id: int, *, now: datetime | None = None) -> bool:
@@ -116,22 +115,20 @@ def send_alert(alert_id: int, *, now: datetime | None = None) -> bool:
                     "state": entry.case.member_state.name,  # type: ignore[union-attr]
                     "usd": money(entry.amount_usd),
                     "converted": converted_text(entry),
-                    "url": settings.SITE_URL.rstrip("/")
-                    + reverse("workspace:case-detail", args=[entry.case.reference]),  # type: ignore[union-attr]
+                    "url": absolute_url("workspace:case-detail", entry.case.reference),  # type: ignore[union-attr]
                 }
                 for entry in latest
             ],
             "outstanding_pledges": money(sum((pledge_usd(p) for p in open_pledges()), ZERO)),
             "url": fund_url(),
-            "site_url": settings.SITE_URL,
         }
-        message = EmailMultiAlternatives(
+        # A failure leaves sent_at empty, for the task to try again.
+        send_templated_email(
+            "emails/trust_fund_alert",
+            context,
             subject=_("[EAS] The Trust Fund is below its threshold: %(balance)s USD") % {"balance": context["balance"]},
-            body=render_to_string("emails/trust_fund_alert.txt", context),
             to=recipients,
         )
-        message.attach_alternative(render_to_string("emails/trust_fund_alert.html", context), "text/html")
-        message.send()  # a failure leaves sent_at empty, for the task to try again
         alert.sent_at = now
         alert.save(update_fields=["sent_at"])
         return True

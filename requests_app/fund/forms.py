@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.models import AssistanceRequest
-from requests_app.core.forms import add_period_fields, day_field
+from requests_app.core.forms import add_reporting_period_fields, day_field
 from requests_app.fund import money, selectors
 from requests_app.fund.models import LedgerEntry
 
@@ -225,12 +225,12 @@ class RateForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class StatementPeriodForm(forms.Form):
     """The statement's period, both days included. The query string names them ``from`` and ``to``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_period_fields(self, from_label=_("From"))
+        add_reporting_period_fields(self, from_label=_("From"))
 
     def clean(self):
         data = super().clean()
@@ -241,20 +241,21 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(gettext("The period ends before it starts: “to” must not be before “from”."))
         return data
 
+    @property
     def period(self):
         """(start, end): what was asked, completed by the default (this year, to today)."""
-        return period_from(self.cleaned_data.get("from"), self.cleaned_data.get("to"))
+        return statement_period(self.cleaned_data.get("from"), self.cleaned_data.get("to"))
 
 
-def default_period(today=None):
+def default_statement_period(today=None):
     today = today or timezone.localdate()
     return date(today.year, 1, 1), today
 
 
-def period_from(start, end, today=None):
+def statement_period(start, end, today=None):
     today = today or timezone.localdate()
     if start is None and end is None:
-        return default_period(today)
+        return default_statement_period(today)
     if end is None:
         end = max(start, today)
     if start is None:

@@ -22,20 +22,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_app.cases.exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core import ids
-from requests_app.core.errors import ActionRefused
+from requests_app.core.errors import ActionRefused, tell_refusal
+from requests_app.core.people import display_name
+from requests_app.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.core.types import StrOrPromise
 from requests_app.fund import alerts, money, selectors, services, statement
 from requests_app.fund.forms import (
     AllocationForm,
     ContributionForm,
-    PeriodForm,
     PledgeForm,
     RateForm,
     RefundForm,
-    default_period,
+    StatementPeriodForm,
+    default_statement_period,
 )
 from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry
 
@@ -139,18 +140,18 @@ def _statement_context(request, form, start, end):
 
 def _asked_period(request):
     """(form, start, end, errors): the period asked for, or this year with the reasons it was not."""
-    form = PeriodForm(request.GET) if ("from" in request.GET or "to" in request.GET) else None
+    form = StatementPeriodForm(request.GET) if ("from" in request.GET or "to" in request.GET) else None
     if form is None:
-        start, end = default_period()
-        return PeriodForm(initial={"from": start, "to": end}), start, end, []
+        start, end = default_statement_period()
+        return StatementPeriodForm(initial={"from": start, "to": end}), start, end, []
     if form.is_valid():
-        start, end = form.period()
+        start, end = form.period
         return form, start, end, []
     errors = [
         f"{form.fields[name].label}: {' '.join(e)}" if name in form.fields else " ".join(e)
         for name, e in form.errors.items()
     ]
-    start, end = default_period()
+    start, end = default_statement_period()
     return form, start, end, errors
 
 
@@ -185,8 +186,7 @@ def new_entry(request, kind):
             try:
                 entry = entry_kind.service(actor=request.user, **form.service_kwargs())
             except ActionRefused as refusal:
-                for message in refusal.messages:
-                    form.add_error(None, message)
+                tell_refusal(refusal, form=form)
             else:
                 messages.success(request, _entry_done(entry_kind, entry))
                 return redirect(_statement_url_showing(entry.value_date))
@@ -245,7 +245,7 @@ def _entry_done(entry_kind, entry):
 def _statement_url_showing(day):
     """The statement page, over a period that shows an entry of ``day`` (this year, or from that day)."""
     url = reverse("workspace:trust-fund")
-    start, _end = default_period()
+    start, _end = default_statement_period()
     if day < start:
         url += f"?from={day.isoformat()}"
     return url
@@ -284,8 +284,7 @@ def rates_page(request):
             try:
                 rate = services.enter_rate(actor=request.user, **form.cleaned_data)
             except ActionRefused as refusal:
-                for message in refusal.messages:
-                    form.add_error(None, message)
+                tell_refusal(refusal, form=form)
             else:
                 messages.success(
                     request,
@@ -371,7 +370,7 @@ def statement_rows(result):
             )
             if entry.pledge_id
             else "",
-            recorder.get_full_name() or recorder.get_username(),
+            display_name(recorder),
             entry.recorded_at.astimezone(zone).replace(tzinfo=None, microsecond=0),
         ]
     yield [result.end, _("Closing balance"), "", "", "", "", None, "", None, None, None, result.closing, *blank]
@@ -416,7 +415,7 @@ def statement_csv(request):
     writer.writerow([str(column) for column in _columns()])
     for row in statement_rows(result):
         writer.writerow([_csv_cell(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(buffer.getvalue(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, _filename(result, "csv"))
     return response
 

@@ -4,15 +4,12 @@ Only for users with requests_app.export_history (the auditor; superusers), and o
 they may see (selectors.visible_cases): a case outside their scope answers 404, as everywhere.
 """
 
-import csv
 import datetime
-from itertools import islice
 
 from django import forms
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -20,9 +17,11 @@ from django.views.decorators.http import require_safe
 
 from requests_app.cases import selectors
 from requests_app.cases.choices import Stage
-from requests_app.cases.exports import neutralise
+from requests_app.core import spreadsheets
 from requests_app.core.access import staff_with_permission
-from requests_app.core.forms import DATE_HELP, add_period_fields
+from requests_app.core.forms import DATE_HELP, add_reporting_period_fields
+from requests_app.core.people import display_name
+from requests_app.core.spreadsheets import neutralise
 from requests_app.history.models import CaseEvent
 
 EXPORT_PERMISSION = "requests_app.export_history"
@@ -57,7 +56,7 @@ class HistoryExportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_period_fields(self, help_text=DATE_HELP)
+        add_reporting_period_fields(self, help_text=DATE_HELP)
 
     def clean(self):
         data = super().clean()
@@ -111,26 +110,16 @@ def history_rows(events):
             str(event.action_label),
             stages.get(event.from_stage, event.from_stage),
             stages.get(event.to_stage, event.to_stage),
-            system if actor is None else (actor.get_full_name() or actor.get_username()),
+            system if actor is None else display_name(actor),
             event.comment,
             event.details_text,
         ]
 
 
-class _Echo:
-    """What csv.writer writes, handed back instead of kept."""
-
-    def write(self, value):
-        return value
-
-
 def csv_stream(events, batch=500):
     """The CSV as text chunks: a BOM (Excel then reads UTF-8 right), the header, the rows."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([str(header) for header in COLUMNS])
-    rows = history_rows(events)
-    while lines := [writer.writerow([neutralise(cell) for cell in row]) for row in islice(rows, batch)]:
-        yield "".join(lines)
+    rows = ([neutralise(cell) for cell in row] for row in history_rows(events))
+    return spreadsheets.csv_stream([str(header) for header in COLUMNS], rows, batch=batch)
 
 
 def export_filename(case, start, end):
@@ -166,6 +155,4 @@ def history_csv(request):
             raise Http404
     start, end = form.cleaned_data["from"], form.cleaned_data["to"]
     events = history_events(request.user, case=case, start=start, end=end)
-    response = StreamingHttpResponse(csv_stream(events), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(case, start, end))
-    return response
+    return spreadsheets.csv_response(csv_stream(events), export_filename(case, start, end))

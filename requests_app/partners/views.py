@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from requests_app.cases import selectors as cases_selectors
 from requests_app.cases.views import case_or_404
 from requests_app.core.access import staff_required
-from requests_app.core.errors import ActionRefused
+from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.core.views import report_filter_errors
 from requests_app.partners import selectors as partners_selectors
@@ -92,8 +92,7 @@ def contribution_new(request, reference):
                     actor=request.user, case=case, **form.service_kwargs()
                 )
             except ActionRefused as refusal:
-                for message in refusal.messages:
-                    messages.error(request, message)
+                tell_refusal(refusal, request=request)
             else:
                 messages.success(request, _("Recorded: %(contribution)s.") % {"contribution": contribution})
                 return redirect("workspace:case-detail", reference=case.reference)

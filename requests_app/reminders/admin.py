@@ -38,13 +38,13 @@ class ReminderAdmin(RecordAdmin):
 
     @admin.action(description=_("Resend the selected reminders whose delivery is uncertain"), permissions=["resend"])
     def resend(self, request, queryset):
-        from requests_app.core.errors import ActionRefused
+        from requests_app.core.errors import ActionRefused, tell_refusal
         from requests_app.reminders import services as reminder_services
 
         try:
             count = reminder_services.resend(list(queryset.values_list("pk", flat=True)), actor=request.user)
         except ActionRefused as refusal:
-            self.message_user(request, " ".join(refusal.messages), messages.WARNING)
+            tell_refusal(refusal, request=request, level=messages.WARNING)
             return
         self.message_user(
             request,

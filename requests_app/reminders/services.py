@@ -30,17 +30,17 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Field, QuerySet, Value, When
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
+from requests_app.core.emails import templated_email
 from requests_app.core.errors import ActionRefused
 from requests_app.core.queue import enqueue
 from requests_app.core.types import User
+from requests_app.core.urls import absolute_url
 from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
 from requests_app.reminders.models import Reminder
@@ -280,7 +280,7 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False, send: Sender | 
 
 
 def _case_url(case: AssistanceRequest) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("workspace:case-detail", args=[case.reference])
+    return absolute_url("workspace:case-detail", case.reference)
 
 
 def _lateness(due_at: datetime, now: datetime) -> str:
@@ -536,16 +536,14 @@ def _digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMult
         "items": items,
         "total": len(ordered),
         "more": len(ordered) - len(items),
-        "list_url": settings.SITE_URL.rstrip("/") + reverse("workspace:case-list") + "?deadline=overdue&sort=due",
+        "list_url": absolute_url("workspace:case-list", query="?deadline=overdue&sort=due"),
         "recipient": recipient,
-        "site_url": settings.SITE_URL,
         "overdue": overdue,
     }
-    message = EmailMultiAlternatives(
+    return templated_email(
+        "emails/reminder_digest",
+        context,
         subject=subject,
-        body=render_to_string("emails/reminder_digest.txt", context),
         to=[recipient],
         headers={"Message-ID": message_id(r.pk for r in live)},
     )
-    message.attach_alternative(render_to_string("emails/reminder_digest.html", context), "text/html")
-    return message

@@ -14,10 +14,9 @@ from functools import lru_cache
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from requests_app.cases.exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
+from requests_app.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, neutralise, xlsx_text
 from requests_app.reports.briefing import TITLE, definitions, period_text
 
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 PDF_CONTENT_TYPE = "application/pdf"
 __all__ = ["CSV_CONTENT_TYPE", "PDF_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "csv_bytes", "pdf_bytes", "xlsx_bytes"]
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from requests_app.core.forms import DATE_HELP, add_period_fields
+from requests_app.core.forms import DATE_HELP, add_reporting_period_fields
 
 # The period -------------------------------------------------------------------------------------
 
@@ -50,7 +50,7 @@ def quick_periods(today):
     ]
 
 
-class PeriodForm(forms.Form):
+class ReportingPeriodForm(forms.Form):
     """The period of the report, first and last days included, in the current time zone.
 
     The query string (and the command's options) name the days ``from`` and ``to``. With neither,
@@ -60,7 +60,7 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        add_period_fields(self, help_text=DATE_HELP)
+        add_reporting_period_fields(self, help_text=DATE_HELP)
 
     def clean(self):
         data = super().clean()

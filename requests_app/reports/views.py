@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from requests_app.core.access import staff_with_permission
 from requests_app.reports import exports as briefing_export
 from requests_app.reports.briefing import definitions, file_name, period_text
-from requests_app.reports.forms import PeriodForm, quick_periods
+from requests_app.reports.forms import ReportingPeriodForm, quick_periods
 from requests_app.reports.selectors import build_briefing
 
 BRIEFING_PERMISSION = "requests_app.view_briefing"
@@ -42,7 +42,7 @@ def _period_query(start, end):
 def briefing_page(request):
     """The report for the period asked (the last complete quarter by default), with its downloads.
     A bad period answers 400 with the form and what is wrong with it."""
-    form = PeriodForm(request.GET)
+    form = ReportingPeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/briefing.html", _context(form), status=400)
     start, end = form.period
@@ -53,7 +53,7 @@ def briefing_page(request):
         request,
         "reports/briefing.html",
         {
-            **_context(PeriodForm(initial={"from": start, "to": end})),
+            **_context(ReportingPeriodForm(initial={"from": start, "to": end})),
             "briefing": report,
             "period": period_text(start, end),
             "key_figures": report.key_figures(),
@@ -90,7 +90,7 @@ def _context(form):
 
 
 def _download(request, kind):
-    form = PeriodForm(request.GET)
+    form = ReportingPeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/briefing.html", _context(form), status=400)
     start, end = form.period

@@ -114,7 +114,7 @@ class ExpertFilter(django_filters.FilterSet):
         )
 
     @property
-    def period(self):
+    def dates(self):
         """The (from, until) the availability filter applies, or None."""
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
             return None

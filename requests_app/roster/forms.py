@@ -55,16 +55,16 @@ class DeployForm(forms.Form):
         help_text=_("Choose one or type another."),
     )
 
-    def __init__(self, *args, period=None, user=None, **kwargs):
+    def __init__(self, *args, dates=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Every expert validates (the service says why one off the roster cannot go); the
         # select offers those on the roster, free ones first for the dates chosen.
-        starts_on, ends_on = period or (None, None)
+        starts_on, ends_on = dates or (None, None)
         choices, self.unavailable = selectors_roster.expert_choices(starts_on, ends_on, user)
         self.fields["expert"].choices = choices
         free = str(selectors_roster.AVAILABLE)
         self.free_count = sum(len(options) for label, options in choices[1:] if label == free)
-        self.period = period
+        self.dates = dates
 
     def clean(self):
         cleaned = super().clean()
@@ -77,7 +77,7 @@ class DeployForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("expert", "role", "starts_on", "ends_on")}
 
 
-class PeriodForm(forms.Form):
+class DeploymentDatesForm(forms.Form):
     """The dates a deployment is planned for: the deploy page lists who is free then."""
 
     starts_on = forms.DateField(label=_("From"), widget=DateInput)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from requests_app.cases import selectors
 from requests_app.cases.views import case_or_404
 from requests_app.core.access import staff_required, staff_with_permission
-from requests_app.core.errors import ActionRefused
+from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.views import report_filter_errors
 from requests_app.roster import selectors as selectors_roster
 from requests_app.roster import services
 from requests_app.roster.filters import ExpertFilter
-from requests_app.roster.forms import CancelDeploymentForm, DeployForm, PeriodForm
+from requests_app.roster.forms import CancelDeploymentForm, DeployForm, DeploymentDatesForm
 from requests_app.roster.models import Deployment, Expert
 
 PAGE_SIZE = 50
@@ -48,7 +48,7 @@ def roster(request):
             "page": page,
             "figures": figures,
             "filtered": filtered,
-            "period": expert_filter.period,
+            "dates": expert_filter.dates,
             "today": timezone.localdate(),
         },
     )
@@ -95,35 +95,35 @@ def _why_not_deploy(user, case):
     return None
 
 
-def _period(data, prefix=""):
+def _dates(data, prefix=""):
     """(from, until) from submitted dates, when both are valid and in order; else None."""
-    form = PeriodForm({"starts_on": data.get(prefix + "starts_on"), "ends_on": data.get(prefix + "ends_on")})
+    form = DeploymentDatesForm({"starts_on": data.get(prefix + "starts_on"), "ends_on": data.get(prefix + "ends_on")})
     if form.is_valid():
         return form.cleaned_data["starts_on"], form.cleaned_data["ends_on"]
     return None
 
 
 def _deploy_page(request, case, form, status=200):
-    period = form.period
+    dates = form.dates
     return render(
         request,
         "roster/deploy.html",
         {
             "case": case,
             "form": form,
-            "period": period,
+            "dates": dates,
             "why_not": _why_not_deploy(request.user, case),
-            "roster_query": _roster_query(period),
+            "roster_query": _roster_query(dates),
         },
         status=status,
     )
 
 
-def _roster_query(period):
+def _roster_query(dates):
     """The roster showing who is free on the dates chosen, with their expertise and languages."""
-    if not period:
+    if not dates:
         return ""
-    return urlencode([("available_from", period[0].isoformat()), ("available_to", period[1].isoformat())])
+    return urlencode([("available_from", dates[0].isoformat()), ("available_to", dates[1].isoformat())])
 
 
 @staff_required
@@ -132,29 +132,28 @@ def deployment_new(request, reference):
     POST: "check" shows who is free on the dates typed; otherwise deploy through the service."""
     case = case_or_404(request, reference)
     if request.method != "POST":
-        period = _period(request.GET)
+        dates = _dates(request.GET)
         asked = {name: request.GET[name] for name in ("starts_on", "ends_on") if request.GET.get(name)}
-        if asked and period is None:
+        if asked and dates is None:
             # Dates that cannot be used are kept in the form as typed, and said to be wrong.
-            dates = PeriodForm(request.GET)
-            dates.is_valid()
-            for name, errors in dates.errors.items():
-                messages.error(request, "%s: %s" % (dates.fields[name].label, " ".join(errors)))
-        return _deploy_page(request, case, DeployForm(initial=asked, period=period, user=request.user))
-    period = _period(request.POST)
+            typed = DeploymentDatesForm(request.GET)
+            typed.is_valid()
+            for name, errors in typed.errors.items():
+                messages.error(request, "%s: %s" % (typed.fields[name].label, " ".join(errors)))
+        return _deploy_page(request, case, DeployForm(initial=asked, dates=dates, user=request.user))
+    dates = _dates(request.POST)
     if "check" in request.POST:
         # Keep what was typed; only the grouping of the experts changes.
         initial = {name: request.POST.get(name) for name in ("starts_on", "ends_on", "expert", "role")}
-        return _deploy_page(request, case, DeployForm(initial=initial, period=period, user=request.user))
-    form = DeployForm(request.POST, period=period, user=request.user)
+        return _deploy_page(request, case, DeployForm(initial=initial, dates=dates, user=request.user))
+    form = DeployForm(request.POST, dates=dates, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors in the form."))
         return _deploy_page(request, case, form, status=400)
     try:
         deployment = services.deploy_expert(actor=request.user, case=case, **form.service_kwargs())
     except ActionRefused as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
+        tell_refusal(refusal, request=request)
         return _deploy_page(request, case, form, status=400)
     messages.success(
         request,
@@ -185,8 +184,7 @@ def deployment_cancel(request, reference, deployment_id):
                     actor=request.user, deployment=deployment, comment=form.cleaned_data["comment"]
                 )
             except ActionRefused as refusal:
-                for message in refusal.messages:
-                    messages.error(request, message)
+                tell_refusal(refusal, request=request)
             else:
                 messages.success(
                     request,

@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from requests_app.core.people import display_name
+
 register = template.Library()
 
 
@@ -69,7 +71,7 @@ def case_rows(cases):
             regions.get(case.member_state.regional_group, case.member_state.regional_group),
             case.stage,
             stages.get(case.stage, case.stage),
-            (officer.get_full_name() or officer.username) if officer else unassigned,
+            display_name(officer) if officer else unassigned,
             due,
             day(case.received_date),
         )
@@ -93,6 +95,12 @@ def lateness(case, now=None):
         return ngettext("%(n)d day late", "%(n)d days late", days) % {"n": days} if days else _("due today, late")
     days = (-delta).days
     return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days} if days else _("due today")
+
+
+@register.filter(name="display_name")
+def person(user):
+    """`user|display_name`: their full name, or their login; nothing for no one."""
+    return "" if user is None else display_name(user)
 
 
 @register.filter

@@ -5,7 +5,7 @@ from django import template
 from requests_app.cases import selectors
 from requests_app.roster import selectors as selectors_roster
 from requests_app.roster import services as roster_services
-from requests_app.roster.forms import PeriodForm
+from requests_app.roster.forms import DeploymentDatesForm
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ def case_deployments(context, case):
         "case": case,
         "deployments": deployments,
         "may_deploy": may_deploy,
-        "period_form": PeriodForm(auto_id="id_deploy_%s") if may_deploy else None,
+        "dates_form": DeploymentDatesForm(auto_id="id_deploy_%s") if may_deploy else None,
         "csrf_token": context.get("csrf_token"),
         "perms": context.get("perms"),
     }

@@ -362,9 +362,9 @@ def test_an_unassigned_case_has_no_officer(client, officer):
 
 def test_labels_past_the_shared_strings_limit_go_in_their_cells(client, officer, three_cases, monkeypatch):
     """Repeated labels are written once and pointed to; past the limit, memory stays bounded."""
-    from requests_app.cases import exports
+    from requests_app.core import spreadsheets
 
-    monkeypatch.setattr(exports, "XLSX_SHARED_STRINGS_LIMIT", 3)
+    monkeypatch.setattr(spreadsheets, "XLSX_SHARED_STRINGS_LIMIT", 3)
     client.force_login(officer)
 
     content = body(client.get(XLSX_URL + "?sort=state"))

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from requests_app.cases.choices import ImplementationModality, Origin, Stage
 from requests_app.history.models import CaseEvent
-from requests_app.reports.forms import PeriodForm, day_start, last_quarter
+from requests_app.reports.forms import ReportingPeriodForm, day_start, last_quarter
 from requests_app.reports.selectors import AFTER_DECISION, ANSWERED, BEFORE_DECISION, build_briefing
 from tests.factories import new_request
 from tests.reports.helpers import (
@@ -220,7 +220,7 @@ def test_outside_a_transaction_the_briefing_reads_as_of_one_moment(time_machine)
     ],
 )
 def test_a_bad_period_is_refused_with_a_reason(data, error):
-    form = PeriodForm(data, today=datetime.date(2026, 5, 4))
+    form = ReportingPeriodForm(data, today=datetime.date(2026, 5, 4))
     assert not form.is_valid()
     assert error in str(form.errors)
 
@@ -228,5 +228,5 @@ def test_a_bad_period_is_refused_with_a_reason(data, error):
 def test_the_default_period_is_the_last_complete_quarter():
     assert last_quarter(datetime.date(2026, 5, 4)) == (START, END)
     assert last_quarter(datetime.date(2026, 1, 1)) == (datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
-    form = PeriodForm({}, today=datetime.date(2026, 5, 4))
+    form = ReportingPeriodForm({}, today=datetime.date(2026, 5, 4))
     assert form.is_valid() and form.period == (START, END)

@@ -138,7 +138,7 @@ def test_checking_who_is_free_keeps_what_was_typed_and_books_nothing(client, tea
         {"starts_on": "2026-05-01", "ends_on": "2026-05-31", "role": "Logistics adviser", "check": "1"},
     )
     assert response.status_code == 200
-    assert response.context["period"] == (D(2026, 5, 1), D(2026, 5, 31))
+    assert response.context["dates"] == (D(2026, 5, 1), D(2026, 5, 31))
     assert 'value="Logistics adviser"' in response.content.decode()
     assert not Deployment.objects.filter(case=cases["ghana"], role="Logistics adviser").exists()
 
@@ -225,7 +225,7 @@ def test_dates_the_deploy_page_cannot_use_are_kept_and_said_to_be_wrong(client, 
     assert response.status_code == 200
     assert message in " ".join(str(m) for m in response.context["messages"])
     assert 'value="2026-04-01"' in response.content.decode()
-    assert response.context["period"] is None
+    assert response.context["dates"] is None
 
 
 def test_the_roster_pages_work_under_the_content_security_policy(admin_client, team, cases, roster):

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.reports import exports as briefing_export
 from requests_app.reports.briefing import file_name
-from requests_app.reports.forms import PeriodForm
+from requests_app.reports.forms import ReportingPeriodForm
 from requests_app.reports.selectors import build_briefing
 
 WRITERS = {
@@ -52,7 +52,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, start=None, end=None, kind=None, output=None, **options):
         kind = self._format(kind, output)
-        form = PeriodForm({"from": start or "", "to": end or ""})
+        form = ReportingPeriodForm({"from": start or "", "to": end or ""})
         if not form.is_valid():
             problems = [
                 f"--{name}: {error}" for name, errors in form.errors.items() if name != "__all__" for error in errors
