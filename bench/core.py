@@ -21,9 +21,9 @@ import pkgutil
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 REGISTRY = {}
 

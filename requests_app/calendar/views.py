@@ -1,7 +1,6 @@
 """What leaves the workspace for other programs: case-list exports and each officer's calendar feed."""
 
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -56,7 +55,7 @@ def user_calendar(user):
         .select_related("case__member_state")
         .order_by("planned_date", "id")
     )
-    stamp = timezone.now().astimezone(dt_timezone.utc).replace(microsecond=0)
+    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
 
     calendar = Calendar()
     calendar.add("prodid", "-//United Nations//EAS Electoral Assistance//EN")
@@ -78,9 +77,9 @@ def user_calendar(user):
         event = Event()
         event.add("uid", f"{case.reference}-due-{case.stage}@eas")
         event.add("dtstamp", stamp)
-        event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
+        event.add("last-modified", case.updated_at.astimezone(UTC).replace(microsecond=0))
         # A deadline is a moment: no end, so calendars show it at the time it falls due.
-        event.add("dtstart", case.stage_due_at.astimezone(dt_timezone.utc).replace(microsecond=0))
+        event.add("dtstart", case.stage_due_at.astimezone(UTC).replace(microsecond=0))
         event.add(
             "summary",
             feed_text(
@@ -111,7 +110,7 @@ def user_calendar(user):
         event = Event()
         event.add("uid", f"election-{election.pk}@eas")
         event.add("dtstamp", stamp)
-        event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
+        event.add("last-modified", case.updated_at.astimezone(UTC).replace(microsecond=0))
         event.add("dtstart", election.planned_date)
         event.add("dtend", election.planned_date + timedelta(days=1))
         event.add(

@@ -73,9 +73,9 @@ class CaseEvent(models.Model):
                 continue
             if value is None:
                 value = "—"
-            elif key in ("due", "from") and isinstance(value, str) and "T" in value:
-                value = _format_moment(value)
-            elif key == "to" and self.action == "deadline_changed" and isinstance(value, str):
+            elif isinstance(value, str) and (
+                (key in ("due", "from") and "T" in value) or (key == "to" and self.action == "deadline_changed")
+            ):
                 value = _format_moment(value)
             if key in DETAIL_CHOICES:
                 value = dict(DETAIL_CHOICES[key].choices).get(value, value)

@@ -592,7 +592,7 @@ def test_the_csv_holds_every_figure(client, history):
 def test_the_downloads_neutralise_formulas_in_names(client, history):
     MemberState.objects.filter(iso3="PER").update(name='=HYPERLINK("http://evil")')
     rows = csv_sections(download(client, "csv").content)["Requests and responses by Member State"]
-    assert ['\'=HYPERLINK("http://evil")'] == [row[0] for row in rows if "HYPERLINK" in row[0]]
+    assert [row[0] for row in rows if "HYPERLINK" in row[0]] == ['\'=HYPERLINK("http://evil")']
     book = load_workbook(io.BytesIO(download(client, "xlsx").content))
     cells = [cell for row in book["Member States"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
     assert [(cell.value, cell.data_type) for cell in cells] == [('\'=HYPERLINK("http://evil")', "s")]

@@ -201,7 +201,7 @@ def test_a_closed_case_has_no_due_date_and_is_not_overdue(client, officer):
 def test_times_are_in_the_users_time_zone(client, officer, settings):
     settings.TIME_ZONE = "Asia/Tokyo"  # UTC+9, no daylight saving
     case = new_request(actor=None)
-    set_due(case, datetime.datetime(2030, 1, 1, 20, 30, tzinfo=datetime.timezone.utc))
+    set_due(case, datetime.datetime(2030, 1, 1, 20, 30, tzinfo=datetime.UTC))
     client.force_login(officer)
 
     csv_due = csv_rows(client.get(CSV_URL))[1][9]

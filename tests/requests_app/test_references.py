@@ -17,7 +17,7 @@ from tests.factories import REQUESTERS, intake_clerk, member_state, new_request
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 MID_2025 = datetime.datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
 
 

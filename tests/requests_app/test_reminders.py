@@ -39,7 +39,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 NOW = datetime.datetime(2025, 6, 16, 9, 0, tzinfo=UTC)
 DAY = datetime.timedelta(days=1)
 FOCAL_POINT = ["focal-point@un.example.org", "eas-director@un.example.org"]

@@ -39,7 +39,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 APPROVED = datetime.datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
@@ -413,7 +413,7 @@ def test_pledges_are_tracked_until_paid(frozen, finance, no_alert):
     assert "The pledge is in NOK" in refusal(refused)
     with pytest.raises(ActionRefused) as refused:
         contribute(finance, "1000.00", day=D(2026, 2, 10), currency="NOK", pledge=promise, donor="Government of Japan")
-    assert "This pledge was made by Government of Norway, not by Government of Japan." == refusal(refused)
+    assert refusal(refused) == "This pledge was made by Government of Norway, not by Government of Japan."
     with pytest.raises(ActionRefused) as refused:
         contribute(finance, "1000.00", day=D(2026, 1, 9), currency="NOK", pledge=promise)
     assert "cannot be dated earlier" in refusal(refused)
