@@ -200,7 +200,8 @@ def report(results, *, runs, warmup, notes=()):
     ]
     for result in results:
         lines.append(
-            f"| {result.name} | {result.cases:,} | {result.median_ms:.1f} | {result.p95_ms:.1f} | {result.queries_text} |"
+            f"| {result.name} | {result.cases:,} | {result.median_ms:.1f} | {result.p95_ms:.1f} "
+            f"| {result.queries_text} |"
         )
     lines += [
         "",

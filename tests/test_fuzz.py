@@ -420,10 +420,7 @@ def send(site, role, method, path, data, query=None):
         upload.seek(0)  # the same file, sent again as the next role
     with transaction.atomic():
         url = path + ("?" + urllib.parse.urlencode(query, doseq=True) if query else "")
-        if method == "POST":
-            response = client.post(url, data)
-        else:
-            response = client.generic(method, url)
+        response = client.post(url, data) if method == "POST" else client.generic(method, url)
         transaction.set_rollback(True)
     client.cookies = cookies
     return response

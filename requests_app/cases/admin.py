@@ -414,7 +414,7 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
 class AssistanceRequestForm(forms.ModelForm):
     class Meta:
         model = AssistanceRequest
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown
         widgets = {
             "requested_types": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),

@@ -266,7 +266,7 @@ def csv_stream(cases, batch=500):
     cells = [_CSV_CELL[kind] for _header, _width, kind in COLUMNS]
     lines = []
     for row in case_rows(cases):
-        lines.append(writer.writerow([cell(value) for cell, value in zip(cells, row)]))
+        lines.append(writer.writerow([cell(value) for cell, value in zip(cells, row, strict=True)]))
         if len(lines) >= batch:
             yield "".join(lines)
             lines = []
@@ -425,16 +425,18 @@ def _sheet_rows(cases, shared):
     """
     letters = [chr(ord("A") + index) for index in range(len(COLUMNS))]  # fewer than 27 columns
     header = "".join(
-        f'<c r="{letter}1" s="{BOLD}{end}' for letter, text in zip(letters, headers()) if (end := _inline(text))
+        f'<c r="{letter}1" s="{BOLD}{end}'
+        for letter, text in zip(letters, headers(), strict=True)
+        if (end := _inline(text))
     )
     yield f'<row r="1">{header}</row>'
     # Per column: the start of its cells' XML, and what it holds.
-    columns = [(f'<c r="{letter}', kind) for letter, (_header, _width, kind) in zip(letters, COLUMNS)]
+    columns = [(f'<c r="{letter}', kind) for letter, (_header, _width, kind) in zip(letters, COLUMNS, strict=True)]
     label, epoch = shared.cell, EXCEL_EPOCH
     for number, row in enumerate(case_rows(cases), 2):
         n = str(number)
         cells = ['<row r="', n, '">']
-        for (start, kind), value in zip(columns, row):
+        for (start, kind), value in zip(columns, row, strict=True):
             if kind is LABEL:
                 if value and (end := label(value)):
                     cells.append(f"{start}{n}{end}")
@@ -500,7 +502,7 @@ def _attribute(value):
 
 def xlsx_file(cases):
     """The workbook in a temporary file, positioned at its start; closing the file deletes it."""
-    handle = tempfile.NamedTemporaryFile(prefix="eas-export-", suffix=".xlsx")
+    handle = tempfile.NamedTemporaryFile(prefix="eas-export-", suffix=".xlsx")  # noqa: SIM115 - the caller closes it
     try:
         write_xlsx(cases, handle)
         handle.flush()

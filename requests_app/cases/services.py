@@ -196,7 +196,8 @@ def _decision_problems(
         if assessment.conditions_exist is not True:
             problems.append(
                 _(
-                    "The needs assessment did not find conditions for a free and fair election: assistance cannot be approved. Defer or decline instead."
+                    "The needs assessment did not find conditions for a free and fair election: "
+                    "assistance cannot be approved. Defer or decline instead."
                 )
             )
         if not assistance_types:
@@ -218,7 +219,8 @@ def _decision_problems(
         if (assessment.adequate_time is False or is_short_notice(case)) and not short_notice_justification.strip():
             problems.append(
                 _(
-                    "The assessment found too little time before the election, or the request came less than four months before election day: write the justification for assisting nonetheless."
+                    "The assessment found too little time before the election, or the request came less than "
+                    "four months before election day: write the justification for assisting nonetheless."
                 )
             )
     elif outcome == DecisionOutcome.DECLINE:
@@ -340,8 +342,8 @@ def start_implementation(*, actor, case, modality, ends_on, confirm_beyond_perio
         if beyond and not confirm_beyond_period:
             problems.append(
                 _(
-                    "The planned end (%(end)s) is after the period of assistance decided, which ends on %(period_end)s. "
-                    "Tick the confirmation to go on beyond it, or give an earlier date."
+                    "The planned end (%(end)s) is after the period of assistance decided, "
+                    "which ends on %(period_end)s. Tick the confirmation to go on beyond it, or give an earlier date."
                 )
                 % {"end": ends_on.isoformat(), "period_end": period_end.isoformat()}
             )

@@ -43,7 +43,8 @@ def _not_a_mandate(case):
     if case.is_mandate:
         return [
             _(
-                "A Security Council or General Assembly mandate skips the eligibility review: start the needs assessment."
+                "A Security Council or General Assembly mandate skips the eligibility review: "
+                "start the needs assessment."
             )
         ]
     return []

@@ -78,7 +78,7 @@ class DemoSeeder:
     def run(self):
         states = self._states(len(SCENARIOS))
         created = skipped = 0
-        for number, (scenario, state) in enumerate(zip(SCENARIOS, states)):
+        for number, (scenario, state) in enumerate(zip(SCENARIOS, states, strict=True)):
             # Each case draws from its own generator: skipping one leaves the others as they were.
             self.rng = random.Random(f"{self.seed}/{number}")
             plan = self._plan(scenario, state, self.team.officers[number % len(self.team.officers)])
@@ -246,7 +246,7 @@ class DemoSeeder:
 
     def _dates(self, plan):
         rng, scenario = self.rng, plan.scenario
-        when = {step.name: moment.date() for step, moment in zip(plan.steps, plan.times)}
+        when = {step.name: moment.date() for step, moment in zip(plan.steps, plan.times, strict=True)}
         received = plan.times[0].date()
         plan.letter_date = received - timedelta(days=rng.randrange(3, 21))
         if "start_implementation" in when:
@@ -324,7 +324,7 @@ class DemoSeeder:
 
     def _play(self, plan):
         case = None
-        for step, moment in zip(plan.steps, plan.times):
+        for step, moment in zip(plan.steps, plan.times, strict=True):
             with time_machine.travel(moment, tick=False):
                 case = getattr(self, f"_{step.name}")(plan, case)
         return case

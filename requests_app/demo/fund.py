@@ -148,7 +148,9 @@ def seed_trust_fund(*, team, stdout, seed, password):
     ):
         approvals.setdefault(decision.case_id, decision)
     allocated = []
-    for decision, wanted in zip(sorted(approvals.values(), key=lambda d: d.decided_at), ALLOCATION_AMOUNTS):
+    for decision, wanted in zip(
+        sorted(approvals.values(), key=lambda d: d.decided_at), ALLOCATION_AMOUNTS, strict=False
+    ):
         day = min(timezone.localdate(decision.decided_at) + timedelta(days=rng.randint(3, 20)), today)
         can_take, _on_day, _lowest_day = selectors.available(day)
         amount = min(Decimal(wanted), (can_take - RESERVE).quantize(Decimal("1E3")))

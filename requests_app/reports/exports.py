@@ -348,7 +348,7 @@ class _Writer:
         return lines or [""]
 
     def _row_lines(self, values, widths, style):
-        return [self._wrap(value, width - 2 * CELL_PAD_X, style) for value, width in zip(values, widths)]
+        return [self._wrap(value, width - 2 * CELL_PAD_X, style) for value, width in zip(values, widths, strict=True)]
 
     def _row_height(self, lines):
         return max(len(cell) for cell in lines) * TABLE_LINE_HEIGHT + 2 * CELL_PAD_Y
@@ -367,7 +367,7 @@ class _Writer:
         pdf.set_font(pdf.eas_family, style, TABLE_FONT_SIZE)
         pdf.set_text_color(*INK)
         # A header's lines sit at the bottom of its cell, over the values they name.
-        for cell, width, is_number in zip(lines, widths, numeric):
+        for cell, width, is_number in zip(lines, widths, numeric, strict=True):
             first = top + CELL_PAD_Y + (height - 2 * CELL_PAD_Y - len(cell) * TABLE_LINE_HEIGHT if header else 0)
             for number, line in enumerate(cell):
                 baseline = first + number * TABLE_LINE_HEIGHT + TABLE_LINE_HEIGHT * 0.75

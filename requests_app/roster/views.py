@@ -139,7 +139,7 @@ def deployment_new(request, reference):
             dates = PeriodForm(request.GET)
             dates.is_valid()
             for name, errors in dates.errors.items():
-                messages.error(request, "%s: %s" % (dates.fields[name].label, " ".join(errors)))
+                messages.error(request, f"{dates.fields[name].label}: {' '.join(errors)}")
         return _deploy_page(request, case, DeployForm(initial=asked, period=period, user=request.user))
     period = _period(request.POST)
     if "check" in request.POST:

@@ -400,10 +400,7 @@ def test_the_export_costs_the_same_queries_for_5_or_60_cases(client, officer, ur
         """(queries, rows including the header) of one export, read to its end."""
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url + "?sort=due")
-            if url == CSV_URL:
-                rows = len(csv_rows(response))
-            else:
-                rows = xlsx_sheet(response).max_row
+            rows = len(csv_rows(response)) if url == CSV_URL else xlsx_sheet(response).max_row
         return len(queries), rows
 
     bulk_cases(5, officer=officer, prefix="FEW")

@@ -6,6 +6,7 @@ the writes that may send one run inside ``django_capture_on_commit_callbacks(exe
 (the ``run`` fixture), and test settings make Celery run the task inline.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -1033,7 +1034,7 @@ def test_the_statement_as_csv(client, ledger, finance):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header = rows[0]
     assert header[:4] == ["Date", "Kind", "Donor", "Case"]
-    table = [dict(zip(header, row)) for row in rows[1:]]
+    table = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     assert [(r["Date"], r["Kind"], r["In (USD)"], r["Out (USD)"], r["Balance (USD)"]) for r in table] == [
         ("2026-02-01", "Opening balance", "", "", "440000.00"),
         ("2026-02-05", "Allocation to a case", "", "100000.00", "340000.00"),
@@ -1084,7 +1085,7 @@ def test_the_exports_neutralise_formulas(client, frozen, finance, no_alert):
     contribute(finance, "10.00", donor='=HYPERLINK("http://evil.example","Click")', description="+1-1\t@SUM(A1)")
     client.force_login(finance)
     rows = list(csv.reader(io.StringIO(client.get(reverse("workspace:trust-fund-csv")).content.decode("utf-8-sig"))))
-    entry = dict(zip(rows[0], rows[2]))
+    entry = dict(zip(rows[0], rows[2], strict=True))
     assert entry["Donor"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert entry["Description"].startswith("'+1")
     workbook = load_workbook(io.BytesIO(client.get(reverse("workspace:trust-fund-xlsx")).content))
@@ -1167,10 +1168,9 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
 
     def convert_then_wait(*args):
         converted = real_convert(*args)
-        try:
-            barrier.wait(timeout=2)  # the second waits for the first's lock: the barrier times out
-        except threading.BrokenBarrierError:
-            pass
+        # The second waits for the first's lock: the barrier times out.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=2)
         return converted
 
     monkeypatch.setattr(fund_services, "_convert", convert_then_wait)
@@ -1183,7 +1183,7 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
             results.append("done")
         except ActionRefused as refused:
             results.append(" ".join(refused.messages))
-        except Exception as error:  # reported below
+        except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
             connection.close()
