@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test bench migrate clean
+.PHONY: install run serve test lint bench migrate clean
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ test: install
 	  echo "Browser tests: no Chromium found, they will be skipped (apt-get install chromium, or set EAS_CHROMIUM)"; \
 	fi
 	EAS_CHROMIUM="$(CHROMIUM)" $(PY) -m pytest
+
+# ruff's lint rules and format (configured in pyproject.toml); .ci/run runs this before the tests and
+# .pre-commit-config.yaml the same before each commit.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: install
 	$(PY) -m bench
