@@ -6,8 +6,7 @@ and rates; the focal point allocates."""
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -22,11 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_app.cases.exports import XLSX_CONTENT_TYPE, neutralise, xlsx_text
+from requests_app.cases.exports import XLSX_CONTENT_TYPE
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core import ids
 from requests_app.core.errors import ActionRefused
-from requests_app.fund import alerts, money, selectors, services, statement
+from requests_app.fund import alerts, exports, money, selectors, services, statement
+from requests_app.fund.exports import TOTAL_LABELS
 from requests_app.fund.forms import (
     AllocationForm,
     ContributionForm,
@@ -96,15 +96,6 @@ ENTRY_KINDS = {
         gettext_lazy("Record the refund"),
         gettext_lazy("Refund recorded"),
     ),
-}
-
-
-# What the statement's totals are called: a sum of many entries, not one.
-TOTAL_LABELS = {
-    Kind.PLEDGE: gettext_lazy("Pledges"),
-    Kind.CONTRIBUTION: gettext_lazy("Contributions"),
-    Kind.ALLOCATION: gettext_lazy("Allocations to cases"),
-    Kind.REFUND: gettext_lazy("Refunds to the fund"),
 }
 
 
@@ -320,76 +311,6 @@ def rates_page(request):
 # Exports -----------------------------------------------------------------------------------------
 
 
-def _columns():
-    return [
-        _("Date"),
-        _("Kind"),
-        _("Donor"),
-        _("Case"),
-        _("Member State"),
-        _("Description"),
-        _("Amount"),
-        _("Currency"),
-        _("Rate (USD)"),
-        _("In (USD)"),
-        _("Out (USD)"),
-        _("Balance (USD)"),
-        _("Pays pledge of"),
-        _("Recorded by"),
-        _("Recorded at"),
-    ]
-
-
-def statement_rows(result):
-    """The statement as rows of values (dates, Decimals, text), in the order of _columns():
-    the opening balance, every entry, the closing balance."""
-    kinds = dict(Kind.choices)
-    zone = timezone.get_current_timezone()
-    blank = [""] * 3
-    yield [result.start, _("Opening balance"), "", "", "", "", None, "", None, None, None, result.opening, *blank]
-    for line in result.lines:
-        entry = line.entry
-        case = entry.case
-        recorder = entry.recorded_by
-        yield [
-            entry.value_date,
-            str(kinds[entry.kind]),
-            entry.donor,
-            case.reference if case else "",
-            case.member_state.name if case else "",
-            entry.description,
-            entry.amount,
-            entry.currency,
-            entry.usd_per_unit,
-            line.change if line.change > 0 else None,
-            -line.change if line.change < 0 else None,
-            line.running,
-            (
-                f"{entry.pledge.donor} {entry.pledge.value_date.isoformat()} {entry.pledge.currency} "
-                f"{entry.pledge.amount}"
-            )
-            if entry.pledge_id
-            else "",
-            recorder.get_full_name() or recorder.get_username(),
-            entry.recorded_at.astimezone(zone).replace(tzinfo=None, microsecond=0),
-        ]
-    yield [result.end, _("Closing balance"), "", "", "", "", None, "", None, None, None, result.closing, *blank]
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat(" ", "minutes") if hasattr(value, "hour") else value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")  # a plain number a spreadsheet reads in any language
-    return neutralise(str(value))
-
-
-def _filename(result, extension):
-    return f"eas-trust-fund-{result.start.isoformat()}-to-{result.end.isoformat()}.{extension}"
-
-
 def _export_period(request):
     form, start, end, errors = _asked_period(request)
     if errors:
@@ -412,110 +333,22 @@ def statement_csv(request):
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow([str(column) for column in _columns()])
-    for row in statement_rows(result):
-        writer.writerow([_csv_cell(value) for value in row])
+    writer.writerow([str(column) for column in exports.columns()])
+    for row in exports.statement_rows(result):
+        writer.writerow([exports.csv_cell(value) for value in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, _filename(result, "csv"))
+    response["Content-Disposition"] = content_disposition_header(True, exports.filename(result, "csv"))
     return response
-
-
-MONEY_FORMAT = "#,##0.00"
-RATE_FORMAT = "0.0000########"
 
 
 @fund_required
 @require_safe
 @never_cache
 def statement_xlsx(request):
-    """The statement as a workbook: the entries, a summary, and the pledges outstanding.
-
-    A statement is a few hundred rows at most, so openpyxl builds it in memory; amounts are real
-    numbers with a money format, so they add up in the spreadsheet.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The statement as a workbook: the entries, a summary, and the pledges outstanding."""
     result, refused = _export_period(request)
     if refused is not None:
         return refused
-    bold = Font(bold=True)
-
-    def text(value):
-        return xlsx_text(str(value))
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = text(_("Statement"))[:31]
-    columns = _columns()
-    sheet.append([text(column) for column in columns])
-    for cell in sheet[1]:
-        cell.font = bold
-    money_columns = {6, 9, 10, 11}
-    for row in statement_rows(result):
-        sheet.append([(text(value) or None) if isinstance(value, str) else value for value in row])
-        for index, cell in enumerate(sheet[sheet.max_row]):
-            if index in money_columns:
-                cell.number_format = MONEY_FORMAT
-            elif index == 8:
-                cell.number_format = RATE_FORMAT
-            elif index == 0:
-                cell.number_format = "yyyy-mm-dd"
-            elif index == 14:
-                cell.number_format = "yyyy-mm-dd hh:mm"
-    for row_cells in (sheet[2], sheet[sheet.max_row]):
-        for cell in row_cells:
-            cell.font = bold
-    widths = [12, 22, 28, 16, 22, 40, 16, 9, 13, 16, 16, 18, 30, 22, 17]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-
-    summary = workbook.create_sheet(text(_("Summary"))[:31])
-    summary.append([text(_("Trust Fund for Electoral Assistance")), None])
-    summary.append([text(_("From")), result.start])
-    summary.append([text(_("To (inclusive)")), result.end])
-    summary.append([text(_("Opening balance (USD)")), result.opening])
-    for value in Kind.values:
-        summary.append([text(_("%(kind)s (USD)") % {"kind": TOTAL_LABELS[value]}), result.totals[value]])
-    summary.append([text(_("Closing balance (USD)")), result.closing])
-    summary.append([text(_("Pledges outstanding at the end (USD)")), result.outstanding_usd])
-    summary["A1"].font = bold
-    for cells in summary.iter_rows(min_row=2):
-        value_cell = cells[1]
-        value_cell.number_format = "yyyy-mm-dd" if isinstance(value_cell.value, date) else MONEY_FORMAT
-    summary.column_dimensions["A"].width = 40
-    summary.column_dimensions["B"].width = 18
-
-    pledges = workbook.create_sheet(text(_("Pledges outstanding"))[:31])
-    pledges.append(
-        [
-            text(h)
-            for h in (
-                _("Donor"),
-                _("Pledged on"),
-                _("Currency"),
-                _("Pledged"),
-                _("Paid"),
-                _("Outstanding"),
-                _("Outstanding (USD)"),
-            )
-        ]
-    )
-    for cell in pledges[1]:
-        cell.font = bold
-    for item in result.pledges:
-        pledge = item.pledge
-        pledges.append(
-            [text(pledge.donor), pledge.value_date, pledge.currency, pledge.amount, item.paid, item.left, item.left_usd]
-        )
-        for index, cell in enumerate(pledges[pledges.max_row]):
-            cell.number_format = "yyyy-mm-dd" if index == 1 else (MONEY_FORMAT if index >= 3 else "General")
-    for index, width in enumerate([30, 12, 9, 18, 18, 18, 18]):
-        pledges.column_dimensions[chr(ord("A") + index)].width = width
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, _filename(result, "xlsx"))
+    response = HttpResponse(exports.statement_xlsx(result), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, exports.filename(result, "xlsx"))
     return response
