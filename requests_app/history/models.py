@@ -71,25 +71,28 @@ class CaseEvent(models.Model):
         for key, value in sorted(details.items(), key=lambda item: DETAIL_ORDER.get(item[0], len(DETAIL_ORDER))):
             if key in ("changes", "decision", "document", "ledger_entry", "deployment"):
                 continue
-            if value is None:
-                value = "—"
-            elif isinstance(value, str) and (
-                (key in ("due", "from") and "T" in value) or (key == "to" and self.action == "deadline_changed")
-            ):
-                value = _format_moment(value)
-            if key in DETAIL_CHOICES:
-                value = dict(DETAIL_CHOICES[key].choices).get(value, value)
-            elif isinstance(value, bool):
-                value = _("yes") if value else _("no")
-            elif isinstance(value, list):
-                if key == "period":
-                    value = " – ".join(_format_day(v) for v in value if v)
-                else:
-                    value = ", ".join(str(v) for v in value if v)
-            elif key in DAY_KEYS and isinstance(value, str):
-                value = _format_day(value)
-            parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+            parts.append(f"{DETAIL_LABELS.get(key, key)}: {self._detail_shown(key, value)}")
         return "; ".join(parts)
+
+    def _detail_shown(self, key, value):
+        """One detail's value as the history shows it: a label, a day, a moment, yes or no, a list."""
+        if value is None:
+            value = "—"
+        elif isinstance(value, str) and (
+            (key in ("due", "from") and "T" in value) or (key == "to" and self.action == "deadline_changed")
+        ):
+            value = _format_moment(value)
+        if key in DETAIL_CHOICES:
+            return dict(DETAIL_CHOICES[key].choices).get(value, value)
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, list):
+            if key == "period":
+                return " – ".join(_format_day(v) for v in value if v)
+            return ", ".join(str(v) for v in value if v)
+        if key in DAY_KEYS and isinstance(value, str):
+            return _format_day(value)
+        return value
 
 
 EVENT_LABELS = {
