@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test bench migrate clean lint lint-imports mypy
+.PHONY: install run serve test bench migrate clean lint ruff lint-imports mypy
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,8 +50,14 @@ test: install
 	fi
 	EAS_CHROMIUM="$(CHROMIUM)" $(PY) -m pytest
 
-# The checks CI runs before the tests. Each step is its own target too.
-lint: lint-imports mypy
+# The checks CI runs before the tests (.ci/run) and .pre-commit-config.yaml before each commit.
+# Each step is its own target too.
+lint: ruff lint-imports mypy
+
+# ruff's lint rules and format (configured in pyproject.toml).
+ruff: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # The import contracts of pyproject.toml ([tool.importlinter]): layers inside each domain, services
 # that never import tasks, core that imports no domain, leaf domains independent of each other.

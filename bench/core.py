@@ -21,9 +21,9 @@ import pkgutil
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 REGISTRY = {}
 
@@ -200,7 +200,8 @@ def report(results, *, runs, warmup, notes=()):
     ]
     for result in results:
         lines.append(
-            f"| {result.name} | {result.cases:,} | {result.median_ms:.1f} | {result.p95_ms:.1f} | {result.queries_text} |"
+            f"| {result.name} | {result.cases:,} | {result.median_ms:.1f} | {result.p95_ms:.1f} "
+            f"| {result.queries_text} |"
         )
     lines += [
         "",

@@ -66,7 +66,8 @@ def sweep(ctx):
         pass
     ctx.note(
         f"Sweep: {due:,} of {ctx.case_count:,} open cases due or overdue, {result.claimed:,} reminders claimed "
-        f"in {swept:.2f} s ({len(captured)} queries, peak memory up {grown / 1024:.0f} MiB); then {len(result.digests)} digests listing {listed:,} cases "
+        f"in {swept:.2f} s ({len(captured)} queries, peak memory up {grown / 1024:.0f} MiB); "
+        f"then {len(result.digests)} digests listing {listed:,} cases "
         f"sent in {sent:.2f} s; peak memory of the process {peak / 2**20:.0f} MiB."
     )
     return Timed(ms=swept * 1000, queries=len(captured))

@@ -30,7 +30,7 @@ def bad_request(request, exception, template_name="400.html"):
     template = loader.get_template(template_name)
     try:
         return HttpResponseBadRequest(template.render({}, request))
-    except Exception:  # the request itself may be what cannot be read
+    except Exception:  # noqa: BLE001 - the request itself may be what cannot be read
         return HttpResponseBadRequest(template.render({}))
 
 
@@ -38,7 +38,7 @@ def server_error(request, template_name="500.html"):
     """500 without the request, which may be what failed; plain HTML if even the template fails."""
     try:
         return HttpResponseServerError(loader.get_template(template_name).render({}))
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever broke the page may break the template too
         return HttpResponseServerError(PLAIN_500)
 
 

@@ -33,7 +33,7 @@ def change_form_data(response):
             data[name] = value
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
         for form in formset.forms:
             for name, field in form.fields.items():

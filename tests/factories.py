@@ -2,11 +2,25 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from requests_app.cases import services
-from requests_app.cases.choices import AssessmentMethod, AuthorityType, ElectionType, Origin
+from requests_app.cases.choices import (
+    AssessmentMethod,
+    AuthorityType,
+    DecisionOutcome,
+    ElectionType,
+    ElectoralPhase,
+    ImplementationModality,
+    Origin,
+    Stage,
+)
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment
+from requests_app.cases.workflow import MAIN_ROAD
+from requests_app.documents import services as document_services
+from requests_app.documents.models import DocumentKind
 from requests_app.reference.models import AssistanceType, MemberState
 
 
@@ -81,14 +95,6 @@ def complete_assessment(case, *, method=AssessmentMethod.DESK_REVIEW, adequate_t
 
 
 # Helpers for the workflow, guard and document tests ---------------------------------
-
-from django.contrib.auth.models import Permission  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-
-from requests_app.cases.choices import DecisionOutcome, ElectoralPhase, ImplementationModality, Stage
-from requests_app.cases.workflow import MAIN_ROAD
-from requests_app.documents import services as document_services
-from requests_app.documents.models import DocumentKind
 
 
 def _one_page_pdf():

@@ -245,44 +245,56 @@ class PageParser(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "option":
-            if self._form is not None and self._select:
-                value = attrs.get("value", "")
-                self._form.options.setdefault(self._select, set()).add(value)
-                if "selected" in attrs:
-                    self._form.fields[self._select].append(value)
-                self.words.add(value)
+            self._option(attrs)
             return
+        self._links_and_words(attrs)
+        if tag == "form":
+            self._form = Form((attrs.get("method") or "get").lower(), attrs.get("action") or "")
+            self.forms.append(self._form)
+            return
+        form, name = self._form, attrs.get("name")
+        if form is not None and name:
+            self._field(form, name, tag, attrs)
+
+    def _links_and_words(self, attrs):
         for key in ("href", "action", "src", "value", "data-href"):
             if attrs.get(key):
                 self.links.append(attrs[key])
         for key, value in attrs.items():
             if key.startswith("data-") and value and len(value) < 60:
                 self.words.add(value)
-        if tag == "form":
-            self._form = Form((attrs.get("method") or "get").lower(), attrs.get("action") or "")
-            self.forms.append(self._form)
-            return
-        form, name = self._form, attrs.get("name")
-        if form is None or not name:
-            return
+
+    def _field(self, form, name, tag, attrs):
         form.fields.setdefault(name, [])
         if tag == "select":
             self._select = name
         elif tag == "textarea":
             form.fields[name].append("")
         elif tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            value = attrs.get("value") or ""
-            if kind == "file":
-                form.files.add(name)
-            elif kind in ("checkbox", "radio"):
-                form.options.setdefault(name, set()).add(value or "on")
-                if "checked" in attrs:
-                    form.fields[name].append(value or "on")
-            elif kind not in ("submit", "button", "image", "reset"):
-                form.fields[name].append(value)
+            self._input(form, name, attrs)
         elif tag == "button" and attrs.get("value") is not None:
             form.options.setdefault(name, set()).add(attrs["value"])
+
+    def _option(self, attrs):
+        if self._form is not None and self._select:
+            value = attrs.get("value", "")
+            self._form.options.setdefault(self._select, set()).add(value)
+            if "selected" in attrs:
+                self._form.fields[self._select].append(value)
+            self.words.add(value)
+
+    @staticmethod
+    def _input(form, name, attrs):
+        kind = (attrs.get("type") or "text").lower()
+        value = attrs.get("value") or ""
+        if kind == "file":
+            form.files.add(name)
+        elif kind in ("checkbox", "radio"):
+            form.options.setdefault(name, set()).add(value or "on")
+            if "checked" in attrs:
+                form.fields[name].append(value or "on")
+        elif kind not in ("submit", "button", "image", "reset"):
+            form.fields[name].append(value)
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -352,16 +364,24 @@ def crawl(client, limit=250):
                 continue
             name = match.view_name
             link_keys.setdefault(name, set()).update(k for k, _ in urllib.parse.parse_qsl(query))
-            kwargs = {k: str(v) for k, v in match.kwargs.items()}
-            known = real.setdefault(name, [])
-            if kwargs not in known and len(known) < 6:
-                known.append(kwargs)
-            # Downloads are not read: their links are on the pages already.
-            downloads = (".csv", ".xlsx", ".pdf", ".ics")
-            if not per_name.get(name) and not link_path.endswith(downloads) and "/delete/" not in link_path:
+            _keep_kwargs(real.setdefault(name, []), match.kwargs)
+            if _worth_visiting(link_path, per_name.get(name)):
                 per_name[name] = per_name.get(name, 0) + 1
                 queue.append(link_path + ("?" + query if query else ""))
     return real, words, keys, link_keys
+
+
+def _keep_kwargs(known, kwargs):
+    """Keep up to six different sets of real kwargs of a URL pattern."""
+    kwargs = {k: str(v) for k, v in kwargs.items()}
+    if kwargs not in known and len(known) < 6:
+        known.append(kwargs)
+
+
+def _worth_visiting(link_path, visits):
+    """One page per URL pattern is read; downloads are not: their links are on the pages already."""
+    downloads = (".csv", ".xlsx", ".pdf", ".ics")
+    return not visits and not link_path.endswith(downloads) and "/delete/" not in link_path
 
 
 @pytest.fixture(scope="module")
@@ -420,10 +440,7 @@ def send(site, role, method, path, data, query=None):
         upload.seek(0)  # the same file, sent again as the next role
     with transaction.atomic():
         url = path + ("?" + urllib.parse.urlencode(query, doseq=True) if query else "")
-        if method == "POST":
-            response = client.post(url, data)
-        else:
-            response = client.generic(method, url)
+        response = client.post(url, data) if method == "POST" else client.generic(method, url)
         transaction.set_rollback(True)
     client.cookies = cookies
     return response
@@ -456,36 +473,46 @@ def post_data(form, site, data):
     sent = {name: list(vals) for name, vals in form.fields.items()}
     names = sorted(set(sent) | set(form.options) | form.files)
     for name in names:
-        choice = data.draw(st.integers(0, 9), label=f"mutate {name}")
-        if choice < 5:
-            continue
-        if choice == 5:
-            sent.pop(name, None)
-        elif choice == 6 and form.options.get(name):
-            sent[name] = data.draw(st.lists(st.sampled_from(sorted(form.options[name])), max_size=3), label=name)
-        elif name in form.files:
-            content = data.draw(st.sampled_from([b"", b"%PDF-1.4\n<html>", b"PK\x03\x04garbage", b"\x00" * 64]))
-            filename = data.draw(st.sampled_from(["a.pdf", "x" * 250 + ".docx", "\x00.pdf", "..\\..\\a.txt", "²"]))
-            sent[name] = [SimpleUploadedFile(filename, content)]
-        else:
-            sent[name] = data.draw(values(site.words), label=name)
+        _mutate(sent, name, form, site, data)
     # Extra inline forms and unknown inline ids: bump each formset's TOTAL_FORMS.
     for name in [n for n in sent if n.endswith("-TOTAL_FORMS")]:
         if data.draw(st.booleans(), label=f"extra forms in {name}"):
-            prefix = name[: -len("-TOTAL_FORMS")]
-            try:
-                total = int(sent[name][0]) if sent[name] else 0
-            except ValueError:
-                continue
-            extra = data.draw(st.integers(1, 3), label="extra forms")
-            sent[name] = [str(total + extra)]
-            for index in range(total, total + extra):
-                sent[f"{prefix}-{index}-id"] = data.draw(values(), label="inline id")
-                for key in [k for k in form.fields if k.startswith(f"{prefix}-0-") and not k.endswith("-id")]:
-                    sent[f"{prefix}-{index}-{key[len(prefix) + 3 :]}"] = data.draw(values(site.words), label=key)
+            _extra_inline_forms(sent, name, form, site, data)
     if data.draw(st.booleans(), label="an unknown key"):
         sent[data.draw(st.sampled_from(GENERIC_KEYS + ["__proto__", "a" * 300]))] = data.draw(values())
     return sent
+
+
+def _mutate(sent, name, form, site, data):
+    """Leave one field as it is (half the time), drop it, or replace it."""
+    choice = data.draw(st.integers(0, 9), label=f"mutate {name}")
+    if choice < 5:
+        return
+    if choice == 5:
+        sent.pop(name, None)
+    elif choice == 6 and form.options.get(name):
+        sent[name] = data.draw(st.lists(st.sampled_from(sorted(form.options[name])), max_size=3), label=name)
+    elif name in form.files:
+        content = data.draw(st.sampled_from([b"", b"%PDF-1.4\n<html>", b"PK\x03\x04garbage", b"\x00" * 64]))
+        filename = data.draw(st.sampled_from(["a.pdf", "x" * 250 + ".docx", "\x00.pdf", "..\\..\\a.txt", "²"]))
+        sent[name] = [SimpleUploadedFile(filename, content)]
+    else:
+        sent[name] = data.draw(values(site.words), label=name)
+
+
+def _extra_inline_forms(sent, name, form, site, data):
+    """One to three more inline forms than the formset ``name`` (its TOTAL_FORMS) says, with unknown ids."""
+    prefix = name[: -len("-TOTAL_FORMS")]
+    try:
+        total = int(sent[name][0]) if sent[name] else 0
+    except ValueError:
+        return
+    extra = data.draw(st.integers(1, 3), label="extra forms")
+    sent[name] = [str(total + extra)]
+    for index in range(total, total + extra):
+        sent[f"{prefix}-{index}-id"] = data.draw(values(), label="inline id")
+        for key in [k for k in form.fields if k.startswith(f"{prefix}-0-") and not k.endswith("-id")]:
+            sent[f"{prefix}-{index}-{key[len(prefix) + 3 :]}"] = data.draw(values(site.words), label=key)
 
 
 def query_data(own, keys, site, data):
@@ -497,6 +524,25 @@ def query_data(own, keys, site, data):
     return {key: data.draw(values(site.words), label=key) for key in chosen}
 
 
+def page_offers(site, base):
+    """(the POST forms of the page at ``base``, the query keys its GET forms and own links use)."""
+    forms, own = [], set()
+    page = read_page(send(site, SUPERUSER, "GET", base, None))
+    for form in page.forms:
+        action = local_path(form.action, base) if form.action else (base, "")
+        if action:
+            form.action = action[0]
+            if form.method == "post":
+                forms.append(form)
+            else:
+                own |= set(form.fields)
+    for link in page.links:
+        found = local_path(link, base)
+        if found and found[0] == base:
+            own |= {k for k, _ in urllib.parse.parse_qsl(found[1], keep_blank_values=True)}
+    return forms, own
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 def test_nothing_answers_500(site, target):
@@ -505,20 +551,8 @@ def test_nothing_answers_500(site, target):
     reals = site.real.get(target.name) or ([] if target.params else [{}])
     forms, keys, own = [], set(GENERIC_KEYS), set(site.link_keys.get(target.name, ()))
     if reals:
-        base = target.path(reals[0])
-        page = read_page(send(site, SUPERUSER, "GET", base, None))
-        for form in page.forms:
-            action = local_path(form.action, base) if form.action else (base, "")
-            if action:
-                form.action = action[0]
-                if form.method == "post":
-                    forms.append(form)
-                else:
-                    own |= set(form.fields)
-        for link in page.links:
-            found = local_path(link, base)
-            if found and found[0] == base:
-                own |= {k for k, _ in urllib.parse.parse_qsl(found[1], keep_blank_values=True)}
+        forms, own_keys = page_offers(site, target.path(reals[0]))
+        own |= own_keys
     keys |= {k for k in site.keys if len(k) < 60}
 
     @settings(settings.get_profile(PROFILE), max_examples=EXAMPLES)

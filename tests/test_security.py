@@ -206,7 +206,7 @@ def test_production_settings_are_hardened():
     assert lines[3] == "True True True True"
     assert int(lines[4].split()[0]) >= 365 * 24 * 3600 and lines[4].split()[1] == "True"
     assert lines[5] == "same-origin same-origin DENY"
-    assert eval(lines[6]) == sorted(EXPECTED_POLICY)  # noqa: S307 - our own printed list
+    assert eval(lines[6]) == sorted(EXPECTED_POLICY)  # our own printed list
 
 
 # Passwords ---------------------------------------------------------------------------------------

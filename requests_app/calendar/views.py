@@ -1,7 +1,6 @@
 """What leaves the workspace for other programs: case-list exports and each officer's calendar feed."""
 
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -44,8 +43,6 @@ def user_calendar(user):
     UIDs depend only on the case and stage (or the election), so when a deadline or a date
     moves, calendar programs update the event they already have instead of adding another.
     """
-    from icalendar import Calendar, Event
-
     open_cases = AssistanceRequest.objects.filter(officer=user, stage__in=Stage.open_stages())
     deadlines = (
         open_cases.filter(stage_due_at__isnull=False).select_related("member_state").order_by("stage_due_at", "id")
@@ -55,7 +52,18 @@ def user_calendar(user):
         .select_related("case__member_state")
         .order_by("planned_date", "id")
     )
-    stamp = timezone.now().astimezone(dt_timezone.utc).replace(microsecond=0)
+    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
+    calendar = _calendar(user)
+    for case in deadlines:
+        calendar.add_component(_deadline_event(case, stamp))
+    for election in elections:
+        calendar.add_component(_election_event(election, stamp))
+    return calendar.to_ical()
+
+
+def _calendar(user):
+    """An empty calendar named after the user, with how often to fetch it again."""
+    from icalendar import Calendar
 
     calendar = Calendar()
     calendar.add("prodid", "-//United Nations//EAS Electoral Assistance//EN")
@@ -70,77 +78,74 @@ def user_calendar(user):
     # Hints for how often to fetch again (Outlook reads the second; Google decides for itself).
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    return calendar
 
-    for case in deadlines:
-        link = absolute_url("workspace:case-detail", case.reference)
-        stage = case.get_stage_display()
-        event = Event()
-        event.add("uid", f"{case.reference}-due-{case.stage}@eas")
-        event.add("dtstamp", stamp)
-        event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
-        # A deadline is a moment: no end, so calendars show it at the time it falls due.
-        event.add("dtstart", case.stage_due_at.astimezone(dt_timezone.utc).replace(microsecond=0))
-        event.add(
-            "summary",
-            feed_text(
-                _("%(reference)s %(state)s — due: %(stage)s")
-                % {"reference": case.reference, "state": case.member_state.name, "stage": stage}
-            ),
-        )
-        event.add(
-            "description",
-            feed_text(
-                "\n".join(
-                    [
-                        _("The case should leave the stage “%(stage)s” by %(due)s.")
-                        % {"stage": stage, "due": _moment(case.stage_due_at)},
-                        _("In this stage since %(since)s.") % {"since": _moment(case.stage_entered_at)},
-                        link,
-                    ]
-                )
-            ),
-        )
-        event.add("url", link)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
 
-    for election in elections:
-        case = election.case
-        link = absolute_url("workspace:case-detail", case.reference)
-        event = Event()
-        event.add("uid", f"election-{election.pk}@eas")
-        event.add("dtstamp", stamp)
-        event.add("last-modified", case.updated_at.astimezone(dt_timezone.utc).replace(microsecond=0))
-        event.add("dtstart", election.planned_date)
-        event.add("dtend", election.planned_date + timedelta(days=1))
-        event.add(
-            "summary",
-            feed_text(
-                _("Election: %(type)s — %(state)s (%(reference)s)")
-                % {
-                    "type": election.get_election_type_display(),
-                    "state": case.member_state.name,
-                    "reference": case.reference,
-                }
-            ),
-        )
-        event.add(
-            "description",
-            feed_text(
-                "\n".join(
-                    [
-                        _("Planned election day in %(state)s. Case %(reference)s is %(stage)s.")
-                        % {"state": case.member_state.name, "reference": case.reference, "stage": case.stage_phrase},
-                        link,
-                    ]
-                )
-            ),
-        )
-        event.add("url", link)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
+def _event(uid, stamp, case):
+    """An event of ``case``: what each starts with."""
+    from icalendar import Event
 
-    return calendar.to_ical()
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("last-modified", case.updated_at.astimezone(UTC).replace(microsecond=0))
+    return event
+
+
+def _links_to(event, link):
+    """The event links to the case's page, and is shown as free time."""
+    event.add("url", link)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _deadline_event(case, stamp):
+    link = absolute_url("workspace:case-detail", case.reference)
+    stage = case.get_stage_display()
+    event = _event(f"{case.reference}-due-{case.stage}@eas", stamp, case)
+    # A deadline is a moment: no end, so calendars show it at the time it falls due.
+    event.add("dtstart", case.stage_due_at.astimezone(UTC).replace(microsecond=0))
+    event.add(
+        "summary",
+        feed_text(
+            _("%(reference)s %(state)s — due: %(stage)s")
+            % {"reference": case.reference, "state": case.member_state.name, "stage": stage}
+        ),
+    )
+    lines = [
+        _("The case should leave the stage “%(stage)s” by %(due)s.")
+        % {"stage": stage, "due": _moment(case.stage_due_at)},
+        _("In this stage since %(since)s.") % {"since": _moment(case.stage_entered_at)},
+        link,
+    ]
+    event.add("description", feed_text("\n".join(lines)))
+    return _links_to(event, link)
+
+
+def _election_event(election, stamp):
+    case = election.case
+    link = absolute_url("workspace:case-detail", case.reference)
+    event = _event(f"election-{election.pk}@eas", stamp, case)
+    event.add("dtstart", election.planned_date)
+    event.add("dtend", election.planned_date + timedelta(days=1))
+    event.add(
+        "summary",
+        feed_text(
+            _("Election: %(type)s — %(state)s (%(reference)s)")
+            % {
+                "type": election.get_election_type_display(),
+                "state": case.member_state.name,
+                "reference": case.reference,
+            }
+        ),
+    )
+    lines = [
+        _("Planned election day in %(state)s. Case %(reference)s is %(stage)s.")
+        % {"state": case.member_state.name, "reference": case.reference, "stage": case.stage_phrase},
+        link,
+    ]
+    event.add("description", feed_text("\n".join(lines)))
+    return _links_to(event, link)
 
 
 @require_safe

@@ -201,7 +201,7 @@ _CSV_CELL = {TEXT: neutralise, LABEL: neutralise, DATE: _csv_date, MOMENT: _csv_
 def csv_stream(cases, batch=500):
     """The CSV as text chunks: a BOM (so Excel reads UTF-8 accents right), the header, the rows."""
     cells = [_CSV_CELL[kind] for _header, _width, kind in COLUMNS]
-    rows = ([cell(value) for cell, value in zip(cells, row)] for row in case_rows(cases))
+    rows = ([cell(value) for cell, value in zip(cells, row, strict=True)] for row in case_rows(cases))
     return spreadsheets.csv_stream(headers(), rows, batch=batch)
 
 

@@ -54,7 +54,9 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
         selected = {str(v) for v in self.format_value(value)}
         boxes = format_html_join(
             "",
-            '<div><label for="{0}_{1}"><input type="checkbox" name="{2}" value="{3}" id="{0}_{1}"{4}{5}> {6}</label></div>',
+            '<div><label for="{0}_{1}">'
+            '<input type="checkbox" name="{2}" value="{3}" id="{0}_{1}"{4}{5}> {6}'
+            "</label></div>",
             (
                 (
                     base_id,

@@ -31,6 +31,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         verbose_name = _("reference counter")
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
 
 class AssistanceRequest(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)

@@ -201,8 +201,9 @@ def assignable_officers() -> QuerySet[User]:
 
 
 def case_workers(regional_group: str | None = None) -> QuerySet[User]:
-    """Whom a case can be assigned to: staff who can work a case: electoral officers and team leads (by role, or holding the right to
-    implement themselves), never finance, the intake clerk or an administrator. Those of the desk of
+    """Whom a case can be assigned to: staff who can work a case: electoral officers and team leads (by
+    role, or holding the right to implement themselves), never finance, the intake clerk or an
+    administrator. Those of the desk of
     ``regional_group`` come first."""
     from requests_app.core.roles import ELECTORAL_OFFICER, TEAM_LEAD
 

@@ -225,39 +225,23 @@ def _decision_problems(
     revisit_on: date | None,
 ) -> list[StrOrPromise]:
     """Para 4 and 5: what the decision must record, given what the assessment found."""
-    problems: list[StrOrPromise] = []
     if outcome not in DecisionOutcome.values:
         return [_("Choose the outcome of the decision.")]
     if outcome in DecisionOutcome.assisting():
-        if assessment.conditions_exist is not True:
-            problems.append(
-                _(
-                    "The needs assessment did not find conditions for a free and fair election: assistance cannot be approved. Defer or decline instead."
-                )
-            )
-        if not assistance_types:
-            problems.append(_("Name the types of assistance to provide."))
-        mandated_only = [t.name for t in assistance_types if t.requires_mandate]
-        if mandated_only and not case.is_mandate:
-            problems.append(
-                _("%(types)s can only be provided on a Security Council or General Assembly mandate.")
-                % {"types": ", ".join(mandated_only)}
-            )
-        if not phase:
-            problems.append(_("Name the phase of the electoral cycle the assistance covers."))
-        if not period_start or not period_end:
-            problems.append(_("Give the period of assistance, from and until."))
-        elif period_end < period_start:
-            problems.append(_("The period of assistance cannot end before it starts."))
-        if outcome == DecisionOutcome.NARROW and not scope.strip():
-            problems.append(_("Describe the narrowed scope."))
-        if (assessment.adequate_time is False or is_short_notice(case)) and not short_notice_justification.strip():
-            problems.append(
-                _(
-                    "The assessment found too little time before the election, or the request came less than four months before election day: write the justification for assisting nonetheless."
-                )
-            )
-    elif outcome == DecisionOutcome.DECLINE:
+        problems = _assistance_problems(case, assessment, assistance_types)
+        problems += _parameter_problems(
+            case,
+            assessment,
+            outcome=outcome,
+            phase=phase,
+            period_start=period_start,
+            period_end=period_end,
+            scope=scope,
+            short_notice_justification=short_notice_justification,
+        )
+        return problems
+    problems = []
+    if outcome == DecisionOutcome.DECLINE:
         if not reason.strip():
             problems.append(_("Give the reason for declining."))
     elif outcome == DecisionOutcome.DEFER:
@@ -267,6 +251,60 @@ def _decision_problems(
             problems.append(_("Say when the request will be considered again."))
         elif revisit_on <= timezone.localdate():
             problems.append(_("The date to consider the request again must be in the future."))
+    return problems
+
+
+def _assistance_problems(
+    case: AssistanceRequest, assessment: NeedsAssessment, assistance_types: Iterable[AssistanceType]
+) -> list[StrOrPromise]:
+    """Whether assistance may be given at all, and of which types."""
+    problems: list[StrOrPromise] = []
+    if assessment.conditions_exist is not True:
+        problems.append(
+            _(
+                "The needs assessment did not find conditions for a free and fair election: "
+                "assistance cannot be approved. Defer or decline instead."
+            )
+        )
+    if not assistance_types:
+        problems.append(_("Name the types of assistance to provide."))
+    mandated_only = [t.name for t in assistance_types if t.requires_mandate]
+    if mandated_only and not case.is_mandate:
+        problems.append(
+            _("%(types)s can only be provided on a Security Council or General Assembly mandate.")
+            % {"types": ", ".join(mandated_only)}
+        )
+    return problems
+
+
+def _parameter_problems(
+    case: AssistanceRequest,
+    assessment: NeedsAssessment,
+    *,
+    outcome: str,
+    phase: str,
+    period_start: date | None,
+    period_end: date | None,
+    scope: str,
+    short_notice_justification: str,
+) -> list[StrOrPromise]:
+    """The parameters of an assistance: phase, period, narrowed scope, and why it goes on at short notice."""
+    problems: list[StrOrPromise] = []
+    if not phase:
+        problems.append(_("Name the phase of the electoral cycle the assistance covers."))
+    if not period_start or not period_end:
+        problems.append(_("Give the period of assistance, from and until."))
+    elif period_end < period_start:
+        problems.append(_("The period of assistance cannot end before it starts."))
+    if outcome == DecisionOutcome.NARROW and not scope.strip():
+        problems.append(_("Describe the narrowed scope."))
+    if (assessment.adequate_time is False or is_short_notice(case)) and not short_notice_justification.strip():
+        problems.append(
+            _(
+                "The assessment found too little time before the election, or the request came less than "
+                "four months before election day: write the justification for assisting nonetheless."
+            )
+        )
     return problems
 
 
@@ -387,8 +425,8 @@ def start_implementation(
             assert ends_on is not None and period_end is not None  # beyond: both are known
             problems.append(
                 _(
-                    "The planned end (%(end)s) is after the period of assistance decided, which ends on %(period_end)s. "
-                    "Tick the confirmation to go on beyond it, or give an earlier date."
+                    "The planned end (%(end)s) is after the period of assistance decided, "
+                    "which ends on %(period_end)s. Tick the confirmation to go on beyond it, or give an earlier date."
                 )
                 % {"end": ends_on.isoformat(), "period_end": period_end.isoformat()}
             )

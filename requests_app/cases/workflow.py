@@ -51,7 +51,8 @@ def _not_a_mandate(case: AssistanceRequest) -> Reasons:
     if case.is_mandate:
         return [
             _(
-                "A Security Council or General Assembly mandate skips the eligibility review: start the needs assessment."
+                "A Security Council or General Assembly mandate skips the eligibility review: "
+                "start the needs assessment."
             )
         ]
     return []

@@ -247,17 +247,17 @@ def _sheet_rows(columns, rows, shared):
     letters = [chr(ord("A") + index) for index in range(len(columns))]  # fewer than 27 columns
     header = "".join(
         f'<c r="{letter}1" s="{BOLD}{end}'
-        for letter, (text, _width, _kind) in zip(letters, columns)
+        for letter, (text, _width, _kind) in zip(letters, columns, strict=True)
         if (end := _inline(str(text)))
     )
     yield f'<row r="1">{header}</row>'
     # Per column: the start of its cells' XML, and what it holds.
-    columns = [(f'<c r="{letter}', kind) for letter, (_header, _width, kind) in zip(letters, columns)]
+    columns = [(f'<c r="{letter}', kind) for letter, (_header, _width, kind) in zip(letters, columns, strict=True)]
     label, epoch = shared.cell, EXCEL_EPOCH
     for number, row in enumerate(rows, 2):
         n = str(number)
         cells = ['<row r="', n, '">']
-        for (start, kind), value in zip(columns, row):
+        for (start, kind), value in zip(columns, row, strict=True):
             if kind is LABEL:
                 if value and (end := label(value)):
                     cells.append(f"{start}{n}{end}")
@@ -327,7 +327,7 @@ def _attribute(value):
 def xlsx_file(**workbook):
     """The workbook ``write_xlsx`` writes, in a temporary file positioned at its start; closing the
     file deletes it."""
-    handle = tempfile.NamedTemporaryFile(prefix="eas-export-", suffix=".xlsx")
+    handle = tempfile.NamedTemporaryFile(prefix="eas-export-", suffix=".xlsx")  # noqa: SIM115 - the caller closes it
     try:
         write_xlsx(handle, **workbook)
         handle.flush()

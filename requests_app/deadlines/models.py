@@ -55,7 +55,8 @@ class StagePolicy(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Help that comes later than this before the election comes too late: the deadline never falls after it. Empty: no such limit."
+            "Help that comes later than this before the election comes too late: "
+            "the deadline never falls after it. Empty: no such limit."
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -45,6 +45,15 @@ ALLOCATION_AMOUNTS = ["650000", "800000", "520000", "700000", "450000", "600000"
 RESERVE = Decimal("650000")
 
 
+ALLOCATION_PURPOSES = [
+    "Procurement of voter registration kits.",
+    "Training of polling staff.",
+    "Chief technical adviser and two experts for six months.",
+    "Results management system.",
+    "Civic and voter education campaign.",
+]
+
+
 def _finance_user(password):
     User = get_user_model()
     username, first_name, last_name = FINANCE_USER
@@ -75,132 +84,151 @@ def seed_trust_fund(*, team, stdout, seed, password):
     if LedgerEntry.objects.exists():
         stdout.write("Trust Fund: the ledger already has entries; nothing added.")
         return
-    rng = random.Random(f"{seed}/trust-fund")
-    finance = _finance_user(password)
-    focal = team.focal_point
-    now = timezone.now()
-    today = timezone.localdate(now)
-    rated_days = set()
-
-    def rate_for(currency, day):
-        if currency == "USD" or (currency, day) in rated_days:
-            return
-        base = Decimal(RATES[currency])
-        drift = Decimal(1) + Decimal(rng.randint(-150, 150)) / Decimal(10000)
-        value = (base * drift).quantize(Decimal("1e-6") if base < 1 else Decimal("1e-4"))
-        with time_machine.travel(_on(day, 9, rng, now), tick=False):
-            services.enter_rate(actor=finance, currency=currency, day=day, usd_per_unit=value)
-        rated_days.add((currency, day))
-
-    def entry(service, day, actor, **kwargs):
-        if "currency" in kwargs:
-            rate_for(kwargs["currency"], day)
-        with time_machine.travel(_on(day, rng.randrange(10, 17), rng, now), tick=False):
-            return service(actor=actor, value_date=day, **kwargs)
-
-    counts = {"rates": 0, "pledges": 0, "contributions": 0, "allocations": 0, "refunds": 0}
+    ledger = _DemoLedger(random.Random(f"{seed}/trust-fund"), _finance_user(password), team.focal_point)
     # Pledges and what was paid of them, then the gifts: money in before any goes out.
-    payments = []
-    for days_ago, donor, currency, pledged, paid, paid_after in PLEDGES:
-        day = today - timedelta(days=days_ago)
-        pledge = entry(
-            services.record_pledge,
-            day,
-            finance,
-            donor=donor,
-            amount=Decimal(pledged),
-            currency=currency,
-            description="Announced at the pledging conference.",
-        )
-        counts["pledges"] += 1
-        if paid:
-            payments.append((day + timedelta(days=paid_after), pledge, Decimal(paid)))
-    for day, pledge, amount in sorted(payments, key=lambda p: p[0]):
-        entry(
-            services.record_contribution,
-            day,
-            finance,
-            donor=pledge.donor,
-            amount=amount,
-            currency=pledge.currency,
-            pledge=pledge,
-            description="Transfer received.",
-        )
-        counts["contributions"] += 1
-    for days_ago, donor, currency, amount in GIFTS:
-        entry(
-            services.record_contribution,
-            today - timedelta(days=days_ago),
-            finance,
-            donor=donor,
-            amount=Decimal(amount),
-            currency=currency,
-            description="Unearmarked contribution.",
-        )
-        counts["contributions"] += 1
-
-    # Allocations to the approved demo cases, each some days after its approval, never below the reserve.
-    approvals = {}
-    for decision in (
-        Decision.objects.filter(outcome__in=DecisionOutcome.assisting(), case__stage__in=selectors.FUNDABLE_STAGES)
-        .select_related("case")
-        .order_by("decided_at")
-    ):
-        approvals.setdefault(decision.case_id, decision)
-    allocated = []
-    for decision, wanted in zip(sorted(approvals.values(), key=lambda d: d.decided_at), ALLOCATION_AMOUNTS):
-        day = min(timezone.localdate(decision.decided_at) + timedelta(days=rng.randint(3, 20)), today)
-        can_take, _on_day, _lowest_day = selectors.available(day)
-        amount = min(Decimal(wanted), (can_take - RESERVE).quantize(Decimal("1E3")))
-        if amount < Decimal("50000"):
-            continue
-        currency = "EUR" if rng.random() < 0.3 else "USD"
-        if currency == "EUR":
-            rate_for("EUR", day)
-            rate = selectors.usd_rate("EUR", day)
-            amount = (amount / rate).quantize(Decimal("1E3"))
-        entry(
-            services.allocate,
-            day,
-            focal,
-            case=decision.case,
-            amount=amount,
-            currency=currency,
-            description=rng.choice(
-                [
-                    "Procurement of voter registration kits.",
-                    "Training of polling staff.",
-                    "Chief technical adviser and two experts for six months.",
-                    "Results management system.",
-                    "Civic and voter education campaign.",
-                ]
-            ),
-        )
-        counts["allocations"] += 1
-        allocated.append((day, decision.case))
-
-    # A case that reports gives back what it did not spend.
-    reporting = [(day, case) for day, case in allocated if case.stage == "reporting"] or allocated[:1]
-    for day, case in reporting[:1]:
-        refund_day = min(day + timedelta(days=60), today)
-        net = selectors.refundable(case, refund_day)
-        entry(
-            services.record_refund,
-            refund_day,
-            finance,
-            case=case,
-            amount=(net * Decimal("0.12")).quantize(Decimal("0.01")),
-            currency="USD",
-            description="Unspent balance of the training budget, returned by the project.",
-        )
-        counts["refunds"] += 1
+    ledger.pledges_and_payments()
+    ledger.gifts()
+    allocated = ledger.allocations()
+    ledger.refund(allocated)
     # Today's rates too, so the demo can record entries in any of its currencies at once.
     for currency in RATES:
-        rate_for(currency, today)
-    counts["rates"] = len(rated_days)
+        ledger.rate_for(currency, ledger.today)
+    counts = ledger.counts
+    counts["rates"] = len(ledger.rated_days)
     stdout.write(
         "Trust Fund: {rates} exchange rates, {pledges} pledges, {contributions} contributions, {allocations} "
         "allocations, {refunds} refund; balance {balance} USD. Finance: {user} (same password).".format(
-            **counts, balance=money.money(selectors.balance()), user=finance.username
+            **counts, balance=money.money(selectors.balance()), user=ledger.finance.username
         )
     )
+
+
+class _DemoLedger:
+    """The demo's Trust Fund entries, each made through its service with the clock at its day."""
+
+    def __init__(self, rng, finance, focal):
+        self.rng, self.finance, self.focal = rng, finance, focal
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.rated_days = set()
+        self.counts = {"rates": 0, "pledges": 0, "contributions": 0, "allocations": 0, "refunds": 0}
+
+    def rate_for(self, currency, day):
+        if currency == "USD" or (currency, day) in self.rated_days:
+            return
+        rng = self.rng
+        base = Decimal(RATES[currency])
+        drift = Decimal(1) + Decimal(rng.randint(-150, 150)) / Decimal(10000)
+        value = (base * drift).quantize(Decimal("1e-6") if base < 1 else Decimal("1e-4"))
+        with time_machine.travel(_on(day, 9, rng, self.now), tick=False):
+            services.enter_rate(actor=self.finance, currency=currency, day=day, usd_per_unit=value)
+        self.rated_days.add((currency, day))
+
+    def entry(self, service, day, actor, **kwargs):
+        if "currency" in kwargs:
+            self.rate_for(kwargs["currency"], day)
+        rng = self.rng
+        with time_machine.travel(_on(day, rng.randrange(10, 17), rng, self.now), tick=False):
+            return service(actor=actor, value_date=day, **kwargs)
+
+    def pledges_and_payments(self):
+        payments = []
+        for days_ago, donor, currency, pledged, paid, paid_after in PLEDGES:
+            day = self.today - timedelta(days=days_ago)
+            pledge = self.entry(
+                services.record_pledge,
+                day,
+                self.finance,
+                donor=donor,
+                amount=Decimal(pledged),
+                currency=currency,
+                description="Announced at the pledging conference.",
+            )
+            self.counts["pledges"] += 1
+            if paid:
+                payments.append((day + timedelta(days=paid_after), pledge, Decimal(paid)))
+        for day, pledge, amount in sorted(payments, key=lambda p: p[0]):
+            self.entry(
+                services.record_contribution,
+                day,
+                self.finance,
+                donor=pledge.donor,
+                amount=amount,
+                currency=pledge.currency,
+                pledge=pledge,
+                description="Transfer received.",
+            )
+            self.counts["contributions"] += 1
+
+    def gifts(self):
+        for days_ago, donor, currency, amount in GIFTS:
+            self.entry(
+                services.record_contribution,
+                self.today - timedelta(days=days_ago),
+                self.finance,
+                donor=donor,
+                amount=Decimal(amount),
+                currency=currency,
+                description="Unearmarked contribution.",
+            )
+            self.counts["contributions"] += 1
+
+    def allocations(self):
+        """Allocations to the approved demo cases, each some days after its approval, never below the
+        reserve: [(day, case)] of those made."""
+        approvals = {}
+        for decision in (
+            Decision.objects.filter(outcome__in=DecisionOutcome.assisting(), case__stage__in=selectors.FUNDABLE_STAGES)
+            .select_related("case")
+            .order_by("decided_at")
+        ):
+            approvals.setdefault(decision.case_id, decision)
+        allocated = []
+        for decision, wanted in zip(
+            sorted(approvals.values(), key=lambda d: d.decided_at), ALLOCATION_AMOUNTS, strict=False
+        ):
+            day = min(timezone.localdate(decision.decided_at) + timedelta(days=self.rng.randint(3, 20)), self.today)
+            if self._allocate(decision.case, day, Decimal(wanted)):
+                allocated.append((day, decision.case))
+        return allocated
+
+    def _allocate(self, case, day, wanted):
+        """Allocate up to ``wanted`` USD to ``case`` on ``day``, some in euros; nothing under 50,000."""
+        rng = self.rng
+        can_take, _on_day, _lowest_day = selectors.available(day)
+        amount = min(wanted, (can_take - RESERVE).quantize(Decimal("1E3")))
+        if amount < Decimal("50000"):
+            return False
+        currency = "EUR" if rng.random() < 0.3 else "USD"
+        if currency == "EUR":
+            self.rate_for("EUR", day)
+            rate = selectors.usd_rate("EUR", day)
+            amount = (amount / rate).quantize(Decimal("1E3"))
+        self.entry(
+            services.allocate,
+            day,
+            self.focal,
+            case=case,
+            amount=amount,
+            currency=currency,
+            description=rng.choice(ALLOCATION_PURPOSES),
+        )
+        self.counts["allocations"] += 1
+        return True
+
+    def refund(self, allocated):
+        """A case that reports gives back what it did not spend."""
+        reporting = [(day, case) for day, case in allocated if case.stage == "reporting"] or allocated[:1]
+        for day, case in reporting[:1]:
+            refund_day = min(day + timedelta(days=60), self.today)
+            net = selectors.refundable(case, refund_day)
+            self.entry(
+                services.record_refund,
+                refund_day,
+                self.finance,
+                case=case,
+                amount=(net * Decimal("0.12")).quantize(Decimal("0.01")),
+                currency="USD",
+                description="Unspent balance of the training budget, returned by the project.",
+            )
+            self.counts["refunds"] += 1

@@ -16,7 +16,8 @@ from requests_app.reference.models import AssistanceType, MemberState
 from requests_app.roster import services as roster_services
 from requests_app.roster.models import Deployment, Expert, Language
 
-F, M, O, U = Expert.Gender.FEMALE, Expert.Gender.MALE, Expert.Gender.OTHER, Expert.Gender.UNDISCLOSED
+# X: other, as passports write it.
+F, M, X, U = Expert.Gender.FEMALE, Expert.Gender.MALE, Expert.Gender.OTHER, Expert.Gender.UNDISCLOSED
 
 # given name, family name, gender, nationality (ISO), languages, expertise, (available from, until) in days from today
 EXPERTS = [
@@ -40,7 +41,7 @@ EXPERTS = [
     ("Farid", "Karimi", M, "AFG", ["ps", "fa", "en"], ["electoral-security", "logistics"], (None, 120)),
     ("Layla", "Nasser", F, "JOR", ["ar", "en", "fr"], ["legal-framework", "expert-panel"], None),
     ("Kenji", "Sato", M, "JPN", ["en"], ["procurement", "results-management"], None),
-    ("Sione", "Tupou", O, "TON", ["en"], ["civic-education"], None),
+    ("Sione", "Tupou", X, "TON", ["en"], ["civic-education"], None),
     ("Olena", "Kovalenko", F, "UKR", ["uk", "ru", "en"], ["results-management", "legal-framework"], None),
     ("Giorgi", "Beridze", M, "GEO", ["ru", "en"], ["dispute-resolution", "training"], None),
     ("Aigerim", "Bekova", F, "KAZ", ["ru", "en"], ["voter-registration"], None),
@@ -49,7 +50,7 @@ EXPERTS = [
     ("Henrik", "Larsen", M, "NOR", ["en", "de"], ["logistics", "procurement"], None),
     ("Mehmet", "Yılmaz", M, "TUR", ["tr", "en", "ar"], ["electoral-security"], None),
     ("Sarah", "O'Connor", F, "IRL", ["en"], ["training", "national-observers"], None),
-    ("Alex", "Morgan", O, "CAN", ["en", "fr"], ["situation-room", "civic-education"], None),
+    ("Alex", "Morgan", X, "CAN", ["en", "fr"], ["situation-room", "civic-education"], None),
     ("Isabel", "Ferreira", F, "PRT", ["pt", "en", "es"], ["results-management"], None),
     ("Pedro", "Santos", M, "TLS", ["pt", "en", "id"], ["voter-registration", "logistics"], None),
 ]
@@ -131,7 +132,7 @@ def _deploy(experts, team, today):
         cases = list(
             AssistanceRequest.objects.filter(stage=stage).select_related("member_state", "officer").order_by("id")
         )
-        for case, plan in zip(cases, plans):
+        for case, plan in zip(cases, plans, strict=False):
             if Deployment.objects.filter(case=case).exists():
                 continue  # seeded before
             actor = case.officer if case.officer and selectors.may_work_on(case.officer, case) else team.focal_point

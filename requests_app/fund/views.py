@@ -427,7 +427,7 @@ RATE_FORMAT = "0.0000########"
 @fund_required
 @require_safe
 @never_cache
-def statement_xlsx(request):
+def statement_xlsx(request):  # noqa: C901 - one sheet after another, each a few lines
     """The statement as a workbook: the entries, a summary, and the pledges outstanding.
 
     A statement is a few hundred rows at most, so openpyxl builds it in memory; amounts are real

@@ -413,45 +413,12 @@ def send_digest(
     back to be retried; a sender that dies in between leaves them "sending" (see mark_uncertain).
     """
     now = now or timezone.now()
+    pending = Reminder.objects.filter(claim=claim, recipient=recipient, status=Status.PENDING)
     with transaction.atomic():
-        pending = Reminder.objects.filter(claim=claim, recipient=recipient, status=Status.PENDING)
-        reminders = list(
-            pending.select_for_update(of=("self",))
-            .select_related("case__member_state")
-            .only(
-                "id",
-                "case_id",
-                "level",
-                "due_at",
-                "stage_entered_at",
-                "attempts",
-                "case__reference",
-                "case__stage",
-                "case__stage_entered_at",
-                "case__member_state__name",
-            )
-            .order_by("due_at", "id")
-        )
-        if not reminders:
+        live, message = _mark_sending(pending, recipient, now)
+        if message is None:
             return 0
-        live: list[Reminder] = []
-        gone: list[Reminder] = []
-        for reminder in reminders:
-            case = reminder.case
-            moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
-            (gone if moved_on else live).append(reminder)
-        if gone:
-            Reminder.objects.filter(pk__in=[r.pk for r in gone]).update(status=Status.CANCELLED)
-        if not live:
-            return 0
-        message = _digest(live, recipient=recipient, now=now)
-        ids = [r.pk for r in live]
-        Reminder.objects.filter(pk__in=ids).update(
-            status=Status.SENDING,
-            sending_at=now,
-            attempts=F("attempts") + 1,
-            message_id=message.extra_headers["Message-ID"],
-        )
+    ids = [r.pk for r in live]
     attempt = Reminder.objects.filter(pk__in=ids, sending_at=now)
     failure: Exception | None = None
     sent = False
@@ -502,6 +469,48 @@ def send_digest(
         assert failure is not None  # not sent: the send failed
         raise failure  # for the task to retry what is still worth a try
     return 0
+
+
+def _mark_sending(
+    pending: QuerySet[Reminder], recipient: str, now: datetime
+) -> tuple[list[Reminder], EmailMultiAlternatives | None]:
+    """(reminders, message): the pending reminders still worth sending, now "sending", and their
+    digest; those whose case moved on are cancelled. Runs in the caller's transaction."""
+    reminders = list(
+        pending.select_for_update(of=("self",))
+        .select_related("case__member_state")
+        .only(
+            "id",
+            "case_id",
+            "level",
+            "due_at",
+            "stage_entered_at",
+            "attempts",
+            "case__reference",
+            "case__stage",
+            "case__stage_entered_at",
+            "case__member_state__name",
+        )
+        .order_by("due_at", "id")
+    )
+    live: list[Reminder] = []
+    gone: list[Reminder] = []
+    for reminder in reminders:
+        case = reminder.case
+        moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
+        (gone if moved_on else live).append(reminder)
+    if gone:
+        Reminder.objects.filter(pk__in=[r.pk for r in gone]).update(status=Status.CANCELLED)
+    if not live:
+        return [], None
+    message = _digest(live, recipient=recipient, now=now)
+    Reminder.objects.filter(pk__in=[r.pk for r in live]).update(
+        status=Status.SENDING,
+        sending_at=now,
+        attempts=F("attempts") + 1,
+        message_id=message.extra_headers["Message-ID"],
+    )
+    return live, message
 
 
 def _close(mail_connection: Any) -> None:

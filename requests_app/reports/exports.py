@@ -9,6 +9,7 @@ import csv
 import io
 import logging
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils import formats, timezone
@@ -95,64 +96,86 @@ def xlsx_bytes(briefing):
     """A workbook: a summary sheet (period, key figures, definitions), then one sheet per part."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
-    bold, title_font = Font(bold=True), Font(bold=True, size=14)
-    header_fill = PatternFill("solid", fgColor="E8EEF4")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    styles = _XlsxStyles(
+        bold=Font(bold=True),
+        title=Font(bold=True, size=14),
+        part_title=Font(bold=True, size=12),
+        header_fill=PatternFill("solid", fgColor="E8EEF4"),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+        header_wrap=Alignment(wrap_text=True, vertical="bottom"),
+    )
     taken = set()
     workbook = Workbook()
     tables = briefing.tables()
-
     summary = workbook.active
     summary.title = _sheet_title(tables[0].sheet, taken)
-    summary.append([xlsx_text(str(TITLE))])
-    summary["A1"].font = title_font
-    for line in preamble(briefing):
-        summary.append([xlsx_text(line)])
-    summary.append([])
-    summary.append([xlsx_text(column.header) for column in tables[0].columns])
-    for cell in summary[summary.max_row]:
-        cell.font, cell.fill = bold, header_fill
-    for row in tables[0].rows:
-        summary.append([_xlsx_value(value) for value in row])
-    summary.append([])
-    summary.append([xlsx_text(gettext("How the figures are counted"))])
-    summary.cell(row=summary.max_row, column=1).font = bold
-    for term, text in definitions():
-        summary.append([xlsx_text(term), xlsx_text(text)])
-        summary.cell(row=summary.max_row, column=1).alignment = wrap
-        summary.cell(row=summary.max_row, column=2).alignment = wrap
-    summary.column_dimensions["A"].width = 44
-    summary.column_dimensions["B"].width = 90
-
+    _summary_sheet(summary, briefing, tables[0], styles)
     for table in tables[1:]:
-        sheet = workbook.create_sheet(_sheet_title(table.sheet, taken))
-        sheet.append([xlsx_text(table.title)])
-        sheet["A1"].font = Font(bold=True, size=12)
-        if table.note:
-            sheet.append([xlsx_text(table.note)])
-        sheet.append([xlsx_text(column.header) for column in table.columns])
-        header_row = sheet.max_row
-        for cell in sheet[header_row]:
-            cell.font, cell.fill = bold, header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-        for row in table.rows:
-            sheet.append([_xlsx_value(value) for value in row])
-        if not table.rows and table.empty:
-            sheet.append([xlsx_text(table.empty)])
-        elif table.total is not None:
-            sheet.append([_xlsx_value(value) for value in table.total])
-            for cell in sheet[sheet.max_row]:
-                cell.font = bold
-        for index, column in enumerate(table.columns, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
-        # The header stays in view while scrolling down a long list of states.
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-
+        _part_sheet(workbook.create_sheet(_sheet_title(table.sheet, taken)), table, styles)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class _XlsxStyles:
+    bold: object
+    title: object
+    part_title: object
+    header_fill: object
+    wrap: object
+    header_wrap: object
+
+
+def _summary_sheet(summary, briefing, key_figures, styles):
+    """The title, the period, the key figures, and how the figures are counted."""
+    summary.append([xlsx_text(str(TITLE))])
+    summary["A1"].font = styles.title
+    for line in preamble(briefing):
+        summary.append([xlsx_text(line)])
+    summary.append([])
+    summary.append([xlsx_text(column.header) for column in key_figures.columns])
+    for cell in summary[summary.max_row]:
+        cell.font, cell.fill = styles.bold, styles.header_fill
+    for row in key_figures.rows:
+        summary.append([_xlsx_value(value) for value in row])
+    summary.append([])
+    summary.append([xlsx_text(gettext("How the figures are counted"))])
+    summary.cell(row=summary.max_row, column=1).font = styles.bold
+    for term, text in definitions():
+        summary.append([xlsx_text(term), xlsx_text(text)])
+        summary.cell(row=summary.max_row, column=1).alignment = styles.wrap
+        summary.cell(row=summary.max_row, column=2).alignment = styles.wrap
+    summary.column_dimensions["A"].width = 44
+    summary.column_dimensions["B"].width = 90
+
+
+def _part_sheet(sheet, table, styles):
+    """One part of the briefing: its title, note, header, rows and total."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([xlsx_text(table.title)])
+    sheet["A1"].font = styles.part_title
+    if table.note:
+        sheet.append([xlsx_text(table.note)])
+    sheet.append([xlsx_text(column.header) for column in table.columns])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font, cell.fill = styles.bold, styles.header_fill
+        cell.alignment = styles.header_wrap
+    for row in table.rows:
+        sheet.append([_xlsx_value(value) for value in row])
+    if not table.rows and table.empty:
+        sheet.append([xlsx_text(table.empty)])
+    elif table.total is not None:
+        sheet.append([_xlsx_value(value) for value in table.total])
+        for cell in sheet[sheet.max_row]:
+            cell.font = styles.bold
+    for index, column in enumerate(table.columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
+    # The header stays in view while scrolling down a long list of states.
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
 
 
 # PDF ---------------------------------------------------------------------------------------------
@@ -347,7 +370,7 @@ class _Writer:
         return lines or [""]
 
     def _row_lines(self, values, widths, style):
-        return [self._wrap(value, width - 2 * CELL_PAD_X, style) for value, width in zip(values, widths)]
+        return [self._wrap(value, width - 2 * CELL_PAD_X, style) for value, width in zip(values, widths, strict=True)]
 
     def _row_height(self, lines):
         return max(len(cell) for cell in lines) * TABLE_LINE_HEIGHT + 2 * CELL_PAD_Y
@@ -366,7 +389,7 @@ class _Writer:
         pdf.set_font(pdf.eas_family, style, TABLE_FONT_SIZE)
         pdf.set_text_color(*INK)
         # A header's lines sit at the bottom of its cell, over the values they name.
-        for cell, width, is_number in zip(lines, widths, numeric):
+        for cell, width, is_number in zip(lines, widths, numeric, strict=True):
             first = top + CELL_PAD_Y + (height - 2 * CELL_PAD_Y - len(cell) * TABLE_LINE_HEIGHT if header else 0)
             for number, line in enumerate(cell):
                 baseline = first + number * TABLE_LINE_HEIGHT + TABLE_LINE_HEIGHT * 0.75

@@ -29,13 +29,14 @@ AFTER_DECISION = (Stage.DECISION_COMMUNICATED, Stage.IN_IMPLEMENTATION, Stage.RE
 ANSWERED = (Stage.DECISION_COMMUNICATED, Stage.DECLINED, Stage.WITHDRAWN)
 ASSISTING = (DecisionOutcome.ASSIST, DecisionOutcome.NARROW)
 
+
+# The figures ------------------------------------------------------------------------------------
+
+
 # Rows of counts per Member State, as .values().annotate() reads them; and a state's row of the
 # history read: (Member State id, pending, assistance under way).
 CountRows: TypeAlias = QuerySet[Any, Mapping[str, Any]]
 StateHistory: TypeAlias = tuple[int, int, int]
-
-
-# The figures ------------------------------------------------------------------------------------
 
 
 def _sort_key(name: str) -> tuple[str, str]:
@@ -215,29 +216,82 @@ def _read_backward(
         )
 
 
+class _StateRows:
+    """The briefing's figures per Member State, each row made when a state first has one."""
+
+    def __init__(self) -> None:
+        self.states = {
+            pk: (iso3, name, region)
+            for pk, iso3, name, region in MemberState.objects.values_list("pk", "iso3", "name", "regional_group")
+        }
+        self.per_state: dict[int, StateFigures] = {}
+
+    def row(self, pk: int) -> StateFigures:
+        if pk not in self.per_state:
+            iso3, name, region = self.states.get(pk, ("", gettext("Unknown"), ""))
+            self.per_state[pk] = StateFigures(iso3=iso3, name=name, region=region)
+        return self.per_state[pk]
+
+    def add_period(self, period: Iterable[Mapping[str, Any]]) -> tuple[int, dict[str, int], dict[str, int]]:
+        """What happened in the period, per state: (declined at review, by origin, by modality)."""
+        declined_at_review = 0
+        by_origin = dict.fromkeys(Origin.values, 0)
+        by_modality = dict.fromkeys(ImplementationModality.values, 0)
+        for row in period:
+            state = self.row(row["case__member_state_id"])
+            figures = state.figures
+            figures.received = row["received"]
+            figures.assisted, figures.narrowed = row["assisted"], row["narrowed"]
+            figures.deferred = row["deferred"]
+            figures.declined = row["declined_decision"] + row["declined_review"]
+            figures.withdrawn = row["withdrawn"]
+            state.decided_to_assist = row["assisted"] + row["narrowed"]
+            declined_at_review += row["declined_review"]
+            for origin in by_origin:
+                by_origin[origin] += row[f"origin:{origin}"]
+            for modality in by_modality:
+                by_modality[modality] += row[f"modality:{modality}"]
+        return declined_at_review, by_origin, by_modality
+
+    def add_history(self, pending_and_under_way: Iterable[StateHistory]) -> None:
+        """Requests pending and assistance under way at the end of the period, per state."""
+        for state_id, pending, under_way in pending_and_under_way:
+            if pending or under_way:
+                state = self.row(state_id)
+                state.figures.pending = max(0, pending)
+                state.under_way = max(0, under_way)
+
+    def add_types(
+        self, types: list[tuple[int, str, str]], types_given: Iterable[tuple[int, int, int]]
+    ) -> dict[str, TypeFigures]:
+        """The types of assistance given: {code: TypeFigures}, and each state's list of types."""
+        type_names = {pk: name for pk, _code, name in types}
+        by_type = {code: TypeFigures(code=code, name=name) for _pk, code, name in types}
+        codes = {pk: code for pk, code, _name in types}
+        state_types: defaultdict[int, set[int]] = defaultdict(set)
+        for type_id, state_id, count in types_given:
+            if type_id not in codes:
+                continue
+            row = by_type[codes[type_id]]
+            row.requests += count
+            row.states += 1
+            region = self.states.get(state_id, ("", "", ""))[2]
+            row.per_region[region] = row.per_region.get(region, 0) + count
+            state_types[state_id].add(type_id)
+        rank = {pk: index for index, (pk, _code, _name) in enumerate(types)}
+        for state_id, type_ids in state_types.items():
+            self.row(state_id).types = [type_names[pk] for pk in sorted(type_ids, key=rank.__getitem__)]
+        return by_type
+
+
 def build_briefing(start: date, end: date, *, now: datetime | None = None, read: str | None = None) -> Briefing:
     """The briefing for the days ``start`` to ``end``, both included, in the current time zone.
 
     ``read`` ("forward" or "backward") forces the way the history is read, for the tests; both
     give the same figures, and by default the cheaper is chosen."""
     since, until = day_start(start), _after(end)
-    states = {
-        pk: (iso3, name, region)
-        for pk, iso3, name, region in MemberState.objects.values_list("pk", "iso3", "name", "regional_group")
-    }
+    rows = _StateRows()
     types = list(AssistanceType.objects.order_by("position", "name").values_list("pk", "code", "name"))
-
-    per_state: dict[int, StateFigures] = {}
-
-    def state_row(pk: int) -> StateFigures:
-        if pk not in per_state:
-            iso3, name, region = states.get(pk, ("", gettext("Unknown"), ""))
-            per_state[pk] = StateFigures(iso3=iso3, name=name, region=region)
-        return per_state[pk]
-
-    declined_at_review = 0
-    by_origin = dict.fromkeys(Origin.values, 0)
-    by_modality = dict.fromkeys(ImplementationModality.values, 0)
     moment = now or timezone.now()
     with _one_moment():
         forward = _reads_forward(since, until, moment)
@@ -247,43 +301,10 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         history = list((_history_forward if forward else _history_backward)(since, until))
         open_now = [] if forward else list(_open_counts())
         types_given = list(_type_counts(since, until))
-    for row in period:
-        state = state_row(row["case__member_state_id"])
-        figures = state.figures
-        figures.received = row["received"]
-        figures.assisted, figures.narrowed = row["assisted"], row["narrowed"]
-        figures.deferred = row["deferred"]
-        figures.declined = row["declined_decision"] + row["declined_review"]
-        figures.withdrawn = row["withdrawn"]
-        state.decided_to_assist = row["assisted"] + row["narrowed"]
-        declined_at_review += row["declined_review"]
-        for origin in by_origin:
-            by_origin[origin] += row[f"origin:{origin}"]
-        for modality in by_modality:
-            by_modality[modality] += row[f"modality:{modality}"]
-
-    for state_id, pending, under_way in _read_forward(history) if forward else _read_backward(history, open_now):
-        if pending or under_way:
-            state = state_row(state_id)
-            state.figures.pending = max(0, pending)
-            state.under_way = max(0, under_way)
-
-    type_names = {pk: name for pk, _code, name in types}
-    by_type = {code: TypeFigures(code=code, name=name) for _pk, code, name in types}
-    codes = {pk: code for pk, code, _name in types}
-    state_types: defaultdict[int, set[int]] = defaultdict(set)
-    for type_id, state_id, count in types_given:
-        if type_id not in codes:
-            continue
-        type_row = by_type[codes[type_id]]
-        type_row.requests += count
-        type_row.states += 1
-        region = states.get(state_id, ("", "", ""))[2]
-        type_row.per_region[region] = type_row.per_region.get(region, 0) + count
-        state_types[state_id].add(type_id)
-    rank = {pk: index for index, (pk, _code, _name) in enumerate(types)}
-    for state_id, type_ids in state_types.items():
-        state_row(state_id).types = [type_names[pk] for pk in sorted(type_ids, key=rank.__getitem__)]
+    declined_at_review, by_origin, by_modality = rows.add_period(period)
+    rows.add_history(_read_forward(history) if forward else _read_backward(history, open_now))
+    by_type = rows.add_types(types, types_given)
+    per_state = rows.per_state
 
     ordered = sorted(per_state.values(), key=lambda state: _sort_key(state.name))
     by_region = {region: Figures() for region in RegionalGroup.values}

@@ -73,8 +73,8 @@ def _html_table(table):
     return {
         "table": table,
         "kinds": kinds,
-        "rows": [list(zip(row, kinds)) for row in table.rows],
-        "total": list(zip(table.total, kinds)) if table.total is not None and table.rows else None,
+        "rows": [list(zip(row, kinds, strict=True)) for row in table.rows],
+        "total": list(zip(table.total, kinds, strict=True)) if table.total is not None and table.rows else None,
     }
 
 

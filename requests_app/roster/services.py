@@ -107,25 +107,7 @@ def deploy_expert(
             raise ActionRefused(
                 _("This case is not assigned to you: its officer, or the team lead of its desk, deploys experts to it.")
             )
-        problems: list[StrOrPromise] = []
-        if locked_case.stage in Stage.ends():
-            problems.append(
-                _("%(reference)s is %(stage)s: experts are deployed only to open cases.")
-                % {"reference": locked_case.reference, "stage": locked_case.stage_phrase}
-            )
-        if not role:
-            problems.append(_("Give the expert's role on this case, e.g. Legal adviser."))
-        elif len(role) > ROLE_MAX_LENGTH:
-            problems.append(_("The role may be at most %(n)d characters long.") % {"n": ROLE_MAX_LENGTH})
-        if not starts_on or not ends_on:
-            problems.append(_("Give the dates of the deployment, from and until."))
-        elif ends_on < starts_on:
-            problems.append(
-                _("The deployment cannot end (%(end)s) before it starts (%(start)s).")
-                % {"start": day(starts_on), "end": day(ends_on)}
-            )
-        if expert is None:
-            problems.append(_("Choose the expert to deploy."))
+        problems = _booking_problems(locked_case, expert, role, starts_on, ends_on)
         if problems:
             raise ActionRefused(*problems)
         assert expert is not None and starts_on is not None and ends_on is not None  # else refused above
@@ -150,6 +132,32 @@ def deploy_expert(
             case=locked_case, actor=actor, action="expert_deployed", details=_event_details(deployment), at=now
         )
     return deployment
+
+
+def _booking_problems(
+    case: AssistanceRequest, expert: Expert | None, role: str, starts_on: date | None, ends_on: date | None
+) -> list[StrOrPromise]:
+    """What the booking itself lacks, before the expert's calendar is looked at."""
+    problems: list[StrOrPromise] = []
+    if case.stage in Stage.ends():
+        problems.append(
+            _("%(reference)s is %(stage)s: experts are deployed only to open cases.")
+            % {"reference": case.reference, "stage": case.stage_phrase}
+        )
+    if not role:
+        problems.append(_("Give the expert's role on this case, e.g. Legal adviser."))
+    elif len(role) > ROLE_MAX_LENGTH:
+        problems.append(_("The role may be at most %(n)d characters long.") % {"n": ROLE_MAX_LENGTH})
+    if not starts_on or not ends_on:
+        problems.append(_("Give the dates of the deployment, from and until."))
+    elif ends_on < starts_on:
+        problems.append(
+            _("The deployment cannot end (%(end)s) before it starts (%(start)s).")
+            % {"start": day(starts_on), "end": day(ends_on)}
+        )
+    if expert is None:
+        problems.append(_("Choose the expert to deploy."))
+    return problems
 
 
 def may_cancel(user: User, deployment: Deployment) -> bool:

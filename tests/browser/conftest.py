@@ -5,6 +5,7 @@ looked for in EAS_CHROMIUM, then on the PATH. Without it, or without Playwright,
 tests are skipped outside CI and fail in CI (``tests.services.service_missing``).
 """
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -120,8 +121,6 @@ def visit(request, browser, live_server, screenshots_dir):
     yield seen
     call = getattr(request.node, "report_call", None)
     if call is not None and call.failed:
-        try:
+        with contextlib.suppress(Exception):  # the page may be gone; the test's own failure matters
             seen.shot("failed")
-        except Exception:  # noqa: BLE001 - the page may be gone; the test's own failure matters
-            pass
     context.close()

@@ -267,7 +267,7 @@ def test_history_cannot_be_edited_or_deleted_in_the_admin(admin_client, officer)
 def _cases(n, actor):
     return [
         new_request(actor=actor, state=iso)
-        for iso, _ in zip(MemberState.objects.values_list("iso3", flat=True), range(n))
+        for iso, _ in zip(MemberState.objects.values_list("iso3", flat=True), range(n), strict=False)
     ]
 
 

@@ -201,7 +201,7 @@ def test_a_closed_case_has_no_due_date_and_is_not_overdue(client, officer):
 def test_times_are_in_the_users_time_zone(client, officer, settings):
     settings.TIME_ZONE = "Asia/Tokyo"  # UTC+9, no daylight saving
     case = new_request(actor=None)
-    set_due(case, datetime.datetime(2030, 1, 1, 20, 30, tzinfo=datetime.timezone.utc))
+    set_due(case, datetime.datetime(2030, 1, 1, 20, 30, tzinfo=datetime.UTC))
     client.force_login(officer)
 
     csv_due = csv_rows(client.get(CSV_URL))[1][9]
@@ -400,10 +400,7 @@ def test_the_export_costs_the_same_queries_for_5_or_60_cases(client, officer, ur
         """(queries, rows including the header) of one export, read to its end."""
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url + "?sort=due")
-            if url == CSV_URL:
-                rows = len(csv_rows(response))
-            else:
-                rows = xlsx_sheet(response).max_row
+            rows = len(csv_rows(response)) if url == CSV_URL else xlsx_sheet(response).max_row
         return len(queries), rows
 
     bulk_cases(5, officer=officer, prefix="FEW")

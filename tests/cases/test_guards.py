@@ -31,7 +31,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 S = Stage
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 TODAY = datetime.date(2025, 3, 3)
 
 

@@ -17,7 +17,7 @@ from tests.factories import REQUESTERS, intake_clerk, member_state, new_request
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 MID_2025 = datetime.datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
 
 
@@ -106,7 +106,7 @@ def test_requests_registered_at_the_same_moment_get_different_references(already
         try:
             barrier.wait(timeout=10)
             results.append(new_request(actor=clerk).reference)
-        except Exception as error:  # reported below, with the thread's error
+        except Exception as error:  # noqa: BLE001 - reported below, with the thread's error
             errors.append(error)
         finally:
             connection.close()

@@ -31,7 +31,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 S = Stage
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 # What each event records -----------------------------------------------------------------

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db
 
 
 S = Stage
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 # The road of a case as the Division practises it, written out by hand: if the table in

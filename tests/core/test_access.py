@@ -294,7 +294,7 @@ def fetch(world, role, page):
 @pytest.mark.parametrize("page", list(PAGE_MATRIX))
 def test_page_matrix(world, page):
     statuses = tuple(fetch(world, role, page) for role in PAGE_ROLES)
-    assert dict(zip(PAGE_ROLES, statuses)) == dict(zip(PAGE_ROLES, PAGE_MATRIX[page]))
+    assert dict(zip(PAGE_ROLES, statuses, strict=True)) == dict(zip(PAGE_ROLES, PAGE_MATRIX[page], strict=True))
 
 
 # Lists and exports show only the cases in scope -------------------------------------------------

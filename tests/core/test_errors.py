@@ -201,7 +201,7 @@ def console(logger_name):
     try:
         yield out
     finally:
-        for handler, stream in zip(handlers, streams):
+        for handler, stream in zip(handlers, streams, strict=True):
             handler.setStream(stream)
 
 

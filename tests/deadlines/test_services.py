@@ -25,7 +25,7 @@ from tests.factories import case_in_stage, new_request
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 NOW = datetime.datetime(2025, 6, 16, 9, 0, tzinfo=UTC)
 DAY = datetime.timedelta(days=1)
 
@@ -111,7 +111,7 @@ def test_recomputing_applies_the_policy_to_open_cases_and_writes_their_history(o
     assert parse_datetime(event.details["from"]) == NOW + 7 * DAY
     assert parse_datetime(event.details["to"]) == NOW + 3 * DAY
     assert event.details["reason"] == DeadlineReason.POLICY
-    assert "Deadline changed" == str(event.action_label)
+    assert str(event.action_label) == "Deadline changed"
 
     # Nothing changes a second time, so nothing more is written.
     assert deadlines.recompute_open_cases(actor=admin_user, stages=[Stage.RECEIVED]) == 0

@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import re
 from io import StringIO
 
@@ -33,7 +34,7 @@ def assert_history_matches_stage(case):
     # assessment notes written after it record none.
     staged = [event for event in events if event.to_stage]
     assert staged[-1].to_stage == case.stage, case.reference
-    for before, after in zip(staged, staged[1:]):
+    for before, after in itertools.pairwise(staged):
         assert after.from_stage == before.to_stage, case.reference
     # An action may keep the stage (accepting an electoral body's request) or enter it anew (deferring).
     entries = [event.created_at for event in staged if event.to_stage == case.stage]

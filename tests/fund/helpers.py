@@ -9,7 +9,7 @@ from django.urls import reverse
 from requests_app.fund import services as fund_services
 from requests_app.fund.models import LedgerEntry
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 APPROVED = datetime.datetime(2026, 1, 5, 10, 0, tzinfo=UTC)

@@ -4,6 +4,7 @@ The balance after each kind of entry, conversion, over-allocation, refunds, pled
 allocations at once. Time and the fixtures: tests/fund/conftest.py.
 """
 
+import contextlib
 import threading
 from decimal import Decimal
 
@@ -341,10 +342,9 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
 
     def convert_then_wait(*args):
         converted = real_convert(*args)
-        try:
-            barrier.wait(timeout=2)  # the second waits for the first's lock: the barrier times out
-        except threading.BrokenBarrierError:
-            pass
+        # The second waits for the first's lock: the barrier times out.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=2)
         return converted
 
     monkeypatch.setattr(fund_services, "_convert", convert_then_wait)
@@ -357,7 +357,7 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
             results.append("done")
         except ActionRefused as refused:
             results.append(" ".join(refused.messages))
-        except Exception as error:  # reported below
+        except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
             connection.close()

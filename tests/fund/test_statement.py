@@ -72,7 +72,7 @@ def test_the_statement_as_csv(client, ledger, finance):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header = rows[0]
     assert header[:4] == ["Date", "Kind", "Donor", "Case"]
-    table = [dict(zip(header, row)) for row in rows[1:]]
+    table = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     assert [(r["Date"], r["Kind"], r["In (USD)"], r["Out (USD)"], r["Balance (USD)"]) for r in table] == [
         ("2026-02-01", "Opening balance", "", "", "440000.00"),
         ("2026-02-05", "Allocation to a case", "", "100000.00", "340000.00"),
@@ -123,7 +123,7 @@ def test_the_exports_neutralise_formulas(client, frozen, finance, no_alert):
     contribute(finance, "10.00", donor='=HYPERLINK("http://evil.example","Click")', description="+1-1\t@SUM(A1)")
     client.force_login(finance)
     rows = list(csv.reader(io.StringIO(client.get(reverse("workspace:trust-fund-csv")).content.decode("utf-8-sig"))))
-    entry = dict(zip(rows[0], rows[2]))
+    entry = dict(zip(rows[0], rows[2], strict=True))
     assert entry["Donor"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert entry["Description"].startswith("'+1")
     workbook = load_workbook(io.BytesIO(client.get(reverse("workspace:trust-fund-xlsx")).content))

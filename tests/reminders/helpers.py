@@ -8,7 +8,7 @@ from requests_app.history.models import CaseEvent
 from requests_app.reminders.models import Reminder
 from tests.factories import new_request
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 NOW = datetime.datetime(2025, 6, 16, 9, 0, tzinfo=UTC)
 DAY = datetime.timedelta(days=1)
 FOCAL_POINT = ["focal-point@un.example.org", "eas-director@un.example.org"]

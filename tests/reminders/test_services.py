@@ -249,7 +249,7 @@ def test_two_sweeps_at_once_send_each_reminder_once(monkeypatch, settings):
     def sweep():
         try:
             results.append(reminders.sweep())
-        except Exception as error:  # reported below
+        except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
             connection.close()

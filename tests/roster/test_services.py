@@ -48,7 +48,8 @@ def test_an_expert_is_not_booked_twice_for_overlapping_dates(team, cases, amina,
     lead = team["lead"]
     message = refusal(deploy, lead, cases["kenya"], amina, starts_on, ends_on, role="Trainer")
     assert message == (
-        f"Amina Diallo is already deployed to {cases['ghana'].reference} as Legal adviser from 10 Mar 2026 to 20 Mar 2026."
+        f"Amina Diallo is already deployed to {cases['ghana'].reference} as Legal adviser "
+        "from 10 Mar 2026 to 20 Mar 2026."
     )
     assert Deployment.objects.filter(expert=amina).count() == 1
     assert not CaseEvent.objects.filter(case=cases["kenya"], action="expert_deployed").exists()
@@ -107,7 +108,7 @@ def test_two_bookings_at_the_same_moment_cannot_both_pass():
             booked.append(deploy(actor, case, expert, starts_on, ends_on).case.reference)
         except ActionRefused as refusal_:
             refused.append(" ".join(refusal_.messages))
-        except Exception as error:  # reported below, with the thread's error
+        except Exception as error:  # noqa: BLE001 - reported below, with the thread's error
             errors.append(error)
         finally:
             connection.close()

@@ -1,0 +1,317 @@
+"""The case's inlines in the admin: its elections, assessment, decisions, documents and history."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.helpers import AdminReadonlyField
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.cases.choices import Stage
+from requests_app.cases.models import Decision, Election, NeedsAssessment
+from requests_app.core.admin import person_column
+from requests_app.core.forms import DateInput
+from requests_app.documents.forms import DocumentUploadField
+from requests_app.documents.models import CaseDocument
+from requests_app.history.models import CaseEvent
+
+
+def choice_label(choices, value):
+    """What get_FOO_display() says, without the dictionary of all choices it builds on each call (50 rows a page)."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+class CaseRowsFormSet(forms.BaseInlineFormSet):
+    """An inline's rows taken from the case as the change page loaded it (selectors.case_detail).
+
+    Without it each inline queries its rows again, and the case page costs a query per inline.
+    """
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = _loaded_rows(self.instance, self.fk.remote_field)
+            if rows is None:
+                return super().get_queryset()
+            self._queryset = rows
+        return self._queryset
+
+
+def _loaded_rows(case, relation):
+    """The rows of ``relation`` already loaded on ``case`` (select_related or prefetch_related), or None."""
+    if case is None or case.pk is None:
+        return None
+    if relation.one_to_one:
+        if not relation.is_cached(case):
+            return None
+        row = relation.get_cached_value(case)
+        return [] if row is None else [row]
+    return getattr(case, "_prefetched_objects_cache", {}).get(relation.get_accessor_name())
+
+
+class ElectionFormSet(CaseRowsFormSet):
+    def clean(self):
+        super().clean()
+        letter_date = getattr(self.instance, "letter_date", None)
+        kept = 0
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            planned = form.cleaned_data.get("planned_date")
+            if planned:
+                kept += 1
+                if letter_date and planned < letter_date:
+                    form.add_error(
+                        "planned_date", gettext("An election cannot be planned before the date of the request letter.")
+                    )
+        if kept == 0:
+            raise forms.ValidationError(
+                gettext("Name at least one election the request concerns, with its planned date.")
+            )
+
+
+# One kind of date input on the case's pages: the browser's own, as in the workspace (the admin's
+# text field with its calendar link looked different next to it).
+ONE_DATE_WIDGET: dict[type[models.Field], dict[str, Any]] = {models.DateField: {"widget": DateInput}}
+
+
+class ElectionInline(admin.TabularInline):
+    model = Election
+    formfield_overrides = ONE_DATE_WIDGET
+    formset = ElectionFormSet
+    extra = 0
+    min_num = 1
+    verbose_name = _("election concerned")
+    verbose_name_plural = _("elections concerned")
+
+
+class NeedsAssessmentInline(admin.StackedInline):
+    model = NeedsAssessment
+    formset = CaseRowsFormSet
+    formfield_overrides = ONE_DATE_WIDGET
+    can_delete = False
+    extra = 0
+    max_num = 1
+    fieldsets = [
+        (None, {"fields": ["method"]}),
+        (_("Mission"), {"fields": [("tor_sent_on", "host_clearance_on"), ("deployed_from", "deployed_until")]}),
+        (
+            _("Findings (paragraph 4)"),
+            {
+                "fields": [
+                    "report_submitted_on",
+                    ("adequate_time", "adequate_time_notes"),
+                    ("conditions_exist", "conditions_notes"),
+                ]
+            },
+        ),
+        (_("Needs"), {"fields": ["context", "national_capacity", "risks", "womens_participation", "recommendations"]}),
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # started by the "Start needs assessment" action
+
+    def has_change_permission(self, request, obj=None):
+        # The assessment is written while it is being made; after the decision it is the record.
+        return bool(
+            obj and obj.stage == Stage.NEEDS_ASSESSMENT and request.user.has_perm("requests_app.conduct_assessment")
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {}).update(
+            {
+                name: forms.Textarea(attrs={"rows": 2, "cols": 60})
+                for name in (
+                    "adequate_time_notes",
+                    "conditions_notes",
+                    "context",
+                    "national_capacity",
+                    "risks",
+                    "womens_participation",
+                    "recommendations",
+                )
+            }
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+
+class RecordFormSet(CaseRowsFormSet):
+    """The rows of a read-only inline, with what each row shows (record_inline.html)."""
+
+    inline = None  # the ReadOnlyInline, set by its get_formset
+
+    def rows(self):
+        """(title, hidden inputs, [(field name, content)]) per row, as Django's tabular inline shows them.
+
+        Built here, not field by field through the template engine: the history is the longest part
+        of the case page, and rendering its rows that way was a quarter of the page's work (README, Benchmarks).
+        """
+        names = self.inline.get_fields(None)
+        columns = None
+        rows = []
+        for form in self.forms:
+            if columns is None:
+                # One per column, moved from row to row: what it computes once (label, help) is the same.
+                columns = [AdminReadonlyField(form, name, is_first=False, model_admin=self.inline) for name in names]
+            hidden = format_html(
+                '<input type="hidden" name="{0}" value="{1}" id="id_{0}">'
+                '<input type="hidden" name="{2}" value="{3}" id="id_{2}">',
+                form.add_prefix(self._pk_field.name),
+                form.instance.pk,
+                form.add_prefix(self.fk.name),
+                self.instance.pk,
+            )
+            cells = []
+            for column in columns:
+                column.form = form
+                cells.append((column.field["name"], column.contents()))
+            rows.append((str(form.instance), hidden, cells))
+        return rows
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Part of the case's record: whoever may see the case sees it, nobody edits it here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    classes = ["eas-record"]
+    formset = RecordFormSet
+    template = "admin/requests_app/assistancerequest/record_inline.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.inline = self
+        return formset
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("requests_app.view_assistancerequest")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = (
+        "decided_at",
+        "outcome",
+        "types",
+        "phase",
+        "period_start",
+        "period_end",
+        "scope",
+        "short_notice_justification",
+        "reason",
+        "decided_by_name",
+        "communicated_on",
+    )
+    readonly_fields = fields
+    decided_by_name = person_column(Decision, "decided_by")
+
+    @admin.display(description=_("assistance"))
+    def types(self, decision):
+        return ", ".join(t.name for t in decision.assistance_types.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by").prefetch_related("assistance_types")
+
+
+class NoInput(forms.Widget):
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
+class DocumentForm(forms.ModelForm):
+    file = DocumentUploadField(label=_("file"))
+
+    class Meta:
+        model = CaseDocument
+        fields = ["kind", "file", "is_complete"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A stored file is never replaced: upload a new version as a new document.
+            self.fields["file"].disabled = True
+            self.fields["file"].required = False
+            self.fields["file"].widget = NoInput()
+            self.fields["kind"].disabled = True
+
+
+class DocumentFormSet(CaseRowsFormSet):
+    def is_multipart(self):
+        # Django asks only the first row, and a stored document's row has no file input: the
+        # page would then be sent without its files, and a second document could never be added.
+        return super().is_multipart() or self.empty_form.is_multipart()
+
+
+class DocumentInline(admin.TabularInline):
+    model = CaseDocument
+    form = DocumentForm
+    formset = DocumentFormSet
+    extra = 0
+    can_delete = False
+    fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by_name", "uploaded_at"]
+    readonly_fields = ["download", "size_display", "uploaded_by_name", "uploaded_at"]
+    uploaded_by_name = person_column(CaseDocument, "uploaded_by")
+
+    # A case that has ended (closed, withdrawn, declined) keeps its documents as they are.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_open)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_open)
+
+    @admin.display(description=_("document"))
+    def download(self, document):
+        if not document.pk:
+            return ""
+        url = reverse("admin:requests_app_assistancerequest_document", args=[document.case_id, document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+    @admin.display(description=_("size"))
+    def size_display(self, document):
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(document.size) if document.pk else ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+class EventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("created_at", "actor_name", "what", "stage_change", "comment", "summary")
+    readonly_fields = fields
+    actor_name = person_column(CaseEvent, "actor")
+    verbose_name_plural = _("history")
+
+    @admin.display(description=_("what"))
+    def what(self, event):
+        return event.action_label
+
+    @admin.display(description=_("stage"))
+    def stage_change(self, event):
+        if event.from_stage and event.to_stage and event.from_stage != event.to_stage:
+            return f"{choice_label(Stage, event.from_stage)} → {choice_label(Stage, event.to_stage)}"
+        return choice_label(Stage, event.to_stage) if event.to_stage and not event.from_stage else ""
+
+    @admin.display(description=_("details"))
+    def summary(self, event):
+        return event.details_text
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
