@@ -15,7 +15,6 @@ writes that to the case history, and never sends them again by itself: a person 
 resends (``resend``). So no reminder is emailed twice automatically, whatever crashes when.
 """
 
-import hashlib
 import logging
 import smtplib
 import socket
@@ -32,24 +31,21 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Field, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
-from requests_app.core.emails import templated_email
 from requests_app.core.errors import ActionRefused
 from requests_app.core.queue import enqueue
 from requests_app.core.types import User
-from requests_app.core.urls import absolute_url
 from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
+from requests_app.reminders.digests import digest
 from requests_app.reminders.models import Reminder
 
 logger = logging.getLogger(__name__)
 
 Level = Reminder.Level
 Status = Reminder.Status
-LEVEL_RANK: dict[str, int] = {Level.WARNING: 0, Level.OVERDUE: 1, Level.TEAM_LEAD: 2, Level.FOCAL_POINT: 3}
 
 # What sends a claimed digest: send(claim, recipient).
 Sender: TypeAlias = Callable[[uuid.UUID, str], None]
@@ -279,50 +275,6 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False, send: Sender | 
     return result
 
 
-def _case_url(case: AssistanceRequest) -> str:
-    return absolute_url("workspace:case-detail", case.reference)
-
-
-def _lateness(due_at: datetime, now: datetime) -> str:
-    delta = now - due_at
-    if delta >= timedelta(0):
-        days = delta.days
-        if days == 0:
-            return _("due today, now overdue")
-        return ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
-    days = (-delta).days
-    if days == 0:
-        return _("due within a day")
-    return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
-
-
-def _item(
-    reminder: Reminder, now: datetime, stage_labels: Mapping[str, str], level_labels: Mapping[str, str]
-) -> dict[str, Any]:
-    case = reminder.case
-    return {
-        "reference": case.reference,
-        "state": case.member_state.name,
-        "stage": stage_labels[case.stage],
-        "due": timezone.localtime(reminder.due_at),
-        "lateness": _lateness(reminder.due_at, now),
-        "level": level_labels[reminder.level],
-        "overdue": reminder.due_at <= now,
-        "url": _case_url(case),
-    }
-
-
-def message_id(reminder_ids: Iterable[int]) -> str:
-    """The Message-ID of a digest of these reminders: the same reminders, the same Message-ID.
-
-    Should a digest ever leave twice (a person resending one whose delivery was uncertain),
-    the copy carries the same Message-ID: mail clients and the mail server's log recognise it.
-    """
-    digest = hashlib.sha256(",".join(str(pk) for pk in sorted(reminder_ids)).encode()).hexdigest()[:40]
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "eas.invalid"
-    return f"<reminders.{digest}@{domain}>"
-
-
 # The mail server refused, or no connection was ever made: the email surely did not leave.
 # Anything else raised during a send (a connection cut or timed out in mid-message) may have
 # followed the server's acceptance: the reminders are then "delivery uncertain", not retried.
@@ -503,7 +455,7 @@ def _mark_sending(
         Reminder.objects.filter(pk__in=[r.pk for r in gone]).update(status=Status.CANCELLED)
     if not live:
         return [], None
-    message = _digest(live, recipient=recipient, now=now)
+    message = digest(live, recipient=recipient, now=now)
     Reminder.objects.filter(pk__in=[r.pk for r in live]).update(
         status=Status.SENDING,
         sending_at=now,
@@ -518,41 +470,3 @@ def _close(mail_connection: Any) -> None:
         mail_connection.close()
     except Exception as error:  # noqa: BLE001 - the message is already accepted or refused
         logger.info("Closing the mail connection failed: %s", error)
-
-
-def _digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMultiAlternatives:
-    """The email telling ``recipient`` about these reminders."""
-    # One line per case, at the highest level it reached, the most pressing first.
-    by_case: dict[int, Reminder] = {}
-    for reminder in live:
-        current = by_case.get(reminder.case_id)
-        if current is None or LEVEL_RANK[reminder.level] > LEVEL_RANK[current.level]:
-            by_case[reminder.case_id] = reminder
-    ordered = sorted(by_case.values(), key=lambda r: (-LEVEL_RANK[r.level], r.due_at))
-    # A person with hundreds of late cases needs the worst ones and the way to the rest,
-    # not an email nobody can read to the end.
-    shown = settings.EAS_REMINDER_DIGEST_MAX_CASES
-    stage_labels = {key: str(label) for key, label in Stage.choices}
-    level_labels = {key: str(label) for key, label in Level.choices}
-    items = [_item(r, now, stage_labels, level_labels) for r in ordered[:shown]]
-    overdue = sum(1 for r in ordered if r.due_at <= now)
-    subject = ngettext(
-        "[EAS] %(count)d case needs your attention", "[EAS] %(count)d cases need your attention", len(ordered)
-    ) % {"count": len(ordered)}
-    if overdue:
-        subject += " " + ngettext("(%(n)d overdue)", "(%(n)d overdue)", overdue) % {"n": overdue}
-    context = {
-        "items": items,
-        "total": len(ordered),
-        "more": len(ordered) - len(items),
-        "list_url": absolute_url("workspace:case-list", query="?deadline=overdue&sort=due"),
-        "recipient": recipient,
-        "overdue": overdue,
-    }
-    return templated_email(
-        "emails/reminder_digest",
-        context,
-        subject=subject,
-        to=[recipient],
-        headers={"Message-ID": message_id(r.pk for r in live)},
-    )

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from eas.celery import app
 from requests_app.history.models import CaseEvent
+from requests_app.reminders import digests
 from requests_app.reminders import services as reminders
 from requests_app.reminders.models import Reminder
 from requests_app.reminders.tasks import sweep_reminders
@@ -253,7 +254,7 @@ def test_a_worker_killed_after_the_mail_server_accepted_the_digest_never_sends_i
 
     uncertain = Reminder.objects.get(case=first)
     assert uncertain.status == Status.UNCERTAIN
-    assert smtp_server.messages[0]["Message-ID"] == uncertain.message_id == reminders.message_id([uncertain.pk])
+    assert smtp_server.messages[0]["Message-ID"] == uncertain.message_id == digests.message_id([uncertain.pk])
     assert list(
         CaseEvent.objects.filter(case=first, action__startswith="reminder").values_list("action", flat=True)
     ) == ["reminder_uncertain"]

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.history.models import CaseEvent
+from requests_app.reminders import digests, tasks
 from requests_app.reminders import services as reminders
-from requests_app.reminders import tasks
 from requests_app.reminders.models import Reminder
 from tests.factories import (
     UserFactory,
@@ -203,7 +203,7 @@ def test_the_attempt_is_committed_as_sending_before_the_mail_server_is_called(of
     monkeypatch.setattr(EmailMultiAlternatives, "send", send)
     assert reminders.send_digest(claim=claim, recipient=recipient) == 1
 
-    message_id = reminders.message_id([Reminder.objects.get().pk])
+    message_id = digests.message_id([Reminder.objects.get().pk])
     now = timezone.now()
     assert seen == [{"status": Status.SENDING, "attempts": 1, "sending_at": now, "message_id": message_id}]
     reminder = Reminder.objects.get()
@@ -216,10 +216,10 @@ def test_the_attempt_is_committed_as_sending_before_the_mail_server_is_called(of
 
 def test_the_message_id_is_the_same_for_the_same_reminders_and_only_for_them(settings):
     settings.DEFAULT_FROM_EMAIL = "EAS <eas@un.example.org>"
-    same = reminders.message_id([3, 1, 2])
-    assert same == reminders.message_id([1, 2, 3])
+    same = digests.message_id([3, 1, 2])
+    assert same == digests.message_id([1, 2, 3])
     assert same.startswith("<reminders.") and same.endswith("@un.example.org>")
-    assert same != reminders.message_id([1, 2]) != reminders.message_id([1, 2, 4])
+    assert same != digests.message_id([1, 2]) != digests.message_id([1, 2, 4])
 
 
 def test_a_sender_that_dies_after_the_send_leaves_the_reminder_uncertain_and_never_sends_it_again(
