@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.cases import models, selectors, services
+from requests_app.cases.choices import Stage
 from requests_app.cases.filters import SORTS, CaseFilter, apply_sort, sort_key
 from requests_app.cases.forms import action_form
 from requests_app.cases.workflow import ACTIONS, is_short_notice
@@ -111,7 +112,8 @@ def _case_page(request, case, bound=None, status=200):
             "actions": actions,
             "next_actors": selectors.next_actors(case, request.user),
             "timeline": list(reversed(case.events.all())),
-            "short_notice": is_short_notice(case),
+            # A warning for those who still have to act on the case, not part of an ended case's record.
+            "short_notice": case.stage not in Stage.ends() and is_short_notice(case),
             "urgent": deadline_services.is_urgent(case),
             "now": timezone.now(),
         },

@@ -249,6 +249,16 @@ def test_the_case_page_shows_the_case_its_deadline_and_timeline(staff_client, of
     assert "Submit assessment for decision" in html
 
 
+def test_short_notice_is_flagged_while_the_case_is_open_and_not_once_it_has_ended(staff_client, officer):
+    case = new_request(actor=officer, election_in_days=60)
+    warning = "short notice: less than four months before election day"
+    assert warning in staff_client.get(detail(case)).content.decode()
+
+    services.withdraw(actor=officer, case=case, comment="The state withdrew its request.")
+
+    assert warning not in staff_client.get(detail(case)).content.decode()
+
+
 def test_an_unknown_reference_answers_404(staff_client):
     assert staff_client.get(reverse("workspace:case-detail", args=["EAS-1999-0001"])).status_code == 404
 
