@@ -424,45 +424,24 @@ MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.0000########"
 
 
-@fund_required
-@require_safe
-@never_cache
-def statement_xlsx(request):  # noqa: C901 - one sheet after another, each a few lines
-    """The statement as a workbook: the entries, a summary, and the pledges outstanding.
+def _text(value):
+    return xlsx_text(str(value))
 
-    A statement is a few hundred rows at most, so openpyxl builds it in memory; amounts are real
-    numbers with a money format, so they add up in the spreadsheet.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    result, refused = _export_period(request)
-    if refused is not None:
-        return refused
-    bold = Font(bold=True)
-
-    def text(value):
-        return xlsx_text(str(value))
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = text(_("Statement"))[:31]
+def _entries_sheet(sheet, result, bold):
+    """The statement's entries, one row each, the opening and closing balances in bold."""
+    sheet.title = _text(_("Statement"))[:31]
     columns = _columns()
-    sheet.append([text(column) for column in columns])
+    sheet.append([_text(column) for column in columns])
     for cell in sheet[1]:
         cell.font = bold
-    money_columns = {6, 9, 10, 11}
+    # The number format of each column that needs one: its date, amounts, rate and time of entry.
+    formats = {0: "yyyy-mm-dd", 8: RATE_FORMAT, 14: "yyyy-mm-dd hh:mm"} | dict.fromkeys((6, 9, 10, 11), MONEY_FORMAT)
     for row in statement_rows(result):
-        sheet.append([(text(value) or None) if isinstance(value, str) else value for value in row])
+        sheet.append([(_text(value) or None) if isinstance(value, str) else value for value in row])
         for index, cell in enumerate(sheet[sheet.max_row]):
-            if index in money_columns:
-                cell.number_format = MONEY_FORMAT
-            elif index == 8:
-                cell.number_format = RATE_FORMAT
-            elif index == 0:
-                cell.number_format = "yyyy-mm-dd"
-            elif index == 14:
-                cell.number_format = "yyyy-mm-dd hh:mm"
+            if index in formats:
+                cell.number_format = formats[index]
     for row_cells in (sheet[2], sheet[sheet.max_row]):
         for cell in row_cells:
             cell.font = bold
@@ -471,15 +450,17 @@ def statement_xlsx(request):  # noqa: C901 - one sheet after another, each a few
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
 
-    summary = workbook.create_sheet(text(_("Summary"))[:31])
-    summary.append([text(_("Trust Fund for Electoral Assistance")), None])
-    summary.append([text(_("From")), result.start])
-    summary.append([text(_("To (inclusive)")), result.end])
-    summary.append([text(_("Opening balance (USD)")), result.opening])
+
+def _summary_sheet(summary, result, bold):
+    """The period's balances and totals by kind of entry."""
+    summary.append([_text(_("Trust Fund for Electoral Assistance")), None])
+    summary.append([_text(_("From")), result.start])
+    summary.append([_text(_("To (inclusive)")), result.end])
+    summary.append([_text(_("Opening balance (USD)")), result.opening])
     for value in Kind.values:
-        summary.append([text(_("%(kind)s (USD)") % {"kind": TOTAL_LABELS[value]}), result.totals[value]])
-    summary.append([text(_("Closing balance (USD)")), result.closing])
-    summary.append([text(_("Pledges outstanding at the end (USD)")), result.outstanding_usd])
+        summary.append([_text(_("%(kind)s (USD)") % {"kind": TOTAL_LABELS[value]}), result.totals[value]])
+    summary.append([_text(_("Closing balance (USD)")), result.closing])
+    summary.append([_text(_("Pledges outstanding at the end (USD)")), result.outstanding_usd])
     summary["A1"].font = bold
     for cells in summary.iter_rows(min_row=2):
         value_cell = cells[1]
@@ -487,10 +468,12 @@ def statement_xlsx(request):  # noqa: C901 - one sheet after another, each a few
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["B"].width = 18
 
-    pledges = workbook.create_sheet(text(_("Pledges outstanding"))[:31])
+
+def _pledges_sheet(pledges, result, bold):
+    """The pledges still outstanding at the end of the period."""
     pledges.append(
         [
-            text(h)
+            _text(h)
             for h in (
                 _("Donor"),
                 _("Pledged on"),
@@ -507,12 +490,42 @@ def statement_xlsx(request):  # noqa: C901 - one sheet after another, each a few
     for item in result.pledges:
         pledge = item.pledge
         pledges.append(
-            [text(pledge.donor), pledge.value_date, pledge.currency, pledge.amount, item.paid, item.left, item.left_usd]
+            [
+                _text(pledge.donor),
+                pledge.value_date,
+                pledge.currency,
+                pledge.amount,
+                item.paid,
+                item.left,
+                item.left_usd,
+            ]
         )
         for index, cell in enumerate(pledges[pledges.max_row]):
             cell.number_format = "yyyy-mm-dd" if index == 1 else (MONEY_FORMAT if index >= 3 else "General")
     for index, width in enumerate([30, 12, 9, 18, 18, 18, 18]):
         pledges.column_dimensions[chr(ord("A") + index)].width = width
+
+
+@fund_required
+@require_safe
+@never_cache
+def statement_xlsx(request):
+    """The statement as a workbook: the entries, a summary, and the pledges outstanding.
+
+    A statement is a few hundred rows at most, so openpyxl builds it in memory; amounts are real
+    numbers with a money format, so they add up in the spreadsheet.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    result, refused = _export_period(request)
+    if refused is not None:
+        return refused
+    bold = Font(bold=True)
+    workbook = Workbook()
+    _entries_sheet(workbook.active, result, bold)
+    _summary_sheet(workbook.create_sheet(_text(_("Summary"))[:31]), result, bold)
+    _pledges_sheet(workbook.create_sheet(_text(_("Pledges outstanding"))[:31]), result, bold)
 
     buffer = io.BytesIO()
     workbook.save(buffer)
