@@ -28,9 +28,6 @@ def staff():
     return people
 
 
-names = {}
-
-
 def name_of(user):
     return f"{user.first_name} {user.last_name}"
 
@@ -38,7 +35,7 @@ def name_of(user):
 def officer_choices(client, case):
     from django.contrib.auth import get_user_model
 
-    names.update({str(u.pk): name_of(u) for u in get_user_model().objects.all()})
+    names = {str(u.pk): name_of(u) for u in get_user_model().objects.all()}
     response = client.get(reverse("admin:requests_app_assistancerequest_change", args=[case.pk]))
     field = response.context["adminform"].form.fields["officer"]
     return [names[str(value)] for value, label in field.choices if value]
