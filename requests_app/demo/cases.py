@@ -183,7 +183,7 @@ class DemoSeeder:
             old = getattr(assessment, name)
             if old == value:
                 continue
-            label = f"{NeedsAssessment._meta.verbose_name}: {NeedsAssessment._meta.get_field(name).verbose_name}"
+            label = f"{NeedsAssessment._meta.verbose_name}: {NeedsAssessment.field_label(name)}"
             changes[label] = [self._shown(old), self._shown(value)]
             setattr(assessment, name, value)
         assessment.full_clean()

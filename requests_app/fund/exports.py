@@ -3,7 +3,7 @@ outstanding). Amounts stay numbers (Decimal), every text goes through core.sprea
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -76,8 +76,10 @@ def statement_rows(result):
 def _csv_cell(value):
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "minutes")
     if isinstance(value, date):
-        return value.isoformat(" ", "minutes") if hasattr(value, "hour") else value.isoformat()
+        return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")  # a plain number a spreadsheet reads in any language
     return neutralise(str(value))

@@ -3,6 +3,7 @@ writes the files), and the forms that record entries and enter rates. Who may do
 the permissions of migration 0011: everyone here holds view_trust_fund_statement; finance records
 pledges, contributions, refunds and rates; the focal point allocates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -50,7 +51,7 @@ class EntryKind:
 
     kind: str
     form: type
-    service: object
+    service: Callable[..., LedgerEntry]
     permission: str
     title: StrOrPromise
     button: StrOrPromise
@@ -137,7 +138,7 @@ def _asked_period(request):
         start, end = form.period
         return form, start, end, []
     errors = [
-        f"{form.fields[name].label}: {' '.join(e)}" if name in form.fields else " ".join(e)
+        f"{form.fields[name].label}: {' '.join(map(str, e))}" if name in form.fields else " ".join(map(str, e))
         for name, e in form.errors.items()
     ]
     start, end = default_statement_period()

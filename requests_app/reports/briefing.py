@@ -30,10 +30,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import ImplementationModality, Origin
+from requests_app.core.types import StrOrPromise
 from requests_app.reference.models import RegionalGroup
 
-# Short headers for the regional groups, where five of them share a table's width.
-REGION_SHORT = {
+# Short headers for the regional groups, where five of them share a table's width; keyed by the
+# stored value, as a Member State's regional group reads from the database.
+REGION_SHORT: dict[str, StrOrPromise] = {
     RegionalGroup.AFRICAN: _("African"),
     RegionalGroup.ASIA_PACIFIC: _("Asia-Pacific"),
     RegionalGroup.EASTERN_EUROPEAN: _("Eastern European"),

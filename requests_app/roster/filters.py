@@ -36,7 +36,8 @@ class LanguageFilter(django_filters.ModelMultipleChoiceFilter):
 
 class RosterFilterForm(forms.Form):
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("available_from"), cleaned.get("available_to")
         if start and end and end < start:
             # Both dates are ignored: half of a reversed range means nothing.
