@@ -80,9 +80,9 @@ class BulkSeeder:
             Decision.assistance_types.through, ("decision_id", "assistancetype_id")
         )
         self.type_ids = {code: t.pk for code, t in self.types.items()}
-        self.stages = Counter()
+        self.stages: Counter[str] = Counter()
         self.overdue = 0
-        self.rows = Counter()
+        self.rows: Counter[str] = Counter()
 
     def run(self, count):
         started = time.monotonic()

@@ -84,7 +84,7 @@ class DemoSeeder:
             REGION_WEIGHTS[s.regional_group] / sum(1 for o in states if o.regional_group == s.regional_group)
             for s in states
         ]
-        chosen = []
+        chosen: list[MemberState] = []
         while len(chosen) < count:
             state = self.rng.choices(states, weights)[0]
             if state not in chosen:

@@ -4,7 +4,7 @@
 its own generator, in a fixed order: a seed gives the same cases every time.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from requests_app.cases.choices import AuthorityType, DecisionOutcome, ElectionType, Origin, Stage
 from requests_app.demo.scenarios import ORDER, DemoPlan, Step
@@ -81,7 +81,7 @@ class CasePlanner:
             return ["international-observers", "national-observers"]
         rng = self.rng
         population, cumulative = _weighted(COMMON_TYPES)
-        codes = []
+        codes: list[str] = []
         while len(codes) < rng.choice([1, 2, 2, 3]):
             code = rng.choices(population, cum_weights=cumulative)[0]
             if code not in codes:
@@ -163,7 +163,7 @@ class CasePlanner:
             days_ago[i] = days_ago[i + 1] + steps[i + 1].gap
         for i in range(entering + 1, len(steps)):
             days_ago[i] = days_ago[i - 1] - min(steps[i].gap, 0.4 * days_ago[i - 1])
-        times = []
+        times: list[datetime] = []
         for ago in days_ago:
             moment = _at_work(now - timedelta(days=ago), rng)
             if times and moment <= times[-1]:
