@@ -105,7 +105,7 @@ def xlsx_bytes(briefing):
         wrap=Alignment(wrap_text=True, vertical="top"),
         header_wrap=Alignment(wrap_text=True, vertical="bottom"),
     )
-    taken = set()
+    taken: set[str] = set()
     workbook = Workbook()
     tables = briefing.tables()
     summary = workbook.active
@@ -215,6 +215,7 @@ def _pdf_class():
     class BriefingPDF(FPDF):
         footer_text = ""
         drawable = str  # what the font can draw of a text (set by the writer)
+        eas_family: str  # the font family: Roboto, or helvetica without it (set by the writer)
 
         def footer(self):
             self.set_y(-12)
