@@ -143,16 +143,7 @@ def enter_rate(*, actor: User | None, currency: str, day: date | None, usd_per_u
     if currency == USD:
         raise ActionRefused(_("The fund keeps its books in US dollars: a US dollar is always 1."))
     day = _value_date(day)
-    if isinstance(usd_per_unit, float):
-        raise TypeError("Exchange rates are Decimal, never float.")
-    try:
-        rate = Decimal(str(usd_per_unit).strip())
-    except (InvalidOperation, ValueError):
-        raise ActionRefused(_("The rate is not a number.")) from None
-    if not rate.is_finite() or rate <= 0:
-        raise ActionRefused(_("A rate must be more than zero."))
-    if rate >= MAX_RATE or rate != rate.quantize(RATE_PLACES):
-        raise ActionRefused(_("Give the rate with at most eight decimals."))
+    rate = _rate(usd_per_unit)
     with transaction.atomic():
         _settings_row()
         existing = ExchangeRate.objects.filter(currency=currency, day=day).first()
@@ -174,6 +165,21 @@ def enter_rate(*, actor: User | None, currency: str, day: date | None, usd_per_u
         existing.usd_per_unit, existing.entered_by, existing.entered_at = rate, actor, timezone.now()
         existing.save(update_fields=["usd_per_unit", "entered_by", "entered_at"])
         return existing
+
+
+def _rate(usd_per_unit: AmountInput) -> Decimal:
+    """US dollars for one unit as typed, read as a Decimal: more than zero, at most eight decimals."""
+    if isinstance(usd_per_unit, float):
+        raise TypeError("Exchange rates are Decimal, never float.")
+    try:
+        rate = Decimal(str(usd_per_unit).strip())
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(_("The rate is not a number.")) from None
+    if not rate.is_finite() or rate <= 0:
+        raise ActionRefused(_("A rate must be more than zero."))
+    if rate >= MAX_RATE or rate != rate.quantize(RATE_PLACES):
+        raise ActionRefused(_("Give the rate with at most eight decimals."))
+    return rate
 
 
 def record_pledge(
