@@ -150,23 +150,18 @@ class _Cells:
         self.ends = Stage.ends()
         self.yes, self.no = gettext("yes"), gettext("no")
         self.now = timezone.now()
-        self.zone = timezone.get_current_timezone()
+        zone = timezone.get_current_timezone()
 
-    def local(self, moment):
-        """A stored (aware) moment in the user's time zone, without tzinfo: spreadsheets have none."""
-        return moment.astimezone(self.zone).replace(tzinfo=None, microsecond=0)
+        def local(moment):
+            # A stored (aware) moment in the user's time zone, without tzinfo: spreadsheets have none.
+            return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+        self.local = local
 
     def rows(self, chunk, types):
         """The chunk's rows; ``types``: the assistance each case asks for, by case id."""
-        stages, origins, regions, ends, local, now = (
-            self.stages,
-            self.origins,
-            self.regions,
-            self.ends,
-            self.local,
-            self.now,
-        )
-        yes, no = self.yes, self.no
+        stages, origins, regions, ends = self.stages, self.origins, self.regions, self.ends
+        local, now, yes, no = self.local, self.now, self.yes, self.no
         for (
             pk,
             reference,
