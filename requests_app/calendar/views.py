@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -156,7 +155,7 @@ def calendar_feed(request, token):
     if entry is None or not is_case_staff(entry.user):
         raise Http404
     response = HttpResponse(user_calendar(entry.user), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(False, "eas.ics")
+    response["Content-Disposition"] = 'inline; filename="eas.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -121,7 +122,7 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         label = self.choices.field.label_from_instance(self.loaded)
-        options.append(self.create_option(name, self.loaded.pk, label, chosen, len(options)))
+        options.append(self.create_option(name, self.loaded.pk, label, True, len(options)))
         return [(None, options, 0)]
 
 
@@ -201,7 +202,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             return [ElectionInline]
-        inlines = [ElectionInline]
+        inlines: list[type[InlineModelAdmin]] = [ElectionInline]
         if hasattr(obj, "assessment"):
             inlines.append(NeedsAssessmentInline)
         return inlines + [DecisionInline, DocumentInline, EventInline]

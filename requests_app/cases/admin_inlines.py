@@ -1,6 +1,6 @@
 """The case's inlines in the admin: its elections, assessment, decisions, documents and history."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -144,7 +144,10 @@ class NeedsAssessmentInline(admin.StackedInline):
 class RecordFormSet(CaseRowsFormSet):
     """The rows of a read-only inline, with what each row shows (record_inline.html)."""
 
-    inline = None  # the ReadOnlyInline, set by its get_formset
+    # The ReadOnlyInline and the names of its columns (one field each), set by its get_formset.
+    inline: "ReadOnlyInline | None" = None
+    names: tuple[str, ...] = ()
+    _pk_field: models.Field  # the model's primary key, set by Django (BaseModelFormSet.add_fields)
 
     def rows(self):
         """(title, hidden inputs, [(field name, content)]) per row, as Django's tabular inline shows them.
@@ -152,13 +155,14 @@ class RecordFormSet(CaseRowsFormSet):
         Built here, not field by field through the template engine: the history is the longest part
         of the case page, and rendering its rows that way was a quarter of the page's work (README, Benchmarks).
         """
-        names = self.inline.get_fields(None)
+        inline, names = self.inline, self.names
+        assert inline is not None  # the formset is drawn only by its inline
         columns = None
         rows = []
         for form in self.forms:
             if columns is None:
                 # One per column, moved from row to row: what it computes once (label, help) is the same.
-                columns = [AdminReadonlyField(form, name, is_first=False, model_admin=self.inline) for name in names]
+                columns = [AdminReadonlyField(form, name, is_first=False, model_admin=inline) for name in names]
             hidden = format_html(
                 '<input type="hidden" name="{0}" value="{1}" id="id_{0}">'
                 '<input type="hidden" name="{2}" value="{3}" id="id_{2}">',
@@ -186,8 +190,9 @@ class ReadOnlyInline(admin.TabularInline):
     template = "admin/requests_app/assistancerequest/record_inline.html"
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        formset = cast(type[RecordFormSet], super().get_formset(request, obj, **kwargs))  # a subclass of .formset
         formset.inline = self
+        formset.names = tuple(name for name in self.get_fields(request, obj) if isinstance(name, str))
         return formset
 
     def has_view_permission(self, request, obj=None):

@@ -129,8 +129,9 @@ class ImplementationModality(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Who may sign a request of each origin; the intake form holds the two together.
-AUTHORITIES_BY_ORIGIN = {
+# Who may sign a request of each origin; the intake form holds the two together. Keyed by the
+# stored value (a member of Origin is one), as a case's origin reads from the database.
+AUTHORITIES_BY_ORIGIN: dict[str, frozenset[str]] = {
     Origin.GOVERNMENT: frozenset(
         {
             AuthorityType.HEAD_OF_STATE,

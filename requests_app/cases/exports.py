@@ -123,28 +123,45 @@ VALUES = (
 
 def case_rows(cases):
     """One list of values per case, in the order of COLUMNS: text, dates, datetimes or None."""
-    # Labels looked up once, not once per row: 100,000 lazy translations add up.
-    stages, origins, regions = _labels(Stage), _labels(Origin), _labels(RegionalGroup)
-    ends = Stage.ends()
-    yes, no = gettext("yes"), gettext("no")
-    now, today = timezone.now(), timezone.localdate()
-    zone = timezone.get_current_timezone()
+    cells = _Cells()
     requested_types = _RequestedTypes()
+    values = _with_next_election(cases).values_list(*VALUES)
+    for chunk in batches(values.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        yield from cells.rows(chunk, requested_types.of_chunk([row[0] for row in chunk]))
 
-    def local(moment):
-        # A stored (aware) moment in the user's time zone, without tzinfo: spreadsheets have none.
-        return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
-    # The next election day comes with its case, a subquery on the election's case index:
-    # cheaper than a query per chunk with the chunk's ids.
+def _with_next_election(cases):
+    """The cases, each with its next election day (None if none is planned from today)."""
+    # A subquery on the election's case index: cheaper than a query per chunk with the chunk's ids.
     next_election = (
-        Election.objects.filter(case=OuterRef("pk"), planned_date__gte=today)
+        Election.objects.filter(case=OuterRef("pk"), planned_date__gte=timezone.localdate())
         .order_by("planned_date")
         .values("planned_date")[:1]
     )
-    values = cases.annotate(next_election=Subquery(next_election)).values_list(*VALUES)
-    for chunk in batches(values.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-        types = requested_types.of_chunk([row[0] for row in chunk])
+    return cases.annotate(next_election=Subquery(next_election))
+
+
+class _Cells:
+    """A chunk of VALUES rows as the export's rows: labels translated, moments in the user's time zone."""
+
+    def __init__(self):
+        # Labels looked up once, not once per row: 100,000 lazy translations add up.
+        self.stages, self.origins, self.regions = _labels(Stage), _labels(Origin), _labels(RegionalGroup)
+        self.ends = Stage.ends()
+        self.yes, self.no = gettext("yes"), gettext("no")
+        self.now = timezone.now()
+        zone = timezone.get_current_timezone()
+
+        def local(moment):
+            # A stored (aware) moment in the user's time zone, without tzinfo: spreadsheets have none.
+            return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+        self.local = local
+
+    def rows(self, chunk, types):
+        """The chunk's rows; ``types``: the assistance each case asks for, by case id."""
+        stages, origins, regions, ends = self.stages, self.origins, self.regions, self.ends
+        local, now, yes, no = self.local, self.now, self.yes, self.no
         for (
             pk,
             reference,

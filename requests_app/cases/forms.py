@@ -1,5 +1,7 @@
 """Forms for the actions on a case. They collect what a service needs; the service decides."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,7 +108,8 @@ class DecisionForm(ActionForm):
         super().__init__(*args, **kwargs)
         if self.case is not None and not self.case.is_mandate:
             # Observation, supervision and certification come only with a mandate: not offered.
-            self.fields["assistance_types"].queryset = AssistanceType.objects.filter(requires_mandate=False)
+            types = cast(forms.ModelMultipleChoiceField, self.fields["assistance_types"])
+            types.queryset = AssistanceType.objects.filter(requires_mandate=False)
         if self.case is not None and not self.is_bound:
             # Start from what the state asked for (those the case allows); the focal point narrows it.
             allowed = self.case.is_mandate

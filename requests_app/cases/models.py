@@ -1,5 +1,7 @@
 """The assistance request: one case, from the letter that arrives to its report."""
 
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,6 +21,7 @@ from requests_app.cases.choices import (
     Origin,
     Stage,
 )
+from requests_app.core.types import StrOrPromise
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 
 
@@ -123,13 +126,13 @@ class AssistanceRequest(models.Model):
         return self.reference or gettext("New request")
 
     def clean(self):
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         is_mandate = self.origin in Origin.mandates()
         if is_mandate and not self.mandate_symbol.strip():
             errors["mandate_symbol"] = _("A mandate needs the symbol of its resolution, e.g. S/RES/2734 (2024).")
         if self.origin and not is_mandate and self.mandate_symbol.strip():
             errors["mandate_symbol"] = _("Only a Security Council or General Assembly mandate has a resolution symbol.")
-        allowed = AUTHORITIES_BY_ORIGIN.get(self.origin, ())
+        allowed = AUTHORITIES_BY_ORIGIN.get(self.origin, frozenset())
         if self.authority_type and self.origin and self.authority_type not in allowed:
             errors["authority_type"] = _(
                 "A request of this origin cannot be signed by %(authority)s. Choose one of: %(allowed)s."
@@ -227,6 +230,11 @@ class NeedsAssessment(models.Model):
     def __str__(self):
         return f"{self.get_method_display()} — {self.case.reference}"
 
+    @classmethod
+    def field_label(cls, name):
+        """The verbose name of one of the assessment's own fields (a column, never a relation)."""
+        return cast(models.Field, cls._meta.get_field(name)).verbose_name
+
     # Dates that record what happened (none of the assessment's dates is a plan): never after today.
     RECORDED_DATES = ("tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until", "report_submitted_on")
 
@@ -234,7 +242,7 @@ class NeedsAssessment(models.Model):
         """The labels of the recorded dates that lie after ``today``: they cannot have happened yet."""
         today = today or timezone.localdate()
         return [
-            self._meta.get_field(name).verbose_name
+            self.field_label(name)
             for name in self.RECORDED_DATES
             if getattr(self, name) is not None and getattr(self, name) > today
         ]
@@ -261,10 +269,10 @@ class NeedsAssessment(models.Model):
         if self.method == AssessmentMethod.MISSION:
             for field in ("tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until"):
                 if getattr(self, field) is None:
-                    missing.append(self._meta.get_field(field).verbose_name)
+                    missing.append(self.field_label(field))
         for field in ("report_submitted_on", "adequate_time", "conditions_exist"):
             if getattr(self, field) is None:
-                missing.append(self._meta.get_field(field).verbose_name)
+                missing.append(self.field_label(field))
         return missing
 
     @property

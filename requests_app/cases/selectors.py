@@ -1,7 +1,7 @@
 """Reads shared by the admin, the pages, exports and tasks, each at a fixed number of queries."""
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -16,6 +16,7 @@ from requests_app.cases.choices import DecisionOutcome, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, RegionalDesk
 from requests_app.cases.workflow import OPEN_STAGES, Action, Reasons, actions_from
 from requests_app.core import roles
+from requests_app.core.charts import bar_rows, grouped_bars
 from requests_app.core.people import display_name
 from requests_app.core.types import StrOrPromise, User
 from requests_app.documents.models import CaseDocument
@@ -225,58 +226,58 @@ def case_workers(regional_group: str | None = None) -> QuerySet[User]:
     return users.order_by(*order)
 
 
-def dashboard(*, user: User, today: date) -> dict[str, Any]:
-    """Everything the dashboard shows, in a fixed number of aggregate queries."""
-    from requests_app.core.charts import bar_rows, grouped_bars
-
-    now = timezone.now()
-    open_stages = Stage.open_stages()
-    cases = visible_cases(user)
+def _stage_rows(cases: QuerySet[AssistanceRequest]) -> list[dict[str, Any]]:
+    """One bar per stage: how many of the visible cases stand at it."""
     per_stage = dict(cases.values_list("stage").annotate(n=Count("id")).order_by())
-    stage_rows = bar_rows([(stage.label, per_stage.get(stage.value, 0), stage.value) for stage in Stage])
+    return bar_rows([(stage.label, per_stage.get(stage.value, 0), stage.value) for stage in Stage])
 
+
+def _overdue_rows(cases: QuerySet[AssistanceRequest], *, now: datetime) -> list[dict[str, Any]]:
+    """One bar per officer (or "Unassigned"): their open cases past the stage's due date, most first."""
     overdue = (
-        cases.filter(stage__in=open_stages, stage_due_at__lt=now)
+        cases.filter(stage__in=Stage.open_stages(), stage_due_at__lt=now)
         .values("officer_id", "officer__first_name", "officer__last_name", "officer__username")
         .annotate(n=Count("id"))
         .order_by("-n")
     )
-    overdue_rows = bar_rows(
-        [
-            (
-                (
-                    " ".join(filter(None, [row["officer__first_name"], row["officer__last_name"]]))
-                    or row["officer__username"]
-                )
-                if row["officer_id"]
-                else gettext("Unassigned"),
-                row["n"],
-                str(row["officer_id"] or "none"),
-            )
-            for row in overdue
-        ]
-    )
+    return bar_rows([(_officer_label(row), row["n"], str(row["officer_id"] or "none")) for row in overdue])
 
+
+def _officer_label(row: Mapping[str, Any]) -> StrOrPromise:
+    """An overdue row's officer as people read them: full name, else login; "Unassigned" when none."""
+    if not row["officer_id"]:
+        return gettext("Unassigned")
+    return " ".join(filter(None, [row["officer__first_name"], row["officer__last_name"]])) or row["officer__username"]
+
+
+def _outcome_rows(cases: QuerySet[AssistanceRequest], *, year: int) -> list[dict[str, Any]]:
+    """One bar per decision outcome: the decisions taken on the visible cases in the year."""
     outcomes = dict(
-        Decision.objects.filter(decided_at__year=today.year, case__in=cases)
+        Decision.objects.filter(decided_at__year=year, case__in=cases)
         .values_list("outcome")
         .annotate(n=Count("id"))
         .order_by()
     )
-    outcome_rows = bar_rows([(label, outcomes.get(value, 0), value) for value, label in DecisionOutcome.choices])
+    return bar_rows([(label, outcomes.get(value, 0), value) for value, label in DecisionOutcome.choices])
 
+
+def _elections_ahead(cases: QuerySet[AssistanceRequest], *, today: date) -> list[Election]:
+    """The next six months' elections (at most 100) of the cases still open."""
     # Elections the unit still works towards: a withdrawn or declined case's election is not one.
-    elections = list(
+    return list(
         Election.objects.filter(
             planned_date__gte=today,
             planned_date__lte=today + relativedelta(months=6),
             case__in=cases,
-            case__stage__in=open_stages,
+            case__stage__in=Stage.open_stages(),
         )
         .select_related("case__member_state", "case__officer")
         .order_by("planned_date", "id")[:100]
     )
 
+
+def _region_chart(cases: QuerySet[AssistanceRequest], *, today: date) -> dict[str, Any]:
+    """Cases received per year over the last five years and this one, one bar per regional group."""
     first_year = today.year - 5
     per_region_year = (
         cases.filter(received_date__year__gte=first_year)
@@ -287,12 +288,22 @@ def dashboard(*, user: User, today: date) -> dict[str, Any]:
     )
     counts = {(year, region): n for year, region, n in per_region_year}
     years = list(range(first_year, today.year + 1))
-    region_chart = grouped_bars(
+    return grouped_bars(
         groups=[str(year) for year in years],
         series=[(label, [counts.get((year, value), 0) for year in years]) for value, label in RegionalGroup.choices],
     )
 
-    mine = cases.filter(officer=user, stage__in=open_stages).aggregate(
+
+def dashboard(*, user: User, today: date) -> dict[str, Any]:
+    """Everything the dashboard shows, in a fixed number of aggregate queries."""
+    now = timezone.now()
+    cases = visible_cases(user)
+    stage_rows = _stage_rows(cases)
+    overdue_rows = _overdue_rows(cases, now=now)
+    outcome_rows = _outcome_rows(cases, year=today.year)
+    elections = _elections_ahead(cases, today=today)
+    region_chart = _region_chart(cases, today=today)
+    mine = cases.filter(officer=user, stage__in=Stage.open_stages()).aggregate(
         open=Count("id"), overdue=Count("id", filter=Q(stage_due_at__lt=now))
     )
     return {

@@ -1,5 +1,7 @@
 """What every admin page shares: fixed sets, the history of a change, users with clean names."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
@@ -12,7 +14,14 @@ from requests_app.core.validators import validate_single_line
 NAME_FIELDS = ("first_name", "last_name")
 
 
-class _SingleLineNames:
+# A mixin of Django's user forms: the type checker reads it as the form it extends.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class _SingleLineNames(_FormBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in NAME_FIELDS:
@@ -77,10 +86,12 @@ def _display(field, value):
     if isinstance(field, forms.ModelMultipleChoiceField):
         objects = value if hasattr(value, "__iter__") else [value]
         if objects and not hasattr(next(iter(objects)), "pk"):
+            assert field.queryset is not None  # None only until a form gives the field its choices
             objects = field.queryset.filter(pk__in=objects)
         return ", ".join(sorted(_name(obj) for obj in objects))
     if isinstance(field, forms.ModelChoiceField):
         if not hasattr(value, "pk"):
+            assert field.queryset is not None  # None only until a form gives the field its choices
             value = field.queryset.filter(pk=value).first()
         return _name(value) if value is not None else ""
     if getattr(field, "choices", None):

@@ -6,11 +6,23 @@ number raise there (ValueError, OverflowError on SQLite) and the page answers 50
 showing the form's own error ("Select a valid choice"). These widgets leave such values out.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from requests_app.core.ids import parse_id
+
+# The mixins below are mixed into Django's widgets and model admins: the type checker reads them
+# as the classes they extend; at run time they are plain mixins.
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin
+
+    _WidgetBase = widgets.AutocompleteMixin
+    _AdminBase = BaseModelAdmin[Any]
+else:
+    _WidgetBase = _AdminBase = object
 
 
 def _readable(field, value):
@@ -24,7 +36,7 @@ def _readable(field, value):
     return True
 
 
-class _ReadableValuesOnly:
+class _ReadableValuesOnly(_WidgetBase):
     def optgroups(self, name, value, attrs=None):
         target = self.field.target_field
         return super().optgroups(name, [v for v in value if _readable(target, v)], attrs)
@@ -38,7 +50,7 @@ class AutocompleteSelectMultiple(_ReadableValuesOnly, widgets.AutocompleteSelect
     pass
 
 
-class SafeAutocompleteMixin:
+class SafeAutocompleteMixin(_AdminBase):
     """For a ModelAdmin with autocomplete_fields: those fields use the widgets above."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -80,9 +80,9 @@ class BulkSeeder:
             Decision.assistance_types.through, ("decision_id", "assistancetype_id")
         )
         self.type_ids = {code: t.pk for code, t in self.types.items()}
-        self.stages = Counter()
+        self.stages: Counter[str] = Counter()
         self.overdue = 0
-        self.rows = Counter()
+        self.rows: Counter[str] = Counter()
 
     def run(self, count):
         started = time.monotonic()
@@ -152,15 +152,22 @@ class BulkSeeder:
         AssistanceRequest.objects.bulk_update(open_cases, ["stage_due_at"], batch_size=self.batch_size)
 
     def _write(self, batch):
+        """A batch of generated cases into the database, each table in bulk, in the order the keys need."""
+        counts = self._write_cases(batch)
+        counts.update(self._write_decisions(batch))
+        counts.update(self._write_events(batch))
+        self.rows.update(**counts)
+
+    def _write_cases(self, batch):
+        """The cases, their elections, requested types and assessments, then the open cases' deadlines."""
         size = self.batch_size
-        type_ids = self.type_ids
         cases = [record["case"] for record in batch]
         AssistanceRequest.objects.bulk_create(cases, batch_size=size)
         elections, requested, assessments = [], [], []
         for record in batch:
             case_id = record["case"].pk
             elections += [(case_id, kind, day) for kind, day in record["elections"]]
-            requested += [(case_id, type_ids[code]) for code in record["types"]]
+            requested += [(case_id, self.type_ids[code]) for code in record["types"]]
             if record["assessment"] is not None:
                 record["assessment"].case_id = case_id
                 assessments.append(record["assessment"])
@@ -168,7 +175,16 @@ class BulkSeeder:
         self.insert_requested_types(requested)
         NeedsAssessment.objects.bulk_create(assessments, batch_size=size)
         self._set_deadlines([case for case in cases if case.stage not in Stage.ends()])
+        return {
+            "cases": len(cases),
+            "elections": len(elections),
+            "requested_types": len(requested),
+            "assessments": len(assessments),
+        }
 
+    def _write_decisions(self, batch):
+        """The decisions (after the assessments they follow), the types they name, and the documents."""
+        size = self.batch_size
         decisions, documents = [], []
         for record in batch:
             if record["decision"] is not None:
@@ -180,9 +196,12 @@ class BulkSeeder:
                 documents.append(record["document"])
         Decision.objects.bulk_create(decisions, batch_size=size)
         CaseDocument.objects.bulk_create(documents, batch_size=size)
-        decision_types = [(d.pk, type_ids[code]) for d in decisions for code in d.codes]
+        decision_types = [(d.pk, self.type_ids[code]) for d in decisions for code in d.codes]
         self.insert_decision_types(decision_types)
+        return {"decisions": len(decisions), "decision_types": len(decision_types), "documents": len(documents)}
 
+    def _write_events(self, batch):
+        """The history, last: its details name the decision and the document by their new ids."""
         events = []
         for record in batch:
             if record["decision"] is not None:
@@ -192,13 +211,4 @@ class BulkSeeder:
             case_id = record["case"].pk
             events += [(case_id, *event) for event in record["events"]]
         self.insert_events(events)
-        self.rows.update(
-            cases=len(cases),
-            elections=len(elections),
-            requested_types=len(requested),
-            assessments=len(assessments),
-            decisions=len(decisions),
-            decision_types=len(decision_types),
-            documents=len(documents),
-            events=len(events),
-        )
+        return {"events": len(events)}

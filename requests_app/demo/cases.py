@@ -84,7 +84,7 @@ class DemoSeeder:
             REGION_WEIGHTS[s.regional_group] / sum(1 for o in states if o.regional_group == s.regional_group)
             for s in states
         ]
-        chosen = []
+        chosen: list[MemberState] = []
         while len(chosen) < count:
             state = self.rng.choices(states, weights)[0]
             if state not in chosen:
@@ -183,7 +183,7 @@ class DemoSeeder:
             old = getattr(assessment, name)
             if old == value:
                 continue
-            label = f"{NeedsAssessment._meta.verbose_name}: {NeedsAssessment._meta.get_field(name).verbose_name}"
+            label = f"{NeedsAssessment._meta.verbose_name}: {NeedsAssessment.field_label(name)}"
             changes[label] = [self._shown(old), self._shown(value)]
             setattr(assessment, name, value)
         assessment.full_clean()

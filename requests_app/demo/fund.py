@@ -26,13 +26,13 @@ FINANCE_USER = ("dmensah", "Daniel", "Mensah")
 # About what one unit was worth in US dollars in 2025-2026; each day's rate moves a little.
 RATES = {"EUR": "1.0850", "GBP": "1.2700", "JPY": "0.006700", "NOK": "0.094000", "SEK": "0.095000"}
 
-# (days before today, donor, currency, pledged, paid of it (None: nothing yet), days after the pledge)
-PLEDGES = [
-    (330, "Government of Norway", "NOK", "30000000", "15000000", 10),
-    (330, "Government of Germany", "EUR", "1000000", "1000000", 12),
-    (300, "Government of Japan", "JPY", "200000000", "100000000", 45),
-    (280, "Government of Sweden", "SEK", "15000000", "15000000", 80),
-    (150, "Government of the United Kingdom", "GBP", "750000", None, None),
+# (days before today, donor, currency, pledged, (paid of it, days after the pledge) or None: nothing yet)
+PLEDGES: list[tuple[int, str, str, str, tuple[str, int] | None]] = [
+    (330, "Government of Norway", "NOK", "30000000", ("15000000", 10)),
+    (330, "Government of Germany", "EUR", "1000000", ("1000000", 12)),
+    (300, "Government of Japan", "JPY", "200000000", ("100000000", 45)),
+    (280, "Government of Sweden", "SEK", "15000000", ("15000000", 80)),
+    (150, "Government of the United Kingdom", "GBP", "750000", None),
 ]
 # Contributions that pay no pledge.
 GIFTS = [
@@ -133,7 +133,7 @@ class _DemoLedger:
 
     def pledges_and_payments(self):
         payments = []
-        for days_ago, donor, currency, pledged, paid, paid_after in PLEDGES:
+        for days_ago, donor, currency, pledged, payment in PLEDGES:
             day = self.today - timedelta(days=days_ago)
             pledge = self.entry(
                 services.record_pledge,
@@ -145,7 +145,8 @@ class _DemoLedger:
                 description="Announced at the pledging conference.",
             )
             self.counts["pledges"] += 1
-            if paid:
+            if payment is not None:
+                paid, paid_after = payment
                 payments.append((day + timedelta(days=paid_after), pledge, Decimal(paid)))
         for day, pledge, amount in sorted(payments, key=lambda p: p[0]):
             self.entry(
@@ -176,7 +177,7 @@ class _DemoLedger:
     def allocations(self):
         """Allocations to the approved demo cases, each some days after its approval, never below the
         reserve: [(day, case)] of those made."""
-        approvals = {}
+        approvals: dict[int, Decision] = {}
         for decision in (
             Decision.objects.filter(outcome__in=DecisionOutcome.assisting(), case__stage__in=selectors.FUNDABLE_STAGES)
             .select_related("case")

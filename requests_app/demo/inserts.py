@@ -1,6 +1,8 @@
 """Writing many rows at once, with the timestamps given, outside the services."""
 
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import connection
@@ -94,7 +96,7 @@ class _PlainInsert:
             "DateTimeField": ops.adapt_datetimefield_value,
             "DateField": ops.adapt_datefield_value,
         }
-        self.convert = []
+        self.convert: list[tuple[int, Callable[..., Any]]] = []
         for index, name in enumerate(columns):
             field = fields[name]
             internal = field.get_internal_type()

@@ -4,7 +4,7 @@
 its own generator, in a fixed order: a seed gives the same cases every time.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from requests_app.cases.choices import AuthorityType, DecisionOutcome, ElectionType, Origin, Stage
 from requests_app.demo.scenarios import ORDER, DemoPlan, Step
@@ -81,7 +81,7 @@ class CasePlanner:
             return ["international-observers", "national-observers"]
         rng = self.rng
         population, cumulative = _weighted(COMMON_TYPES)
-        codes = []
+        codes: list[str] = []
         while len(codes) < rng.choice([1, 2, 2, 3]):
             code = rng.choices(population, cum_weights=cumulative)[0]
             if code not in codes:
@@ -146,24 +146,30 @@ class CasePlanner:
     def _schedule(self, plan):
         """Dates for the steps: the case entered its present stage long enough ago to be due,
         or overdue, or ended a while back."""
-        rng, now, scenario = self.rng, self.now, plan.scenario
         steps = plan.steps
         entering = max(i for i, step in enumerate(steps) if step.moves)
-        final = scenario.stage
-        if final in Stage.ends():
-            age = rng.uniform(7, 150) + 365 * scenario.years_ago
-        elif final == Stage.IN_IMPLEMENTATION:
-            age = rng.uniform(130, 200) if scenario.overdue else rng.uniform(20, 120)
-        else:
-            days = self._allowed_days(final)
-            age = days + rng.uniform(3, 25) if scenario.overdue else days * rng.uniform(0.1, 0.7)
         days_ago = [0.0] * len(steps)
-        days_ago[entering] = age
+        days_ago[entering] = self._age(plan.scenario)
         for i in range(entering - 1, -1, -1):
             days_ago[i] = days_ago[i + 1] + steps[i + 1].gap
         for i in range(entering + 1, len(steps)):
             days_ago[i] = days_ago[i - 1] - min(steps[i].gap, 0.4 * days_ago[i - 1])
-        times = []
+        plan.times = self._moments(days_ago)
+
+    def _age(self, scenario):
+        """How many days ago the case entered its present stage."""
+        rng, final = self.rng, scenario.stage
+        if final in Stage.ends():
+            return rng.uniform(7, 150) + 365 * scenario.years_ago
+        if final == Stage.IN_IMPLEMENTATION:
+            return rng.uniform(130, 200) if scenario.overdue else rng.uniform(20, 120)
+        days = self._allowed_days(final)
+        return days + rng.uniform(3, 25) if scenario.overdue else days * rng.uniform(0.1, 0.7)
+
+    def _moments(self, days_ago):
+        """The steps' moments, in office hours, one after the other, none after the present."""
+        rng, now = self.rng, self.now
+        times: list[datetime] = []
         for ago in days_ago:
             moment = _at_work(now - timedelta(days=ago), rng)
             if times and moment <= times[-1]:
@@ -175,7 +181,7 @@ class CasePlanner:
             if times[i] > latest:
                 times[i] = latest
             latest = times[i] - timedelta(minutes=1)
-        plan.times = times
+        return times
 
     def _allowed_days(self, stage):
         """The longest a stage may take by its policy, counted from the day it was entered."""
@@ -186,37 +192,47 @@ class CasePlanner:
 
     def _dates(self, plan):
         rng, scenario = self.rng, plan.scenario
-        when = {step.name: moment.date() for step, moment in zip(plan.steps, plan.times, strict=True)}
         received = plan.times[0].date()
         plan.letter_date = received - timedelta(days=rng.randrange(3, 21))
-        if "start_implementation" in when:
-            started = when["start_implementation"]
-            if "start_reporting" in when:
-                plan.ends_on = max(started, when["start_reporting"] - timedelta(days=rng.randrange(0, 5)))
-            elif scenario.overdue:
-                plan.ends_on = started + timedelta(days=rng.randrange(90, 125))
-            else:
-                plan.ends_on = self.now.date() + timedelta(days=rng.randrange(30, 200))
-            plan.period_end = plan.ends_on
-            election_day = started + (plan.ends_on - started) * 6 // 10
-        else:
-            election_day = received + timedelta(days=rng.randrange(150, 420))
-            plan.period_end = election_day + timedelta(days=rng.randrange(60, 120))
+        election_day = self._implementation_period(plan)
         if scenario.short_notice:
             election_day = received + timedelta(days=rng.randrange(75, 110))
         election_day = max(election_day, received + timedelta(days=30))
-        if plan.origin == GA:
-            kinds = [ElectionType.REFERENDUM]
-        elif plan.origin == SC or rng.random() < 0.3:
-            kinds = [ElectionType.PRESIDENTIAL, ElectionType.PARLIAMENTARY]
-        else:
-            population, cumulative = _weighted(ELECTION_WEIGHTS.items())
-            kinds = [rng.choices(population, cum_weights=cumulative)[0]]
+        kinds = self._election_kinds(plan)
         plan.elections = [(kind, election_day + timedelta(days=28 * i)) for i, kind in enumerate(kinds)]
         if scenario.defer:
             plan.revisit_on = self.now.date() + timedelta(days=rng.randrange(15, 45))
         if plan.origin in Origin.mandates():
             plan.mandate_symbol = _mandate_symbol(rng, plan.origin, plan.letter_date.year)
+
+    def _implementation_period(self, plan):
+        """Sets the plan's implementation period (its end, the end of the period it covers); returns
+        the election day it works towards, within the implementation or some months after receipt."""
+        rng = self.rng
+        when = {step.name: moment.date() for step, moment in zip(plan.steps, plan.times, strict=True)}
+        if "start_implementation" not in when:
+            election_day = plan.times[0].date() + timedelta(days=rng.randrange(150, 420))
+            plan.period_end = election_day + timedelta(days=rng.randrange(60, 120))
+            return election_day
+        started = when["start_implementation"]
+        if "start_reporting" in when:
+            plan.ends_on = max(started, when["start_reporting"] - timedelta(days=rng.randrange(0, 5)))
+        elif plan.scenario.overdue:
+            plan.ends_on = started + timedelta(days=rng.randrange(90, 125))
+        else:
+            plan.ends_on = self.now.date() + timedelta(days=rng.randrange(30, 200))
+        plan.period_end = plan.ends_on
+        return started + (plan.ends_on - started) * 6 // 10
+
+    def _election_kinds(self, plan):
+        """A referendum for the General Assembly; two elections for the Security Council, or sometimes."""
+        rng = self.rng
+        if plan.origin == GA:
+            return [ElectionType.REFERENDUM]
+        if plan.origin == SC or rng.random() < 0.3:
+            return [ElectionType.PRESIDENTIAL, ElectionType.PARLIAMENTARY]
+        population, cumulative = _weighted(ELECTION_WEIGHTS.items())
+        return [rng.choices(population, cum_weights=cumulative)[0]]
 
     def _words(self, plan):
         rng = self.rng

@@ -58,7 +58,9 @@ EXPERTS = [
 OFF_ROSTER = {("Andrés", "Quispe")}
 
 # (expert's family name, role, start and end in days from today, cancelled with this reason)
-DEPLOYMENTS = {
+Booking = tuple[str, str, int, int, str | None]
+# The bookings of the first cases at each stage: one list of bookings per case.
+DEPLOYMENTS: dict[str, list[list[Booking]]] = {
     Stage.IN_IMPLEMENTATION: [
         [
             ("Diallo", "Legal adviser", -40, 35, None),

@@ -218,6 +218,15 @@ class CaseLife:
         assessment = self.seeder.new_assessment(method=method, created_at=at, updated_at=at)
         self.record["assessment"] = assessment
         short_notice = self.received + relativedelta(months=4) > self.first_day
+        report_at = self._assessment_dates(assessment, method)
+        self._findings(assessment, short_notice)
+        assessment.updated_at = report_at
+        self.withdraw_sometimes(0.03, 1, 10, 40)
+        self.move("submit_assessment", Stage.AWAITING_DECISION, self.advance(0.05, 1, 4))
+        return assessment, short_notice
+
+    def _assessment_dates(self, assessment, method):
+        """The mission's steps (terms of reference to return), then the report: returns its moment."""
         if method == MISSION:
             assessment.tor_sent_on = self.advance(2, 5, 12).date()
             assessment.host_clearance_on = self.advance(2, 7, 20).date()
@@ -227,15 +236,16 @@ class CaseLife:
         else:
             report_at = self.advance(7, 20, 70)
         assessment.report_submitted_on = report_at.date()
+        return report_at
+
+    def _findings(self, assessment, short_notice):
+        """What the assessment found: time, conditions, and its texts."""
+        rng = self.rng
         assessment.adequate_time = not short_notice or rng.random() < 0.5
         assessment.conditions_exist = rng.random() < 0.93
         assessment.context, assessment.national_capacity = rng.choice(CONTEXTS), rng.choice(CAPACITIES)
         assessment.risks, assessment.womens_participation = rng.choice(RISKS), rng.choice(WOMEN)
         assessment.recommendations = rng.choice(RECOMMENDATIONS)
-        assessment.updated_at = report_at
-        self.withdraw_sometimes(0.03, 1, 10, 40)
-        self.move("submit_assessment", Stage.AWAITING_DECISION, self.advance(0.05, 1, 4))
-        return assessment, short_notice
 
     def decide(self, assessment, short_notice):
         """The focal point's decision: assist (the planned end is returned), narrow, or decline."""

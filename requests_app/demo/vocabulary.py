@@ -11,7 +11,7 @@ from requests_app.reference.models import RegionalGroup
 # The words of the cases ---------------------------------------------------------------
 
 # Requests come mostly from Africa, Asia-Pacific and Latin America; hardly from WEOG.
-REGION_WEIGHTS = {
+REGION_WEIGHTS: dict[str, int] = {
     RegionalGroup.AFRICAN: 42,
     RegionalGroup.ASIA_PACIFIC: 24,
     RegionalGroup.LATIN_AMERICAN_CARIBBEAN: 20,

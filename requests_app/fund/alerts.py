@@ -1,6 +1,7 @@
 """The balance alert: once per fall below the threshold, emailed to Finance and the focal point."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -95,33 +96,7 @@ def send_alert(alert_id: int, *, now: datetime | None = None) -> bool:
         if alert is None or alert.sent_at is not None or alert.recovered_at is not None:
             return False
         recipients = alert_recipients()
-        latest = list(
-            LedgerEntry.objects.filter(kind=Kind.ALLOCATION, recorded_at__lte=alert.crossed_at)
-            .select_related("case__member_state")
-            .order_by("-recorded_at", "-id")[:5]
-        )
-        # entry.case: never None, an allocation names its case (constraint ledger_allocation_has_case).
-        context = {
-            "alert": alert,
-            "balance": money(alert.balance_usd),
-            "threshold": money(alert.threshold_usd),
-            "shortfall": money(alert.threshold_usd - alert.balance_usd),
-            "crossed": timezone.localtime(alert.crossed_at),
-            "now_balance": money(balance(timezone.localdate(now))),
-            "allocations": [
-                {
-                    "day": day_text(entry.value_date),
-                    "case": entry.case.reference,  # type: ignore[union-attr]
-                    "state": entry.case.member_state.name,  # type: ignore[union-attr]
-                    "usd": money(entry.amount_usd),
-                    "converted": converted_text(entry),
-                    "url": absolute_url("workspace:case-detail", entry.case.reference),  # type: ignore[union-attr]
-                }
-                for entry in latest
-            ],
-            "outstanding_pledges": money(sum((pledge_usd(p) for p in open_pledges()), ZERO)),
-            "url": fund_url(),
-        }
+        context = _alert_context(alert, now=now)
         # A failure leaves sent_at empty, for the task to try again.
         send_templated_email(
             "emails/trust_fund_alert",
@@ -132,3 +107,37 @@ def send_alert(alert_id: int, *, now: datetime | None = None) -> bool:
         alert.sent_at = now
         alert.save(update_fields=["sent_at"])
         return True
+
+
+def _alert_context(alert: BalanceAlert, *, now: datetime) -> dict[str, Any]:
+    """What the alert's email says: the fall, the balance now, the last allocations before the fall, the pledges."""
+    latest = list(
+        LedgerEntry.objects.filter(kind=Kind.ALLOCATION, recorded_at__lte=alert.crossed_at)
+        .select_related("case__member_state")
+        .order_by("-recorded_at", "-id")[:5]
+    )
+    return {
+        "alert": alert,
+        "balance": money(alert.balance_usd),
+        "threshold": money(alert.threshold_usd),
+        "shortfall": money(alert.threshold_usd - alert.balance_usd),
+        "crossed": timezone.localtime(alert.crossed_at),
+        "now_balance": money(balance(timezone.localdate(now))),
+        "allocations": [_allocation_line(entry) for entry in latest],
+        "outstanding_pledges": money(sum((pledge_usd(p) for p in open_pledges()), ZERO)),
+        "url": fund_url(),
+    }
+
+
+def _allocation_line(entry: LedgerEntry) -> dict[str, str]:
+    """One allocation as the email lists it: day, case, Member State, amount, and a link to the case."""
+    case = entry.case
+    assert case is not None  # an allocation names its case (constraint ledger_allocation_has_case)
+    return {
+        "day": day_text(entry.value_date),
+        "case": case.reference,
+        "state": case.member_state.name,
+        "usd": money(entry.amount_usd),
+        "converted": converted_text(entry),
+        "url": absolute_url("workspace:case-detail", case.reference),
+    }

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.db.models import DecimalField, F, Sum, Value
@@ -89,7 +90,7 @@ class CurrencyField(forms.CharField):
         )
 
     def to_python(self, value):
-        return super().to_python(value).strip().upper()
+        return (super().to_python(value) or "").strip().upper()
 
 
 class EntryForm(forms.Form):
@@ -170,13 +171,14 @@ class ContributionForm(DonorEntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pledge"].queryset = pledges_outstanding()
+        cast(forms.ModelChoiceField, self.fields["pledge"]).queryset = pledges_outstanding()
         # Paying a pledge names its donor already.
         self.fields["donor"].required = False
         self.fields["donor"].help_text = _("Leave empty when the contribution pays a pledge: it is the pledge's donor.")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("pledge") and not (data.get("donor") or "").strip() and "donor" not in self.errors:
             self.add_error("donor", gettext("Name the donor, or choose the pledge this contribution pays."))
         return data
@@ -201,7 +203,7 @@ class CaseEntryForm(EntryForm):
 class AllocationForm(CaseEntryForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = selectors.fundable_cases(self.user)
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = selectors.fundable_cases(self.user)
         self.fields["case"].help_text = _(
             "Cases approved for assistance (an assist or narrowed decision), from the decision until reporting."
         )
@@ -210,7 +212,7 @@ class AllocationForm(CaseEntryForm):
 class RefundForm(CaseEntryForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = selectors.funded_cases(self.user)
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = selectors.funded_cases(self.user)
         self.fields["case"].help_text = _(
             "Cases that received an allocation. A case gives back at most what it "
             "was allocated, net of its earlier refunds."
@@ -233,7 +235,8 @@ class StatementPeriodForm(forms.Form):
         add_reporting_period_fields(self, from_label=_("From"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         start, end = data.get("from"), data.get("to")

@@ -19,6 +19,7 @@ writes happen one after the other: two allocations at once cannot both see money
 of them may take, and two balance checks cannot both open an alert. Amounts are ``Decimal``.
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import cast
@@ -34,6 +35,12 @@ from requests_app.cases.services import record_event
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
 from requests_app.fund.alerts import check_balance
+from requests_app.fund.limits import (
+    CaseMoney,
+    refuse_beyond_available,
+    refuse_beyond_outstanding,
+    refuse_beyond_refundable,
+)
 from requests_app.fund.models import ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.fund.money import (
     CENT,
@@ -41,12 +48,10 @@ from requests_app.fund.money import (
     MAX_RATE,
     RATE_PLACES,
     USD,
-    ZERO,
     AmountInput,
     _amount,
     _currency,
     _value_date,
-    converted_text,
     day_text,
     money,
     rate_text,
@@ -56,10 +61,6 @@ from requests_app.fund.selectors import (
     FUNDABLE_STAGES,
     Kind,
     _settings_row,
-    available,
-    case_funding,
-    outstanding,
-    refundable,
     usd_rate,
 )
 
@@ -142,16 +143,7 @@ def enter_rate(*, actor: User | None, currency: str, day: date | None, usd_per_u
     if currency == USD:
         raise ActionRefused(_("The fund keeps its books in US dollars: a US dollar is always 1."))
     day = _value_date(day)
-    if isinstance(usd_per_unit, float):
-        raise TypeError("Exchange rates are Decimal, never float.")
-    try:
-        rate = Decimal(str(usd_per_unit).strip())
-    except (InvalidOperation, ValueError):
-        raise ActionRefused(_("The rate is not a number.")) from None
-    if not rate.is_finite() or rate <= 0:
-        raise ActionRefused(_("A rate must be more than zero."))
-    if rate >= MAX_RATE or rate != rate.quantize(RATE_PLACES):
-        raise ActionRefused(_("Give the rate with at most eight decimals."))
+    rate = _rate(usd_per_unit)
     with transaction.atomic():
         _settings_row()
         existing = ExchangeRate.objects.filter(currency=currency, day=day).first()
@@ -173,6 +165,21 @@ def enter_rate(*, actor: User | None, currency: str, day: date | None, usd_per_u
         existing.usd_per_unit, existing.entered_by, existing.entered_at = rate, actor, timezone.now()
         existing.save(update_fields=["usd_per_unit", "entered_by", "entered_at"])
         return existing
+
+
+def _rate(usd_per_unit: AmountInput) -> Decimal:
+    """US dollars for one unit as typed, read as a Decimal: more than zero, at most eight decimals."""
+    if isinstance(usd_per_unit, float):
+        raise TypeError("Exchange rates are Decimal, never float.")
+    try:
+        rate = Decimal(str(usd_per_unit).strip())
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(_("The rate is not a number.")) from None
+    if not rate.is_finite() or rate <= 0:
+        raise ActionRefused(_("A rate must be more than zero."))
+    if rate >= MAX_RATE or rate != rate.quantize(RATE_PLACES):
+        raise ActionRefused(_("Give the rate with at most eight decimals."))
+    return rate
 
 
 def record_pledge(
@@ -220,44 +227,7 @@ def record_contribution(
     with transaction.atomic():
         _settings_row()
         if pledge is not None:
-            pledge = LedgerEntry.objects.filter(pk=getattr(pledge, "pk", pledge), kind=Kind.PLEDGE).first()
-            if pledge is None:
-                raise ActionRefused(_("The pledge this contribution pays is not in the ledger."))
-            donor = donor or pledge.donor
-            if " ".join(donor.split()).casefold() != pledge.donor.casefold():
-                raise ActionRefused(
-                    _("This pledge was made by %(pledger)s, not by %(donor)s.")
-                    % {"pledger": pledge.donor, "donor": donor}
-                )
-            donor = pledge.donor
-            if currency != pledge.currency:
-                raise ActionRefused(
-                    _(
-                        "The pledge is in %(currency)s: record its payment in %(currency)s too, so what remains "
-                        "outstanding is counted in the currency promised."
-                    )
-                    % {"currency": pledge.currency}
-                )
-            if value_date < pledge.value_date:
-                raise ActionRefused(
-                    _("The pledge was made on %(pledged)s: a payment of it cannot be dated earlier.")
-                    % {"pledged": day_text(pledge.value_date)}
-                )
-            left = outstanding(pledge)
-            if amount > left:
-                raise ActionRefused(
-                    _(
-                        "Only %(currency)s %(left)s of this pledge is outstanding (%(currency)s %(pledged)s pledged); "
-                        "this contribution is %(currency)s %(amount)s. Record the rest as a contribution without "
-                        "a pledge."
-                    )
-                    % {
-                        "currency": currency,
-                        "left": money(left),
-                        "pledged": money(pledge.amount),
-                        "amount": money(amount),
-                    }
-                )
+            pledge, donor = _paid_pledge(pledge, donor=donor, amount=amount, currency=currency, value_date=value_date)
         donor = _donor(donor)
         rate, amount_usd = _convert(amount, currency, value_date)
         entry = _entry(
@@ -274,6 +244,39 @@ def record_contribution(
         )
         check_balance()
         return entry
+
+
+def _paid_pledge(
+    pledge: LedgerEntry | int, *, donor: str, amount: Decimal, currency: str, value_date: date
+) -> tuple[LedgerEntry, str]:
+    """The pledge a contribution pays and its donor, spelt as the pledge has it; refused if the payment does not fit.
+
+    A payment comes from the pledge's donor (``donor`` blank means them), in the pledge's currency, no
+    earlier than the pledge, and for no more than is still outstanding.
+    """
+    found = LedgerEntry.objects.filter(pk=getattr(pledge, "pk", pledge), kind=Kind.PLEDGE).first()
+    if found is None:
+        raise ActionRefused(_("The pledge this contribution pays is not in the ledger."))
+    donor = donor or found.donor
+    if " ".join(donor.split()).casefold() != found.donor.casefold():
+        raise ActionRefused(
+            _("This pledge was made by %(pledger)s, not by %(donor)s.") % {"pledger": found.donor, "donor": donor}
+        )
+    if currency != found.currency:
+        raise ActionRefused(
+            _(
+                "The pledge is in %(currency)s: record its payment in %(currency)s too, so what remains "
+                "outstanding is counted in the currency promised."
+            )
+            % {"currency": found.currency}
+        )
+    if value_date < found.value_date:
+        raise ActionRefused(
+            _("The pledge was made on %(pledged)s: a payment of it cannot be dated earlier.")
+            % {"pledged": day_text(found.value_date)}
+        )
+    refuse_beyond_outstanding(found, amount)
+    return found, found.donor
 
 
 def _case_approval_day(case: AssistanceRequest) -> date | None:
@@ -306,6 +309,53 @@ def _case_event(*, entry: LedgerEntry, actor: User | None, action: str) -> None:
     )
 
 
+def _case_entry(
+    *,
+    actor: User | None,
+    permission: str,
+    refusal: StrOrPromise,
+    kind: str,
+    action: str,
+    case: AssistanceRequest,
+    amount: AmountInput,
+    currency: str,
+    value_date: date | None,
+    description: str,
+    admit: Callable[[AssistanceRequest, date], None] | None = None,
+    limit: Callable[[CaseMoney], None],
+) -> LedgerEntry:
+    """Money moving between the fund and a case, with the checks allocations and refunds share.
+
+    The actor needs ``permission`` (else ``refusal``); the inputs are read; then, in one transaction
+    behind the fund's lock: the case is locked and must be in the actor's scope, ``admit`` may refuse
+    the case on the day, the amount is converted, ``limit`` may refuse it as too much; the entry is
+    written with an event ``action`` in the case's history, and the balance is checked.
+    """
+    actor = _require(actor, permission, refusal)
+    amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
+    with transaction.atomic():
+        _settings_row()
+        case = _locked_case(case, actor)
+        if admit is not None:
+            admit(case, value_date)
+        rate, amount_usd = _convert(amount, currency, value_date)
+        limit(CaseMoney(case, amount, currency, value_date, rate, amount_usd))
+        entry = _entry(
+            actor=actor,
+            kind=kind,
+            case=case,
+            amount=amount,
+            currency=currency,
+            value_date=value_date,
+            rate=rate,
+            amount_usd=amount_usd,
+            description=description,
+        )
+        _case_event(entry=entry, actor=actor, action=action)
+        check_balance()
+        return entry
+
+
 def allocate(
     *,
     actor: User | None,
@@ -316,59 +366,38 @@ def allocate(
     description: str = "",
 ) -> LedgerEntry:
     """Money from the fund to an approved case. Refused, with the figures, beyond what the fund holds."""
-    actor = _require(actor, ALLOCATE_PERMISSION, _("You do not have permission to allocate Trust Fund money."))
-    amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
-    with transaction.atomic():
-        _settings_row()
-        case = _locked_case(case, actor)
-        approved_on = _case_approval_day(case)
-        if approved_on is None:
-            raise ActionRefused(
-                _(
-                    "%(reference)s is %(stage)s: only a case approved for assistance (an assist or narrowed decision, "
-                    "until it reports) receives Trust Fund money."
-                )
-                % {"reference": case.reference, "stage": case.stage_phrase}
+    return _case_entry(
+        actor=actor,
+        permission=ALLOCATE_PERMISSION,
+        refusal=_("You do not have permission to allocate Trust Fund money."),
+        kind=Kind.ALLOCATION,
+        action="fund_allocation",
+        case=case,
+        amount=amount,
+        currency=currency,
+        value_date=value_date,
+        description=description,
+        admit=_refuse_unless_approved,
+        limit=refuse_beyond_available,
+    )
+
+
+def _refuse_unless_approved(case: AssistanceRequest, value_date: date) -> None:
+    """Refused unless the case is approved for assistance, and was so by ``value_date``."""
+    approved_on = _case_approval_day(case)
+    if approved_on is None:
+        raise ActionRefused(
+            _(
+                "%(reference)s is %(stage)s: only a case approved for assistance (an assist or narrowed decision, "
+                "until it reports) receives Trust Fund money."
             )
-        if value_date < approved_on:
-            raise ActionRefused(
-                _("%(reference)s was approved on %(approved)s: an allocation to it cannot be dated earlier.")
-                % {"reference": case.reference, "approved": day_text(approved_on)}
-            )
-        rate, amount_usd = _convert(amount, currency, value_date)
-        can_take, on_day, lowest_day = available(value_date)
-        if amount_usd > can_take:
-            figures = {
-                "held": money(on_day),
-                "day": day_text(value_date),
-                "lowest": money(max(can_take, ZERO)),
-                "lowest_day": day_text(lowest_day),
-                "amount": money(amount_usd),
-                "converted": converted_text(amount, currency, rate),
-            }
-            if lowest_day == value_date:
-                message = _("The fund holds %(held)s USD on %(day)s; this allocation is %(amount)s USD%(converted)s.")
-            else:
-                message = _(
-                    "The fund holds %(held)s USD on %(day)s, but entries after that day bring it down to %(lowest)s "
-                    "USD on %(lowest_day)s, and no day may go below zero; this allocation is %(amount)s "
-                    "USD%(converted)s."
-                )
-            raise ActionRefused(message % figures)
-        entry = _entry(
-            actor=actor,
-            kind=Kind.ALLOCATION,
-            case=case,
-            amount=amount,
-            currency=currency,
-            value_date=value_date,
-            rate=rate,
-            amount_usd=amount_usd,
-            description=description,
+            % {"reference": case.reference, "stage": case.stage_phrase}
         )
-        _case_event(entry=entry, actor=actor, action="fund_allocation")
-        check_balance()
-        return entry
+    if value_date < approved_on:
+        raise ActionRefused(
+            _("%(reference)s was approved on %(approved)s: an allocation to it cannot be dated earlier.")
+            % {"reference": case.reference, "approved": day_text(approved_on)}
+        )
 
 
 def record_refund(
@@ -381,48 +410,19 @@ def record_refund(
     description: str = "",
 ) -> LedgerEntry:
     """Unspent allocation money a case returns to the fund: never more than it was given, net."""
-    actor = _require(actor, RECORD_PERMISSION, _("You do not have permission to record refunds."))
-    amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
-    with transaction.atomic():
-        _settings_row()
-        case = _locked_case(case, actor)
-        rate, amount_usd = _convert(amount, currency, value_date)
-        limit = refundable(case, value_date)
-        if amount_usd > limit:
-            allocated, refunded, _net = case_funding(case)
-            if not allocated:
-                message = _("%(reference)s has received no allocation from the fund: it has nothing to give back.")
-            else:
-                message = _(
-                    "%(reference)s may give back at most %(limit)s USD on %(day)s (allocated %(allocated)s USD, "
-                    "already refunded %(refunded)s USD); this refund is %(amount)s USD%(converted)s."
-                )
-            raise ActionRefused(
-                message
-                % {
-                    "reference": case.reference,
-                    "limit": money(max(limit, ZERO)),
-                    "day": day_text(value_date),
-                    "allocated": money(allocated),
-                    "refunded": money(refunded),
-                    "amount": money(amount_usd),
-                    "converted": converted_text(amount, currency, rate),
-                }
-            )
-        entry = _entry(
-            actor=actor,
-            kind=Kind.REFUND,
-            case=case,
-            amount=amount,
-            currency=currency,
-            value_date=value_date,
-            rate=rate,
-            amount_usd=amount_usd,
-            description=description,
-        )
-        _case_event(entry=entry, actor=actor, action="fund_refund")
-        check_balance()
-        return entry
+    return _case_entry(
+        actor=actor,
+        permission=RECORD_PERMISSION,
+        refusal=_("You do not have permission to record refunds."),
+        kind=Kind.REFUND,
+        action="fund_refund",
+        case=case,
+        amount=amount,
+        currency=currency,
+        value_date=value_date,
+        description=description,
+        limit=refuse_beyond_refundable,
+    )
 
 
 def set_threshold(*, actor: User | None, threshold: AmountInput) -> TrustFundSettings:

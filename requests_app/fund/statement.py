@@ -7,11 +7,22 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import StrOrPromise
 from requests_app.fund.models import LedgerEntry
 from requests_app.fund.money import ZERO, cents
 from requests_app.fund.selectors import Kind, balance, pledge_usd
+
+# What the statement's totals are called: a sum of many entries, not one. Keyed by the stored kind.
+TOTAL_LABELS: dict[str, StrOrPromise] = {
+    Kind.PLEDGE: gettext_lazy("Pledges"),
+    Kind.CONTRIBUTION: gettext_lazy("Contributions"),
+    Kind.ALLOCATION: gettext_lazy("Allocations to cases"),
+    Kind.REFUND: gettext_lazy("Refunds to the fund"),
+}
+
 
 # The statement ---------------------------------------------------------------------------------
 

@@ -1,13 +1,11 @@
-"""The Trust Fund's pages (para 7): the statement of a period, its exports, and the forms that
-record entries and enter rates. Who may do what comes from the permissions of migration 0011:
-everyone here holds view_trust_fund_statement; finance records pledges, contributions, refunds
-and rates; the focal point allocates."""
+"""The Trust Fund's pages (para 7): the statement of a period and its downloads (fund/exports.py
+writes the files), and the forms that record entries and enter rates. Who may do what comes from
+the permissions of migration 0011: everyone here holds view_trust_fund_statement; finance records
+pledges, contributions, refunds and rates; the focal point allocates."""
 
-import csv
-import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -25,10 +23,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core import ids
 from requests_app.core.errors import ActionRefused, tell_refusal
-from requests_app.core.people import display_name
-from requests_app.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, neutralise, xlsx_text
+from requests_app.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from requests_app.core.types import StrOrPromise
-from requests_app.fund import alerts, money, selectors, services, statement
+from requests_app.fund import alerts, exports, money, selectors, services, statement
 from requests_app.fund.forms import (
     AllocationForm,
     ContributionForm,
@@ -54,7 +51,7 @@ class EntryKind:
 
     kind: str
     form: type
-    service: object
+    service: Callable[..., LedgerEntry]
     permission: str
     title: StrOrPromise
     button: StrOrPromise
@@ -101,15 +98,6 @@ ENTRY_KINDS = {
 }
 
 
-# What the statement's totals are called: a sum of many entries, not one.
-TOTAL_LABELS = {
-    Kind.PLEDGE: gettext_lazy("Pledges"),
-    Kind.CONTRIBUTION: gettext_lazy("Contributions"),
-    Kind.ALLOCATION: gettext_lazy("Allocations to cases"),
-    Kind.REFUND: gettext_lazy("Refunds to the fund"),
-}
-
-
 def entry_links(user):
     """[(kind, title)] of the entries this user may record, for the statement page's buttons."""
     return [(name, kind.title) for name, kind in ENTRY_KINDS.items() if user.has_perm(kind.permission)]
@@ -131,7 +119,9 @@ def _statement_context(request, form, start, end):
         "below": balance_today < row.alert_threshold_usd,
         "alert": alerts.open_alert(),
         "last_alert": BalanceAlert.objects.order_by("-crossed_at", "-id").first(),
-        "kinds": [(value, TOTAL_LABELS[value], result.totals[value], result.counts[value]) for value in Kind.values],
+        "kinds": [
+            (value, statement.TOTAL_LABELS[value], result.totals[value], result.counts[value]) for value in Kind.values
+        ],
         "entry_links": entry_links(request.user),
         "may_enter_rates": request.user.has_perm(services.RATE_PERMISSION),
         "query": request.GET.urlencode(),
@@ -148,7 +138,7 @@ def _asked_period(request):
         start, end = form.period
         return form, start, end, []
     errors = [
-        f"{form.fields[name].label}: {' '.join(e)}" if name in form.fields else " ".join(e)
+        f"{form.fields[name].label}: {' '.join(map(str, e))}" if name in form.fields else " ".join(map(str, e))
         for name, e in form.errors.items()
     ]
     start, end = default_statement_period()
@@ -286,108 +276,37 @@ def rates_page(request):
             except ActionRefused as refusal:
                 tell_refusal(refusal, form=form)
             else:
-                messages.success(
-                    request,
-                    _("%(currency)s on %(day)s: 1 %(currency)s = %(rate)s USD.")
-                    % {
-                        "currency": rate.currency,
-                        "day": money.day_text(rate.day),
-                        "rate": money.rate_text(rate.usd_per_unit),
-                    },
-                )
+                messages.success(request, _rate_entered(rate))
                 return redirect("workspace:trust-fund-rates")
         status = 400
+    return render(request, "trust_fund/rates.html", _rates_context(form), status=status)
+
+
+def _rate_entered(rate):
+    return _("%(currency)s on %(day)s: 1 %(currency)s = %(rate)s USD.") % {
+        "currency": rate.currency,
+        "day": money.day_text(rate.day),
+        "rate": money.rate_text(rate.usd_per_unit),
+    }
+
+
+def _rates_context(form):
+    """The recent rates, and the currencies finance has been entering with whether today's rate of each is in."""
     today = timezone.localdate()
     recent = list(ExchangeRate.objects.select_related("entered_by").order_by("-day", "currency")[:RECENT_RATES])
-    # The currencies finance has been entering, and whether today's rate of each is in.
     since = today - timedelta(days=90)
     used = sorted(set(ExchangeRate.objects.filter(day__gte=since).values_list("currency", flat=True)))
     entered_today = set(ExchangeRate.objects.filter(day=today).values_list("currency", flat=True))
-    return render(
-        request,
-        "trust_fund/rates.html",
-        {
-            "form": form,
-            "rates": recent,
-            "today": today,
-            "today_status": [(code, code in entered_today) for code in used],
-            "currencies": _known_currencies()[1:],
-        },
-        status=status,
-    )
+    return {
+        "form": form,
+        "rates": recent,
+        "today": today,
+        "today_status": [(code, code in entered_today) for code in used],
+        "currencies": _known_currencies()[1:],
+    }
 
 
-# Exports -----------------------------------------------------------------------------------------
-
-
-def _columns():
-    return [
-        _("Date"),
-        _("Kind"),
-        _("Donor"),
-        _("Case"),
-        _("Member State"),
-        _("Description"),
-        _("Amount"),
-        _("Currency"),
-        _("Rate (USD)"),
-        _("In (USD)"),
-        _("Out (USD)"),
-        _("Balance (USD)"),
-        _("Pays pledge of"),
-        _("Recorded by"),
-        _("Recorded at"),
-    ]
-
-
-def statement_rows(result):
-    """The statement as rows of values (dates, Decimals, text), in the order of _columns():
-    the opening balance, every entry, the closing balance."""
-    kinds = dict(Kind.choices)
-    zone = timezone.get_current_timezone()
-    blank = [""] * 3
-    yield [result.start, _("Opening balance"), "", "", "", "", None, "", None, None, None, result.opening, *blank]
-    for line in result.lines:
-        entry = line.entry
-        case = entry.case
-        recorder = entry.recorded_by
-        yield [
-            entry.value_date,
-            str(kinds[entry.kind]),
-            entry.donor,
-            case.reference if case else "",
-            case.member_state.name if case else "",
-            entry.description,
-            entry.amount,
-            entry.currency,
-            entry.usd_per_unit,
-            line.change if line.change > 0 else None,
-            -line.change if line.change < 0 else None,
-            line.running,
-            (
-                f"{entry.pledge.donor} {entry.pledge.value_date.isoformat()} {entry.pledge.currency} "
-                f"{entry.pledge.amount}"
-            )
-            if entry.pledge_id
-            else "",
-            display_name(recorder),
-            entry.recorded_at.astimezone(zone).replace(tzinfo=None, microsecond=0),
-        ]
-    yield [result.end, _("Closing balance"), "", "", "", "", None, "", None, None, None, result.closing, *blank]
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat(" ", "minutes") if hasattr(value, "hour") else value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")  # a plain number a spreadsheet reads in any language
-    return neutralise(str(value))
-
-
-def _filename(result, extension):
-    return f"eas-trust-fund-{result.start.isoformat()}-to-{result.end.isoformat()}.{extension}"
+# Downloads ---------------------------------------------------------------------------------------
 
 
 def _export_period(request):
@@ -401,134 +320,29 @@ def _export_period(request):
     return statement.statement(start, end), None
 
 
+def _download(content, content_type, name):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
 @fund_required
 @require_safe
 @never_cache
 def statement_csv(request):
-    """The statement as CSV: a BOM (Excel reads UTF-8 right), the header, a row per entry."""
+    """The statement of the period asked for, as CSV (fund/exports.py)."""
     result, refused = _export_period(request)
     if refused is not None:
         return refused
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([str(column) for column in _columns()])
-    for row in statement_rows(result):
-        writer.writerow([_csv_cell(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, _filename(result, "csv"))
-    return response
-
-
-MONEY_FORMAT = "#,##0.00"
-RATE_FORMAT = "0.0000########"
-
-
-def _text(value):
-    return xlsx_text(str(value))
-
-
-def _entries_sheet(sheet, result, bold):
-    """The statement's entries, one row each, the opening and closing balances in bold."""
-    sheet.title = _text(_("Statement"))[:31]
-    columns = _columns()
-    sheet.append([_text(column) for column in columns])
-    for cell in sheet[1]:
-        cell.font = bold
-    # The number format of each column that needs one: its date, amounts, rate and time of entry.
-    formats = {0: "yyyy-mm-dd", 8: RATE_FORMAT, 14: "yyyy-mm-dd hh:mm"} | dict.fromkeys((6, 9, 10, 11), MONEY_FORMAT)
-    for row in statement_rows(result):
-        sheet.append([(_text(value) or None) if isinstance(value, str) else value for value in row])
-        for index, cell in enumerate(sheet[sheet.max_row]):
-            if index in formats:
-                cell.number_format = formats[index]
-    for row_cells in (sheet[2], sheet[sheet.max_row]):
-        for cell in row_cells:
-            cell.font = bold
-    widths = [12, 22, 28, 16, 22, 40, 16, 9, 13, 16, 16, 18, 30, 22, 17]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-
-
-def _summary_sheet(summary, result, bold):
-    """The period's balances and totals by kind of entry."""
-    summary.append([_text(_("Trust Fund for Electoral Assistance")), None])
-    summary.append([_text(_("From")), result.start])
-    summary.append([_text(_("To (inclusive)")), result.end])
-    summary.append([_text(_("Opening balance (USD)")), result.opening])
-    for value in Kind.values:
-        summary.append([_text(_("%(kind)s (USD)") % {"kind": TOTAL_LABELS[value]}), result.totals[value]])
-    summary.append([_text(_("Closing balance (USD)")), result.closing])
-    summary.append([_text(_("Pledges outstanding at the end (USD)")), result.outstanding_usd])
-    summary["A1"].font = bold
-    for cells in summary.iter_rows(min_row=2):
-        value_cell = cells[1]
-        value_cell.number_format = "yyyy-mm-dd" if isinstance(value_cell.value, date) else MONEY_FORMAT
-    summary.column_dimensions["A"].width = 40
-    summary.column_dimensions["B"].width = 18
-
-
-def _pledges_sheet(pledges, result, bold):
-    """The pledges still outstanding at the end of the period."""
-    pledges.append(
-        [
-            _text(h)
-            for h in (
-                _("Donor"),
-                _("Pledged on"),
-                _("Currency"),
-                _("Pledged"),
-                _("Paid"),
-                _("Outstanding"),
-                _("Outstanding (USD)"),
-            )
-        ]
-    )
-    for cell in pledges[1]:
-        cell.font = bold
-    for item in result.pledges:
-        pledge = item.pledge
-        pledges.append(
-            [
-                _text(pledge.donor),
-                pledge.value_date,
-                pledge.currency,
-                pledge.amount,
-                item.paid,
-                item.left,
-                item.left_usd,
-            ]
-        )
-        for index, cell in enumerate(pledges[pledges.max_row]):
-            cell.number_format = "yyyy-mm-dd" if index == 1 else (MONEY_FORMAT if index >= 3 else "General")
-    for index, width in enumerate([30, 12, 9, 18, 18, 18, 18]):
-        pledges.column_dimensions[chr(ord("A") + index)].width = width
+    return _download(exports.csv_text(result), CSV_CONTENT_TYPE, exports.file_name(result, "csv"))
 
 
 @fund_required
 @require_safe
 @never_cache
 def statement_xlsx(request):
-    """The statement as a workbook: the entries, a summary, and the pledges outstanding.
-
-    A statement is a few hundred rows at most, so openpyxl builds it in memory; amounts are real
-    numbers with a money format, so they add up in the spreadsheet.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The statement of the period asked for, as a workbook (fund/exports.py)."""
     result, refused = _export_period(request)
     if refused is not None:
         return refused
-    bold = Font(bold=True)
-    workbook = Workbook()
-    _entries_sheet(workbook.active, result, bold)
-    _summary_sheet(workbook.create_sheet(_text(_("Summary"))[:31]), result, bold)
-    _pledges_sheet(workbook.create_sheet(_text(_("Pledges outstanding"))[:31]), result, bold)
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, _filename(result, "xlsx"))
-    return response
+    return _download(exports.xlsx_bytes(result), XLSX_CONTENT_TYPE, exports.file_name(result, "xlsx"))

@@ -94,10 +94,10 @@ DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
 HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment"})
 
-_action_labels: dict[str, str] = {}
+_action_labels: dict[str, StrOrPromise] = {}
 
 
-def register_action_labels(labels: Mapping[str, str]) -> None:
+def register_action_labels(labels: Mapping[str, StrOrPromise]) -> None:
     """Name actions (the workflow's): their label wins over EVENT_LABELS."""
     _action_labels.update(labels)
 

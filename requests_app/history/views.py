@@ -59,7 +59,8 @@ class HistoryExportForm(forms.Form):
         add_reporting_period_fields(self, help_text=DATE_HELP)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["case"] = (data.get("case") or "").strip()
         start, end = data.get("from"), data.get("to")
         if self.errors:

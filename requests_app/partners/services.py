@@ -71,18 +71,7 @@ def record_contribution(
     """Record one partner's contribution to a case and write it into the case's history."""
     currency = (currency or "").strip().upper()
     with transaction.atomic():
-        locked = AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
-        if actor is None or not actor.has_perm("requests_app.add_partnercontribution"):
-            raise ActionRefused(_("You do not have permission to record partner contributions."))
-        if not selectors.may_work_on(actor, locked):
-            raise ActionRefused(
-                _("This case is not assigned to you: its officer, or the team lead of its desk, records contributions.")
-            )
-        if locked.stage in (Stage.WITHDRAWN, Stage.DECLINED):
-            raise ActionRefused(
-                _("The case is %(stage)s: no assistance is given, so there is nothing to contribute to.")
-                % {"stage": locked.stage_phrase}
-            )
+        locked, actor = _case_to_contribute_to(case, actor)
         problems = contribution_problems(
             partner=partner,
             kind=kind,
@@ -107,17 +96,44 @@ def record_contribution(
             ends_on=ends_on,
             recorded_by=actor,
         )
-        details: dict[str, Any] = {"partner": str(partner), "contribution": kind}
-        if contribution.people:
-            details["people"] = contribution.people
-        if contribution.amount is not None:
-            details["amount"] = f"{formats.number_format(contribution.amount, 2, force_grouping=True)} {currency}"
-        record_event(
-            case=locked,
-            actor=actor,
-            action="partner_contribution",
-            comment=contribution.description,
-            details=details,
-            at=contribution.recorded_at,
-        )
+        _contribution_event(contribution, actor=actor)
     return contribution
+
+
+def _case_to_contribute_to(case: AssistanceRequest, actor: User | None) -> tuple[AssistanceRequest, User]:
+    """(the case, locked; the actor) if the actor may record a contribution to it; refused if not.
+
+    The actor needs the permission and the case in their work (its officer, or its desk's team
+    lead), and the case must not have ended without assistance (withdrawn or declined).
+    """
+    locked = AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
+    if actor is None or not actor.has_perm("requests_app.add_partnercontribution"):
+        raise ActionRefused(_("You do not have permission to record partner contributions."))
+    if not selectors.may_work_on(actor, locked):
+        raise ActionRefused(
+            _("This case is not assigned to you: its officer, or the team lead of its desk, records contributions.")
+        )
+    if locked.stage in (Stage.WITHDRAWN, Stage.DECLINED):
+        raise ActionRefused(
+            _("The case is %(stage)s: no assistance is given, so there is nothing to contribute to.")
+            % {"stage": locked.stage_phrase}
+        )
+    return locked, actor
+
+
+def _contribution_event(contribution: PartnerContribution, *, actor: User) -> None:
+    """The contribution in its case's history: the partner, the kind, and the people or the amount given."""
+    details: dict[str, Any] = {"partner": str(contribution.partner), "contribution": contribution.kind}
+    if contribution.people:
+        details["people"] = contribution.people
+    if contribution.amount is not None:
+        amount = formats.number_format(contribution.amount, 2, force_grouping=True)
+        details["amount"] = f"{amount} {contribution.currency}"
+    record_event(
+        case=contribution.case,
+        actor=actor,
+        action="partner_contribution",
+        comment=contribution.description,
+        details=details,
+        at=contribution.recorded_at,
+    )

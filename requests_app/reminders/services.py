@@ -370,41 +370,63 @@ def send_digest(
         live, message = _mark_sending(pending, recipient, now)
         if message is None:
             return 0
-    ids = [r.pk for r in live]
-    attempt = Reminder.objects.filter(pk__in=ids, sending_at=now)
-    failure: Exception | None = None
-    sent = False
+    attempt = Reminder.objects.filter(pk__in=[r.pk for r in live], sending_at=now)
     mail_connection = get_connection()
     try:
-        try:
-            mail_connection.open()
-        except Exception as error:  # noqa: BLE001 - no connection: nothing left
-            failure = error
-        else:
-            message.connection = mail_connection
-            message.send()
-            sent = True
-    except NOT_SENT_ERRORS as error:
-        failure = error
+        failure = _hand_over(message, mail_connection)
     except Exception as error:  # noqa: BLE001 - maybe delivered: recorded, never sent again by itself
-        with transaction.atomic():
-            attempt.filter(status=Status.SENDING).update(
-                status=Status.UNCERTAIN, last_error=str(error)[:2000] or error.__class__.__name__
-            )
-            _events(live, "reminder_uncertain", now=now, recipient=recipient)
-        logger.warning("Reminder digest to %s may or may not have left: %s", recipient, error)
+        _record_uncertain(attempt, live, error, now=now, recipient=recipient)
         _close(mail_connection)
         return 0
-    if sent:
-        with transaction.atomic():
-            # "uncertain" too: a send slower than the timeout that did end well is known to have.
-            attempt.filter(status__in=[Status.SENDING, Status.UNCERTAIN]).update(
-                status=Status.SENT, sent_at=now, last_error=""
-            )
-            _events(live, "reminder_sent", now=now, recipient=recipient)
+    if failure is None:
+        _record_sent(attempt, live, now=now, recipient=recipient)
         _close(mail_connection)  # after the commit: the server has the message, whatever QUIT says
         return len({r.case_id for r in live})
     _close(mail_connection)
+    _record_failed(attempt, failure, recipient=recipient, final_attempt=final_attempt)
+    if not final_attempt and pending.exists():
+        raise failure  # for the task to retry what is still worth a try
+    return 0
+
+
+def _hand_over(message: EmailMultiAlternatives, mail_connection: Any) -> Exception | None:
+    """Give the digest to the mail server: None once it took it, the error if it surely did not.
+
+    Any other error raised while sending propagates: the message may have left (NOT_SENT_ERRORS).
+    """
+    try:
+        mail_connection.open()
+    except Exception as error:  # noqa: BLE001 - no connection: nothing left
+        return error
+    message.connection = mail_connection
+    try:
+        message.send()
+    except NOT_SENT_ERRORS as error:
+        return error
+    return None
+
+
+def _record_sent(attempt: QuerySet[Reminder], live: list[Reminder], *, now: datetime, recipient: str) -> None:
+    with transaction.atomic():
+        # "uncertain" too: a send slower than the timeout that did end well is known to have.
+        attempt.filter(status__in=[Status.SENDING, Status.UNCERTAIN]).update(
+            status=Status.SENT, sent_at=now, last_error=""
+        )
+        _events(live, "reminder_sent", now=now, recipient=recipient)
+
+
+def _record_uncertain(
+    attempt: QuerySet[Reminder], live: list[Reminder], error: Exception, *, now: datetime, recipient: str
+) -> None:
+    with transaction.atomic():
+        attempt.filter(status=Status.SENDING).update(
+            status=Status.UNCERTAIN, last_error=str(error)[:2000] or error.__class__.__name__
+        )
+        _events(live, "reminder_uncertain", now=now, recipient=recipient)
+    logger.warning("Reminder digest to %s may or may not have left: %s", recipient, error)
+
+
+def _record_failed(attempt: QuerySet[Reminder], failure: Exception, *, recipient: str, final_attempt: bool) -> None:
     logger.warning("Reminder digest to %s failed: %s", recipient, failure)
     # Each reminder counts its own attempts (one that joined this digest after an older one
     # kept failing is not given up with it), and no reminder is tried more than
@@ -417,10 +439,6 @@ def send_digest(
     attempt.filter(status=Status.SENDING).update(
         last_error=str(failure)[:2000] or failure.__class__.__name__, status=status
     )
-    if not final_attempt and pending.exists():
-        assert failure is not None  # not sent: the send failed
-        raise failure  # for the task to retry what is still worth a try
-    return 0
 
 
 def _mark_sending(

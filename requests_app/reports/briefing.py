@@ -30,10 +30,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import ImplementationModality, Origin
+from requests_app.core.types import StrOrPromise
 from requests_app.reference.models import RegionalGroup
 
-# Short headers for the regional groups, where five of them share a table's width.
-REGION_SHORT = {
+# Short headers for the regional groups, where five of them share a table's width; keyed by the
+# stored value, as a Member State's regional group reads from the database.
+REGION_SHORT: dict[str, StrOrPromise] = {
     RegionalGroup.AFRICAN: _("African"),
     RegionalGroup.ASIA_PACIFIC: _("Asia-Pacific"),
     RegionalGroup.EASTERN_EUROPEAN: _("Eastern European"),
@@ -322,62 +324,61 @@ class Briefing:
 TITLE = _("Electoral assistance: briefing to Member States")
 
 
+# How each figure but the period is counted: (term, explanation).
+_FIGURES = [
+    (
+        _("Requests received"),
+        _("Requests and Security Council or General Assembly mandates registered in the period."),
+    ),
+    (
+        _("Assisted; assisted, narrowed scope"),
+        _("Requests the focal point decided in the period to assist as asked, or with a narrowed scope."),
+    ),
+    (
+        _("Deferred"),
+        _("Requests whose decision was deferred in the period; a request deferred twice counts once."),
+    ),
+    (
+        _("Declined"),
+        _(
+            "Requests declined in the period: after the needs assessment, or at review because the requester "
+            "cannot bind the state."
+        ),
+    ),
+    (_("Withdrawn"), _("Requests the state withdrew in the period, at whatever stage.")),
+    (
+        _("Pending at the end of the period"),
+        _(
+            "Requests registered by the last day of the period, whenever they arrived, that by then had no "
+            "decision to assist or decline, had not been declined at review and had not been withdrawn. "
+            "A deferred request is pending."
+        ),
+    ),
+    (
+        _("Nature of the assistance"),
+        _(
+            "The types of assistance named by the decisions of the period to assist, and how the implementation "
+            "of assistance began in the period."
+        ),
+    ),
+    (
+        _("Member States assisted"),
+        _(
+            "Member States with a decision to assist in the period, or with assistance decided earlier and still "
+            "under way when the period began: neither closed nor withdrawn by then."
+        ),
+    ),
+]
+
+
 def definitions():
     """How each figure is counted: (term, explanation), for the page and every download."""
-    zone = timezone.get_current_timezone_name()
-    return [
-        (
-            gettext("Period"),
-            gettext(
-                "From the first to the last day, both included, in the time zone %(zone)s. Every figure is read from "
-                "the history of the cases, which is never changed: the report of a past period stays the same as its "
-                "cases move on."
-            )
-            % {"zone": zone},
-        ),
-        (
-            gettext("Requests received"),
-            gettext("Requests and Security Council or General Assembly mandates registered in the period."),
-        ),
-        (
-            gettext("Assisted; assisted, narrowed scope"),
-            gettext("Requests the focal point decided in the period to assist as asked, or with a narrowed scope."),
-        ),
-        (
-            gettext("Deferred"),
-            gettext("Requests whose decision was deferred in the period; a request deferred twice counts once."),
-        ),
-        (
-            gettext("Declined"),
-            gettext(
-                "Requests declined in the period: after the needs assessment, or at review because the requester "
-                "cannot bind the state."
-            ),
-        ),
-        (gettext("Withdrawn"), gettext("Requests the state withdrew in the period, at whatever stage.")),
-        (
-            gettext("Pending at the end of the period"),
-            gettext(
-                "Requests registered by the last day of the period, whenever they arrived, that by then had no "
-                "decision to assist or decline, had not been declined at review and had not been withdrawn. "
-                "A deferred request is pending."
-            ),
-        ),
-        (
-            gettext("Nature of the assistance"),
-            gettext(
-                "The types of assistance named by the decisions of the period to assist, and how the implementation "
-                "of assistance began in the period."
-            ),
-        ),
-        (
-            gettext("Member States assisted"),
-            gettext(
-                "Member States with a decision to assist in the period, or with assistance decided earlier and still "
-                "under way when the period began: neither closed nor withdrawn by then."
-            ),
-        ),
-    ]
+    period = gettext(
+        "From the first to the last day, both included, in the time zone %(zone)s. Every figure is read from "
+        "the history of the cases, which is never changed: the report of a past period stays the same as its "
+        "cases move on."
+    ) % {"zone": timezone.get_current_timezone_name()}
+    return [(gettext("Period"), period)] + [(str(term), str(text)) for term, text in _FIGURES]
 
 
 def period_text(start, end):

@@ -105,7 +105,7 @@ def xlsx_bytes(briefing):
         wrap=Alignment(wrap_text=True, vertical="top"),
         header_wrap=Alignment(wrap_text=True, vertical="bottom"),
     )
-    taken = set()
+    taken: set[str] = set()
     workbook = Workbook()
     tables = briefing.tables()
     summary = workbook.active
@@ -215,6 +215,7 @@ def _pdf_class():
     class BriefingPDF(FPDF):
         footer_text = ""
         drawable = str  # what the font can draw of a text (set by the writer)
+        eas_family: str  # the font family: Roboto, or helvetica without it (set by the writer)
 
         def footer(self):
             self.set_y(-12)
@@ -312,16 +313,10 @@ class _Writer:
         self._draw_row(header, widths, numeric, "B", fill=HEADER_FILL, header=True)
         for index, row in enumerate(table.rows):
             lines = self._row_lines([self._cell(value) for value in row], widths, "")
-            if self._needs_page(lines):
-                pdf.add_page()
-                self._draw_row(header, widths, numeric, "B", fill=HEADER_FILL, header=True)
-            self._draw_row(lines, widths, numeric, "", fill=ZEBRA if index % 2 else None)
+            self._draw_on_page(lines, widths, numeric, "", header, fill=ZEBRA if index % 2 else None)
         if table.total is not None:
             lines = self._row_lines([self._cell(value) for value in table.total], widths, "B")
-            if self._needs_page(lines):
-                pdf.add_page()
-                self._draw_row(header, widths, numeric, "B", fill=HEADER_FILL, header=True)
-            self._draw_row(lines, widths, numeric, "B", fill=None, total=True)
+            self._draw_on_page(lines, widths, numeric, "B", header, fill=None, total=True)
         pdf.set_text_color(*INK)
         pdf.ln(3)
 
@@ -378,6 +373,13 @@ class _Writer:
     def _needs_page(self, lines):
         pdf = self.pdf
         return pdf.get_y() + self._row_height(lines) > pdf.h - pdf.b_margin
+
+    def _draw_on_page(self, lines, widths, numeric, style, header, **how):
+        """A row, on a new page under the table's header again if it does not fit on this one."""
+        if self._needs_page(lines):
+            self.pdf.add_page()
+            self._draw_row(header, widths, numeric, "B", fill=HEADER_FILL, header=True)
+        self._draw_row(lines, widths, numeric, style, **how)
 
     def _draw_row(self, lines, widths, numeric, style, *, fill, header=False, total=False):
         pdf = self.pdf

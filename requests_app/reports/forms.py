@@ -63,7 +63,8 @@ class ReportingPeriodForm(forms.Form):
         add_reporting_period_fields(self, help_text=DATE_HELP)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         start, end = data.get("from"), data.get("to")

@@ -1,5 +1,7 @@
 """The filters of the roster page (django-filter). Every filter lives in the URL."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -18,7 +20,7 @@ class LanguageChoices(ModelChoiceIterator):
     (read lazily, in one query, when the form is drawn)."""
 
     def __iter__(self):
-        groups = {True: [], False: []}
+        groups: dict[bool, list[tuple[Any, str]]] = {True: [], False: []}
         for language in self.queryset:
             groups[language.is_un_official].append(self.choice(language))
         for official, label in ((True, _("Official UN languages")), (False, _("Other languages"))):
@@ -36,7 +38,8 @@ class LanguageFilter(django_filters.ModelMultipleChoiceFilter):
 
 class RosterFilterForm(forms.Form):
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("available_from"), cleaned.get("available_to")
         if start and end and end < start:
             # Both dates are ignored: half of a reversed range means nothing.

@@ -1,6 +1,8 @@
 """Forms to deploy an expert to a case and to cancel a deployment. They collect what the service
 needs (requests_app.roster.services); the service decides, and says why it refuses."""
 
+from typing import cast
+
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -61,13 +63,14 @@ class DeployForm(forms.Form):
         # select offers those on the roster, free ones first for the dates chosen.
         starts_on, ends_on = dates or (None, None)
         choices, self.unavailable = selectors_roster.expert_choices(starts_on, ends_on, user)
-        self.fields["expert"].choices = choices
+        cast(forms.ChoiceField, self.fields["expert"]).choices = choices
         free = str(selectors_roster.AVAILABLE)
         self.free_count = sum(len(options) for label, options in choices[1:] if label == free)
         self.dates = dates
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("The deployment cannot end before it starts."))
@@ -84,7 +87,8 @@ class DeploymentDatesForm(forms.Form):
     ends_on = forms.DateField(label=_("Until"), widget=DateInput)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("The deployment cannot end before it starts."))

@@ -106,8 +106,13 @@ class Deployment(models.Model):
     )
     cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
 
-    # Not a field: whether the reader may open the case, set by roster.selectors for the pages.
+    # Not fields: whether the reader may open the case, set by roster.selectors for the pages; the
+    # deployment's status (roster.selectors.deployment_status) and whether the reader may cancel it,
+    # set by the pages that list deployments (roster.views, the case page's template tag).
     case_visible: bool
+    status: str
+    status_label: str
+    may_cancel: bool
 
     class Meta:
         ordering = ["starts_on", "id"]

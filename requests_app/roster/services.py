@@ -102,22 +102,12 @@ def deploy_expert(
     with transaction.atomic():
         # The case first, as every action on it does: a case closed at this moment is not
         # given a new deployment. Then the expert: see the module's docstring.
-        locked_case = AssistanceRequest.objects.select_for_update().get(pk=case.pk)
-        if not selectors.may_work_on(actor, locked_case):
-            raise ActionRefused(
-                _("This case is not assigned to you: its officer, or the team lead of its desk, deploys experts to it.")
-            )
+        locked_case = _case_to_deploy_to(case, actor)
         problems = _booking_problems(locked_case, expert, role, starts_on, ends_on)
         if problems:
             raise ActionRefused(*problems)
         assert expert is not None and starts_on is not None and ends_on is not None  # else refused above
-
-        locked_expert = Expert.objects.select_for_update().get(pk=expert.pk)
-        problems = availability_problems(locked_expert, starts_on, ends_on)
-        problems += [conflict_message(other, actor) for other in overlapping(locked_expert, starts_on, ends_on)]
-        if problems:
-            raise ActionRefused(*problems)
-
+        locked_expert = _free_expert(expert, starts_on, ends_on, actor=actor)
         now = timezone.now()
         deployment = Deployment.objects.create(
             expert=locked_expert,
@@ -132,6 +122,26 @@ def deploy_expert(
             case=locked_case, actor=actor, action="expert_deployed", details=_event_details(deployment), at=now
         )
     return deployment
+
+
+def _case_to_deploy_to(case: AssistanceRequest, actor: User) -> AssistanceRequest:
+    """The case, locked, if ``actor`` works on it (its officer, or its desk's team lead); refused if not."""
+    locked = AssistanceRequest.objects.select_for_update().get(pk=case.pk)
+    if not selectors.may_work_on(actor, locked):
+        raise ActionRefused(
+            _("This case is not assigned to you: its officer, or the team lead of its desk, deploys experts to it.")
+        )
+    return locked
+
+
+def _free_expert(expert: Expert, starts_on: date, ends_on: date, *, actor: User) -> Expert:
+    """The expert, locked, if available and booked nowhere else on these dates; refused, saying why, if not."""
+    locked = Expert.objects.select_for_update().get(pk=expert.pk)
+    problems = availability_problems(locked, starts_on, ends_on)
+    problems += [conflict_message(other, actor) for other in overlapping(locked, starts_on, ends_on)]
+    if problems:
+        raise ActionRefused(*problems)
+    return locked
 
 
 def _booking_problems(

@@ -139,7 +139,7 @@ def deployment_new(request, reference):
             typed = DeploymentDatesForm(request.GET)
             typed.is_valid()
             for name, errors in typed.errors.items():
-                messages.error(request, f"{typed.fields[name].label}: {' '.join(errors)}")
+                messages.error(request, f"{typed.fields[name].label}: {' '.join(map(str, errors))}")
         return _deploy_page(request, case, DeployForm(initial=asked, dates=dates, user=request.user))
     dates = _dates(request.POST)
     if "check" in request.POST:

@@ -64,7 +64,6 @@ class Command(BaseCommand):
         if if_empty and AssistanceRequest.objects.exists():
             self.stdout.write("The database already holds cases: nothing to seed.")
             return
-        rng = random.Random(seed)
         now = timezone.now()
         team = ensure_users()
         self.stdout.write(
@@ -72,19 +71,26 @@ class Command(BaseCommand):
             f"those created here have the password {DEMO_PASSWORD}."
         )
         if cases is None:
-            started = time.monotonic()
-            created, skipped = DemoSeeder(seed=seed, team=team, now=now, stdout=self.stdout).run()
-            message = f"Demo cases: {created} created"
-            if skipped:
-                message += f", {skipped} already there"
-            self.stdout.write(f"{message} ({time.monotonic() - started:.1f} s).")
-            # What the cases draw on (paras 6-9), recorded through the services on the cases above.
-            partners, contributions = seed_partners(focal_point=team.focal_point, seed=seed)
-            self.stdout.write(f"Partners: {partners}, with {contributions} new contributions to assisted cases.")
-            seed_roster(team=team, stdout=self.stdout)
-            seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
-            self.stdout.write(self.style.SUCCESS(f"Demo data ready ({time.monotonic() - started:.1f} s)."))
-            return
+            self._demo(team=team, seed=seed, now=now)
+        else:
+            self._bulk(cases, team=team, rng=random.Random(seed), now=now, batch_size=batch_size)
+
+    def _demo(self, *, team, seed, now):
+        """The demo: its cases, then what they draw on (paras 6-9), recorded through the services."""
+        started = time.monotonic()
+        created, skipped = DemoSeeder(seed=seed, team=team, now=now, stdout=self.stdout).run()
+        message = f"Demo cases: {created} created"
+        if skipped:
+            message += f", {skipped} already there"
+        self.stdout.write(f"{message} ({time.monotonic() - started:.1f} s).")
+        partners, contributions = seed_partners(focal_point=team.focal_point, seed=seed)
+        self.stdout.write(f"Partners: {partners}, with {contributions} new contributions to assisted cases.")
+        seed_roster(team=team, stdout=self.stdout)
+        seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({time.monotonic() - started:.1f} s)."))
+
+    def _bulk(self, cases, *, team, rng, now, batch_size):
+        """``cases`` benchmark cases, written in bulk, and what was written."""
         seeder = BulkSeeder(rng=rng, team=team, now=now, stdout=self.stdout, batch_size=batch_size)
         elapsed = seeder.run(cases) if cases else 0.0
         rows = ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in seeder.rows.items())
