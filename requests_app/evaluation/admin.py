@@ -8,6 +8,7 @@ are seen with their case.
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.admin import RecordAdmin
@@ -54,13 +55,17 @@ class EvaluationAdmin(RecordAdmin):
 
 @admin.register(EvaluationWaiver)
 class EvaluationWaiverAdmin(RecordAdmin):
-    list_display = ["case", "country", "waiver", "waived_at"]
+    list_display = ["case", "country", "reason_shown", "waiver", "waived_at"]
     list_select_related = ["case__member_state", "waived_by"]
     search_fields = ["case__reference", "case__member_state__name", "reason"]
     fields = ["case", "reason", ("waiver", "waived_at")]
     readonly_fields = ["waiver"]
     country = _country
     waiver = person_column(EvaluationWaiver, "waived_by")
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, waiver):
+        return Truncator(waiver.reason).chars(120)
 
     def view_on_site(self, waiver):
         return _case_page(waiver.case)

@@ -9,7 +9,7 @@ from requests_app.cases import services as case_services
 from requests_app.cases.choices import Stage
 from requests_app.core.errors import ActionRefused
 from requests_app.evaluation import services
-from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
+from requests_app.evaluation.models import Evaluation, LessonLearned
 from tests.evaluation.helpers import evaluate, evaluation_values, lesson
 from tests.factories import attach_mission_report, case_in_stage, case_snapshot
 
