@@ -1,9 +1,12 @@
 """The demo's post-electoral phase: closed cases evaluated, with their lessons learned, through the
 services; one closed case waives its evaluation (the one assisted at short notice, for a few weeks)."""
 
+import random
+
 from django.utils import timezone
 
 from requests_app.cases.models import AssistanceRequest
+from requests_app.core.types import User
 from requests_app.evaluation import services
 
 WORKED = [
@@ -67,7 +70,7 @@ WAIVER = (
 )
 
 
-def before_closing(*, rng, case: AssistanceRequest, officer, waive: bool) -> str:
+def before_closing(*, rng: random.Random, case: AssistanceRequest, officer: User, waive: bool) -> str:
     """Evaluate the case and draw its lessons (returns ""), or return the reason the closing waives it."""
     if waive:
         return WAIVER
