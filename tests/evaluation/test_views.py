@@ -179,3 +179,24 @@ def test_a_case_closed_before_evaluations_shows_no_empty_section(client, registr
     Evaluation.objects.filter(case=case).delete()  # as the cases closed under the old rule
     client.force_login(focal)
     assert "Evaluation and lessons learned" not in page_of(client, case)
+
+
+def test_the_case_page_costs_the_same_queries_with_one_lesson_or_many(client, registrar, desk_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    few = case_in_stage(Stage.REPORTING, actor=registrar, officer=desk_officer)
+    many = case_in_stage(Stage.REPORTING, actor=registrar, officer=desk_officer, state="KEN")
+    for case, count in ((few, 1), (many, 12)):
+        evaluate(desk_officer, case)
+        for number in range(count):
+            lesson(desk_officer, case, title=f"Lesson {number}", codes=["training", "voter-registration"])
+    client.force_login(desk_officer)
+    page_of(client, few)  # the session and permissions warm
+    counts = []
+    for case in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            html = page_of(client, case)
+        counts.append(len(queries))
+    assert "Lesson 11" in html and html.count("Training of electoral staff") >= 12
+    assert counts[0] == counts[1]
