@@ -58,7 +58,7 @@ def _form_page(request, case, form, *, template, refusals, status=200, **context
     return render(request, template, {"case": case, "form": form, "refusals": refusals, **context}, status=status)
 
 
-def _submit(request, case, form, write):
+def _submit(request, form, write):
     """Run ``write`` with the form's data if it is valid; whether it was done (else the form says why)."""
     if not form.is_valid():
         messages.error(request, _("Please correct the errors in the form."))
@@ -80,7 +80,7 @@ def evaluation_edit(request, reference):
     refusals = services.refusals(request.user, case, permission)
     if request.method == "POST":
         form = EvaluationForm(request.POST)
-        if _submit(request, case, form, lambda data: services.record_evaluation(actor=request.user, case=case, **data)):
+        if _submit(request, form, lambda data: services.record_evaluation(actor=request.user, case=case, **data)):
             messages.success(request, _("The evaluation is recorded."))
             return redirect(f"{case_url(case)}#evaluation")
         return _form_page(
@@ -102,7 +102,7 @@ def lesson_new(request, reference):
     refusals = services.refusals(request.user, case, "requests_app.add_lessonlearned")
     if request.method == "POST":
         form = LessonForm(request.POST)
-        if _submit(request, case, form, lambda data: services.add_lesson(actor=request.user, case=case, **data)):
+        if _submit(request, form, lambda data: services.add_lesson(actor=request.user, case=case, **data)):
             messages.success(request, _("The lesson is recorded: “%(title)s”.") % {"title": form.cleaned_data["title"]})
             return redirect(f"{case_url(case)}#evaluation")
         return _form_page(request, case, form, template="evaluation/lesson_form.html", refusals=refusals, status=400)
@@ -124,7 +124,7 @@ def lesson_edit(request, reference, lesson_id):
                 actor=request.user, lesson=lesson, title=data["title"], text=data["lesson"], areas=data["areas"]
             )
 
-        if _submit(request, case, form, write):
+        if _submit(request, form, write):
             messages.success(request, _("The lesson is saved: “%(title)s”.") % {"title": form.cleaned_data["title"]})
             return redirect(f"{case_url(case)}#evaluation")
         status = 400
