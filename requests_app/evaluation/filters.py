@@ -56,7 +56,11 @@ class LessonFilter(django_filters.FilterSet):
         label=_("Type of assistance"), method="filter_assistance", widget=QuickSelect, empty_label=None
     )
     year = django_filters.ChoiceFilter(
-        label=_("Election year"), method="filter_year", widget=QuickSelect, empty_label=None
+        label=_("Election year"),
+        method="filter_year",
+        widget=QuickSelect,
+        empty_label=None,
+        help_text=_("The year of an election the lesson's case concerns."),
     )
 
     class Meta:
