@@ -20,11 +20,13 @@ def _register_history_vocabulary():
     from requests_app.cases.workflow import ACTIONS
     from requests_app.deadlines.models import DeadlineReason
     from requests_app.documents.models import DocumentKind
+    from requests_app.evaluation.models import EVENT_LABELS as EVALUATION_EVENTS
     from requests_app.history import reading
     from requests_app.partners.models import PartnerContribution
     from requests_app.reminders.models import Reminder
 
     reading.register_action_labels({name: action.label for name, action in ACTIONS.items()})
+    reading.register_action_labels(EVALUATION_EVENTS)
     reading.register_detail_choices(
         {
             "kind": DocumentKind,

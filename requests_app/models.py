@@ -21,6 +21,7 @@ from requests_app.cases.models import (
 )
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, DocumentKind
+from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
 from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.history.models import CaseEvent
 from requests_app.partners.models import Partner, PartnerContribution
@@ -43,12 +44,15 @@ __all__ = [
     "DecisionOutcome",
     "DocumentKind",
     "Election",
+    "Evaluation",
+    "EvaluationWaiver",
     "ElectionType",
     "ElectoralPhase",
     "ExchangeRate",
     "Expert",
     "ImplementationModality",
     "Language",
+    "LessonLearned",
     "LedgerEntry",
     "MemberState",
     "NeedsAssessment",

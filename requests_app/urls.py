@@ -5,6 +5,7 @@ from requests_app.cases import exports_views
 from requests_app.cases import views as cases_views
 from requests_app.core import ids
 from requests_app.documents import views as documents_views
+from requests_app.evaluation import views as views_evaluation
 from requests_app.fund import views as views_trust_fund
 from requests_app.history import views as views_audit
 from requests_app.partners import views as views_partners
@@ -67,4 +68,13 @@ urlpatterns += [
         views_roster.deployment_cancel,
         name="deployment-cancel",
     ),
+]
+
+# The post-electoral phase: a case's evaluation and lessons learned, and the lessons of every case (paras 5, 9).
+urlpatterns += [
+    path("lessons/", views_evaluation.lesson_list, name="lessons"),
+    path("lessons/export.csv", views_evaluation.lessons_csv, name="lessons-csv"),
+    path("cases/<str:reference>/evaluation/", views_evaluation.evaluation_edit, name="evaluation-edit"),
+    path("cases/<str:reference>/lessons/new/", views_evaluation.lesson_new, name="lesson-new"),
+    path("cases/<str:reference>/lessons/<id:lesson_id>/", views_evaluation.lesson_edit, name="lesson-edit"),
 ]

@@ -199,8 +199,10 @@ def advance_to(case, stage, *, actor, method):
     if stage == Stage.REPORTING:
         return services.start_reporting(actor=actor, case=case)
     if stage == Stage.CLOSED:
+        from tests.factories_evaluation import evaluated
+
         attach_mission_report(case, actor=actor)
-        return services.close_case(actor=actor, case=case)
+        return services.close_case(actor=actor, case=evaluated(case))
     raise AssertionError(f"no step leads to {stage}")
 
 

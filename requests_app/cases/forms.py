@@ -142,10 +142,26 @@ class StartImplementationForm(ActionForm):
                 ) % {"day": period_end.isoformat()}
 
 
+class CloseForm(ActionForm):
+    evaluation_waiver = forms.CharField(
+        label=_("Waive the evaluation: reason"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only to close without an evaluation: why the assistance is not evaluated. Kept in the history."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None and hasattr(self.case, "evaluation"):
+            del self.fields["evaluation_waiver"]  # evaluated: nothing to waive
+
+
 ACTION_FORMS = {
     "start_assessment": StartAssessmentForm,
     "record_decision": DecisionForm,
     "start_implementation": StartImplementationForm,
+    "close": CloseForm,
 }
 
 

@@ -92,6 +92,8 @@ def case_detail(*, contributions: bool = True) -> QuerySet[AssistanceRequest]:
         ),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
     )
+    # The close guard and the page's evaluation section read these (requests_app.evaluation).
+    queryset = queryset.select_related("evaluation", "evaluation_waiver__waived_by")
     if contributions:
         queryset = queryset.prefetch_related(
             Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner"))

@@ -18,6 +18,7 @@ from requests_app.cases.workflow import ACTIONS, is_short_notice
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
 from requests_app.deadlines import services as deadlines
+from requests_app.evaluation import services as evaluation
 from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType
 
@@ -455,8 +456,15 @@ def start_reporting(*, actor: User | None, case: AssistanceRequest, comment: str
     return _perform(actor=actor, case=case, action_name="start_reporting", comment=comment, step=step)
 
 
-def close_case(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
-    return _perform(actor=actor, case=case, action_name="close", comment=comment)
+def close_case(
+    *, actor: User | None, case: AssistanceRequest, comment: str = "", evaluation_waiver: str = ""
+) -> AssistanceRequest:
+    # A waiver of the evaluation is written first, for the close guard to see; a closing refused
+    # takes it back with it (one transaction).
+    with transaction.atomic():
+        if (evaluation_waiver or "").strip():
+            evaluation.waive_evaluation(actor=actor, case=case, reason=evaluation_waiver)
+        return _perform(actor=actor, case=case, action_name="close", comment=comment)
 
 
 def withdraw(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:

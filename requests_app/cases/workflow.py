@@ -19,6 +19,7 @@ from requests_app.cases.choices import AuthorityType, Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core.types import StrOrPromise
 from requests_app.documents.models import DocumentKind
+from requests_app.evaluation.workflow import evaluation_or_waiver
 
 OPEN_STAGES = frozenset(Stage.open_stages())
 
@@ -229,7 +230,7 @@ ACTIONS = {
             sources=frozenset({Stage.REPORTING}),
             target=Stage.CLOSED,
             permission="requests_app.close_case",
-            guards=(_final_mission_report,),
+            guards=(_final_mission_report, evaluation_or_waiver),
         ),
         Action(
             name="withdraw",

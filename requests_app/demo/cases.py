@@ -23,6 +23,7 @@ from requests_app.cases.models import (
 from requests_app.cases.workflow import is_short_notice
 from requests_app.deadlines import services as deadlines
 from requests_app.deadlines.models import DeadlineReason
+from requests_app.demo import evaluation as demo_evaluation
 from requests_app.demo.documents import demo_pdf
 from requests_app.demo.planning import CasePlanner
 from requests_app.demo.scenarios import SCENARIOS
@@ -315,7 +316,12 @@ class DemoSeeder:
         return case
 
     def _close(self, plan, case):
-        return services.close_case(actor=self.team.focal_point, case=case, comment="Mission report filed.")
+        waiver = demo_evaluation.before_closing(
+            rng=self.rng, case=case, officer=plan.officer, waive=plan.scenario.short_notice
+        )
+        return services.close_case(
+            actor=self.team.focal_point, case=case, comment="Mission report filed.", evaluation_waiver=waiver
+        )
 
     def _withdraw(self, plan, case):
         return services.withdraw(actor=plan.officer, case=case, comment=self.rng.choice(WITHDRAWALS))

@@ -606,6 +606,19 @@ def report_and_close(officer, focal_point, reference, *, documents_before):
     expect(officer.document_list().locator("li")).to_have_count(documents_before + 2)
     expect(officer.document_list().locator("li", has_text="mission-report-draft.pdf")).not_to_contain_text("final")
 
+    # Closing needs the evaluation too (or a reason to waive it): the officer records it.
+    from tests.browser.evaluation_journeys import Evaluation, record_evaluation
+
+    record_evaluation(
+        officer,
+        reference,
+        Evaluation(
+            evaluated_by="The Division with the UNDP country office",
+            worked="The assistance decided was delivered before election day.",
+            did_not_work="The final report took longer than planned to clear.",
+            recommendations="Agree the report's outline when implementation starts.",
+        ),
+    )
     focal_point.act(
         reference, "Close the case", stage="Closed", comment="The mission report is final.", step="closes-the-case"
     )

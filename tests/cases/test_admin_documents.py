@@ -8,6 +8,7 @@ from requests_app.documents.models import CaseDocument
 from requests_app.history.models import CaseEvent
 from tests.admin_forms import change_form_data, post_as_browser
 from tests.factories import attach_mission_report, case_in_stage, pdf_upload
+from tests.factories_evaluation import evaluated
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,7 @@ def test_ticking_final_on_a_stored_document_is_saved_with_its_history_and_the_ca
     assert report.is_complete
     event = CaseEvent.objects.get(case=case, action="document_marked_final")
     assert (event.actor, event.details["document"]) == (officer, report.pk)
+    evaluated(case)
     close = reverse("admin:requests_app_assistancerequest_act", args=[case.pk, "close"])
     client.post(close, {"close-comment": "Results reported."}, follow=True)
     case.refresh_from_db()

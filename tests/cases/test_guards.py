@@ -27,6 +27,7 @@ from tests.factories import (
     new_request,
     pdf_upload,
 )
+from tests.factories_evaluation import evaluated
 
 pytestmark = pytest.mark.django_db
 
@@ -494,7 +495,7 @@ def test_the_case_closes_once_the_mission_report_is_marked_final(officer):
     case = case_in_stage(S.REPORTING, actor=officer)
     report = attach_mission_report(case, actor=officer, final=False)
     documents.set_document_final(actor=officer, document=report, is_complete=True)
-    services.close_case(actor=officer, case=case, comment="Report transmitted to the government.")
+    services.close_case(actor=officer, case=evaluated(case), comment="Report transmitted to the government.")
     assert stage_of(case) == S.CLOSED
 
 

@@ -27,6 +27,7 @@ from tests.factories import (
     new_request,
     user_with_perms,
 )
+from tests.factories_evaluation import evaluated
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +186,7 @@ def test_each_stage_falls_due_as_the_deadlines_say(officer, time_machine):
     time_machine.shift(day)
     now = timezone.now()
     attach_mission_report(case, actor=officer)
-    case = services.close_case(actor=officer, case=case)
+    case = services.close_case(actor=officer, case=evaluated(case))
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert (fresh.stage, fresh.stage_entered_at, fresh.stage_due_at) == (S.CLOSED, now, None)
 

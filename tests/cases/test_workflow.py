@@ -35,6 +35,7 @@ from tests.factories import (
     new_request,
     user_with_perms,
 )
+from tests.factories_evaluation import evaluated
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,7 @@ def ready_case(action_name, source, actor):
         complete_assessment(case)
     if action_name == "close":
         attach_mission_report(case, actor=actor)
+        evaluated(case)
     return case
 
 
@@ -286,7 +288,7 @@ def test_a_government_request_assessed_by_a_mission_goes_from_received_to_closed
     case = services.start_reporting(actor=officer, case=case)
     assert case.stage == S.REPORTING
     attach_mission_report(case, actor=officer)
-    case = services.close_case(actor=officer, case=case, comment="Report sent to the government.")
+    case = services.close_case(actor=officer, case=evaluated(case), comment="Report sent to the government.")
     assert case.stage == S.CLOSED
     assert not case.is_open
 

@@ -9,6 +9,7 @@ from requests_app.cases.choices import DecisionOutcome, ElectoralPhase, Implemen
 from requests_app.documents import services as documents
 from requests_app.documents.models import DocumentKind
 from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request
+from tests.factories_evaluation import evaluated
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_a_request_goes_from_received_to_closed(officer):
         upload=SimpleUploadedFile("report.pdf", PDF_BYTES, content_type="application/pdf"),
         is_complete=True,
     )
-    case = services.close_case(actor=officer, case=case)
+    case = services.close_case(actor=officer, case=evaluated(case))
     assert case.stage == Stage.CLOSED
     assert list(case.events.values_list("action", flat=True)) == [
         "registered",

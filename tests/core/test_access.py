@@ -51,6 +51,7 @@ from tests.factories import (
     new_request,
     pdf_upload,
 )
+from tests.factories_evaluation import evaluated
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,7 @@ def case_ready_for(action_name, scope, team):
         complete_assessment(case)
     if action_name == "close":
         attach_mission_report(case, actor=registrar)
+        evaluated(case)
     return AssistanceRequest.objects.get(pk=case.pk)
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     complete_assessment,
     new_request,
 )
+from tests.factories_evaluation import evaluated
 
 UTC = datetime.UTC
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)
@@ -86,7 +87,7 @@ class Story:
         self.at(when)
         case = services.start_reporting(actor=self.actor, case=case)
         attach_mission_report(case, actor=self.actor)
-        return services.close_case(actor=self.actor, case=case)
+        return services.close_case(actor=self.actor, case=evaluated(case))
 
     def withdraw(self, case, when):
         self.at(when)
