@@ -44,6 +44,9 @@ def case_rows(cases):
     months = {number: str(name).title() for number, name in MONTHS_3.items()}
     placeholder = "0"
     prefix, _placeholder, suffix = reverse("workspace:case-detail", args=[placeholder]).rpartition(placeholder)
+    country_prefix, _placeholder, country_suffix = reverse("workspace:country-file", args=[placeholder]).rpartition(
+        placeholder
+    )
     unassigned = format_html('<span class="muted">{}</span>', _("Unassigned"))
     no_deadline = mark_safe('<span class="muted">—</span>')
 
@@ -67,6 +70,7 @@ def case_rows(cases):
             mark_safe(' class="overdue"') if overdue else "",
             f"{prefix}{quote(case.reference, safe='')}{suffix}",
             case.reference,
+            f"{country_prefix}{quote(case.member_state.iso3, safe='')}{country_suffix}",
             case.member_state.name,
             regions.get(case.member_state.regional_group, case.member_state.regional_group),
             case.stage,
@@ -78,7 +82,7 @@ def case_rows(cases):
 
     return format_html_join(
         "\n",
-        '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+        '<tr{}><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td>{}</td>'
         '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td>{}</td></tr>',
         (cells(case) for case in cases),
     )
