@@ -45,7 +45,7 @@ class Scope:
         return cls(country, user, today, visible_cases(user, AssistanceRequest.objects.filter(member_state=country)))
 
     @property
-    def case_ids(self) -> QuerySet[AssistanceRequest]:
+    def case_ids(self) -> QuerySet[AssistanceRequest, Any]:
         return self.cases.values("pk")
 
 

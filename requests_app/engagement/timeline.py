@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election
+from requests_app.core.types import StrOrPromise
 from requests_app.engagement.words import Words
 from requests_app.roster.models import Deployment
 
@@ -92,8 +93,8 @@ class Periods:
         return list(spans.items())
 
 
-SPAN_CLASSES = {Stage.CLOSED: "on ended", Stage.WITHDRAWN: "on stopped", Stage.DECLINED: "on stopped"}
-STAGE_ENDED = {
+SPAN_CLASSES: dict[str, str] = {Stage.CLOSED: "on ended", Stage.WITHDRAWN: "on stopped", Stage.DECLINED: "on stopped"}
+STAGE_ENDED: dict[str, StrOrPromise] = {
     Stage.CLOSED: _("closed on %(day)s"),
     Stage.WITHDRAWN: _("withdrawn on %(day)s"),
     Stage.DECLINED: _("declined on %(day)s"),
