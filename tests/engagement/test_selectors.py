@@ -111,3 +111,15 @@ def test_the_country_of_a_code(db):
     assert selectors.country(" gha ").iso3 == "GHA"
     assert selectors.country("") is None and selectors.country("X" * 500) is None
     assert AssistanceRequest.objects.count() == 0
+
+
+def test_a_source_listed_before_the_cases_still_keeps_the_rows_of_the_cases_in_scope(officer, focal):
+    case = new_request(actor=officer, state="GHA")
+    first = selectors.SectionSource(
+        "letters", "Letters", selectors.country_rows(lambda country: [Letter("Request", case.pk)]), "x.html"
+    )
+
+    file = selectors.country_file(case.member_state, focal, timezone.localdate(), [first, *selectors.SECTIONS])
+
+    assert [section.source.key for section in file.sections][:2] == ["letters", "cases"]
+    assert [letter.subject for letter in file.rows("letters")] == ["Request"]
