@@ -217,3 +217,17 @@ def test_an_ended_case_shows_on_the_timeline_until_it_ended(client, focal, offic
     assert lane.case.stage == Stage.WITHDRAWN
     assert any("stopped" in cell.classes for cell in lane.cells)
     assert "withdrawn on" in lane.text
+
+
+def test_what_users_typed_is_escaped_on_the_timeline(client, focal, officer):
+    from tests.factories import DeploymentFactory
+
+    case = new_request(actor=officer)
+    DeploymentFactory(case=case, recorded_by=officer, role='Adviser "<script>alert(1)</script>" & co')
+    client.force_login(focal)
+
+    page = client.get(url()).content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&quot;" in page and "&amp; co" in page
