@@ -22,6 +22,7 @@ from requests_app.core.types import StrOrPromise
 from requests_app.engagement.words import Words
 from requests_app.roster.models import Deployment
 
+MAX_LANES = 60  # more lanes than a desk reads at a glance: the older cases are left to the list below
 MONTHS_UP_TO = 36  # an engagement this long (in months) is drawn by month, then by quarter
 QUARTERS_UP_TO = 15 * 12  # ... up to 15 years; longer, by year
 
@@ -53,6 +54,7 @@ class Timeline:
     years: list[tuple[int, int]]  # (year, columns it spans)
     periods: list[tuple[str, bool]]  # (label, holds today) of each column
     lanes: list[Lane]
+    left_out: int = 0  # the older cases beyond MAX_LANES, listed in the cases section only
 
 
 class Periods:
@@ -108,9 +110,12 @@ def build(
     today: date,
     words: Words,
 ) -> Timeline | None:
-    """The timeline of these cases (each with its elections prefetched), latest case first."""
+    """The timeline of these cases (each with its elections prefetched), latest case first: of the
+    MAX_LANES latest cases when there are more."""
     if not cases:
         return None
+    left_out = max(0, len(cases) - MAX_LANES)
+    cases = cases[:MAX_LANES]
     by_case: dict[int, dict[str, list[Any]]] = {case.pk: {"decisions": [], "deployments": []} for case in cases}
     for decision in decisions:
         if decision.case_id in by_case:
@@ -133,6 +138,7 @@ def build(
         years=periods.years(),
         periods=[(periods.label(index), index == now) for index in range(periods.count)],
         lanes=lanes,
+        left_out=left_out,
     )
 
 

@@ -87,3 +87,23 @@ def test_the_lanes_show_each_case_its_elections_decisions_and_deployments(office
 
 def test_no_case_no_timeline():
     assert timeline.build([], [], [], D(2026, 1, 1), Words()) is None
+
+
+@pytest.mark.django_db
+def test_a_long_engagement_draws_its_latest_cases_and_says_how_many_are_left_to_the_list(
+    officer, focal, monkeypatch, client
+):
+    from django.urls import reverse
+
+    monkeypatch.setattr(timeline, "MAX_LANES", 3)
+    cases = engagement(officer, 5)
+    client.force_login(focal)
+
+    response = client.get(reverse("workspace:country-file", args=["GHA"]))
+
+    drawn = response.context["timeline"]
+    assert [lane.case for lane in drawn.lanes[1:]] == cases[:3] and drawn.left_out == 2
+    assert "The timeline draws the 3 latest cases; 2 older cases are in the list of cases below." in (
+        response.content.decode()
+    )
+    assert len(response.context["file"].rows("cases")) == 5
