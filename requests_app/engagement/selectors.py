@@ -199,16 +199,15 @@ def country(code: str) -> MemberState | None:
 
 
 def in_scope(rows: Rows, cases_by_id: dict[int, AssistanceRequest]) -> Rows:
-    """The rows that concern no case, or a case the reader may see; each given its case, already
-    loaded, when it has a ``case`` foreign key and its source did not load it."""
+    """The rows that concern no case, or a case the reader may see; each row with a ``case`` foreign
+    key is given that case as the cases' section loaded it (no source joins the cases again)."""
     kept = []
     for row in rows:
         case_id = getattr(row, "case_id", None)
         if case_id is None:
             kept.append(row)
         elif case_id in cases_by_id:
-            descriptor = getattr(type(row), "case", None)
-            if isinstance(descriptor, ForwardManyToOneDescriptor) and not descriptor.field.is_cached(row):
+            if isinstance(getattr(type(row), "case", None), ForwardManyToOneDescriptor):
                 row.case = cases_by_id[case_id]
             kept.append(row)
     return kept
