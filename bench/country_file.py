@@ -10,7 +10,7 @@ COUNTRY_LIST = "/countries/"
 def _country_file(ctx):
     """The country that seed_demo --cases keeps for this benchmark (requests_app/demo/country_file.py)."""
     from requests_app.cases.models import AssistanceRequest
-    from requests_app.demo.country_file import COUNTRY_FILE_STATE
+    from requests_app.demo.country_file import CASES, COUNTRY_FILE_STATE
     from requests_app.history.models import CaseEvent
 
     as_in_use(ctx)
@@ -19,6 +19,11 @@ def _country_file(ctx):
     if not count:
         raise PageError(f"No case of {COUNTRY_FILE_STATE}: seed the database first.")
     ctx.note(f"Country file: {COUNTRY_FILE_STATE}, {count} cases, {entries:,} history entries.")
+    if count != CASES:
+        ctx.note(
+            f"Country file: {COUNTRY_FILE_STATE} should have {CASES} cases: this database was seeded before "
+            "seed_demo --cases kept it for this benchmark; seed a new one (remove var/bench.sqlite3) to measure it."
+        )
     return f"{COUNTRY_LIST}{COUNTRY_FILE_STATE}/"
 
 
