@@ -5,6 +5,7 @@ from requests_app.cases import exports_views
 from requests_app.cases import views as cases_views
 from requests_app.core import ids
 from requests_app.documents import views as documents_views
+from requests_app.engagement import views as views_engagement
 from requests_app.evaluation import views as views_evaluation
 from requests_app.fund import views as views_trust_fund
 from requests_app.history import views as views_audit
@@ -77,4 +78,10 @@ urlpatterns += [
     path("cases/<str:reference>/evaluation/", views_evaluation.evaluation_edit, name="evaluation-edit"),
     path("cases/<str:reference>/lessons/new/", views_evaluation.lesson_new, name="lesson-new"),
     path("cases/<str:reference>/lessons/<id:lesson_id>/", views_evaluation.lesson_edit, name="lesson-edit"),
+]
+
+# A country's engagement across elections: the country file (paras 2, 5, 9).
+urlpatterns += [
+    path("countries/", views_engagement.country_list, name="country-list"),
+    path("countries/<str:code>/", views_engagement.country_file, name="country-file"),
 ]

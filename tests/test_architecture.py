@@ -80,6 +80,18 @@ VIOLATIONS = {
         "core-imports-no-domain",
         "requests_app.core.access -> requests_app.cases.selectors",
     ),
+    "the case page reads the country file": (
+        "cases/views.py",
+        "from requests_app.engagement import selectors as country_file  # noqa\n",
+        "engagement-on-top",
+        "requests_app.cases.views -> requests_app.engagement.selectors",
+    ),
+    "the country file records a contribution": (
+        "engagement/selectors.py",
+        "from requests_app.partners.services import record_contribution  # noqa\n",
+        "engagement-reads-only",
+        "requests_app.engagement.selectors -> requests_app.partners.services",
+    ),
     "a leaf domain imports another": (
         "roster/services.py",
         "from requests_app.partners.models import Partner  # noqa\n",

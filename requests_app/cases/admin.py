@@ -142,8 +142,8 @@ class AssistanceRequestForm(forms.ModelForm):
 class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = AssistanceRequestForm
     autocomplete_fields = ["member_state"]
-    list_display = ["reference", "member_state", "region", "stage_badge", "officer_name", "due_display"]
-    list_display_links = ["reference", "member_state"]
+    list_display = ["reference", "country", "region", "stage_badge", "officer_name", "due_display"]
+    list_display_links = ["reference"]
     list_filter = [
         "stage",
         DeadlineFilter,
@@ -265,6 +265,13 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         return {"received_date": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
     # Columns
+
+    @admin.display(description=_("Member State"), ordering="member_state__name")
+    def country(self, case):
+        """The country's name, linking to its country file (the workspace's /countries/<ISO code>/)."""
+        return format_html(
+            '<a href="{}">{}</a>', reverse("workspace:country-file", args=[case.member_state.iso3]), case.member_state
+        )
 
     @admin.display(description=_("region"), ordering="member_state__regional_group")
     def region(self, case):

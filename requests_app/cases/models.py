@@ -108,6 +108,9 @@ class AssistanceRequest(models.Model):
             # The admin list filtered by stage, newest first (README, Benchmarks).
             models.Index(fields=["stage", "-received_date", "-id"], name="case_stage_received_idx"),
             models.Index(fields=["stage_due_at"], name="case_due_idx"),
+            # The list of countries counts each country's open and ended cases in the reader's scope
+            # from this index alone, without reading the cases (engagement.selectors.countries).
+            models.Index(fields=["member_state", "stage", "officer"], name="case_state_stage_officer_idx"),
         ]
         constraints = [
             models.CheckConstraint(

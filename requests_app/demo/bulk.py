@@ -13,6 +13,7 @@ from django.utils import timezone
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment, ReferenceCounter
 from requests_app.deadlines import services as deadlines
+from requests_app.demo.country_file import COUNTRY_FILE_STATE, CountryFilePlan
 from requests_app.demo.documents import demo_pdf
 from requests_app.demo.inserts import _no_query_log, _PlainInsert, _Rows, _timestamps_as_given
 from requests_app.demo.simulation import SHARED_REPORT_NAME, simulate_case
@@ -58,11 +59,7 @@ class BulkSeeder:
         self.focal_point = team.focal_point.pk
         self.types = {t.code: t for t in AssistanceType.objects.all()}
         self.policies = deadlines.policies()
-        states = list(MemberState.objects.order_by("iso3"))
-        per_region = Counter(s.regional_group for s in states)
-        self.states, self.state_weights = _weighted(
-            [(s, REGION_WEIGHTS[s.regional_group] / per_region[s.regional_group]) for s in states]
-        )
+        self._draw_states(list(MemberState.objects.order_by("iso3")))
         self.origins, self.origin_weights = _weighted(ORIGIN_WEIGHTS.items())
         self.authorities, self.authority_weights = _weighted([((a, t), w) for a, t, w in GOVERNMENT_AUTHORITIES])
         self.common_types, self.common_type_weights = _weighted(COMMON_TYPES)
@@ -84,6 +81,16 @@ class BulkSeeder:
         self.overdue = 0
         self.rows: Counter[str] = Counter()
 
+    def _draw_states(self, states):
+        """The states cases are drawn from, weighted by region; one country is kept aside for the
+        country file's benchmark (demo/country_file.py)."""
+        self.country_file_state = next((s for s in states if s.iso3 == COUNTRY_FILE_STATE), None)
+        states = [s for s in states if s is not self.country_file_state]
+        per_region = Counter(s.regional_group for s in states)
+        self.states, self.state_weights = _weighted(
+            [(s, REGION_WEIGHTS[s.regional_group] / per_region[s.regional_group]) for s in states]
+        )
+
     def run(self, count):
         started = time.monotonic()
         self._ensure_shared_report()
@@ -93,15 +100,19 @@ class BulkSeeder:
         registered = [_at_work(moment, self.rng) if moment.date() < now.date() else moment for moment in registered]
         registered.sort()
         first_number = self._reserve_references(Counter(timezone.localtime(m).year for m in registered))
+        country_file = CountryFilePlan(count, self.country_file_state)
         self.stdout.write(f"Writing {count:,} cases in batches of {self.batch_size:,}…")
         step = max(self.batch_size, (count // 10) // self.batch_size * self.batch_size)
         for offset in range(0, count, self.batch_size):
             batch = []
-            for moment in registered[offset : offset + self.batch_size]:
+            for index, moment in enumerate(registered[offset : offset + self.batch_size], start=offset):
                 year = timezone.localtime(moment).year
                 reference = f"EAS-{year}-{first_number[year]:04d}"  # as services.workflow.next_reference
                 first_number[year] += 1
-                batch.append(simulate_case(self, moment, reference))
+                state = country_file.state_for(index)
+                batch.append(simulate_case(self, moment, reference, state=state))
+                if state is not None:
+                    country_file.lengthen(batch[-1], self.rng, batch[-1]["case"].officer_id)
             with (
                 _no_query_log(),
                 transaction.atomic(),

@@ -48,12 +48,14 @@ from requests_app.documents.models import DocumentKind
 SHARED_REPORT_NAME = "cases/bulk/mission-report.pdf"
 
 
-def simulate_case(seeder, registered_at, reference):
+def simulate_case(seeder, registered_at, reference, state=None):
     """The rows of one case registered at ``registered_at``: the case, its elections and requested
-    types, and what the case went through (assessment, decision, mission report, events) until now."""
+    types, and what the case went through (assessment, decision, mission report, events) until now.
+    ``state``: the case's country, else drawn by region."""
     rng = seeder.rng
     origin = _pick(rng, seeder.origins, seeder.origin_weights)
-    state = _pick(rng, seeder.states, seeder.state_weights)
+    drawn = _pick(rng, seeder.states, seeder.state_weights)  # drawn anyway: a seed gives the same other cases
+    state = state or drawn
     received = timezone.localtime(registered_at).date()
     authority_type, requesting_authority, mandate_symbol = _requester(seeder, origin, received)
     first_day = received + timedelta(days=int(rng.triangular(60, 720, 330)))

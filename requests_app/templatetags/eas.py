@@ -39,7 +39,7 @@ def case_rows(cases):
 
 
 _CASE_LIST_ROW = (
-    '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+    '<tr{}><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td>{}</td>'
     '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td>{}</td></tr>'
 )
 
@@ -61,6 +61,9 @@ class _CaseListRow:
         self.prefix, _placeholder, self.suffix = reverse("workspace:case-detail", args=[placeholder]).rpartition(
             placeholder
         )
+        self.country_prefix, _placeholder, self.country_suffix = reverse(
+            "workspace:country-file", args=[placeholder]
+        ).rpartition(placeholder)
         self.unassigned = format_html('<span class="muted">{}</span>', _("Unassigned"))
         self.no_deadline = mark_safe('<span class="muted">—</span>')
 
@@ -87,6 +90,7 @@ class _CaseListRow:
             mark_safe(' class="overdue"') if overdue else "",
             f"{self.prefix}{quote(case.reference, safe='')}{self.suffix}",
             case.reference,
+            f"{self.country_prefix}{quote(case.member_state.iso3, safe='')}{self.country_suffix}",
             case.member_state.name,
             self.regions.get(case.member_state.regional_group, case.member_state.regional_group),
             case.stage,

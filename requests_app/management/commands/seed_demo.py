@@ -24,6 +24,7 @@ from requests_app.cases.models import (
 )
 from requests_app.demo.bulk import BulkSeeder
 from requests_app.demo.cases import DemoSeeder
+from requests_app.demo.engagement import seed_engagements
 from requests_app.demo.fund import seed_trust_fund
 from requests_app.demo.partners import seed_partners
 from requests_app.demo.roster import seed_roster
@@ -86,6 +87,8 @@ class Command(BaseCommand):
         partners, contributions = seed_partners(focal_point=team.focal_point, seed=seed)
         self.stdout.write(f"Partners: {partners}, with {contributions} new contributions to assisted cases.")
         seed_roster(team=team, stdout=self.stdout)
+        # Countries with several engagements over the years (issue 13), with the roster's experts.
+        seed_engagements(seed=seed, team=team, now=now, stdout=self.stdout)
         seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({time.monotonic() - started:.1f} s)."))
 
