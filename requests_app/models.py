@@ -14,8 +14,10 @@ from requests_app.cases.choices import (
 from requests_app.cases.models import (
     AssistanceRequest,
     Decision,
+    DecisionAmendment,
     Election,
     NeedsAssessment,
+    Recommendation,
     ReferenceCounter,
     RegionalDesk,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "Decision",
+    "DecisionAmendment",
     "DeadlineReason",
     "Deployment",
     "DecisionOutcome",
@@ -55,6 +58,7 @@ __all__ = [
     "Origin",
     "Partner",
     "PartnerContribution",
+    "Recommendation",
     "ReferenceCounter",
     "RegionalDesk",
     "RegionalGroup",

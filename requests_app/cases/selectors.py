@@ -1,20 +1,36 @@
 """Reads shared by the admin, the pages, exports and tasks, each at a fixed number of queries."""
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import DecisionOutcome, Stage
-from requests_app.cases.models import AssistanceRequest, Decision, Election, RegionalDesk
-from requests_app.cases.workflow import OPEN_STAGES, Action, Reasons, actions_from
+from requests_app.cases.models import (
+    AssistanceRequest,
+    Decision,
+    DecisionAmendment,
+    Election,
+    Recommendation,
+    RegionalDesk,
+)
+from requests_app.cases.workflow import (
+    OPEN_STAGES,
+    Action,
+    Reasons,
+    actions_from,
+    decision_to_assist,
+    latest_recommendation,
+)
 from requests_app.core import roles
 from requests_app.core.people import display_name
 from requests_app.core.types import StrOrPromise, User
@@ -80,22 +96,63 @@ def case_list() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
 
-def case_detail(*, contributions: bool = True) -> QuerySet[AssistanceRequest]:
-    """A case with everything its page shows and its guards read (the admin's page shows no contributions)."""
-    queryset = AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
+def case_detail(*, contributions: bool = True, versions: bool = True) -> QuerySet[AssistanceRequest]:
+    """A case with everything its page shows and its guards read (the admin's page shows no
+    contributions, follow-ups nor versions of its decisions: its history says them)."""
+    decisions = Decision.objects.select_related("decided_by").prefetch_related("assistance_types")
+    if versions:
+        decisions = decisions.prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=DecisionAmendment.objects.select_related("amended_by").prefetch_related("assistance_types"),
+            )
+        )
+    queryset = AssistanceRequest.objects.select_related(
+        "member_state",
+        "officer",
+        "follows__member_state",
+        "emb_request_accepted_by",
+        "emb_request_recommendation__recommended_by",
+        "assessment__chosen_by",
+        "assessment__recommendation__recommended_by",
+    ).prefetch_related(
         "elections",
         "requested_types",
         Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
-        Prefetch(
-            "decisions", queryset=Decision.objects.select_related("decided_by").prefetch_related("assistance_types")
-        ),
+        Prefetch("decisions", queryset=decisions),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
     )
     if contributions:
         queryset = queryset.prefetch_related(
-            Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner"))
+            Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner")),
+            Prefetch("followed_by", queryset=AssistanceRequest.objects.select_related("member_state", "officer")),
         )
     return queryset
+
+
+# While the focal point may still decide on them, the guards and the page read the recommendations.
+REVIEW_STAGES = frozenset({Stage.RECEIVED, Stage.UNDER_REVIEW})
+
+
+def with_recommendations(case: AssistanceRequest) -> AssistanceRequest:
+    """The case with its recommendations loaded, in the stages that read them (one query, only there)."""
+    if case.stage in REVIEW_STAGES:
+        prefetch_related_objects(
+            [case], Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by"))
+        )
+    return case
+
+
+def pending_recommendation(case: AssistanceRequest) -> Recommendation | None:
+    """The officer's recommendation that awaits the focal point's decision (None: none awaits)."""
+    if case.stage not in REVIEW_STAGES:
+        return None
+    return latest_recommendation(case)
+
+
+def linked_cases(user: User, cases: list[AssistanceRequest]) -> list[AssistanceRequest]:
+    """Of the cases a case follows or is followed by, those this user may see (the others do not exist for them)."""
+    return [case for case in cases if may_see(user, case)]
 
 
 def available_actions(case: AssistanceRequest, user: User) -> list[tuple[Action, Reasons]]:
@@ -118,7 +175,7 @@ def stage_steps(case: AssistanceRequest) -> list[Action]:
     An action open from every stage (the state's withdrawal) is not what a stage waits for."""
     if case.stage in Stage.ends():
         return []
-    return [action for action in actions_from(case.stage) if action.sources != OPEN_STAGES and action.applies_to(case)]
+    return [action for action in actions_from(case.stage) if action.sources != OPEN_STAGES and action.awaited(case)]
 
 
 def _first_role_with(permission: str, role_permissions: dict[str, set[str]]) -> str | None:
@@ -189,8 +246,140 @@ def next_actors(case: AssistanceRequest, user: User) -> list[tuple[str, list[Str
             if first_role
             else gettext("someone with the permission “%(permission)s”") % {"permission": action.permission}
         )
-        actors.setdefault(who, []).append(action.label)
+        actors.setdefault(who, []).append(_step_label(action, case))
     return list(actors.items())
+
+
+def _step_label(action: Action, case: AssistanceRequest) -> StrOrPromise:
+    """The step's label; a decision that follows the officer's recommendation says whose, and what it says."""
+    recommendation = pending_recommendation(case) if action.name in RECOMMENDED_ACTIONS else None
+    if recommendation is None:
+        return action.label
+    if action.name == "accept_emb_request":
+        what = recommendation.get_accept_emb_request_display() if recommendation.accept_emb_request is not None else ""
+    else:
+        what = recommendation.get_method_display()
+    return gettext("%(action)s (recommended by %(name)s: %(what)s)") % {
+        "action": action.label,
+        "name": display_name(recommendation.recommended_by),
+        "what": what or gettext("see the grounds"),
+    }
+
+
+# The focal point's decisions that follow the officer's recommendation.
+RECOMMENDED_ACTIONS = frozenset({"accept_emb_request", "start_assessment"})
+
+
+# Decisions and their versions ------------------------------------------------------------------
+
+
+@dataclass
+class DecisionVersion:
+    """One version of a decision to assist: the decision itself is version 1, each amendment the next."""
+
+    number: int
+    types: list[str]  # the names of the types of assistance, sorted
+    phase: str
+    period_start: date | None
+    period_end: date | None
+    scope: str
+    reason: str = ""  # why this version replaced the one before
+    by: User | None = None
+    at: datetime | None = None
+    communicated_on: date | None = None
+    changes: dict[StrOrPromise, list[str]] = field(default_factory=dict)  # from the version before
+
+
+def decision_versions(decision: Decision) -> list[DecisionVersion]:
+    """The versions of a decision, oldest first: the last is in force (from its loaded amendments)."""
+    versions = [
+        DecisionVersion(
+            number=1,
+            types=sorted(t.name for t in decision.assistance_types.all()),
+            phase=decision.phase,
+            period_start=decision.period_start,
+            period_end=decision.period_end,
+            scope=decision.scope.strip(),
+            by=decision.decided_by,
+            at=decision.decided_at,
+            communicated_on=decision.communicated_on,
+        )
+    ]
+    for amendment in sorted(decision.amendments.all(), key=lambda a: a.version):
+        version = DecisionVersion(
+            number=amendment.version,
+            types=sorted(t.name for t in amendment.assistance_types.all()),
+            phase=decision.phase,
+            period_start=amendment.period_start,
+            period_end=amendment.period_end,
+            scope=amendment.scope,
+            reason=amendment.reason,
+            by=amendment.amended_by,
+            at=amendment.amended_at,
+            communicated_on=amendment.communicated_on,
+        )
+        version.changes = version_changes(versions[-1], version)
+        versions.append(version)
+    return versions
+
+
+def _period_text(version: DecisionVersion) -> str:
+    return " – ".join(formats.date_format(day, "j M Y") for day in (version.period_start, version.period_end) if day)
+
+
+def version_changes(before: DecisionVersion, after: DecisionVersion) -> dict[StrOrPromise, list[str]]:
+    """What a version changed from the one before: {what: [before, after]}, as the page and the history show it."""
+    changes: dict[StrOrPromise, list[str]] = {}
+    if (before.period_start, before.period_end) != (after.period_start, after.period_end):
+        changes[_("period")] = [_period_text(before), _period_text(after)]
+    if before.scope != after.scope:
+        changes[_("scope")] = [before.scope, after.scope]
+    if before.types != after.types:
+        changes[_("assistance")] = [", ".join(before.types), ", ".join(after.types)]
+    return changes
+
+
+def decisions_with_versions(case: AssistanceRequest) -> list[tuple[Decision, list[DecisionVersion]]]:
+    """The case's decisions (newest first), each to assist with its versions (the last in force)."""
+    return [
+        (decision, decision_versions(decision) if decision.outcome in DecisionOutcome.assisting() else [])
+        for decision in case.decisions.all()
+    ]
+
+
+def decision_in_force(case: AssistanceRequest) -> tuple[Decision, DecisionVersion] | None:
+    """The case's latest decision to assist and its version in force, read anew (None: no such decision)."""
+    decision = (
+        Decision.objects.filter(case=case, outcome__in=DecisionOutcome.assisting())
+        .select_related("decided_by")
+        .prefetch_related(
+            "assistance_types",
+            Prefetch("amendments", queryset=DecisionAmendment.objects.prefetch_related("assistance_types")),
+        )
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    return (decision, decision_versions(decision)[-1]) if decision else None
+
+
+def decided_period_end(case: AssistanceRequest) -> date | None:
+    """The last day of assistance the version in force of the latest decision to assist allows (None: none)."""
+    decision = (
+        Decision.objects.filter(case=case, outcome__in=DecisionOutcome.assisting())
+        .order_by("-decided_at", "-id")
+        .only("period_end")
+        .first()
+    )
+    if decision is None:
+        return None
+    amendment = decision.amendments.order_by("-version").only("period_end").first()
+    return amendment.period_end if amendment else decision.period_end
+
+
+def loaded_period_end(case: AssistanceRequest) -> date | None:
+    """decided_period_end, from the decisions and amendments a page has loaded with the case."""
+    decision = decision_to_assist(case)
+    return decision_versions(decision)[-1].period_end if decision else None
 
 
 def assignable_officers() -> QuerySet[User]:

@@ -10,9 +10,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from requests_app.cases import services
-from requests_app.cases.choices import AssessmentMethod, AuthorityType, DecisionOutcome, Stage
+from requests_app.cases.choices import AssessmentMethod, AuthorityType, DecisionOutcome, ElectoralPhase, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment
-from requests_app.cases.workflow import is_short_notice
+from requests_app.cases.workflow import is_short_notice, short_notice_rule_applies
 from requests_app.core.errors import ActionRefused
 from requests_app.documents import services as documents
 from requests_app.documents.models import DocumentKind
@@ -26,6 +26,7 @@ from tests.factories import (
     complete_assessment,
     new_request,
     pdf_upload,
+    recommend,
 )
 
 pytestmark = pytest.mark.django_db
@@ -105,12 +106,14 @@ def test_declining_needs_the_reason_the_government_will_read(officer):
 )
 def test_an_organ_that_binds_the_state_may_go_on_to_the_assessment(authority, officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, authority_type=authority)
+    case = recommend(case, actor=officer)
     services.start_assessment(actor=officer, case=case, method=AssessmentMethod.DESK_REVIEW)
     assert stage_of(case) == S.NEEDS_ASSESSMENT
 
 
 def test_an_electoral_body_request_needs_an_explicit_acceptance(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    case = recommend(case, actor=officer)
     message = refuse(services.start_assessment, case, actor=officer, method=AssessmentMethod.DESK_REVIEW)
     assert "electoral management body" in message
     assert "acceptance" in message
@@ -118,6 +121,7 @@ def test_an_electoral_body_request_needs_an_explicit_acceptance(officer):
 
 def test_an_electoral_body_request_may_be_assessed_once_accepted(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    case = recommend(case, actor=officer)
     services.accept_emb_request(actor=officer, case=case, comment="The government endorsed the request.")
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert fresh.stage == S.UNDER_REVIEW
@@ -126,15 +130,45 @@ def test_an_electoral_body_request_may_be_assessed_once_accepted(officer):
     assert stage_of(case) == S.NEEDS_ASSESSMENT
 
 
-def test_accepting_an_electoral_body_request_needs_its_grounds(officer):
+def test_accepting_an_electoral_body_request_waits_for_the_officers_recommendation(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
-    message = refuse(services.accept_emb_request, case, actor=officer, comment="")
-    assert "comment is required" in message
-    assert "on what grounds" in message
+    message = refuse(services.accept_emb_request, case, actor=officer, comment="Accepted.")
+    assert "The officer has not recommended yet" in message
+
+
+@pytest.mark.parametrize("requester", ["government", "security_council"])
+def test_choosing_the_assessment_waits_for_the_officers_recommendation(requester, officer):
+    stage = S.RECEIVED if requester == "security_council" else S.UNDER_REVIEW
+    case = case_in_stage(stage, actor=officer, **REQUESTERS[requester])
+    message = refuse(services.start_assessment, case, actor=officer, method=AssessmentMethod.MISSION)
+    assert "The officer has not recommended yet" in message
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"accept_emb_request": None, "method": AssessmentMethod.MISSION}, "Say whether the focal point should accept"),
+        ({"accept_emb_request": True, "method": ""}, "Recommend how to assess the needs"),
+        ({"accept_emb_request": True, "method": "by telepathy"}, "Recommend how to assess the needs"),
+        ({"accept_emb_request": True, "method": AssessmentMethod.MISSION, "comment": " "}, "comment is required"),
+    ],
+)
+def test_a_recommendation_says_what_the_focal_point_decides_and_on_what_grounds(params, expected, officer):
+    case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    message = refuse(services.recommend, case, actor=officer, **{"comment": "In order.", **params})
+    assert expected in message
+
+
+def test_recommending_not_to_accept_needs_no_assessment(officer):
+    case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    services.recommend(actor=officer, case=case, accept_emb_request=False, method="", comment="No mandate.")
+    recommendation = case.recommendations.get()
+    assert (recommendation.accept_emb_request, recommendation.method) == (False, "")
 
 
 def test_an_electoral_body_request_cannot_be_accepted_twice(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    case = recommend(case, actor=officer)
     services.accept_emb_request(actor=officer, case=case, comment="Endorsed by the government.")
     message = refuse(services.accept_emb_request, case, actor=officer, comment="Again.")
     assert "already accepted" in message
@@ -161,6 +195,7 @@ def test_a_mandate_is_not_reviewed_for_eligibility(requester, officer):
 @pytest.mark.parametrize("requester", ["security_council", "general_assembly"])
 def test_a_mandate_goes_from_received_to_the_assessment(requester, officer):
     case = new_request(actor=officer, **REQUESTERS[requester])
+    case = recommend(case, actor=officer, method=AssessmentMethod.MISSION)
     services.start_assessment(actor=officer, case=case, method=AssessmentMethod.MISSION)
     assert stage_of(case) == S.NEEDS_ASSESSMENT
 
@@ -287,7 +322,8 @@ def test_without_conditions_the_request_can_still_be_deferred(officer, frozen):
     assert stage_of(case) == S.AWAITING_DECISION
 
 
-# Para 4: enough time before the election ------------------------------------------------------
+# The Department's guidance (not resolution 62/150): "normally a request made less than four months
+# before election day cannot be accommodated", for assistance to the election event only -------------
 
 
 @pytest.mark.parametrize(
@@ -320,7 +356,41 @@ def test_assisting_at_short_notice_needs_a_written_justification(officer, frozen
             services.record_decision, case, actor=officer, **assist_params(short_notice_justification=justification)
         )
         assert "less than four months before election day" in message
+        assert "Department's guidance" in message
         assert "write the justification" in message
+        assert "paragraph" not in message and "para " not in message
+
+
+@pytest.mark.parametrize("phase", [ElectoralPhase.PRE_ELECTORAL, ElectoralPhase.ELECTORAL])
+def test_the_four_month_rule_applies_to_assistance_for_the_election_event(phase, officer, frozen):
+    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
+    assert short_notice_rule_applies(case)  # before the decision, it may
+    message = refuse(services.record_decision, case, actor=officer, **assist_params(phase=phase))
+    assert "Department's guidance" in message
+
+
+@pytest.mark.parametrize("phase", [ElectoralPhase.POST_ELECTORAL, ElectoralPhase.WHOLE_CYCLE])
+def test_post_electoral_or_whole_cycle_support_is_not_short_notice(phase, officer, frozen):
+    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
+    assert is_short_notice(case)
+
+    services.record_decision(actor=officer, case=case, **assist_params(phase=phase))
+
+    fresh = AssistanceRequest.objects.get(pk=case.pk)
+    assert fresh.stage == S.DECISION_COMMUNICATED
+    assert Decision.objects.get(case=case).short_notice_justification == ""
+    assert is_short_notice(fresh)  # the request still came late...
+    assert not short_notice_rule_applies(fresh)  # ...but the rule does not concern this assistance
+
+
+def test_the_four_month_rule_concerns_the_assistance_decided_for_the_election_event(officer, frozen):
+    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
+    services.record_decision(
+        actor=officer,
+        case=case,
+        **assist_params(phase=ElectoralPhase.ELECTORAL, short_notice_justification="Logistics only."),
+    )
+    assert short_notice_rule_applies(AssistanceRequest.objects.get(pk=case.pk))
 
 
 def test_assisting_at_short_notice_with_a_justification_is_allowed(officer, frozen):
@@ -331,14 +401,20 @@ def test_assisting_at_short_notice_with_a_justification_is_allowed(officer, froz
     assert Decision.objects.get(case=case).short_notice_justification == why
 
 
-def test_assisting_when_the_assessment_found_too_little_time_needs_a_justification(officer, frozen):
+# Para 4: enough time for an effective mission ---------------------------------------------------
+
+
+@pytest.mark.parametrize("phase", [ElectoralPhase.PRE_ELECTORAL, ElectoralPhase.POST_ELECTORAL])
+def test_assisting_when_the_assessment_found_too_little_time_needs_a_justification(phase, officer, frozen):
     case = awaiting_decision(officer, adequate_time=False)
     assert not is_short_notice(case)
-    message = refuse(services.record_decision, case, actor=officer, **assist_params())
+    message = refuse(services.record_decision, case, actor=officer, **assist_params(phase=phase))
     assert "too little time" in message
     assert "justification" in message
 
-    services.record_decision(actor=officer, case=case, **assist_params(short_notice_justification="Narrow support."))
+    services.record_decision(
+        actor=officer, case=case, **assist_params(phase=phase, short_notice_justification="Narrow support.")
+    )
     assert stage_of(case) == S.DECISION_COMMUNICATED
 
 
