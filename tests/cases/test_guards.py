@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from requests_app.cases import services
 from requests_app.cases.choices import AssessmentMethod, AuthorityType, DecisionOutcome, ElectoralPhase, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment
-from requests_app.cases.workflow import is_short_notice, short_notice_rule_applies
+from requests_app.cases.workflow import is_short_notice
 from requests_app.core.errors import ActionRefused
 from requests_app.documents import services as documents
 from requests_app.documents.models import DocumentKind
@@ -320,85 +320,6 @@ def test_without_conditions_the_request_can_still_be_deferred(officer, frozen):
         revisit_on=TODAY + datetime.timedelta(days=90),
     )
     assert stage_of(case) == S.AWAITING_DECISION
-
-
-# The Department's guidance (not resolution 62/150): "normally a request made less than four months
-# before election day cannot be accommodated", for assistance to the election event only -------------
-
-
-@pytest.mark.parametrize(
-    ("election_after_receipt", "short"),
-    [
-        pytest.param(relativedelta(months=3), True, id="3-months"),
-        pytest.param(relativedelta(months=4, days=-1), True, id="a-day-short-of-4-months"),
-        pytest.param(relativedelta(months=4), False, id="4-months"),
-        pytest.param(relativedelta(months=18), False, id="18-months"),
-    ],
-)
-def test_a_request_less_than_four_months_before_election_day_is_short_notice(
-    election_after_receipt, short, officer, frozen
-):
-    case = new_request(actor=officer)
-    Election.objects.filter(case=case).update(planned_date=case.received_date + election_after_receipt)
-    assert is_short_notice(case) is short
-
-
-def test_short_notice_is_measured_to_the_first_election(officer, frozen):
-    case = new_request(actor=officer, election_in_days=700)
-    Election.objects.create(case=case, election_type="local", planned_date=case.received_date + relativedelta(months=2))
-    assert is_short_notice(case)
-
-
-def test_assisting_at_short_notice_needs_a_written_justification(officer, frozen):
-    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
-    for justification in ("", "   "):
-        message = refuse(
-            services.record_decision, case, actor=officer, **assist_params(short_notice_justification=justification)
-        )
-        assert "less than four months before election day" in message
-        assert "Department's guidance" in message
-        assert "write the justification" in message
-        assert "paragraph" not in message and "para " not in message
-
-
-@pytest.mark.parametrize("phase", [ElectoralPhase.PRE_ELECTORAL, ElectoralPhase.ELECTORAL])
-def test_the_four_month_rule_applies_to_assistance_for_the_election_event(phase, officer, frozen):
-    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
-    assert short_notice_rule_applies(case)  # before the decision, it may
-    message = refuse(services.record_decision, case, actor=officer, **assist_params(phase=phase))
-    assert "Department's guidance" in message
-
-
-@pytest.mark.parametrize("phase", [ElectoralPhase.POST_ELECTORAL, ElectoralPhase.WHOLE_CYCLE])
-def test_post_electoral_or_whole_cycle_support_is_not_short_notice(phase, officer, frozen):
-    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
-    assert is_short_notice(case)
-
-    services.record_decision(actor=officer, case=case, **assist_params(phase=phase))
-
-    fresh = AssistanceRequest.objects.get(pk=case.pk)
-    assert fresh.stage == S.DECISION_COMMUNICATED
-    assert Decision.objects.get(case=case).short_notice_justification == ""
-    assert is_short_notice(fresh)  # the request still came late...
-    assert not short_notice_rule_applies(fresh)  # ...but the rule does not concern this assistance
-
-
-def test_the_four_month_rule_concerns_the_assistance_decided_for_the_election_event(officer, frozen):
-    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
-    services.record_decision(
-        actor=officer,
-        case=case,
-        **assist_params(phase=ElectoralPhase.ELECTORAL, short_notice_justification="Logistics only."),
-    )
-    assert short_notice_rule_applies(AssistanceRequest.objects.get(pk=case.pk))
-
-
-def test_assisting_at_short_notice_with_a_justification_is_allowed(officer, frozen):
-    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
-    why = "Only results-management advice, which the team can give in the time left."
-    services.record_decision(actor=officer, case=case, **assist_params(short_notice_justification=why))
-    assert stage_of(case) == S.DECISION_COMMUNICATED
-    assert Decision.objects.get(case=case).short_notice_justification == why
 
 
 # Para 4: enough time for an effective mission ---------------------------------------------------

@@ -76,7 +76,9 @@ def test_the_focal_point_gains_the_deciding_permission_and_the_officers_hold_non
 
     again = migrate(BEFORE)
     assert "decide_review" not in group_codenames(again, "Focal point")
-    assert "accept an electoral body" in again.get_model("auth", "Permission").objects.get(codename="review_request").name
+    assert (
+        "accept an electoral body" in again.get_model("auth", "Permission").objects.get(codename="review_request").name
+    )
 
 
 def test_acceptances_and_methods_recorded_before_are_kept_as_decided_by_whoever_did_it(before):
