@@ -255,14 +255,17 @@ def _step_label(action: Action, case: AssistanceRequest) -> StrOrPromise:
     recommendation = pending_recommendation(case) if action.name in RECOMMENDED_ACTIONS else None
     if recommendation is None:
         return action.label
+    name = display_name(recommendation.recommended_by)
+    if action.name == "accept_emb_request" and recommendation.accept_emb_request is False:
+        return gettext("%(action)s (%(name)s recommends not to)") % {"action": action.label, "name": name}
     if action.name == "accept_emb_request":
-        what = recommendation.get_accept_emb_request_display() if recommendation.accept_emb_request is not None else ""
-    else:
-        what = recommendation.get_method_display()
-    return gettext("%(action)s (recommended by %(name)s: %(what)s)") % {
+        return gettext("%(action)s (recommended by %(name)s)") % {"action": action.label, "name": name}
+    if not recommendation.method:
+        return action.label  # recommended not to accept the request: no assessment recommended
+    return gettext("%(action)s (recommended by %(name)s: %(method)s)") % {
         "action": action.label,
-        "name": display_name(recommendation.recommended_by),
-        "what": what or gettext("see the grounds"),
+        "name": name,
+        "method": recommendation.get_method_display(),
     }
 
 

@@ -100,7 +100,7 @@ DETAIL_CHOICES: dict[str, type[Choices]] = {
 DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
 
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
-HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment"})
+HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment", "recommendation"})
 
 _action_labels: dict[str, str] = {}
 

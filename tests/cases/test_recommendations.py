@@ -82,7 +82,7 @@ def test_the_officer_recommends_and_the_page_says_it_awaits_the_focal_point(clie
     assert "The Commission binds the state here." in shown
     assert next_actor_lines(response.content.decode()) == [
         "The focal point, Helena Lindqvist: "
-        "Accept the electoral body's request (recommended by Leila Haddad: Accept the electoral body's request), "
+        "Accept the electoral body's request (recommended by Leila Haddad), "
         "Start needs assessment (recommended by Leila Haddad: Needs assessment mission (NAM)), "
         "Decline as ineligible"
     ]
@@ -140,7 +140,12 @@ def test_the_focal_point_accepts_and_chooses_on_the_recommendation(client, emb_c
 def test_a_recommendation_not_to_accept_is_shown_as_such(client, emb_case, team):
     client.force_login(team["officer"])
     response = recommend_on_the_page(client, emb_case, accept_emb_request="no", comment="The Government objects.")
-    assert "do not accept the electoral body's request" in text_of(response.content.decode())
+    page = response.content.decode()
+    assert "do not accept the electoral body's request; awaiting the focal point" in text_of(page)
+    assert next_actor_lines(page) == [
+        "The focal point, Helena Lindqvist: Accept the electoral body's request (Leila Haddad recommends not to), "
+        "Start needs assessment, Decline as ineligible"
+    ]
 
 
 def test_a_recommendation_without_its_parts_is_refused_with_the_form_kept(client, emb_case, team):
