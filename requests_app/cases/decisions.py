@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from requests_app.cases import selectors
+from requests_app.cases import versions
 from requests_app.cases.choices import DecisionOutcome
 from requests_app.cases.models import AssistanceRequest, Decision, DecisionAmendment, NeedsAssessment
 from requests_app.cases.workflow import short_notice_rule_applies
@@ -202,7 +202,7 @@ class AmendmentTerms:
     communicated_on: date | None = None
 
 
-def amendment_problems(case: AssistanceRequest, in_force: selectors.DecisionVersion, terms: AmendmentTerms) -> Problems:
+def amendment_problems(case: AssistanceRequest, in_force: versions.DecisionVersion, terms: AmendmentTerms) -> Problems:
     """An amendment says why, keeps what a decision to assist must hold, and changes something."""
     problems: Problems = []
     if not terms.reason.strip():
@@ -210,15 +210,15 @@ def amendment_problems(case: AssistanceRequest, in_force: selectors.DecisionVers
     problems += _type_problems(case, terms.assistance_types)
     problems += _period_problems(terms.period_start, terms.period_end)
     problems += _letter_problems(terms.communicated_on)
-    if not problems and not selectors.version_changes(in_force, _as_version(in_force, terms)):
+    if not problems and not versions.version_changes(in_force, _as_version(in_force, terms)):
         problems.append(
             _("This amendment changes nothing: change the period, the scope or the types of the decision in force.")
         )
     return problems
 
 
-def _as_version(in_force: selectors.DecisionVersion, terms: AmendmentTerms) -> selectors.DecisionVersion:
-    return selectors.DecisionVersion(
+def _as_version(in_force: versions.DecisionVersion, terms: AmendmentTerms) -> versions.DecisionVersion:
+    return versions.DecisionVersion(
         number=in_force.number + 1,
         types=sorted(t.name for t in terms.assistance_types),
         phase=in_force.phase,
@@ -229,7 +229,7 @@ def _as_version(in_force: selectors.DecisionVersion, terms: AmendmentTerms) -> s
 
 
 def create_amendment(
-    decision: Decision, in_force: selectors.DecisionVersion, terms: AmendmentTerms, actor: User
+    decision: Decision, in_force: versions.DecisionVersion, terms: AmendmentTerms, actor: User
 ) -> DecisionAmendment:
     assert terms.period_start is not None and terms.period_end is not None  # amendment_problems asks for both
     amendment = DecisionAmendment.objects.create(
@@ -247,9 +247,9 @@ def create_amendment(
     return amendment
 
 
-def amendment_details(decision: Decision, in_force: selectors.DecisionVersion, terms: AmendmentTerms) -> dict[str, Any]:
+def amendment_details(decision: Decision, in_force: versions.DecisionVersion, terms: AmendmentTerms) -> dict[str, Any]:
     """What the history keeps of an amendment: the decision, the version, and what changed."""
-    changes = selectors.version_changes(in_force, _as_version(in_force, terms))
+    changes = versions.version_changes(in_force, _as_version(in_force, terms))
     return {
         "decision": decision.pk,
         "version": in_force.number + 1,

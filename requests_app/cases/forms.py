@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.cases import recommendations, selectors
+from requests_app.cases import recommendations, selectors, versions
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ElectoralPhase, ImplementationModality
 from requests_app.cases.models import ACCEPT_CHOICES
 from requests_app.cases.workflow import ACTIONS, decision_to_assist, is_short_notice
@@ -224,7 +224,7 @@ class AmendDecisionForm(ActionForm):
             self._in_force = {}
             decision = decision_to_assist(self.case) if self.case is not None else None
             if decision is not None:
-                in_force = selectors.decision_versions(decision)[-1]
+                in_force = versions.decision_versions(decision)[-1]
                 amendments = sorted(decision.amendments.all(), key=lambda amendment: amendment.version)
                 source = amendments[-1] if amendments else decision
                 self._in_force = {
@@ -249,7 +249,7 @@ class StartImplementationForm(ActionForm):
         super().__init__(*args, **kwargs)
         if self.case is not None:
             # The period of the version in force, from the decisions the case page has read already.
-            period_end = selectors.loaded_period_end(self.case)
+            period_end = versions.loaded_period_end(self.case)
             if period_end:
                 self.fields["ends_on"].help_text = _("The decision covers assistance until %(day)s.") % {
                     "day": period_end.isoformat()

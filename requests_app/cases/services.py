@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from requests_app.cases import decisions, recommendations, selectors
+from requests_app.cases import decisions, recommendations, selectors, versions
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Stage
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, Recommendation, ReferenceCounter
 from requests_app.cases.workflow import ACTIONS, Action
@@ -354,7 +354,7 @@ def amend_decision(
     )
 
     def step(locked: AssistanceRequest) -> Outcome:
-        found = selectors.decision_in_force(locked)
+        found = versions.decision_in_force(locked)
         assert found is not None  # the _has_decision_to_assist guard refuses a case without one
         decision, in_force = found
         problems = decisions.amendment_problems(locked, in_force, terms)
@@ -398,7 +398,7 @@ def start_implementation(
             problems.append(_("Give the date implementation is planned to end."))
         elif ends_on < timezone.localdate():
             problems.append(_("The planned end of implementation cannot be in the past."))
-        period_end = selectors.decided_period_end(locked)
+        period_end = versions.decided_period_end(locked)
         beyond = bool(ends_on and period_end and ends_on > period_end)
         if beyond and not confirm_beyond_period:
             assert ends_on is not None and period_end is not None  # beyond: both are known

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from requests_app.cases import models, selectors, services
+from requests_app.cases import models, selectors, services, versions
 from requests_app.cases.choices import Stage
 from requests_app.cases.filters import SORTS, CaseFilter, apply_sort, sort_key
 from requests_app.cases.forms import action_form
@@ -116,7 +116,7 @@ def _case_page(request, case, bound=None, status=200):
             # A warning for those who still have to act on the case, not part of an ended case's record.
             "short_notice": case.stage not in Stage.ends() and short_notice_rule_applies(case),
             "recommendation": selectors.pending_recommendation(case),
-            "decisions": selectors.decisions_with_versions(case),
+            "decisions": versions.decisions_with_versions(case),
             "follows": selectors.linked_cases(request.user, [case.follows] if case.follows else []),
             "followed_by": selectors.linked_cases(request.user, list(case.followed_by.all())),
             "urgent": deadline_services.is_urgent(case),

@@ -11,7 +11,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app.cases import recommendations, selectors, services, workflow
+from requests_app.cases import recommendations, services, versions, workflow
 from requests_app.cases.choices import AssessmentMethod, AuthorityType, ElectionType, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, DecisionAmendment, Election
 
@@ -113,7 +113,7 @@ def _amendment(team, now):
         .order_by("pk")
         .first()
     )
-    found = None if case is None else selectors.decision_in_force(case)
+    found = None if case is None else versions.decision_in_force(case)
     if found is None:
         return False
     decision, in_force = found

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.cases import selectors, services
+from requests_app.cases import services, versions
 from requests_app.cases.choices import DecisionOutcome, ImplementationModality, Stage
 from requests_app.cases.models import AssistanceRequest, DecisionAmendment
 from requests_app.core import roles
@@ -92,12 +92,12 @@ def test_each_amendment_builds_on_the_version_in_force(officer, focal):
         actor=focal, case=case, **amend_params(assistance_types=training, scope="Training of polling staff too.")
     )
 
-    _decision, in_force = selectors.decision_in_force(case)
+    _decision, in_force = versions.decision_in_force(case)
     assert in_force.number == 3
     assert in_force.types == ["Training of electoral staff", "Voter registration"]
     assert in_force.period_end == today() + 300 * DAY
     assert set(in_force.changes) == {"scope", "assistance"}  # from version 2: the period stayed
-    assert selectors.decided_period_end(case) == today() + 300 * DAY
+    assert versions.decided_period_end(case) == today() + 300 * DAY
 
 
 def test_implementation_starts_within_the_period_in_force(officer, focal):

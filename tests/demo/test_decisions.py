@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from requests_app.cases.choices import AuthorityType, Stage
 from requests_app.cases.models import AssistanceRequest, DecisionAmendment, NeedsAssessment
-from requests_app.cases.selectors import decision_in_force
+from requests_app.cases.versions import decision_in_force
 from requests_app.cases.workflow import latest_recommendation
 from requests_app.core import roles
 
