@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -32,7 +31,7 @@ from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessme
 from requests_app.cases.views import submit_action
 from requests_app.cases.workflow import ACTIONS, is_short_notice, short_notice_rule_applies
 from requests_app.core.admin import FixedSetAdmin, describe_changes
-from requests_app.core.autocomplete import SafeAutocompleteMixin
+from requests_app.core.autocomplete import AutocompleteSelect, SafeAutocompleteMixin
 from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
 from requests_app.core.people import display_name
@@ -109,7 +108,8 @@ class OfficerFilter(admin.SimpleListFilter):
 
 
 class LoadedAutocompleteSelect(AutocompleteSelect):
-    """The admin's autocomplete, showing the chosen object from the one the page loaded with the case."""
+    """The admin's autocomplete, showing the chosen object from the one the page loaded with the case
+    (and, like every autocomplete of EAS, leaving out a sent value that cannot be an id)."""
 
     def __init__(self, *args, loaded=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -180,3 +180,16 @@ def test_a_case_outside_the_users_scope_is_not_linked(client, officer, earlier):
     assert f'href="{detail(earlier)}"' not in page
     assert "Follows" not in text_of(page)  # the fact is left out; the history keeps the reference it was given
     assert client.get(detail(earlier)).status_code == 404
+
+
+@pytest.mark.parametrize("field", ["follows", "member_state"])
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999999", "999999"])
+def test_a_forged_earlier_case_or_state_gets_the_forms_error_not_a_500(client, officer, earlier, field, value):
+    case = new_request(actor=officer, state="MWI")
+    client.force_login(officer)
+    data = change_form_data(client.get(change_url(case)))
+    data[field] = value
+    response = client.post(change_url(case), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert AssistanceRequest.objects.get(pk=case.pk).follows is None
