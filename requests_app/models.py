@@ -14,8 +14,10 @@ from requests_app.cases.choices import (
 from requests_app.cases.models import (
     AssistanceRequest,
     Decision,
+    DecisionAmendment,
     Election,
     NeedsAssessment,
+    Recommendation,
     ReferenceCounter,
     RegionalDesk,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "Decision",
+    "DecisionAmendment",
     "DeadlineReason",
     "Deployment",
     "DecisionOutcome",
@@ -59,6 +62,7 @@ __all__ = [
     "Origin",
     "Partner",
     "PartnerContribution",
+    "Recommendation",
     "ReferenceCounter",
     "RegionalDesk",
     "RegionalGroup",

@@ -156,14 +156,29 @@ def assist_params(**overrides):
     return params
 
 
+def amend_params(**overrides):
+    """An amendment of assist_params()'s decision: the same assistance, for a longer period."""
+    today = timezone.localdate()
+    params = {
+        "assistance_types": [assistance_type()],
+        "period_start": today,
+        "period_end": today + datetime.timedelta(days=300),
+        "reason": "The electoral calendar moved: polling day is three months later.",
+    }
+    params.update(overrides)
+    return params
+
+
 def action_params(action_name):
     """What each service needs besides actor and case, filled in validly."""
     today = timezone.localdate()
     return {
+        "recommend": {"method": AssessmentMethod.DESK_REVIEW, "comment": "The request is in order."},
         "accept_emb_request": {"comment": "Accepted: the electoral commission is mandated by the constitution."},
         "start_assessment": {"method": AssessmentMethod.DESK_REVIEW},
         "decline_request": {"comment": "The request does not come from the government."},
         "record_decision": assist_params(),
+        "amend_decision": amend_params(),
         "start_implementation": {
             "modality": ImplementationModality.UNDP_PROJECT,
             "ends_on": today + datetime.timedelta(days=180),
@@ -182,10 +197,19 @@ def attach_mission_report(case, *, actor, final=True):
 HAPPY_PATH = MAIN_ROAD
 
 
+def recommend(case, *, actor, method=AssessmentMethod.DESK_REVIEW, accept=True, grounds="The request is in order."):
+    """The officer's recommendation to the focal point (to accept an electoral body's request, and how to assess)."""
+    asks = case.authority_type == AuthorityType.ELECTORAL_BODY and case.emb_request_accepted_at is None
+    return services.recommend(
+        actor=actor, case=case, accept_emb_request=accept if asks else None, method=method, comment=grounds
+    )
+
+
 def advance_to(case, stage, *, actor, method):
     if stage == Stage.UNDER_REVIEW:
         return services.start_review(actor=actor, case=case)
     if stage == Stage.NEEDS_ASSESSMENT:
+        case = recommend(case, actor=actor, method=method)
         if case.authority_type == AuthorityType.ELECTORAL_BODY and case.emb_request_accepted_at is None:
             case = services.accept_emb_request(actor=actor, case=case, comment="Accepted on the government's advice.")
         return services.start_assessment(actor=actor, case=case, method=method)

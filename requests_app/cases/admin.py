@@ -5,7 +5,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,9 +30,9 @@ from requests_app.cases.filters import search_cases
 from requests_app.cases.forms import action_form
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, RegionalDesk
 from requests_app.cases.views import submit_action
-from requests_app.cases.workflow import ACTIONS, is_short_notice
+from requests_app.cases.workflow import ACTIONS, is_short_notice, short_notice_rule_applies
 from requests_app.core.admin import FixedSetAdmin, describe_changes
-from requests_app.core.autocomplete import SafeAutocompleteMixin
+from requests_app.core.autocomplete import AutocompleteSelect, SafeAutocompleteMixin
 from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
 from requests_app.core.people import display_name
@@ -110,7 +109,8 @@ class OfficerFilter(admin.SimpleListFilter):
 
 
 class LoadedAutocompleteSelect(AutocompleteSelect):
-    """The admin's autocomplete, showing the chosen object from the one the page loaded with the case."""
+    """The admin's autocomplete, showing the chosen object from the one the page loaded with the case
+    (and, like every autocomplete of EAS, leaving out a sent value that cannot be an id)."""
 
     def __init__(self, *args, loaded=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +141,7 @@ class AssistanceRequestForm(forms.ModelForm):
 @admin.register(AssistanceRequest)
 class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = AssistanceRequestForm
-    autocomplete_fields = ["member_state"]
+    autocomplete_fields = ["member_state", "follows"]
     list_display = ["reference", "country", "region", "stage_badge", "officer_name", "due_display"]
     list_display_links = ["reference"]
     list_filter = [
@@ -163,7 +163,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "stage_entered_at",
         "stage_due_at",
         "short_notice",
-        "emb_request_accepted_at",
+        "emb_acceptance",
         "implementation_modality",
         "implementation_ends_on",
     ]
@@ -175,6 +175,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             ("origin", "mandate_symbol"),
             ("requesting_authority", "authority_type"),
             ("letter_date", "received_date"),
+            "follows",
         ]
         fieldsets = [
             (_("The request"), {"fields": request_fields}),
@@ -191,7 +192,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                             ("reference", "stage_display"),
                             ("stage_entered_at", "stage_due_at"),
                             "short_notice",
-                            "emb_request_accepted_at",
+                            "emb_acceptance",
                             ("implementation_modality", "implementation_ends_on"),
                         ]
                     },
@@ -231,12 +232,12 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            case = selectors.visible_cases(request.user, selectors.case_detail(contributions=False)).get(
-                pk=parse_id(object_id)
-            )
+            case = selectors.visible_cases(
+                request.user, selectors.case_detail(contributions=False, versions=False)
+            ).get(pk=parse_id(object_id))
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
-        request._eas_case = case
+        request._eas_case = selectors.with_recommendations(case)
         return case
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -250,6 +251,13 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             kwargs["widget"] = LoadedAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using"), loaded=case.member_state
             )
+        if db_field.name == "follows":
+            # The earlier cases this user may see (the form says if one is not of the same country).
+            kwargs["queryset"] = selectors.visible_cases(request.user)
+            if case is not None:
+                kwargs["widget"] = LoadedAutocompleteSelect(
+                    db_field, self.admin_site, using=kwargs.get("using"), loaded=case.follows
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -310,9 +318,34 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     @admin.display(description=_("short notice"))
     def short_notice(self, case):
+        if short_notice_rule_applies(case):
+            return gettext(
+                "Yes: the request came less than four months before election day. The Department's guidance: "
+                "such a request normally cannot be accommodated for the election event."
+            )
         if is_short_notice(case):
-            return gettext("Yes: the request came less than four months before election day.")
+            return gettext(
+                "No: the request came less than four months before election day, but the assistance decided is "
+                "not for the election event (the Department's guidance concerns that only)."
+            )
         return gettext("No")
+
+    @admin.display(description=_("electoral body request accepted"))
+    def emb_acceptance(self, case):
+        if case.emb_request_accepted_at is None:
+            return "—"
+        accepted = date_format(timezone.localtime(case.emb_request_accepted_at), "j M Y H:i")
+        if case.emb_request_accepted_by is not None:
+            accepted = gettext("%(when)s by %(name)s") % {
+                "when": accepted,
+                "name": display_name(case.emb_request_accepted_by),
+            }
+        if case.emb_request_recommendation is not None:
+            accepted = gettext("%(accepted)s, on the recommendation of %(name)s") % {
+                "accepted": accepted,
+                "name": display_name(case.emb_request_recommendation.recommended_by),
+            }
+        return accepted
 
     # Saving: through the services, so every change is in the history.
 
@@ -320,6 +353,10 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if change:
             services.record_details_changed(actor=request.user, case=obj, changes=describe_changes(form))
             obj.save()
+            if "follows" in form.changed_data:
+                previous = form.initial.get("follows")
+                earlier = AssistanceRequest.objects.filter(pk=previous).first() if previous else None
+                services.link_follow_up(actor=request.user, case=obj, previous=earlier)
         else:
             services.register_request(actor=request.user, case=obj)
 
@@ -419,7 +456,8 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             "blockers": action.blockers(case),
             "form": form,
             "change_url": change_url,
-            "short_notice": is_short_notice(case),
+            "short_notice": action_name == "record_decision" and short_notice_rule_applies(case),
+            "recommendation": selectors.pending_recommendation(case),
         }
         return TemplateResponse(request, "admin/requests_app/assistancerequest/action.html", context)
 
@@ -447,6 +485,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             for action, blockers in selectors.available_actions(case, request.user)
         ]
         extra_context["next_actors"] = selectors.next_actors(case, request.user)
+        extra_context["recommendation"] = selectors.pending_recommendation(case)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

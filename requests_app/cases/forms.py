@@ -6,9 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.cases import recommendations, selectors, versions
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ElectoralPhase, ImplementationModality
-from requests_app.cases.workflow import ACTIONS
+from requests_app.cases.models import ACCEPT_CHOICES
+from requests_app.cases.workflow import ACTIONS, decision_to_assist, is_short_notice
 from requests_app.core.forms import DateInput
+from requests_app.core.people import display_name
 from requests_app.reference.models import AssistanceType
 
 
@@ -37,11 +40,56 @@ class ActionForm(forms.Form):
         return [(title, [self[name] for name in names]) for title, names in groups]
 
 
+def assistance_types_for(case):
+    """The types a decision on ``case`` may name: observation, supervision and certification only on a mandate."""
+    if case is not None and not case.is_mandate:
+        return AssistanceType.objects.filter(requires_mandate=False)
+    return AssistanceType.objects.all()
+
+
+class RecommendForm(ActionForm):
+    """The officer's recommendation: accept an electoral body's request or not, and how to assess."""
+
+    accept_emb_request = forms.TypedChoiceField(
+        label=_("The electoral body's request"),
+        choices=[("yes", ACCEPT_CHOICES[0][1]), ("no", ACCEPT_CHOICES[1][1])],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    method = forms.ChoiceField(
+        label=_("Assessment"),
+        choices=AssessmentMethod.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Not needed when you recommend not to accept the request."),
+    )
+    field_order = ["accept_emb_request", "method", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = _("Grounds")
+        if self.case is not None and not recommendations.asks_acceptance(self.case):
+            del self.fields["accept_emb_request"]
+            self.fields["method"].help_text = ""
+
+
 class StartAssessmentForm(ActionForm):
     method = forms.ChoiceField(
         label=_("Method"), choices=AssessmentMethod.choices, widget=forms.RadioSelect, initial=AssessmentMethod.MISSION
     )
     field_order = ["method", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        recommendation = selectors.pending_recommendation(self.case) if self.case is not None else None
+        if recommendation is not None and recommendation.method:
+            self.fields["method"].initial = recommendation.method
+            self.fields["method"].help_text = _("Recommended by %(name)s: %(method)s.") % {
+                "name": display_name(recommendation.recommended_by),
+                "method": recommendation.get_method_display(),
+            }
 
 
 class DecisionForm(ActionForm):
@@ -60,10 +108,7 @@ class DecisionForm(ActionForm):
     period_end = forms.DateField(label=_("Assistance until"), required=False, widget=DateInput)
     scope = forms.CharField(label=_("Scope and parameters"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     short_notice_justification = forms.CharField(
-        label=_("Justification for short notice"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required to assist when time before the election is short."),
+        label=_("Justification for short notice"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     reason = forms.CharField(
         label=_("Reason (to decline or defer)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -106,16 +151,93 @@ class DecisionForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.case is not None and not self.case.is_mandate:
-            # Observation, supervision and certification come only with a mandate: not offered.
-            types = cast(forms.ModelMultipleChoiceField, self.fields["assistance_types"])
-            types.queryset = AssistanceType.objects.filter(requires_mandate=False)
+        types = cast(forms.ModelMultipleChoiceField, self.fields["assistance_types"])
+        types.queryset = assistance_types_for(self.case)
+        self._justification_when_it_applies()
         if self.case is not None and not self.is_bound:
             # Start from what the state asked for (those the case allows); the focal point narrows it.
             allowed = self.case.is_mandate
             self.initial["assistance_types"] = [
                 t.pk for t in self.case.requested_types.all() if allowed or not t.requires_mandate
             ]
+
+    def _justification_when_it_applies(self):
+        """The justification is asked for only when a rule may require it, and says which."""
+        if self.case is None:
+            return
+        assessment = getattr(self.case, "assessment", None)
+        field = self.fields["short_notice_justification"]
+        if assessment is not None and assessment.adequate_time is False:
+            field.help_text = _("Required to assist: the needs assessment found too little time before the election.")
+        elif is_short_notice(self.case):
+            field.help_text = _(
+                "The request came less than four months before election day. The Department's guidance: such "
+                "a request normally cannot be accommodated for the election event. Required to assist in the "
+                "pre-electoral or electoral period; not for post-electoral or whole-cycle support."
+            )
+        else:
+            del self.fields["short_notice_justification"]
+            self.groups = [
+                (title, [n for n in names if n != "short_notice_justification"]) for title, names in self.groups
+            ]
+
+
+class AmendDecisionForm(ActionForm):
+    """A new version of the decision in force: its types, period and scope, and why."""
+
+    own_page = True
+    assistance_types = forms.ModelMultipleChoiceField(
+        label=_("Assistance to provide"),
+        queryset=AssistanceType.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    period_start = forms.DateField(label=_("Assistance from"), required=False, widget=DateInput)
+    period_end = forms.DateField(label=_("Assistance until"), required=False, widget=DateInput)
+    scope = forms.CharField(label=_("Scope and parameters"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text=_("The government reads it in the letter that communicates the amendment."),
+    )
+    communicated_on = forms.DateField(
+        label=_("Letter of amendment sent on"), required=False, widget=DateInput, help_text=_("Leave empty for today.")
+    )
+    groups = [
+        (_("The decision as amended"), ["assistance_types", "period_start", "period_end", "scope"]),
+        (_("Why, and the letter"), ["reason", "communicated_on", "comment"]),
+    ]
+    field_order = ["assistance_types", "period_start", "period_end", "scope", "reason", "communicated_on", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = cast(forms.ModelMultipleChoiceField, self.fields["assistance_types"])
+        types.queryset = assistance_types_for(self.case)
+        self._in_force = None
+
+    def get_initial_for_field(self, field, field_name):
+        # The form starts from the version in force, read when the form is shown (a case page
+        # only links to it: reading the versions there would cost queries for nothing).
+        if field_name in self.in_force_initial():
+            return self.in_force_initial()[field_name]
+        return super().get_initial_for_field(field, field_name)
+
+    def in_force_initial(self):
+        if self._in_force is None:
+            self._in_force = {}
+            decision = decision_to_assist(self.case) if self.case is not None else None
+            if decision is not None:
+                in_force = versions.decision_versions(decision)[-1]
+                amendments = sorted(decision.amendments.all(), key=lambda amendment: amendment.version)
+                source = amendments[-1] if amendments else decision
+                self._in_force = {
+                    "assistance_types": [t.pk for t in source.assistance_types.all()],
+                    "period_start": in_force.period_start,
+                    "period_end": in_force.period_end,
+                    "scope": in_force.scope,
+                }
+        return self._in_force
 
 
 class StartImplementationForm(ActionForm):
@@ -130,9 +252,8 @@ class StartImplementationForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.case is not None:
-            # From the decisions the case page has read already (newest first): no query of its own.
-            assisting = [d for d in self.case.decisions.all() if d.outcome in DecisionOutcome.assisting()]
-            period_end = assisting[0].period_end if assisting else None
+            # The period of the version in force, from the decisions the case page has read already.
+            period_end = versions.loaded_period_end(self.case)
             if period_end:
                 self.fields["ends_on"].help_text = _("The decision covers assistance until %(day)s.") % {
                     "day": period_end.isoformat()
@@ -158,8 +279,10 @@ class CloseForm(ActionForm):
 
 
 ACTION_FORMS = {
+    "recommend": RecommendForm,
     "start_assessment": StartAssessmentForm,
     "record_decision": DecisionForm,
+    "amend_decision": AmendDecisionForm,
     "start_implementation": StartImplementationForm,
     "close": CloseForm,
 }

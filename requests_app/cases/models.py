@@ -82,6 +82,34 @@ class AssistanceRequest(models.Model):
         _("implemented through"), max_length=20, choices=ImplementationModality.choices, blank=True, editable=False
     )
     implementation_ends_on = models.DateField(_("implementation ends"), null=True, blank=True, editable=False)
+    # Who accepted an electoral body's request, on what recommendation (the focal point decides).
+    emb_request_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("electoral body request accepted by"),
+    )
+    emb_request_recommendation = models.ForeignKey(
+        "Recommendation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("acceptance on the recommendation"),
+    )
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        verbose_name=_("follows the earlier case"),
+        help_text=_("A request that follows an earlier case of the same country: type its reference or the country."),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -91,7 +119,8 @@ class AssistanceRequest(models.Model):
         verbose_name = _("assistance request")
         verbose_name_plural = _("assistance requests")
         permissions = [
-            ("review_request", _("Can review requests and accept an electoral body's request")),
+            ("review_request", _("Can review requests and recommend whether to accept and how to assess them")),
+            ("decide_review", _("Can accept an electoral body's request and choose how the needs are assessed")),
             ("conduct_assessment", _("Can conduct needs assessments")),
             ("decide_request", _("Can decide the parameters of assistance")),
             ("manage_implementation", _("Can manage implementation and reporting")),
@@ -149,8 +178,31 @@ class AssistanceRequest(models.Model):
             errors["received_date"] = _("The date received cannot be in the future.")
         if self.letter_date and self.letter_date > timezone.localdate():
             errors["letter_date"] = _("The letter cannot be dated in the future.")
+        errors.update(self._follows_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _follows_errors(self):
+        """A follow-up follows an earlier case of the same country: not itself, not a later case."""
+        earlier = self.follows
+        if earlier is None:
+            return {}
+        if self.pk is not None and earlier.pk == self.pk:
+            return {"follows": _("A case cannot follow itself.")}
+        if self.member_state_id and earlier.member_state_id != self.member_state_id:
+            return {
+                "follows": _("%(reference)s concerns %(state)s: a follow-up follows a case of the same country.")
+                % {"reference": earlier.reference, "state": earlier.member_state.name}
+            }
+        if self.received_date and (
+            earlier.received_date > self.received_date
+            or (earlier.received_date == self.received_date and self.pk is not None and earlier.pk > self.pk)
+        ):
+            return {
+                "follows": _("%(reference)s was received after this request: a follow-up follows an earlier case.")
+                % {"reference": earlier.reference}
+            }
+        return {}
 
     @property
     def is_mandate(self):
@@ -208,6 +260,27 @@ class NeedsAssessment(models.Model):
     deployed_from = models.DateField(_("mission deployed from"), null=True, blank=True)
     deployed_until = models.DateField(_("mission returned"), null=True, blank=True)
     report_submitted_on = models.DateField(_("report submitted"), null=True, blank=True)
+    # The method is the focal point's choice, on the officer's recommendation (none for the
+    # assessments chosen before recommendations were recorded: README, "Roles").
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("method chosen by"),
+    )
+    chosen_at = models.DateTimeField(_("method chosen at"), null=True, blank=True, editable=False)
+    recommendation = models.ForeignKey(
+        "Recommendation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("method chosen on the recommendation"),
+    )
 
     adequate_time = models.BooleanField(
         _("adequate time for an effective mission"), null=True, blank=True, choices=YES_NO
@@ -321,6 +394,90 @@ class Decision(models.Model):
         if self.decided_at is None:  # an unsaved row, as a forged admin form makes one
             return str(self.get_outcome_display())
         return f"{self.get_outcome_display()} — {self.decided_at:%d %b %Y}"
+
+
+class DecisionAmendment(models.Model):
+    """A later version of a communicated decision to assist: its period, scope or types changed.
+
+    The decision itself is version 1 and stays as it was communicated; each amendment holds the
+    whole of its version (not what changed), so the version in force is one row: the latest.
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("decision")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    assistance_types = models.ManyToManyField(
+        AssistanceType, related_name="decision_amendments", verbose_name=_("assistance to provide")
+    )
+    period_start = models.DateField(_("assistance from"))
+    period_end = models.DateField(_("assistance until"))
+    scope = models.TextField(_("scope and parameters"), blank=True)
+    reason = models.TextField(_("reason for the amendment"))
+    communicated_on = models.DateField(_("letter to the government sent"), null=True, blank=True)
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("amended by")
+    )
+    amended_at = models.DateTimeField(_("amended at"))
+
+    class Meta:
+        ordering = ["decision", "version"]
+        verbose_name = _("amendment of a decision")
+        verbose_name_plural = _("amendments of decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "version"], name="amendment_version_unique"),
+            models.CheckConstraint(
+                condition=Q(version__gte=2),
+                name="amendment_after_the_decision",
+                violation_error_message=_("The decision is version 1: an amendment is version 2 or later."),
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("Version %(version)s") % {"version": self.version}
+
+
+ACCEPT_CHOICES = [(True, _("Accept the electoral body's request")), (False, _("Do not accept it"))]
+
+
+class Recommendation(models.Model):
+    """The officer's recommendation to the focal point, who decides: whether to accept an electoral
+    body's request, and how to assess the needs (README, "Roles"). Never edited: a new one replaces it."""
+
+    case = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("case")
+    )
+    accept_emb_request = models.BooleanField(
+        _("the electoral body's request"), null=True, blank=True, choices=ACCEPT_CHOICES
+    )
+    method = models.CharField(_("assessment"), max_length=20, choices=AssessmentMethod.choices, blank=True)
+    grounds = models.TextField(_("grounds"))
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recommended by")
+    )
+    recommended_at = models.DateTimeField(_("recommended at"))
+
+    class Meta:
+        ordering = ["-recommended_at", "-id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self):
+        return self.summary or gettext("Recommendation")
+
+    @property
+    def summary(self):
+        """What is recommended, in a few words: "accept the electoral body's request; desk review"."""
+        parts = []
+        if self.accept_emb_request is not None:
+            parts.append(
+                gettext("accept the electoral body's request")
+                if self.accept_emb_request
+                else gettext("do not accept the electoral body's request")
+            )
+        if self.method:
+            parts.append(str(AssessmentMethod(self.method).label))
+        return "; ".join(parts)
 
 
 class RegionalDesk(models.Model):

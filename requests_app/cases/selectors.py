@@ -7,14 +7,27 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from requests_app.cases.choices import DecisionOutcome, Stage
-from requests_app.cases.models import AssistanceRequest, Decision, Election, RegionalDesk
-from requests_app.cases.workflow import OPEN_STAGES, Action, Reasons, actions_from
+from requests_app.cases.models import (
+    AssistanceRequest,
+    Decision,
+    DecisionAmendment,
+    Election,
+    Recommendation,
+    RegionalDesk,
+)
+from requests_app.cases.workflow import (
+    OPEN_STAGES,
+    Action,
+    Reasons,
+    actions_from,
+    latest_recommendation,
+)
 from requests_app.core import roles
 from requests_app.core.charts import bar_rows, grouped_bars
 from requests_app.core.people import display_name
@@ -81,24 +94,65 @@ def case_list() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
 
-def case_detail(*, contributions: bool = True) -> QuerySet[AssistanceRequest]:
-    """A case with everything its page shows and its guards read (the admin's page shows no contributions)."""
-    queryset = AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
+def case_detail(*, contributions: bool = True, versions: bool = True) -> QuerySet[AssistanceRequest]:
+    """A case with everything its page shows and its guards read (the admin's page shows no
+    contributions, follow-ups nor versions of its decisions: its history says them)."""
+    decisions = Decision.objects.select_related("decided_by").prefetch_related("assistance_types")
+    if versions:
+        decisions = decisions.prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=DecisionAmendment.objects.select_related("amended_by").prefetch_related("assistance_types"),
+            )
+        )
+    queryset = AssistanceRequest.objects.select_related(
+        "member_state",
+        "officer",
+        "follows__member_state",
+        "emb_request_accepted_by",
+        "emb_request_recommendation__recommended_by",
+        "assessment__chosen_by",
+        "assessment__recommendation__recommended_by",
+    ).prefetch_related(
         "elections",
         "requested_types",
         Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
-        Prefetch(
-            "decisions", queryset=Decision.objects.select_related("decided_by").prefetch_related("assistance_types")
-        ),
+        Prefetch("decisions", queryset=decisions),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
     )
     # The close guard and the page's evaluation section read these (requests_app.evaluation).
     queryset = queryset.select_related("evaluation", "evaluation_waiver__waived_by")
     if contributions:
         queryset = queryset.prefetch_related(
-            Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner"))
+            Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner")),
+            Prefetch("followed_by", queryset=AssistanceRequest.objects.select_related("member_state", "officer")),
         )
     return queryset
+
+
+# While the focal point may still decide on them, the guards and the page read the recommendations.
+REVIEW_STAGES = frozenset({Stage.RECEIVED, Stage.UNDER_REVIEW})
+
+
+def with_recommendations(case: AssistanceRequest) -> AssistanceRequest:
+    """The case with its recommendations loaded, in the stages that read them (one query, only there)."""
+    if case.stage in REVIEW_STAGES:
+        prefetch_related_objects(
+            [case], Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by"))
+        )
+    return case
+
+
+def pending_recommendation(case: AssistanceRequest) -> Recommendation | None:
+    """The officer's recommendation that awaits the focal point's decision (None: none awaits)."""
+    if case.stage not in REVIEW_STAGES:
+        return None
+    return latest_recommendation(case)
+
+
+def linked_cases(user: User, cases: list[AssistanceRequest]) -> list[AssistanceRequest]:
+    """Of the cases a case follows or is followed by, those this user may see (the others do not exist for them)."""
+    return [case for case in cases if may_see(user, case)]
 
 
 def available_actions(case: AssistanceRequest, user: User) -> list[tuple[Action, Reasons]]:
@@ -121,7 +175,7 @@ def stage_steps(case: AssistanceRequest) -> list[Action]:
     An action open from every stage (the state's withdrawal) is not what a stage waits for."""
     if case.stage in Stage.ends():
         return []
-    return [action for action in actions_from(case.stage) if action.sources != OPEN_STAGES and action.applies_to(case)]
+    return [action for action in actions_from(case.stage) if action.sources != OPEN_STAGES and action.awaited(case)]
 
 
 def _first_role_with(permission: str, role_permissions: dict[str, set[str]]) -> str | None:
@@ -192,8 +246,31 @@ def next_actors(case: AssistanceRequest, user: User) -> list[tuple[str, list[Str
             if first_role
             else gettext("someone with the permission “%(permission)s”") % {"permission": action.permission}
         )
-        actors.setdefault(who, []).append(action.label)
+        actors.setdefault(who, []).append(_step_label(action, case))
     return list(actors.items())
+
+
+def _step_label(action: Action, case: AssistanceRequest) -> StrOrPromise:
+    """The step's label; a decision that follows the officer's recommendation says whose, and what it says."""
+    recommendation = pending_recommendation(case) if action.name in RECOMMENDED_ACTIONS else None
+    if recommendation is None:
+        return action.label
+    name = display_name(recommendation.recommended_by)
+    if action.name == "accept_emb_request" and recommendation.accept_emb_request is False:
+        return gettext("%(action)s (%(name)s recommends not to)") % {"action": action.label, "name": name}
+    if action.name == "accept_emb_request":
+        return gettext("%(action)s (recommended by %(name)s)") % {"action": action.label, "name": name}
+    if not recommendation.method:
+        return action.label  # recommended not to accept the request: no assessment recommended
+    return gettext("%(action)s (recommended by %(name)s: %(method)s)") % {
+        "action": action.label,
+        "name": name,
+        "method": recommendation.get_method_display(),
+    }
+
+
+# The focal point's decisions that follow the officer's recommendation.
+RECOMMENDED_ACTIONS = frozenset({"accept_emb_request", "start_assessment"})
 
 
 def assignable_officers() -> QuerySet[User]:

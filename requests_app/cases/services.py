@@ -11,10 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from requests_app.cases import selectors
+from requests_app.cases import decisions, recommendations, selectors, versions
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Stage
-from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment, ReferenceCounter
-from requests_app.cases.workflow import ACTIONS, is_short_notice
+from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, Recommendation, ReferenceCounter
+from requests_app.cases.workflow import ACTIONS, Action
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
 from requests_app.deadlines import services as deadlines
@@ -78,6 +78,7 @@ def register_request(
         raise ActionRefused(_("You do not have permission to register requests."))
     if case.pk is not None:
         raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
+    _check_follows(case)
     now = timezone.now()
     case.reference = next_reference(timezone.localdate(now).year)
     case.stage, case.stage_entered_at = Stage.RECEIVED, now
@@ -96,10 +97,33 @@ def register_request(
         action="registered",
         to_stage=Stage.RECEIVED,
         comment=comment,
-        details={"origin": case.origin, "authority": case.authority_type},
+        details={"origin": case.origin, "authority": case.authority_type}
+        | ({"follows": case.follows.reference} if case.follows else {}),
         at=now,
     )
+    if case.follows_id:
+        link_follow_up(actor=actor, case=case, previous=None)
     return case
+
+
+def _check_follows(case: AssistanceRequest) -> None:
+    errors = case._follows_errors()
+    if errors:
+        raise ActionRefused(*errors.values())
+
+
+@transaction.atomic
+def link_follow_up(*, actor: User | None, case: AssistanceRequest, previous: AssistanceRequest | None) -> None:
+    """Write on the earlier cases' history that ``case`` now follows one (and no longer ``previous``).
+
+    ``case`` is saved with its new ``follows``; its own history says it (registered, or details edited)."""
+    if case.follows_id == (previous.pk if previous else None):
+        return
+    _check_follows(case)
+    if previous is not None:
+        record_event(case=previous, actor=actor, action="follow_up_unlinked", details={"follow_up": case.reference})
+    if case.follows is not None:
+        record_event(case=case.follows, actor=actor, action="follow_up_linked", details={"follow_up": case.reference})
 
 
 @transaction.atomic
@@ -129,6 +153,26 @@ class Outcome:
 Step: TypeAlias = Callable[[AssistanceRequest], Outcome]
 
 
+def _refusals(actor: User | None, locked: AssistanceRequest, action: Action, comment: str) -> None:
+    """Refuse the action to whom may not take it, from a stage it does not start from, or while a guard objects."""
+    if actor is None or not actor.has_perm(action.permission):
+        raise ActionRefused(_("You do not have permission to %(action)s.") % {"action": str(action.label).lower()})
+    if not selectors.may_work_on(actor, locked):
+        raise ActionRefused(
+            _("This case is not assigned to you: its officer, or the team lead of its desk, moves it on.")
+        )
+    if locked.stage not in action.sources:
+        raise ActionRefused(
+            _("“%(action)s” is not possible while the case is %(stage)s.")
+            % {"action": action.label, "stage": locked.stage_phrase}
+        )
+    reasons = action.blockers(locked)
+    if action.needs_comment and not comment:
+        reasons.append(_("A comment is required: %(help)s") % {"help": action.help_text})
+    if reasons:
+        raise ActionRefused(*reasons)
+
+
 def _perform(
     *, actor: User | None, case: AssistanceRequest, action_name: str, comment: str = "", step: Step | None = None
 ) -> AssistanceRequest:
@@ -136,30 +180,15 @@ def _perform(
     comment = (comment or "").strip()
     with transaction.atomic():
         locked = AssistanceRequest.objects.select_for_update().select_related("member_state").get(pk=case.pk)
-        if actor is None or not actor.has_perm(action.permission):
-            raise ActionRefused(_("You do not have permission to %(action)s.") % {"action": str(action.label).lower()})
-        if not selectors.may_work_on(actor, locked):
-            raise ActionRefused(
-                _("This case is not assigned to you: its officer, or the team lead of its desk, moves it on.")
-            )
-        if locked.stage not in action.sources:
-            raise ActionRefused(
-                _("“%(action)s” is not possible while the case is %(stage)s.")
-                % {"action": action.label, "stage": locked.stage_phrase}
-            )
-        reasons = action.blockers(locked)
-        if action.needs_comment and not comment:
-            reasons.append(_("A comment is required: %(help)s") % {"help": action.help_text})
-        if reasons:
-            raise ActionRefused(*reasons)
+        _refusals(actor, locked, action, comment)
         outcome = step(locked) if step else Outcome()
         target = outcome.stage or action.target
         now = timezone.now()
         from_stage = locked.stage
         if target is not None:
             enter_stage(locked, target, now)
-            if outcome.due_at is not None:
-                locked.stage_due_at = outcome.due_at
+        if outcome.due_at is not None:
+            locked.stage_due_at = outcome.due_at
         locked.save()
         record_event(
             case=locked,
@@ -178,10 +207,47 @@ def start_review(*, actor: User | None, case: AssistanceRequest, comment: str = 
     return _perform(actor=actor, case=case, action_name="start_review", comment=comment)
 
 
-def accept_emb_request(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
+# The officer recommends, the focal point decides ---------------------------------------------------
+
+
+def recommend(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    accept_emb_request: bool | None = None,
+    method: str = "",
+    comment: str = "",
+) -> AssistanceRequest:
+    """The officer's recommendation to the focal point; the comment gives its grounds."""
+
     def step(locked: AssistanceRequest) -> Outcome:
+        accept = accept_emb_request if recommendations.asks_acceptance(locked) else None
+        problems = recommendations.problems(locked, accept, method)
+        if problems:
+            raise ActionRefused(*problems)
+        assert actor is not None  # _perform refuses an action without an actor before this step
+        recommendation = Recommendation.objects.create(
+            case=locked,
+            accept_emb_request=accept,
+            method="" if accept is False else method,
+            grounds=(comment or "").strip(),
+            recommended_by=actor,
+            recommended_at=timezone.now(),
+        )
+        return Outcome(details=recommendations.details(recommendation))
+
+    return _perform(actor=actor, case=case, action_name="recommend", comment=comment, step=step)
+
+
+def accept_emb_request(*, actor: User | None, case: AssistanceRequest, comment: str = "") -> AssistanceRequest:
+    """The focal point accepts an electoral body's request, on the officer's recommendation."""
+
+    def step(locked: AssistanceRequest) -> Outcome:
+        recommendation, details = recommendations.followed(locked)
         locked.emb_request_accepted_at = timezone.now()
-        return Outcome()
+        locked.emb_request_accepted_by = actor
+        locked.emb_request_recommendation = recommendation
+        return Outcome(details=details)
 
     return _perform(actor=actor, case=case, action_name="accept_emb_request", comment=comment, step=step)
 
@@ -189,16 +255,17 @@ def accept_emb_request(*, actor: User | None, case: AssistanceRequest, comment: 
 def start_assessment(
     *, actor: User | None, case: AssistanceRequest, method: str, comment: str = ""
 ) -> AssistanceRequest:
+    """The focal point chooses a mission or a desk review, on the officer's recommendation."""
+
     # The method is checked in the step, after the permission and the stage: a move from
     # the wrong stage is refused for that reason, not for a detail left blank.
     def step(locked: AssistanceRequest) -> Outcome:
         if method not in AssessmentMethod.values:
             raise ActionRefused(_("Choose how the needs will be assessed: a mission or a desk review."))
-        assessment, created = NeedsAssessment.objects.get_or_create(case=locked, defaults={"method": method})
-        if not created and assessment.method != method:
-            assessment.method = method
-            assessment.save(update_fields=["method", "updated_at"])
-        return Outcome(details={"method": method})
+        recommendation, details = recommendations.followed(locked)
+        chosen = {"method": method, "chosen_by": actor, "chosen_at": timezone.now(), "recommendation": recommendation}
+        NeedsAssessment.objects.update_or_create(case=locked, defaults=chosen)
+        return Outcome(details={"method": method, **details})
 
     return _perform(actor=actor, case=case, action_name="start_assessment", comment=comment, step=step)
 
@@ -211,102 +278,7 @@ def submit_assessment(*, actor: User | None, case: AssistanceRequest, comment: s
     return _perform(actor=actor, case=case, action_name="submit_assessment", comment=comment)
 
 
-def _decision_problems(
-    case: AssistanceRequest,
-    assessment: NeedsAssessment,
-    *,
-    outcome: str,
-    assistance_types: Iterable[AssistanceType],
-    phase: str,
-    period_start: date | None,
-    period_end: date | None,
-    scope: str,
-    short_notice_justification: str,
-    reason: str,
-    revisit_on: date | None,
-) -> list[StrOrPromise]:
-    """Para 4 and 5: what the decision must record, given what the assessment found."""
-    if outcome not in DecisionOutcome.values:
-        return [_("Choose the outcome of the decision.")]
-    if outcome in DecisionOutcome.assisting():
-        problems = _assistance_problems(case, assessment, assistance_types)
-        problems += _parameter_problems(
-            case,
-            assessment,
-            outcome=outcome,
-            phase=phase,
-            period_start=period_start,
-            period_end=period_end,
-            scope=scope,
-            short_notice_justification=short_notice_justification,
-        )
-        return problems
-    problems = []
-    if outcome == DecisionOutcome.DECLINE:
-        if not reason.strip():
-            problems.append(_("Give the reason for declining."))
-    elif outcome == DecisionOutcome.DEFER:
-        if not reason.strip():
-            problems.append(_("Give the reason for deferring."))
-        if not revisit_on:
-            problems.append(_("Say when the request will be considered again."))
-        elif revisit_on <= timezone.localdate():
-            problems.append(_("The date to consider the request again must be in the future."))
-    return problems
-
-
-def _assistance_problems(
-    case: AssistanceRequest, assessment: NeedsAssessment, assistance_types: Iterable[AssistanceType]
-) -> list[StrOrPromise]:
-    """Whether assistance may be given at all, and of which types."""
-    problems: list[StrOrPromise] = []
-    if assessment.conditions_exist is not True:
-        problems.append(
-            _(
-                "The needs assessment did not find conditions for a free and fair election: "
-                "assistance cannot be approved. Defer or decline instead."
-            )
-        )
-    if not assistance_types:
-        problems.append(_("Name the types of assistance to provide."))
-    mandated_only = [t.name for t in assistance_types if t.requires_mandate]
-    if mandated_only and not case.is_mandate:
-        problems.append(
-            _("%(types)s can only be provided on a Security Council or General Assembly mandate.")
-            % {"types": ", ".join(mandated_only)}
-        )
-    return problems
-
-
-def _parameter_problems(
-    case: AssistanceRequest,
-    assessment: NeedsAssessment,
-    *,
-    outcome: str,
-    phase: str,
-    period_start: date | None,
-    period_end: date | None,
-    scope: str,
-    short_notice_justification: str,
-) -> list[StrOrPromise]:
-    """The parameters of an assistance: phase, period, narrowed scope, and why it goes on at short notice."""
-    problems: list[StrOrPromise] = []
-    if not phase:
-        problems.append(_("Name the phase of the electoral cycle the assistance covers."))
-    if not period_start or not period_end:
-        problems.append(_("Give the period of assistance, from and until."))
-    elif period_end < period_start:
-        problems.append(_("The period of assistance cannot end before it starts."))
-    if outcome == DecisionOutcome.NARROW and not scope.strip():
-        problems.append(_("Describe the narrowed scope."))
-    if (assessment.adequate_time is False or is_short_notice(case)) and not short_notice_justification.strip():
-        problems.append(
-            _(
-                "The assessment found too little time before the election, or the request came less than "
-                "four months before election day: write the justification for assisting nonetheless."
-            )
-        )
-    return problems
+# The decision and its amendments (what each must record: requests_app.cases.decisions) ---------------
 
 
 def record_decision(
@@ -325,81 +297,88 @@ def record_decision(
     communicated_on: date | None = None,
     comment: str = "",
 ) -> AssistanceRequest:
-    assistance_types = list(assistance_types)
+    terms = decisions.DecisionTerms(
+        outcome=outcome,
+        assistance_types=list(assistance_types),
+        phase=phase,
+        period_start=period_start,
+        period_end=period_end,
+        scope=scope,
+        short_notice_justification=short_notice_justification,
+        reason=reason,
+        revisit_on=revisit_on,
+        communicated_on=communicated_on,
+    )
 
     def step(locked: AssistanceRequest) -> Outcome:
-        assessment = locked.assessment
-        problems = _decision_problems(
-            locked,
-            assessment,
-            outcome=outcome,
-            assistance_types=assistance_types,
-            phase=phase,
-            period_start=period_start,
-            period_end=period_end,
-            scope=scope,
-            short_notice_justification=short_notice_justification,
-            reason=reason,
-            revisit_on=revisit_on,
-        )
-        if communicated_on and communicated_on > timezone.localdate():
-            problems.append(
-                _(
-                    "The decision letter cannot have been sent after today: give the day it was sent, "
-                    "or leave it empty for today."
-                )
-            )
+        problems = decisions.decision_problems(locked, locked.assessment, terms)
         if problems:
             raise ActionRefused(*problems)
         assert actor is not None  # _perform refuses an action without an actor before this step
-        assisting = outcome in DecisionOutcome.assisting()
-        decision = Decision.objects.create(
-            case=locked,
-            assessment=assessment,
-            outcome=outcome,
-            phase=phase if assisting else "",
-            period_start=period_start if assisting else None,
-            period_end=period_end if assisting else None,
-            scope=scope,
-            short_notice_justification=short_notice_justification,
-            reason=reason,
-            revisit_on=revisit_on if outcome == DecisionOutcome.DEFER else None,
-            communicated_on=communicated_on or (timezone.localdate() if outcome != DecisionOutcome.DEFER else None),
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
-        if assisting:
-            decision.assistance_types.set(assistance_types)
-        details = {"decision": decision.pk, "outcome": outcome}
-        if assisting:
-            details.update(
-                types=[t.name for t in assistance_types],
-                phase=phase,
-                period=[period_start, period_end],
-            )
-            if short_notice_justification.strip():
-                details["justification"] = short_notice_justification.strip()
-        if outcome == DecisionOutcome.DEFER:
-            # The case enters the stage anew, due on the day it is to be reconsidered: its
-            # reminders start again for that date.
-            assert revisit_on is not None  # _decision_problems refuses a deferral without it
-            details["revisit_on"] = revisit_on
-            return Outcome(stage=Stage.AWAITING_DECISION, details=details, due_at=deadlines.end_of_day(revisit_on))
-        stage = Stage.DECLINED if outcome == DecisionOutcome.DECLINE else Stage.DECISION_COMMUNICATED
-        return Outcome(stage=stage, details=details)
+        decision = decisions.create_decision(locked, terms, actor)
+        return _decided(terms, decisions.decision_details(decision, terms))
 
     return _perform(actor=actor, case=case, action_name="record_decision", comment=comment, step=step)
 
 
-def decided_period_end(case: AssistanceRequest) -> date | None:
-    """The last day of assistance the latest decision to assist allows (None: no such decision)."""
-    decision = (
-        Decision.objects.filter(case=case, outcome__in=DecisionOutcome.assisting())
-        .order_by("-decided_at", "-id")
-        .only("period_end")
-        .first()
+def _decided(terms: decisions.DecisionTerms, details: dict[str, Any]) -> Outcome:
+    """Where a decision leaves the case: communicated, declined, or deferred to a day."""
+    if terms.outcome == DecisionOutcome.DEFER:
+        # The case enters the stage anew, due on the day it is to be reconsidered: its
+        # reminders start again for that date.
+        assert terms.revisit_on is not None  # decision_problems refuses a deferral without it
+        return Outcome(stage=Stage.AWAITING_DECISION, details=details, due_at=deadlines.end_of_day(terms.revisit_on))
+    stage = Stage.DECLINED if terms.outcome == DecisionOutcome.DECLINE else Stage.DECISION_COMMUNICATED
+    return Outcome(stage=stage, details=details)
+
+
+def amend_decision(
+    *,
+    actor: User | None,
+    case: AssistanceRequest,
+    assistance_types: Iterable[AssistanceType] = (),
+    period_start: date | None = None,
+    period_end: date | None = None,
+    scope: str = "",
+    reason: str = "",
+    communicated_on: date | None = None,
+    comment: str = "",
+) -> AssistanceRequest:
+    """A new version of the communicated decision to assist; the case stays in its stage."""
+    terms = decisions.AmendmentTerms(
+        assistance_types=list(assistance_types),
+        period_start=period_start,
+        period_end=period_end,
+        scope=scope,
+        reason=reason,
+        communicated_on=communicated_on,
     )
-    return decision.period_end if decision else None
+
+    def step(locked: AssistanceRequest) -> Outcome:
+        found = versions.decision_in_force(locked)
+        assert found is not None  # the _has_decision_to_assist guard refuses a case without one
+        decision, in_force = found
+        problems = decisions.amendment_problems(locked, in_force, terms)
+        if problems:
+            raise ActionRefused(*problems)
+        assert actor is not None  # _perform refuses an action without an actor before this step
+        details = decisions.amendment_details(decision, in_force, terms)
+        decisions.create_amendment(decision, in_force, terms, actor)
+        return _implementation_follows(locked, terms.period_end, details)
+
+    return _perform(actor=actor, case=case, action_name="amend_decision", comment=comment, step=step)
+
+
+def _implementation_follows(locked: AssistanceRequest, period_end: date | None, details: dict[str, Any]) -> Outcome:
+    """In implementation, the planned end follows the period of the version in force, and the deadline with it.
+
+    Before implementation starts, its planned end is checked against that period then; in reporting,
+    implementation has ended and its end is a fact."""
+    if locked.stage != Stage.IN_IMPLEMENTATION or period_end is None or locked.implementation_ends_on == period_end:
+        return Outcome(details=details)
+    details.update(planned_end=locked.implementation_ends_on, ends_on=period_end)
+    locked.implementation_ends_on = period_end
+    return Outcome(details=details, due_at=deadlines.due_at(locked, locked.stage, locked.stage_entered_at))
 
 
 def start_implementation(
@@ -420,7 +399,7 @@ def start_implementation(
             problems.append(_("Give the date implementation is planned to end."))
         elif ends_on < timezone.localdate():
             problems.append(_("The planned end of implementation cannot be in the past."))
-        period_end = decided_period_end(locked)
+        period_end = versions.decided_period_end(locked)
         beyond = bool(ends_on and period_end and ends_on > period_end)
         if beyond and not confirm_beyond_period:
             assert ends_on is not None and period_end is not None  # beyond: both are known
@@ -474,11 +453,13 @@ def withdraw(*, actor: User | None, case: AssistanceRequest, comment: str = "") 
 # The service behind each action of the transition table.
 ACTION_SERVICES: dict[str, Callable[..., AssistanceRequest]] = {
     "start_review": start_review,
+    "recommend": recommend,
     "accept_emb_request": accept_emb_request,
     "start_assessment": start_assessment,
     "decline_request": decline_request,
     "submit_assessment": submit_assessment,
     "record_decision": record_decision,
+    "amend_decision": amend_decision,
     "start_implementation": start_implementation,
     "start_reporting": start_reporting,
     "close": close_case,

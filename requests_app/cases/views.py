@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from requests_app.cases import models, selectors, services
+from requests_app.cases import models, selectors, services, versions
 from requests_app.cases.choices import Stage
 from requests_app.cases.filters import SORTS, CaseFilter, apply_sort, sort_key
 from requests_app.cases.forms import action_form
-from requests_app.cases.workflow import ACTIONS, is_short_notice
+from requests_app.cases.workflow import ACTIONS, short_notice_rule_applies
 from requests_app.core.access import staff_required
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.views import report_filter_errors
@@ -90,9 +90,10 @@ def case_list(request):
 def case_or_404(request, reference):
     """The case, if this user may see it; a case outside their scope does not exist for them."""
     try:
-        return selectors.visible_cases(request.user, selectors.case_detail()).get(reference=reference)
+        case = selectors.visible_cases(request.user, selectors.case_detail()).get(reference=reference)
     except models.AssistanceRequest.DoesNotExist:
         raise Http404 from None
+    return selectors.with_recommendations(case)
 
 
 def _case_page(request, case, bound=None, status=200):
@@ -113,7 +114,11 @@ def _case_page(request, case, bound=None, status=200):
             "next_actors": selectors.next_actors(case, request.user),
             "timeline": list(reversed(case.events.all())),
             # A warning for those who still have to act on the case, not part of an ended case's record.
-            "short_notice": case.stage not in Stage.ends() and is_short_notice(case),
+            "short_notice": case.stage not in Stage.ends() and short_notice_rule_applies(case),
+            "recommendation": selectors.pending_recommendation(case),
+            "decisions": versions.decisions_with_versions(case),
+            "follows": selectors.linked_cases(request.user, [case.follows] if case.follows else []),
+            "followed_by": selectors.linked_cases(request.user, list(case.followed_by.all())),
             "urgent": deadline_services.is_urgent(case),
             "now": timezone.now(),
         },
@@ -141,7 +146,7 @@ def case_action(request, reference, action_name):
                 "action": ACTIONS[action_name],
                 "blockers": ACTIONS[action_name].blockers(case),
                 "form": action_form(action_name, prefix=action_name, case=case),
-                "short_notice": is_short_notice(case),
+                "short_notice": action_name == "record_decision" and short_notice_rule_applies(case),
             },
         )
     case, form, done = submit_action(request, case, action_name)

@@ -15,17 +15,27 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.cases.choices import AuthorityType, Stage
-from requests_app.cases.models import AssistanceRequest
+from requests_app.cases.choices import AuthorityType, DecisionOutcome, ElectoralPhase, Stage
+from requests_app.cases.models import AssistanceRequest, Decision, Recommendation
 from requests_app.core.types import StrOrPromise
 from requests_app.documents.models import DocumentKind
 from requests_app.evaluation.workflow import evaluation_or_waiver
 
 OPEN_STAGES = frozenset(Stage.open_stages())
+# The stages of a case whose decision to assist was communicated, and may be amended.
+DECIDED_STAGES = frozenset({Stage.DECISION_COMMUNICATED, Stage.IN_IMPLEMENTATION, Stage.REPORTING})
 
 # A guard's answer: the reasons it refuses, empty to let the action through.
 Reasons: TypeAlias = list[StrOrPromise]
 Guard: TypeAlias = Callable[[AssistanceRequest], Reasons]
+
+
+# The four-month rule -----------------------------------------------------------------------
+# The Department's guidance, not resolution 62/150: "normally a request made less than four months
+# before election day cannot be accommodated". It concerns assistance to an election event, not
+# long-term (whole-cycle) or post-electoral support: the phase of the assistance decides.
+
+ELECTION_EVENT_PHASES = frozenset({ElectoralPhase.PRE_ELECTORAL, ElectoralPhase.ELECTORAL})
 
 
 def short_notice_months() -> int:
@@ -38,11 +48,48 @@ def first_election_date(case: AssistanceRequest) -> date | None:
 
 
 def is_short_notice(case: AssistanceRequest) -> bool:
-    """Para 4: a request less than four months before election day rarely leaves time to help."""
+    """Whether the request came less than four months before election day (the Department's guidance)."""
     election_day = first_election_date(case)
     if election_day is None:
         return False
     return case.received_date + relativedelta(months=short_notice_months()) > election_day
+
+
+def decision_to_assist(case: AssistanceRequest) -> Decision | None:
+    """The case's latest decision to assist (None: there is none), from its loaded decisions."""
+    assisting = [d for d in case.decisions.all() if d.outcome in DecisionOutcome.assisting()]
+    return max(assisting, key=lambda d: (d.decided_at, d.pk)) if assisting else None
+
+
+def decided_phase(case: AssistanceRequest) -> str:
+    """The phase of the assistance decided ("" before a decision to assist)."""
+    decision = decision_to_assist(case)
+    return decision.phase if decision else ""
+
+
+def short_notice_rule_applies(case: AssistanceRequest, phase: str | None = None) -> bool:
+    """Whether the four-month rule concerns this case: a late request, for assistance to an election event.
+
+    ``phase``: of the assistance being decided; None: of the decision to assist already taken, and
+    before one the rule may apply (the page warns)."""
+    if not is_short_notice(case):
+        return False
+    if phase is None:
+        phase = decided_phase(case)
+    return not phase or phase in ELECTION_EVENT_PHASES
+
+
+# Recommendations -----------------------------------------------------------------------------
+
+
+def latest_recommendation(case: AssistanceRequest) -> Recommendation | None:
+    """The officer's recommendation the focal point decides on: the latest (from the loaded ones)."""
+    recommendations = list(case.recommendations.all())
+    return max(recommendations, key=lambda r: (r.recommended_at, r.pk)) if recommendations else None
+
+
+def awaits_recommendation(case: AssistanceRequest) -> bool:
+    return latest_recommendation(case) is None
 
 
 # Guards ---------------------------------------------------------------------------
@@ -80,7 +127,12 @@ def _requester_may_bind_state(case: AssistanceRequest) -> Reasons:
             % {"authority": case.get_authority_type_display()}
         ]
     if case.authority_type == AuthorityType.ELECTORAL_BODY and case.emb_request_accepted_at is None:
-        return [_("This request comes from an electoral management body: record its explicit acceptance first.")]
+        return [
+            _(
+                "This request comes from an electoral management body: the focal point records its explicit "
+                "acceptance first."
+            )
+        ]
     return []
 
 
@@ -90,6 +142,19 @@ def _is_unaccepted_emb_request(case: AssistanceRequest) -> Reasons:
     if case.emb_request_accepted_at is not None:
         return [_("The electoral management body's request was already accepted.")]
     return []
+
+
+def _recommended(case: AssistanceRequest) -> Reasons:
+    """The focal point accepts a request and chooses the assessment on the officer's recommendation."""
+    if awaits_recommendation(case):
+        return [_("The officer has not recommended yet: the focal point decides on the officer's recommendation.")]
+    return []
+
+
+def _has_decision_to_assist(case: AssistanceRequest) -> Reasons:
+    if decision_to_assist(case) is not None:
+        return []
+    return [_("Only a decision to assist is amended.")]
 
 
 def _assessment_complete(case: AssistanceRequest) -> Reasons:
@@ -135,9 +200,16 @@ class Action:
     # Whether the action concerns this kind of case at all (an electoral body's acceptance
     # means nothing for a mandate). Pages offer only actions that apply; guards still refuse.
     applies: Callable[[AssistanceRequest], bool] | None = None
+    # Whether the case waits for this action now (None: whenever it applies): the focal point's
+    # acceptance waits for the officer's recommendation; an amendment is never awaited.
+    # "Who acts next" (cases.selectors.next_actors) names those the case waits for.
+    waits: Callable[[AssistanceRequest], bool] | None = None
 
     def applies_to(self, case: AssistanceRequest) -> bool:
         return self.applies is None or self.applies(case)
+
+    def awaited(self, case: AssistanceRequest) -> bool:
+        return self.applies_to(case) and (self.waits is None or self.waits(case))
 
     def blockers(self, case: AssistanceRequest) -> Reasons:
         reasons: Reasons = []
@@ -163,24 +235,35 @@ ACTIONS = {
             applies=lambda case: not case.is_mandate,
         ),
         Action(
+            name="recommend",
+            label=_("Recommend to the focal point"),
+            sources=frozenset({Stage.RECEIVED, Stage.UNDER_REVIEW}),
+            target=None,
+            permission="requests_app.review_request",
+            applies=lambda case: case.is_mandate or case.stage != Stage.RECEIVED,
+            waits=awaits_recommendation,
+            needs_comment=True,
+            help_text=_("The grounds of your recommendation: the focal point decides on them."),
+        ),
+        Action(
             name="accept_emb_request",
             label=_("Accept the electoral body's request"),
             sources=frozenset({Stage.UNDER_REVIEW}),
             target=None,
-            permission="requests_app.review_request",
-            guards=(_is_unaccepted_emb_request,),
+            permission="requests_app.decide_review",
+            guards=(_is_unaccepted_emb_request, _recommended),
             applies=lambda case: not _is_unaccepted_emb_request(case),
-            needs_comment=True,
-            help_text=_("Say on what grounds the request of the electoral management body is accepted."),
+            waits=lambda case: not awaits_recommendation(case),
         ),
         Action(
             name="start_assessment",
             label=_("Start needs assessment"),
             sources=frozenset({Stage.RECEIVED, Stage.UNDER_REVIEW}),
             target=Stage.NEEDS_ASSESSMENT,
-            permission="requests_app.conduct_assessment",
-            guards=(_requester_may_bind_state,),
+            permission="requests_app.decide_review",
+            guards=(_requester_may_bind_state, _recommended),
             applies=lambda case: case.is_mandate or case.stage != Stage.RECEIVED,
+            waits=lambda case: not awaits_recommendation(case),
         ),
         Action(
             name="decline_request",
@@ -209,6 +292,16 @@ ACTIONS = {
             targets=frozenset({Stage.DECISION_COMMUNICATED, Stage.DECLINED, Stage.AWAITING_DECISION}),
             permission="requests_app.decide_request",
             guards=(_assessment_complete,),
+        ),
+        Action(
+            name="amend_decision",
+            label=_("Amend the decision"),
+            sources=DECIDED_STAGES,
+            target=None,
+            permission="requests_app.decide_request",
+            guards=(_has_decision_to_assist,),
+            applies=lambda case: decision_to_assist(case) is not None,
+            waits=lambda case: False,
         ),
         Action(
             name="start_implementation",

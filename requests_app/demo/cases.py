@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app.cases import services
+from requests_app.cases import recommendations, services
 from requests_app.cases.choices import (
     DecisionOutcome,
     ElectoralPhase,
@@ -20,7 +20,7 @@ from requests_app.cases.models import (
     Election,
     NeedsAssessment,
 )
-from requests_app.cases.workflow import is_short_notice
+from requests_app.cases.workflow import latest_recommendation, short_notice_rule_applies
 from requests_app.deadlines import services as deadlines
 from requests_app.deadlines.models import DeadlineReason
 from requests_app.demo import evaluation as demo_evaluation
@@ -31,6 +31,7 @@ from requests_app.demo.vocabulary import (
     CAPACITIES,
     CONTEXTS,
     DECLINE_REASONS,
+    GROUNDS_TO_RECOMMEND,
     INELIGIBLE_REASONS,
     JUSTIFICATIONS,
     MISSION,
@@ -160,21 +161,38 @@ class DemoSeeder:
         )
         return case
 
-    def _accept_emb(self, plan, case):
-        return services.accept_emb_request(
+    def _recommend(self, plan, case):
+        """The officer recommends; the focal point decides (README, "Roles")."""
+        if latest_recommendation(case) is not None:
+            return case
+        return services.recommend(
             actor=plan.officer,
+            case=case,
+            accept_emb_request=True if recommendations.asks_acceptance(case) else None,
+            method=plan.scenario.method,
+            # Drawn apart from the case's own generator, so that the rest of the case stays as it was.
+            comment=random.Random(case.reference).choice(GROUNDS_TO_RECOMMEND),
+        )
+
+    def _accept_emb(self, plan, case):
+        case = self._recommend(plan, case)
+        return services.accept_emb_request(
+            actor=self.team.focal_point,
             case=case,
             comment="The Ministry for Foreign Affairs confirmed by note verbale that the Commission's request "
             "is made on behalf of the Government.",
         )
 
     def _start_assessment(self, plan, case):
+        case = self._recommend(plan, case)
         comment = (
             "Needs assessment mission to be fielded."
             if plan.scenario.method == MISSION
             else "Desk review by the Division, with the Resident Coordinator's office."
         )
-        return services.start_assessment(actor=plan.officer, case=case, method=plan.scenario.method, comment=comment)
+        return services.start_assessment(
+            actor=self.team.focal_point, case=case, method=plan.scenario.method, comment=comment
+        )
 
     def _update_assessment(self, plan, case, **values):
         """What the admin's assessment form does: save it, and keep what changed in the history."""
@@ -264,17 +282,18 @@ class DemoSeeder:
             case = services.record_decision(actor=focal, case=case, outcome=outcome, reason=rng.choice(DECLINE_REASONS))
         else:
             kinds = plan.types[:1] if outcome == DecisionOutcome.NARROW else plan.types
+            phase = rng.choice([ElectoralPhase.PRE_ELECTORAL, ElectoralPhase.WHOLE_CYCLE, ElectoralPhase.ELECTORAL])
             case = services.record_decision(
                 actor=focal,
                 case=case,
                 outcome=outcome,
                 assistance_types=kinds,
-                phase=rng.choice([ElectoralPhase.PRE_ELECTORAL, ElectoralPhase.WHOLE_CYCLE, ElectoralPhase.ELECTORAL]),
+                phase=phase,
                 period_start=today + timedelta(days=7),
                 period_end=max(plan.period_end, today + timedelta(days=30)),
                 scope=rng.choice(NARROW_SCOPES) if outcome == DecisionOutcome.NARROW else "",
                 short_notice_justification=rng.choice(JUSTIFICATIONS)
-                if plan.scenario.short_notice or is_short_notice(case)
+                if plan.scenario.short_notice or short_notice_rule_applies(case, phase)
                 else "",
             )
         self._attach(

@@ -135,6 +135,16 @@ RECOMMENDATIONS = [
     "Short-term experts for the legal review and results management; a light footprint.",
     "A basket fund managed by UNDP; coordination of donors through the Resident Coordinator.",
 ]
+GROUNDS_TO_RECOMMEND = [
+    "The request comes from an organ able to bind the State and names the elections; the Division has worked "
+    "with this electoral body before.",
+    "The legal framework changed since the last elections: the needs are best seen on the ground.",
+    "The request is narrow and well documented; the Division's files and the Resident Coordinator's office are "
+    "enough to assess it.",
+    "The Government confirmed its support to the request by note verbale; the electoral calendar leaves time "
+    "for an assessment.",
+]
+
 JUSTIFICATIONS = [
     "Assistance is limited to tasks that can be completed before election day; the Government asked for it urgently "
     "and no other provider can deploy in time.",

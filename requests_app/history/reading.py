@@ -39,6 +39,8 @@ EVENT_LABELS = {
     "fund_refund": _("Refund to the Trust Fund"),
     "expert_deployed": _("Expert deployed"),
     "deployment_cancelled": _("Deployment cancelled"),
+    "follow_up_linked": _("A later request follows this case"),
+    "follow_up_unlinked": _("A later request no longer follows this case"),
 }
 
 # In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
@@ -46,7 +48,13 @@ EVENT_LABELS = {
 DETAIL_LABELS = {
     "origin": _("origin"),
     "authority": _("authority"),
+    "follows": _("follows"),
+    "follow_up": _("follow-up request"),
+    "accept": _("accept the electoral body's request"),
     "method": _("method"),
+    "recommended_by": _("recommended by"),
+    "recommended": _("recommendation"),
+    "version": _("version"),
     "outcome": _("outcome"),
     "types": _("assistance"),
     "phase": _("phase"),
@@ -92,7 +100,7 @@ DETAIL_CHOICES: dict[str, type[Choices]] = {
 DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
 
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
-HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment"})
+HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment", "recommendation"})
 
 _action_labels: dict[str, StrOrPromise] = {}
 

@@ -19,7 +19,9 @@ reading forward took about a second, backward a fifth of that.
 number of cases: the Member States, the types, then as of one moment the date of the first request
 (to choose the way), the events of the period grouped by Member State, the history (forward: up to
 the period's end; backward: since it began, and today's open cases), and the types of assistance
-of the period's decisions. The page, its downloads (briefing_export) and the ``briefing`` command all use it.
+of the period's decisions, each as its version in force at the period's end (an amendment made
+later leaves the report of the period as it was). The page, its downloads (briefing_export) and the
+``briefing`` command all use it.
 """
 
 import datetime
@@ -263,7 +265,8 @@ class Briefing:
             title=gettext("Nature of the assistance decided, by type"),
             note=gettext(
                 "Decisions of the period to assist, in full or with a narrowed scope (%(count)s), by the types of "
-                "assistance they name: a decision naming three types counts once under each."
+                "assistance they name: a decision naming three types counts once under each. A decision amended "
+                "counts as its version in force at the end of the period."
             )
             % {"count": self.decisions_to_assist},
             columns=[
@@ -357,8 +360,8 @@ _FIGURES = [
     (
         _("Nature of the assistance"),
         _(
-            "The types of assistance named by the decisions of the period to assist, and how the implementation "
-            "of assistance began in the period."
+            "The types of assistance named by the decisions of the period to assist (as amended by the end of "
+            "the period, when they were), and how the implementation of assistance began in the period."
         ),
     ),
     (

@@ -1,21 +1,21 @@
 """The briefing's figures, counted from the history (forward or backward, the shorter)."""
 
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeAlias
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Min, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from requests_app.cases.choices import DecisionOutcome, ImplementationModality, Origin, Stage
-from requests_app.cases.models import AssistanceRequest, Decision
+from requests_app.cases.models import AssistanceRequest, Decision, DecisionAmendment
 from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 from requests_app.reports.briefing import Briefing, Figures, StateFigures, TypeFigures
@@ -166,11 +166,13 @@ def _one_moment() -> Iterator[None]:
         yield
 
 
-def _type_counts(since: datetime | None, until: datetime | None) -> QuerySet[Any, tuple[int, int, int]]:
+def _type_counts(since: datetime | None, until: datetime | None) -> list[tuple[int, int, int]]:
     """(type id, Member State id, decisions): the types named by the period's decisions to assist.
 
-    Read from the decisions the events point to (Decision rows are never edited), so a type
-    renamed since is shown under its present name.
+    Each decision counts as its version in force at the period's end: amended before then, the
+    types of its latest amendment until then; amended later, as it stood (so the report of a past
+    period stays what it was). Read from the decisions the events point to (Decision rows are never
+    edited, nor amendments), so a type renamed since is shown under its present name. One query.
     """
     in_period = Q(created_at__gte=since) if since is not None else Q()
     if until is not None:
@@ -180,13 +182,29 @@ def _type_counts(since: datetime | None, until: datetime | None) -> QuerySet[Any
         .annotate(decision_id=Cast(KT("details__decision"), IntegerField()))
         .values("decision_id")
     )
-    through = Decision.assistance_types.through
-    return (
-        through.objects.filter(decision_id__in=Subquery(decisions))
+    amended = DecisionAmendment.objects.filter(decision_id__in=Subquery(decisions))
+    if until is not None:
+        amended = amended.filter(amended_at__lt=until)
+    latest = amended.filter(
+        version=Subquery(amended.filter(decision=OuterRef("decision")).order_by("-version").values("version")[:1])
+    )
+    as_decided = (
+        Decision.assistance_types.through.objects.filter(decision_id__in=Subquery(decisions))
+        .exclude(decision_id__in=amended.values("decision_id"))
         .values_list("assistancetype_id", "decision__case__member_state_id")
         .annotate(n=Count("id"))
         .order_by()
     )
+    as_amended = (
+        DecisionAmendment.assistance_types.through.objects.filter(decisionamendment_id__in=latest.values("pk"))
+        .values_list("assistancetype_id", "decisionamendment__decision__case__member_state_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: Counter[tuple[int, int]] = Counter()
+    for type_id, state_id, count in as_decided.union(as_amended, all=True):
+        counts[(type_id, state_id)] += count
+    return [(type_id, state_id, count) for (type_id, state_id), count in counts.items()]
 
 
 def _read_forward(history: Iterable[Mapping[str, Any]]) -> Iterator[StateHistory]:

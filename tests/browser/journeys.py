@@ -28,6 +28,7 @@ REFERENCE = re.compile(r"EAS-\d{4}-\d{4}")
 # What the success message says of the stage a case is in now: a phrase that reads as a sentence
 # ("The case is now in needs assessment"), not the stage's label pasted in ("is now needs assessment").
 NOW = {
+    "Received": "received, waiting for review",
     "Under review": "under review",
     "Needs assessment": "in needs assessment",
     "Awaiting decision": "awaiting a decision",
@@ -204,10 +205,12 @@ class Actor:
             expect(line).to_contain_text(person.get_full_name())
 
     def expect_done(self, action, stage):
-        """The success message of an action: what was done and the stage the case is in now."""
+        """The success message of an action: what was done and the stage the case is in now (None: any)."""
         message = self.page.locator(".messages .message.success")
         expect(message).to_have_count(1)
         expect(message).to_contain_text(f"{action}: done.")
+        if stage is None:
+            return
         with self.journey.soft(f"the message after {action} says the stage in a sentence"):
             expect(message).to_have_text(f"{action}: done. The case is now {NOW[stage]}.")
         self.expect_stage(stage)
@@ -334,7 +337,7 @@ def register(clerk, request):
     # The clerk logs requests and moves none on; the page says who takes the request from here.
     expect(page.locator(".eas-actions form")).to_have_count(0)
     with clerk.journey.soft("the admin tells the clerk who acts next"):
-        first_step = "Start needs assessment" if request.mandate_symbol else "Acknowledge and start review"
+        first_step = "Recommend to the focal point" if request.mandate_symbol else "Acknowledge and start review"
         expect(page.locator(".eas-actions [data-next-actors]")).to_contain_text(first_step)
     clerk.shot("registered")
     return reference
@@ -395,34 +398,65 @@ def start_review(officer, reference):
     )
 
 
-def accept_electoral_body(officer, reference):
+def recommend(officer, reference, method, grounds, *, stage="Under review", accept=None, focal_point=None):
+    """The officer recommends to the focal point (``accept``: for an electoral body's request) and is
+    told that the case now awaits the focal point."""
     page = officer.open_case(reference)
+    officer.expect_may_not("Accept the electoral body's request", "Start needs assessment")
+    form = officer.action_form("Recommend to the focal point")
+    if accept is not None:
+        form.get_by_label("Accept the electoral body's request" if accept else "Do not accept it").check()
+    form.get_by_label(method).check()
+    form.get_by_label("Grounds").fill(grounds)
+    officer.shot("fills-the-recommendation")
+    form.get_by_role("button", name="Recommend to the focal point").click()
+    officer.expect_done("Recommend to the focal point", stage)
+    officer.expect_latest_event("Recommend to the focal point", grounds)
+    card = page.locator("[data-recommendation]")
+    expect(card).to_contain_text(f"Recommended by {officer.name}")
+    expect(card).to_contain_text(method)
+    expect(card).to_contain_text("awaiting the focal point")
+    if focal_point is not None:
+        officer.expect_next_actor("focal point", focal_point.user, f"recommended by {officer.name}")
+    officer.shot("recommends")
+
+
+def accept_electoral_body(focal_point, reference, officer):
+    """The focal point accepts the electoral body's request, on the officer's recommendation."""
+    page = focal_point.open_case(reference)
     blocked = page.locator(".action", has=page.get_by_role("heading", name="Start needs assessment", exact=True))
-    expect(blocked.locator(".blockers")).to_contain_text("record its explicit acceptance first")
-    grounds = "The Electoral Commission is the constitutional body for elections; the government supports the request."
-    officer.act(
+    expect(blocked.locator(".blockers")).to_contain_text("records its explicit acceptance first")
+    expect(page.locator("[data-recommendation]")).to_contain_text(f"Recommended by {officer.name}")
+    focal_point.act(
         reference,
         "Accept the electoral body's request",
         stage="Under review",
-        comment=grounds,
+        comment="Accepted: the Government endorsed the Commission's request by note verbale.",
         step="accepts-the-electoral-bodys-request",
     )
+    accepted = page.locator("dd.accepted")
+    expect(accepted).to_contain_text(f"by {focal_point.name}, on the recommendation of {officer.name}")
     expect(
         page.locator(".action.blocked", has=page.get_by_role("heading", name="Start needs assessment"))
     ).to_have_count(0)
-    officer.expect_may_not("Accept the electoral body's request")
+    focal_point.expect_may_not("Accept the electoral body's request")
 
 
-def start_assessment(officer, reference, method):
+def start_assessment(focal_point, reference, method):
+    """The focal point chooses the assessment (the form starts from the method recommended)."""
+
     def choose(form):
+        expect(form.get_by_label(method)).to_be_checked()
         form.get_by_label(method).check()
 
-    officer.act(
+    focal_point.act(
         reference, "Start needs assessment", stage="Needs assessment", fill=choose, step="starts-the-needs-assessment"
     )
-    blockers = officer.action_form("Submit assessment for decision").locator(".blockers")
+    page = focal_point.page
+    blockers = focal_point.action_form("Submit assessment for decision").locator(".blockers")
     expect(blockers).to_contain_text("The needs assessment is not complete. Still to record:")
-    expect(officer.page.locator("aside").get_by_role("heading", name="Needs assessment")).to_be_visible()
+    expect(page.locator("aside").get_by_role("heading", name="Needs assessment")).to_be_visible()
+    expect(page.locator("aside .chosen")).to_contain_text(f"chosen by {focal_point.name}")
 
 
 @dataclass

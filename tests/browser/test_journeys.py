@@ -68,8 +68,16 @@ def test_an_electoral_bodys_request_is_assessed_assisted_at_short_notice_and_clo
     steps.assign(lead, reference, officer.user)
 
     steps.start_review(officer, reference)
-    steps.accept_electoral_body(officer, reference)
-    steps.start_assessment(officer, reference, "Needs assessment mission (NAM)")
+    steps.recommend(
+        officer,
+        reference,
+        "Needs assessment mission (NAM)",
+        "The Commission is the constitutional body for elections; a mission should meet it and the parties.",
+        accept=True,
+        focal_point=focal_point,
+    )
+    steps.accept_electoral_body(focal_point, reference, officer)
+    steps.start_assessment(focal_point, reference, "Needs assessment mission (NAM)")
     steps.record_assessment(
         officer,
         reference,
@@ -124,7 +132,10 @@ def test_a_security_council_mandate_is_assessed_by_desk_review_assisted_and_clos
     # A mandate skips the eligibility review.
     officer.open_case(reference)
     officer.expect_may_not("Acknowledge and start review", "Accept the electoral body's request")
-    steps.start_assessment(officer, reference, "Desk review")
+    steps.recommend(
+        officer, reference, "Desk review", "The mission is on the ground: a desk review is enough.", stage="Received"
+    )
+    steps.start_assessment(focal_point, reference, "Desk review")
     steps.record_assessment(
         officer,
         reference,
@@ -170,7 +181,8 @@ def test_a_government_request_is_withdrawn_during_the_needs_assessment(journey, 
     reference = steps.register(clerk, request)
     steps.assign(lead, reference, officer.user)
     steps.start_review(officer, reference)
-    steps.start_assessment(officer, reference, "Needs assessment mission (NAM)")
+    steps.recommend(officer, reference, "Needs assessment mission (NAM)", "Disputes need a mission on the ground.")
+    steps.start_assessment(focal_point, reference, "Needs assessment mission (NAM)")
     communication = "Note verbale 2026/114 of the Permanent Mission: the government withdraws its request."
     steps.withdraw(officer, reference, communication)
 
@@ -202,7 +214,8 @@ def test_a_government_request_is_assessed_and_declined(journey, staff):
     reference = steps.register(clerk, request)
     steps.assign(lead, reference, officer.user)
     steps.start_review(officer, reference)
-    steps.start_assessment(officer, reference, "Desk review")
+    steps.recommend(officer, reference, "Desk review", "A desk review: the Division knows the country well.")
+    steps.start_assessment(focal_point, reference, "Desk review")
     steps.record_assessment(
         officer,
         reference,

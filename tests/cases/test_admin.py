@@ -14,7 +14,7 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.documents.models import CaseDocument
 from requests_app.reference.models import MemberState
 from tests.admin_forms import change_form_data, intake_data
-from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request
+from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request, recommend
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,7 @@ def test_a_new_user_logs_a_request_and_moves_it_to_closed_through_the_buttons(cl
 
     response = act("start_review", comment="Acknowledged to the Permanent Mission.")
     assert "done" in " ".join(messages_of(response))
+    act("recommend", method="mission", comment="A mission: the legal framework changed since the last elections.")
     act("start_assessment", method="mission", comment="NAM proposed.")
     case.refresh_from_db()
     assert case.stage == Stage.NEEDS_ASSESSMENT
@@ -300,11 +301,13 @@ def test_the_change_page_costs_the_same_queries_with_a_long_history(client, offi
     from requests_app.documents.services import attach_document
 
     long = services.start_review(actor=officer, case=long)
+    long = recommend(long, actor=officer)
     long = services.start_assessment(actor=officer, case=long, method="desk_review")
     complete_assessment(long)
     for n in range(50):
         attach_document(actor=officer, case=long, kind="other", upload=SimpleUploadedFile(f"n{n}.pdf", PDF_BYTES))
     short = services.start_review(actor=officer, case=short)
+    short = recommend(short, actor=officer)
     short = services.start_assessment(actor=officer, case=short, method="desk_review")
     assert _query_count(client, change_url(long)) == _query_count(client, change_url(short))
     assert baseline > 0
@@ -356,6 +359,7 @@ def test_an_electoral_body_request_offers_its_acceptance_once(client, officer):
         requesting_authority="Chair, Independent Electoral Commission",
     )
     case = services.start_review(actor=officer, case=case)
+    case = recommend(case, actor=officer)
     client.force_login(officer)
     assert "Accept the electoral body" in offered_actions(client, case)
     services.accept_emb_request(actor=officer, case=case, comment="Government confirmed by note verbale.")

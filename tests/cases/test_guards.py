@@ -10,7 +10,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from requests_app.cases import services
-from requests_app.cases.choices import AssessmentMethod, AuthorityType, DecisionOutcome, Stage
+from requests_app.cases.choices import AssessmentMethod, AuthorityType, DecisionOutcome, ElectoralPhase, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment
 from requests_app.cases.workflow import is_short_notice
 from requests_app.core.errors import ActionRefused
@@ -26,6 +26,7 @@ from tests.factories import (
     complete_assessment,
     new_request,
     pdf_upload,
+    recommend,
 )
 from tests.factories_evaluation import evaluated
 
@@ -106,12 +107,14 @@ def test_declining_needs_the_reason_the_government_will_read(officer):
 )
 def test_an_organ_that_binds_the_state_may_go_on_to_the_assessment(authority, officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, authority_type=authority)
+    case = recommend(case, actor=officer)
     services.start_assessment(actor=officer, case=case, method=AssessmentMethod.DESK_REVIEW)
     assert stage_of(case) == S.NEEDS_ASSESSMENT
 
 
 def test_an_electoral_body_request_needs_an_explicit_acceptance(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    case = recommend(case, actor=officer)
     message = refuse(services.start_assessment, case, actor=officer, method=AssessmentMethod.DESK_REVIEW)
     assert "electoral management body" in message
     assert "acceptance" in message
@@ -119,6 +122,7 @@ def test_an_electoral_body_request_needs_an_explicit_acceptance(officer):
 
 def test_an_electoral_body_request_may_be_assessed_once_accepted(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    case = recommend(case, actor=officer)
     services.accept_emb_request(actor=officer, case=case, comment="The government endorsed the request.")
     fresh = AssistanceRequest.objects.get(pk=case.pk)
     assert fresh.stage == S.UNDER_REVIEW
@@ -127,15 +131,45 @@ def test_an_electoral_body_request_may_be_assessed_once_accepted(officer):
     assert stage_of(case) == S.NEEDS_ASSESSMENT
 
 
-def test_accepting_an_electoral_body_request_needs_its_grounds(officer):
+def test_accepting_an_electoral_body_request_waits_for_the_officers_recommendation(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
-    message = refuse(services.accept_emb_request, case, actor=officer, comment="")
-    assert "comment is required" in message
-    assert "on what grounds" in message
+    message = refuse(services.accept_emb_request, case, actor=officer, comment="Accepted.")
+    assert "The officer has not recommended yet" in message
+
+
+@pytest.mark.parametrize("requester", ["government", "security_council"])
+def test_choosing_the_assessment_waits_for_the_officers_recommendation(requester, officer):
+    stage = S.RECEIVED if requester == "security_council" else S.UNDER_REVIEW
+    case = case_in_stage(stage, actor=officer, **REQUESTERS[requester])
+    message = refuse(services.start_assessment, case, actor=officer, method=AssessmentMethod.MISSION)
+    assert "The officer has not recommended yet" in message
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"accept_emb_request": None, "method": AssessmentMethod.MISSION}, "Say whether the focal point should accept"),
+        ({"accept_emb_request": True, "method": ""}, "Recommend how to assess the needs"),
+        ({"accept_emb_request": True, "method": "by telepathy"}, "Recommend how to assess the needs"),
+        ({"accept_emb_request": True, "method": AssessmentMethod.MISSION, "comment": " "}, "comment is required"),
+    ],
+)
+def test_a_recommendation_says_what_the_focal_point_decides_and_on_what_grounds(params, expected, officer):
+    case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    message = refuse(services.recommend, case, actor=officer, **{"comment": "In order.", **params})
+    assert expected in message
+
+
+def test_recommending_not_to_accept_needs_no_assessment(officer):
+    case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    services.recommend(actor=officer, case=case, accept_emb_request=False, method="", comment="No mandate.")
+    recommendation = case.recommendations.get()
+    assert (recommendation.accept_emb_request, recommendation.method) == (False, "")
 
 
 def test_an_electoral_body_request_cannot_be_accepted_twice(officer):
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    case = recommend(case, actor=officer)
     services.accept_emb_request(actor=officer, case=case, comment="Endorsed by the government.")
     message = refuse(services.accept_emb_request, case, actor=officer, comment="Again.")
     assert "already accepted" in message
@@ -162,6 +196,7 @@ def test_a_mandate_is_not_reviewed_for_eligibility(requester, officer):
 @pytest.mark.parametrize("requester", ["security_council", "general_assembly"])
 def test_a_mandate_goes_from_received_to_the_assessment(requester, officer):
     case = new_request(actor=officer, **REQUESTERS[requester])
+    case = recommend(case, actor=officer, method=AssessmentMethod.MISSION)
     services.start_assessment(actor=officer, case=case, method=AssessmentMethod.MISSION)
     assert stage_of(case) == S.NEEDS_ASSESSMENT
 
@@ -288,58 +323,20 @@ def test_without_conditions_the_request_can_still_be_deferred(officer, frozen):
     assert stage_of(case) == S.AWAITING_DECISION
 
 
-# Para 4: enough time before the election ------------------------------------------------------
+# Para 4: enough time for an effective mission ---------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("election_after_receipt", "short"),
-    [
-        pytest.param(relativedelta(months=3), True, id="3-months"),
-        pytest.param(relativedelta(months=4, days=-1), True, id="a-day-short-of-4-months"),
-        pytest.param(relativedelta(months=4), False, id="4-months"),
-        pytest.param(relativedelta(months=18), False, id="18-months"),
-    ],
-)
-def test_a_request_less_than_four_months_before_election_day_is_short_notice(
-    election_after_receipt, short, officer, frozen
-):
-    case = new_request(actor=officer)
-    Election.objects.filter(case=case).update(planned_date=case.received_date + election_after_receipt)
-    assert is_short_notice(case) is short
-
-
-def test_short_notice_is_measured_to_the_first_election(officer, frozen):
-    case = new_request(actor=officer, election_in_days=700)
-    Election.objects.create(case=case, election_type="local", planned_date=case.received_date + relativedelta(months=2))
-    assert is_short_notice(case)
-
-
-def test_assisting_at_short_notice_needs_a_written_justification(officer, frozen):
-    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
-    for justification in ("", "   "):
-        message = refuse(
-            services.record_decision, case, actor=officer, **assist_params(short_notice_justification=justification)
-        )
-        assert "less than four months before election day" in message
-        assert "write the justification" in message
-
-
-def test_assisting_at_short_notice_with_a_justification_is_allowed(officer, frozen):
-    case = awaiting_decision(officer, election_on=TODAY + relativedelta(months=3))
-    why = "Only results-management advice, which the team can give in the time left."
-    services.record_decision(actor=officer, case=case, **assist_params(short_notice_justification=why))
-    assert stage_of(case) == S.DECISION_COMMUNICATED
-    assert Decision.objects.get(case=case).short_notice_justification == why
-
-
-def test_assisting_when_the_assessment_found_too_little_time_needs_a_justification(officer, frozen):
+@pytest.mark.parametrize("phase", [ElectoralPhase.PRE_ELECTORAL, ElectoralPhase.POST_ELECTORAL])
+def test_assisting_when_the_assessment_found_too_little_time_needs_a_justification(phase, officer, frozen):
     case = awaiting_decision(officer, adequate_time=False)
     assert not is_short_notice(case)
-    message = refuse(services.record_decision, case, actor=officer, **assist_params())
+    message = refuse(services.record_decision, case, actor=officer, **assist_params(phase=phase))
     assert "too little time" in message
     assert "justification" in message
 
-    services.record_decision(actor=officer, case=case, **assist_params(short_notice_justification="Narrow support."))
+    services.record_decision(
+        actor=officer, case=case, **assist_params(phase=phase, short_notice_justification="Narrow support.")
+    )
     assert stage_of(case) == S.DECISION_COMMUNICATED
 
 

@@ -25,6 +25,7 @@ from tests.factories import (
     case_in_stage,
     case_snapshot,
     new_request,
+    recommend,
     user_with_perms,
 )
 from tests.factories_evaluation import evaluated
@@ -40,18 +41,27 @@ UTC = datetime.UTC
 NOW = datetime.datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 
 
-def test_start_assessment_records_the_method(officer, time_machine):
+def test_start_assessment_records_the_method_who_chose_it_and_on_what_recommendation(officer, time_machine):
     time_machine.move_to(NOW, tick=False)
     case = case_in_stage(S.UNDER_REVIEW, actor=officer)
+    case = recommend(case, actor=officer, method=AssessmentMethod.DESK_REVIEW)
+    recommendation = case.recommendations.get()
     case = services.start_assessment(actor=officer, case=case, method=AssessmentMethod.MISSION, comment="NAM.")
     event = case.events.last()
-    assert event.details == {"method": "mission"}
+    assert event.details == {
+        "method": "mission",
+        "recommendation": recommendation.pk,
+        "recommended_by": officer.get_full_name(),
+        "recommended": "Desk review",
+    }
     assert event.created_at == NOW
-    assert NeedsAssessment.objects.get(case=case).method == AssessmentMethod.MISSION
+    assessment = NeedsAssessment.objects.get(case=case)
+    assert (assessment.method, assessment.chosen_by, assessment.chosen_at) == (AssessmentMethod.MISSION, officer, NOW)
+    assert assessment.recommendation == recommendation
 
 
 def test_start_assessment_needs_a_method(officer):
-    case = case_in_stage(S.UNDER_REVIEW, actor=officer)
+    case = recommend(case_in_stage(S.UNDER_REVIEW, actor=officer), actor=officer)
     before = case_snapshot(case)
     with pytest.raises(ActionRefused, match="mission or a desk review"):
         services.start_assessment(actor=officer, case=case, method="")
@@ -129,8 +139,11 @@ def test_start_implementation_needs_a_modality_and_a_future_end(params, words, o
 def test_accepting_an_electoral_body_request_records_when(officer, time_machine):
     time_machine.move_to(NOW, tick=False)
     case = case_in_stage(S.UNDER_REVIEW, actor=officer, **REQUESTERS["electoral_body"])
+    case = recommend(case, actor=officer)
     case = services.accept_emb_request(actor=officer, case=case, comment="Constitutionally independent body.")
-    assert AssistanceRequest.objects.get(pk=case.pk).emb_request_accepted_at == NOW
+    fresh = AssistanceRequest.objects.get(pk=case.pk)
+    assert (fresh.emb_request_accepted_at, fresh.emb_request_accepted_by) == (NOW, officer)
+    assert fresh.emb_request_recommendation == case.recommendations.get()
 
 
 # Deadlines (requests_app/deadlines/services.py) -------------------------------------------------

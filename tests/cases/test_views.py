@@ -17,6 +17,7 @@ from tests.factories import (
     assistance_type,
     case_in_stage,
     new_request,
+    recommend,
     set_due,
     user_with_perms,
 )
@@ -251,7 +252,7 @@ def test_the_case_page_shows_the_case_its_deadline_and_timeline(staff_client, of
 
 def test_short_notice_is_flagged_while_the_case_is_open_and_not_once_it_has_ended(staff_client, officer):
     case = new_request(actor=officer, election_in_days=60)
-    warning = "short notice: less than four months before election day"
+    warning = "short notice: requested less than four months before election day (the Department’s guidance)"
     assert warning in staff_client.get(detail(case)).content.decode()
 
     services.withdraw(actor=officer, case=case, comment="The state withdrew its request.")
@@ -483,7 +484,7 @@ def test_an_officer_of_the_desk_on_a_colleagues_case_is_offered_nothing_and_told
     page = client.get(detail(case)).content.decode()
     assert act(case, "start_assessment") not in page  # the service would refuse it
     assert next_actor_lines(page) == [
-        "The assigned officer, Leila Haddad: Start needs assessment",
+        "The assigned officer, Leila Haddad: Recommend to the focal point",
         "The focal point, Helena Lindqvist: Decline as ineligible",
     ]
 
@@ -528,7 +529,7 @@ def test_every_stage_reads_in_a_sentence():
 
 
 def test_the_message_after_an_action_puts_the_stage_into_a_sentence(staff_client, officer):
-    case = case_in_stage(Stage.UNDER_REVIEW, actor=officer)
+    case = recommend(case_in_stage(Stage.UNDER_REVIEW, actor=officer), actor=officer)
     response = staff_client.post(act(case, "start_assessment"), {"start_assessment-method": "desk_review"}, follow=True)
     messages = [str(m) for m in response.context["messages"]]
     assert "Start needs assessment: done. The case is now in needs assessment." in messages

@@ -33,6 +33,7 @@ from tests.factories import (
     case_snapshot,
     complete_assessment,
     new_request,
+    recommend,
     user_with_perms,
 )
 from tests.factories_evaluation import evaluated
@@ -74,11 +75,17 @@ OPEN = {
 # action: (sources, target, permission). A target of None: the stage stays, or the decision sets it.
 EXPECTED_TABLE = {
     "start_review": ({S.RECEIVED}, S.UNDER_REVIEW, "requests_app.review_request"),
-    "accept_emb_request": ({S.UNDER_REVIEW}, None, "requests_app.review_request"),
-    "start_assessment": ({S.RECEIVED, S.UNDER_REVIEW}, S.NEEDS_ASSESSMENT, "requests_app.conduct_assessment"),
+    "recommend": ({S.RECEIVED, S.UNDER_REVIEW}, None, "requests_app.review_request"),
+    "accept_emb_request": ({S.UNDER_REVIEW}, None, "requests_app.decide_review"),
+    "start_assessment": ({S.RECEIVED, S.UNDER_REVIEW}, S.NEEDS_ASSESSMENT, "requests_app.decide_review"),
     "decline_request": ({S.RECEIVED, S.UNDER_REVIEW}, S.DECLINED, "requests_app.decide_request"),
     "submit_assessment": ({S.NEEDS_ASSESSMENT}, S.AWAITING_DECISION, "requests_app.conduct_assessment"),
     "record_decision": ({S.AWAITING_DECISION}, None, "requests_app.decide_request"),
+    "amend_decision": (
+        {S.DECISION_COMMUNICATED, S.IN_IMPLEMENTATION, S.REPORTING},
+        None,
+        "requests_app.decide_request",
+    ),
     "start_implementation": ({S.DECISION_COMMUNICATED}, S.IN_IMPLEMENTATION, "requests_app.manage_implementation"),
     "start_reporting": ({S.IN_IMPLEMENTATION}, S.REPORTING, "requests_app.manage_implementation"),
     "close": ({S.REPORTING}, S.CLOSED, "requests_app.close_case"),
@@ -102,7 +109,9 @@ REFUSED = [
 
 # Where an action without a fixed target leads, given where it starts (with action_params()).
 VARIABLE_TARGETS = {
+    "recommend": lambda source: source,  # recorded, the focal point decides on it
     "accept_emb_request": lambda source: source,  # recorded, the case stays under review
+    "amend_decision": lambda source: source,  # a new version: the case stays in its stage
     "record_decision": lambda source: S.DECISION_COMMUNICATED,  # action_params() decides to assist
 }
 
@@ -117,11 +126,13 @@ def expected_target(action_name, source):
 def ready_case(action_name, source, actor):
     """A case in ``source`` on which ``action_name`` has everything its guards ask for."""
     requester = "government"
-    if action_name == "start_assessment" and source == S.RECEIVED:
+    if action_name in ("start_assessment", "recommend") and source == S.RECEIVED:
         requester = "security_council"  # only a mandate skips the review
     elif action_name == "accept_emb_request":
         requester = "electoral_body"
     case = case_in_stage(source, actor=actor, **REQUESTERS[requester])
+    if action_name in ("accept_emb_request", "start_assessment"):
+        case = recommend(case, actor=actor)  # the focal point decides on the officer's recommendation
     if action_name == "submit_assessment":
         complete_assessment(case)
     if action_name == "close":
@@ -276,6 +287,7 @@ def test_a_government_request_assessed_by_a_mission_goes_from_received_to_closed
 
     case = services.start_review(actor=officer, case=case, comment="Acknowledged by letter.")
     assert case.stage == S.UNDER_REVIEW
+    case = recommend(case, actor=officer, method=AssessmentMethod.MISSION)
     case = services.start_assessment(actor=officer, case=case, method=AssessmentMethod.MISSION)
     assert case.stage == S.NEEDS_ASSESSMENT
     complete_assessment(case, method=AssessmentMethod.MISSION)
@@ -295,6 +307,7 @@ def test_a_government_request_assessed_by_a_mission_goes_from_received_to_closed
     assert stages_and_events(case) == [
         ("registered", "", S.RECEIVED),
         ("start_review", S.RECEIVED, S.UNDER_REVIEW),
+        ("recommend", S.UNDER_REVIEW, S.UNDER_REVIEW),
         ("start_assessment", S.UNDER_REVIEW, S.NEEDS_ASSESSMENT),
         ("submit_assessment", S.NEEDS_ASSESSMENT, S.AWAITING_DECISION),
         ("record_decision", S.AWAITING_DECISION, S.DECISION_COMMUNICATED),
@@ -308,6 +321,7 @@ def test_a_government_request_assessed_by_a_mission_goes_from_received_to_closed
 @pytest.mark.parametrize("requester", ["security_council", "general_assembly"])
 def test_a_mandate_goes_from_received_straight_to_the_assessment(requester, officer):
     case = new_request(actor=officer, **REQUESTERS[requester])
+    case = recommend(case, actor=officer, method=AssessmentMethod.MISSION)
     case = services.start_assessment(actor=officer, case=case, method=AssessmentMethod.MISSION)
     assert case.stage == S.NEEDS_ASSESSMENT
     assert stages_and_events(case)[-1] == ("start_assessment", S.RECEIVED, S.NEEDS_ASSESSMENT)
@@ -316,12 +330,14 @@ def test_a_mandate_goes_from_received_straight_to_the_assessment(requester, offi
 def test_an_electoral_body_request_is_reviewed_accepted_then_assessed(officer):
     case = new_request(actor=officer, **REQUESTERS["electoral_body"])
     case = services.start_review(actor=officer, case=case)
+    case = recommend(case, actor=officer)
     case = services.accept_emb_request(actor=officer, case=case, comment="Government confirmed by note verbale.")
     assert case.stage == S.UNDER_REVIEW
     case = services.start_assessment(actor=officer, case=case, method=AssessmentMethod.DESK_REVIEW)
     assert case.stage == S.NEEDS_ASSESSMENT
     assert stages_and_events(case)[1:] == [
         ("start_review", S.RECEIVED, S.UNDER_REVIEW),
+        ("recommend", S.UNDER_REVIEW, S.UNDER_REVIEW),
         ("accept_emb_request", S.UNDER_REVIEW, S.UNDER_REVIEW),
         ("start_assessment", S.UNDER_REVIEW, S.NEEDS_ASSESSMENT),
     ]

@@ -20,6 +20,7 @@ def test_a_request_goes_from_received_to_closed(officer):
     assert case.stage == Stage.RECEIVED
 
     case = services.start_review(actor=officer, case=case, comment="Acknowledged by letter.")
+    case = services.recommend(actor=officer, case=case, method="desk_review", comment="The request is in order.")
     case = services.start_assessment(actor=officer, case=case, method="desk_review")
     complete_assessment(case)
     case = services.submit_assessment(actor=officer, case=case)
@@ -53,6 +54,7 @@ def test_a_request_goes_from_received_to_closed(officer):
     assert list(case.events.values_list("action", flat=True)) == [
         "registered",
         "start_review",
+        "recommend",
         "start_assessment",
         "submit_assessment",
         "record_decision",

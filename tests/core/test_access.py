@@ -50,6 +50,7 @@ from tests.factories import (
     complete_assessment,
     new_request,
     pdf_upload,
+    recommend,
 )
 from tests.factories_evaluation import evaluated
 
@@ -64,11 +65,14 @@ pytestmark = pytest.mark.django_db
 ACTION_MATRIX = {
     #                        clerk  officer lead   focal  finance auditor superuser
     "start_review": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "accept_emb_request": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
-    "start_assessment": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    # The officer recommends; the focal point accepts an electoral body's request and chooses the assessment.
+    "recommend": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
+    "accept_emb_request": ("---", "---", "---", "yyy", "---", "---", "yyy"),
+    "start_assessment": ("---", "---", "---", "yyy", "---", "---", "yyy"),
     "decline_request": ("---", "---", "---", "yyy", "---", "---", "yyy"),
     "submit_assessment": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
     "record_decision": ("---", "---", "---", "yyy", "---", "---", "yyy"),
+    "amend_decision": ("---", "---", "---", "yyy", "---", "---", "yyy"),
     "start_implementation": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
     "start_reporting": ("---", "y--", "yy-", "yyy", "---", "---", "yyy"),
     "close": ("---", "---", "---", "yyy", "---", "---", "yyy"),
@@ -79,11 +83,13 @@ ACTION_MATRIX = {
 # The stage each action is tried from, and who asked (the electoral body's acceptance needs one).
 ACTION_SETUP = {
     "start_review": (Stage.RECEIVED, {}),
+    "recommend": (Stage.UNDER_REVIEW, {}),
     "accept_emb_request": (Stage.UNDER_REVIEW, REQUESTERS["electoral_body"]),
     "start_assessment": (Stage.UNDER_REVIEW, {}),
     "decline_request": (Stage.UNDER_REVIEW, {}),
     "submit_assessment": (Stage.NEEDS_ASSESSMENT, {}),
     "record_decision": (Stage.AWAITING_DECISION, {}),
+    "amend_decision": (Stage.DECISION_COMMUNICATED, {}),
     "start_implementation": (Stage.DECISION_COMMUNICATED, {}),
     "start_reporting": (Stage.IN_IMPLEMENTATION, {}),
     "close": (Stage.REPORTING, {}),
@@ -102,6 +108,8 @@ def case_ready_for(action_name, scope, team):
     stage, requester = ACTION_SETUP[action_name]
     registrar = team["registrar"]
     case = case_in_stage(stage, actor=registrar, **requester, **scoped_case_fields(scope, team))
+    if action_name in ("accept_emb_request", "start_assessment"):
+        case = recommend(case, actor=registrar)
     if action_name == "submit_assessment":
         complete_assessment(case)
     if action_name == "close":

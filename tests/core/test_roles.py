@@ -48,6 +48,9 @@ def test_no_role_may_change_or_delete_history_or_delete_a_case():
         ("change_assistancerequest", {roles.INTAKE_CLERK, roles.ELECTORAL_OFFICER, roles.TEAM_LEAD, roles.FOCAL_POINT}),
         ("assign_officer", {roles.TEAM_LEAD, roles.FOCAL_POINT}),
         ("decide_request", {roles.FOCAL_POINT}),
+        # The officer recommends, the focal point accepts an electoral body's request and chooses the assessment.
+        ("review_request", {roles.ELECTORAL_OFFICER, roles.TEAM_LEAD, roles.FOCAL_POINT}),
+        ("decide_review", {roles.FOCAL_POINT}),
         ("close_case", {roles.FOCAL_POINT}),
         ("export_history", {roles.AUDITOR}),
         ("view_all_cases", {roles.INTAKE_CLERK, roles.FOCAL_POINT, roles.FINANCE, roles.AUDITOR}),

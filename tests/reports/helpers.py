@@ -15,6 +15,7 @@ from requests_app.core import roles
 from requests_app.reports.briefing import Figures
 from tests.factories import (
     UserFactory,
+    amend_params,
     assist_params,
     assistance_type,
     attach_mission_report,
@@ -60,6 +61,9 @@ class Story:
         self.at(when)
         if not case.is_mandate:
             case = services.start_review(actor=self.actor, case=case)
+        case = services.recommend(
+            actor=self.actor, case=case, method=AssessmentMethod.DESK_REVIEW, comment="The request is in order."
+        )
         case = services.start_assessment(actor=self.actor, case=case, method=AssessmentMethod.DESK_REVIEW)
         complete_assessment(case)
         return services.submit_assessment(actor=self.actor, case=case)
@@ -73,6 +77,12 @@ class Story:
         else:
             params = {"outcome": outcome, **fields}
         return services.record_decision(actor=self.actor, case=case, **params)
+
+    def amend(self, case, when, types, **fields):
+        """A new version of the decision to assist, with these types (and its period, unless given)."""
+        self.at(when)
+        params = amend_params(assistance_types=[assistance_type(code) for code in types], **fields)
+        return services.amend_decision(actor=self.actor, case=case, **params)
 
     def defer(self, case, when, until):
         return self.decide(case, when, DecisionOutcome.DEFER, reason="Elections postponed.", revisit_on=day(until))
