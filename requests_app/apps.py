@@ -21,6 +21,7 @@ def _register_history_vocabulary():
     from requests_app.deadlines.models import DeadlineReason
     from requests_app.documents.models import DocumentKind
     from requests_app.history import reading
+    from requests_app.mandates.models import Organ
     from requests_app.partners.models import PartnerContribution
     from requests_app.reminders.models import Reminder
 
@@ -31,6 +32,7 @@ def _register_history_vocabulary():
             "level": Reminder.Level,
             "reason": DeadlineReason,
             "contribution": PartnerContribution.Kind,
+            "organ": Organ,
         }
     )
 

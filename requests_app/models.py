@@ -7,6 +7,7 @@ from requests_app.cases.choices import (
     DecisionOutcome,
     ElectionType,
     ElectoralPhase,
+    Basis,
     ImplementationModality,
     Origin,
     Stage,
@@ -23,6 +24,7 @@ from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.history.models import CaseEvent
+from requests_app.mandates.models import Mandate, Organ
 from requests_app.partners.models import Partner, PartnerContribution
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 from requests_app.reminders.models import Reminder
@@ -33,6 +35,7 @@ __all__ = [
     "AssistanceRequest",
     "AssistanceType",
     "AuthorityType",
+    "Basis",
     "BalanceAlert",
     "CalendarToken",
     "CaseDocument",
@@ -50,8 +53,10 @@ __all__ = [
     "ImplementationModality",
     "Language",
     "LedgerEntry",
+    "Mandate",
     "MemberState",
     "NeedsAssessment",
+    "Organ",
     "Origin",
     "Partner",
     "PartnerContribution",

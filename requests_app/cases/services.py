@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.cases import selectors
-from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Stage
+from requests_app.cases.choices import AssessmentMethod, Basis, DecisionOutcome, ImplementationModality, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment, ReferenceCounter
 from requests_app.cases.workflow import ACTIONS, is_short_notice
 from requests_app.core.errors import ActionRefused
@@ -70,19 +70,30 @@ def register_request(
     case: AssistanceRequest,
     requested_types: Iterable[AssistanceType] | None = None,
     elections: Iterable[Election] = (),
+    mandates: Iterable[Any] = (),
     comment: str = "",
 ) -> AssistanceRequest:
-    """Log a new request (or mandate). ``case`` is an unsaved, validated AssistanceRequest."""
+    """Log a new case on a request, on mandates (requests_app.mandates' Mandate rows), or on both.
+
+    ``case`` is an unsaved, validated AssistanceRequest; its origin says whether it has a request."""
     if actor is None or not actor.has_perm("requests_app.add_assistancerequest"):
         raise ActionRefused(_("You do not have permission to register requests."))
     if case.pk is not None:
         raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
+    mandates = list(mandates)
+    if not case.has_request and not mandates:
+        raise ActionRefused(_("A case rests on a request, a mandate or both: record the request, or its mandate."))
+    if any(mandate.member_state_id != case.member_state_id for mandate in mandates):
+        raise ActionRefused(_("A case rests only on mandates for its own country."))
     now = timezone.now()
     case.reference = next_reference(timezone.localdate(now).year)
     case.stage, case.stage_entered_at = Stage.RECEIVED, now
     case.save()
     if requested_types is not None:
         case.requested_types.set(requested_types)
+    # Through the relation the mandates declare: cases import nothing of theirs.
+    case.mandates.add(*mandates)
+    symbols = sorted({mandate.symbol for mandate in mandates})
     for election in elections:
         election.case = case
         election.save()
@@ -95,7 +106,11 @@ def register_request(
         action="registered",
         to_stage=Stage.RECEIVED,
         comment=comment,
-        details={"origin": case.origin, "authority": case.authority_type},
+        details={
+            "basis": Basis.of(has_request=case.has_request, has_mandate=bool(symbols)),
+            **({"origin": case.origin, "authority": case.authority_type} if case.has_request else {}),
+            **({"mandates": symbols} if symbols else {}),
+        },
         at=now,
     )
     return case
