@@ -4,10 +4,10 @@ from requests_app.calendar.models import CalendarToken
 from requests_app.cases.choices import (
     AssessmentMethod,
     AuthorityType,
+    Basis,
     DecisionOutcome,
     ElectionType,
     ElectoralPhase,
-    Basis,
     ImplementationModality,
     Origin,
     Stage,

@@ -173,6 +173,10 @@ class AssistanceRequestForm(forms.ModelForm):
         cleaned = super().clean()
         symbols = mandate_selectors.parse_symbols(cleaned.get("mandate_symbols") or "")
         state = cleaned.get("member_state") or getattr(self.instance, "member_state", None)
+        unreadable = [symbol for symbol in symbols if not mandate_selectors.is_symbol(symbol)]
+        if unreadable:
+            self.add_error("mandate_symbols", _("“%(symbol)s” is not a resolution's symbol.") % {"symbol": unreadable[0]})
+            symbols = [symbol for symbol in symbols if symbol not in unreadable]
         if symbols and state is not None:
             found = mandate_selectors.by_symbols(state, symbols)
             missing = [symbol for symbol in symbols if symbol not in found]

@@ -9,12 +9,12 @@ case asks for, whatever the chunk's size.
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.cases.choices import Origin, Stage
+from requests_app.cases.choices import Basis, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.core import spreadsheets
 from requests_app.core.spreadsheets import DATE, LABEL, MOMENT, TEXT, batches, neutralise
@@ -39,6 +39,8 @@ COLUMNS = [
     (_("Next election date"), 12, DATE),
     (_("Assistance requested"), 40, LABEL),
     (_("Summary"), 80, TEXT),
+    # Appended, so that the columns of spreadsheets made before keep their places.
+    (_("Basis"), 20, LABEL),
 ]
 
 
@@ -106,6 +108,7 @@ VALUES = (
     "reference",
     "member_state__name",
     "member_state__regional_group",
+    "has_mandate",
     "origin",
     "requesting_authority",
     "letter_date",
@@ -124,7 +127,7 @@ VALUES = (
 def case_rows(cases):
     """One list of values per case, in the order of COLUMNS: text, dates, datetimes or None."""
     # Labels looked up once, not once per row: 100,000 lazy translations add up.
-    stages, origins, regions = _labels(Stage), _labels(Origin), _labels(RegionalGroup)
+    stages, origins, regions, bases = _labels(Stage), _labels(Origin), _labels(RegionalGroup), _labels(Basis)
     ends = Stage.ends()
     yes, no = gettext("yes"), gettext("no")
     now, today = timezone.now(), timezone.localdate()
@@ -142,7 +145,9 @@ def case_rows(cases):
         .order_by("planned_date")
         .values("planned_date")[:1]
     )
-    values = cases.annotate(next_election=Subquery(next_election)).values_list(*VALUES)
+    # Whether a mandate is linked (the link table requests_app.mandates declares), per case.
+    mandates = AssistanceRequest.mandates.through.objects.filter(assistancerequest_id=OuterRef("pk"))
+    values = cases.annotate(next_election=Subquery(next_election), has_mandate=Exists(mandates)).values_list(*VALUES)
     for chunk in batches(values.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         types = requested_types.of_chunk([row[0] for row in chunk])
         for (
@@ -150,6 +155,7 @@ def case_rows(cases):
             reference,
             state,
             region,
+            has_mandate,
             origin,
             authority,
             letter_date,
@@ -181,6 +187,7 @@ def case_rows(cases):
                 election_day,
                 types.get(pk, ""),
                 summary,
+                bases[Basis.of(has_request=bool(origin), has_mandate=has_mandate)],
             ]
 
 

@@ -150,7 +150,9 @@ class AssistanceRequest(models.Model):
         """A request is recorded whole (who signed it, in what capacity, when), or not at all."""
         if not self.origin:
             return {
-                name: _("A case on a mandate alone has no requesting authority: leave this empty, or choose the origin.")
+                name: _(
+                    "A case on a mandate alone has no requesting authority: leave this empty, or choose the origin."
+                )
                 for name in ("requesting_authority", "authority_type")
                 if getattr(self, name).strip()
             }

@@ -64,7 +64,16 @@ class ExpiryFilter(admin.SimpleListFilter):
 class MandateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = MandateForm
     autocomplete_fields = ["member_state", "renews"]
-    list_display = ["symbol", "member_state", "organ", "adopted", "expires_on", "expiry", "renewals_chain", "case_count"]
+    list_display = [
+        "symbol",
+        "member_state",
+        "organ",
+        "adopted",
+        "expires_on",
+        "expiry",
+        "renewals_chain",
+        "case_count",
+    ]
     list_filter = ["organ", ExpiryFilter, "member_state__regional_group"]
     search_fields = ["symbol", "member_state__name"]
     list_per_page = 50
@@ -103,9 +112,7 @@ class MandateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             # The latest of a chain is renewed, once: an earlier one already was.
-            "may_renew": mandate is not None
-            and self.has_add_permission(request)
-            and not mandate.renewals.exists(),
+            "may_renew": mandate is not None and self.has_add_permission(request) and not mandate.renewals.exists(),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

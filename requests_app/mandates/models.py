@@ -164,12 +164,19 @@ class Mandate(models.Model):
         if self.pk is not None and earlier.pk == self.pk:
             return {"renews": _("A mandate cannot renew itself.")}
         if self.member_state_id is not None and earlier.member_state_id != self.member_state_id:
-            return {"renews": _("A renewal concerns the same country as the mandate it renews (%(country)s).")
-                    % {"country": earlier.member_state}}
-        if self.adopted_on and earlier.adopted_on and not earlier.adopted_on_year_only:
-            if self.adopted_on < earlier.adopted_on:
-                return {"adopted_on": _("A renewal cannot be adopted before the mandate it renews (%(day)s).")
-                        % {"day": earlier.adopted_on.isoformat()}}
+            return {
+                "renews": _("A renewal concerns the same country as the mandate it renews (%(country)s).")
+                % {"country": earlier.member_state}
+            }
+        before = earlier.adopted_on
+        if self.adopted_on is None or before is None:
+            return {}
+        too_early = self.adopted_on.year < before.year if earlier.adopted_on_year_only else self.adopted_on < before
+        if too_early:
+            return {
+                "adopted_on": _("A renewal cannot be adopted before the mandate it renews (%(day)s).")
+                % {"day": earlier.adopted_text()}
+            }
         return {}
 
     @property
@@ -185,7 +192,7 @@ class Mandate(models.Model):
         return date_format(self.adopted_on, "j M Y")
 
     def expiry_text(self, today=None):
-        """"expires in 12 days", "expired 3 days ago", "no expiry": as the list and the case page say it."""
+        """ "expires in 12 days", "expired 3 days ago", "no expiry": as the list and the case page say it."""
         days = self.days_to_expiry(today)
         if days is None:
             return gettext("no expiry")

@@ -5,11 +5,11 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
-from requests_app.mandates.models import Mandate, normalise_symbol
+from requests_app.mandates.models import Mandate, normalise_symbol, organ_of
 from requests_app.reference.models import MemberState
 
 
@@ -25,7 +25,7 @@ def for_country(country: MemberState) -> list[Mandate]:
         Mandate.objects.filter(member_state=country)
         .select_related("renews", "member_state")
         .prefetch_related("renewals", Prefetch("cases", queryset=cases))
-        .order_by(*Mandate._meta.ordering)
+        .order_by(F("adopted_on").desc(nulls_last=True), "-id")
     )
 
 
@@ -54,13 +54,19 @@ def parse_symbols(text: str) -> list[str]:
     return symbols
 
 
+def is_symbol(symbol: str) -> bool:
+    """Whether ``symbol`` (normalised) is a Security Council or General Assembly resolution's."""
+    return organ_of(symbol) is not None
+
+
 def by_symbols(country: MemberState, symbols: Iterable[str]) -> dict[str, Mandate]:
     """{symbol: mandate} of the country's mandates among ``symbols``."""
     return {m.symbol: m for m in Mandate.objects.filter(member_state=country, symbol__in=list(symbols))}
 
 
-def not_renewed() -> Exists:
-    return ~Exists(Mandate.objects.filter(renews=OuterRef("mandate_id")))
+def not_renewed() -> Q:
+    """On the link table: its mandate has no renewal."""
+    return ~Q(Exists(Mandate.objects.filter(renews=OuterRef("mandate_id"))))
 
 
 class ExpiringLink(NamedTuple):
@@ -98,7 +104,7 @@ def expiring_links(today: date, days: int) -> list[ExpiringLink]:
             "assistancerequest__officer__is_active",
         )
     )
-    return [ExpiringLink(*row) for row in rows]
+    return [ExpiringLink(*row) for row in rows]  # type: ignore[arg-type]  # the filter keeps expires_on set
 
 
 def still_depended_on(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -169,7 +169,9 @@ def update_mandate(*, actor: User | None, mandate: Mandate, changes: dict[str, l
     if stored.adopted_on != mandate.adopted_on:
         mandate.adopted_on_year_only = False  # a person gave the day
     # A mandate carried over without its day of adoption may be corrected before the day is found.
-    _refuse_invalid(mandate, exclude=["adopted_on"] if stored.adopted_on is None and mandate.adopted_on is None else None)
+    _refuse_invalid(
+        mandate, exclude=["adopted_on"] if stored.adopted_on is None and mandate.adopted_on is None else None
+    )
     mandate.save()
     if changes:
         now = timezone.now()

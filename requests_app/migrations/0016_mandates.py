@@ -20,6 +20,7 @@ both), and the reminders of mandates' expiry go with the mandates.
 
 import re
 from datetime import date
+from importlib import import_module
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -119,6 +120,13 @@ GRANTS = {
 }
 
 
+def rebuild_sqlite_search(apps, schema_editor):
+    """On SQLite, altering the cases' table remakes it, and its search triggers (0015) go with the old
+    one: they are made again, and the index refilled from the cases. PostgreSQL keeps its index."""
+    if schema_editor.connection.vendor == "sqlite":
+        import_module("requests_app.migrations.0015_search_unaccent").forwards(apps, schema_editor)
+
+
 def grant_roles(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
@@ -147,6 +155,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Undoing this migration remakes the cases' table too: its search is made again last.
+        migrations.RunPython(migrations.RunPython.noop, rebuild_sqlite_search),
         migrations.CreateModel(
             name='Mandate',
             fields=[
@@ -267,5 +277,6 @@ class Migration(migrations.Migration):
             model_name='assistancerequest',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('authority_type', ''), ('origin', ''), ('requesting_authority', '')), models.Q(models.Q(('origin', ''), _negated=True), models.Q(('authority_type', ''), _negated=True), models.Q(('requesting_authority', ''), _negated=True), ('letter_date__isnull', False)), _connector='OR'), name='case_request_whole_or_none', violation_error_message="A request records who signed it, in what capacity and the letter's date."),
         ),
+        migrations.RunPython(rebuild_sqlite_search, migrations.RunPython.noop),
         migrations.RunPython(grant_roles, migrations.RunPython.noop),
     ]

@@ -40,6 +40,7 @@ HEADER = [
     "Next election date",
     "Assistance requested",
     "Summary",
+    "Basis",
 ]
 
 
@@ -147,6 +148,7 @@ def test_the_csv_has_one_row_per_case_with_every_column_excel_can_read(client, o
             next_election.isoformat(),  # the local election yesterday is past, so not "next"
             "Voter registration; Training of electoral staff",
             "Appui à l’inscription des électeurs, région d’Ashanti",
+            "Request",
         ]
     ]
 
