@@ -20,7 +20,7 @@ from requests_app.demo.vocabulary import SC, _mandate_symbol
 from requests_app.mandates import selectors, services
 from requests_app.mandates.models import Mandate
 
-SC_TERM = timedelta(days=365)  # the Council renews a mission's mandate for a year, as a rule
+SC_TERM = timedelta(days=182)  # the Council renews a mission's mandate for six months or a year
 
 
 def _on(day: date) -> datetime:
@@ -64,11 +64,16 @@ def _renewal_chain(team, today, rng):
     first = selectors.chain(case.mandates.order_by("adopted_on").first())[0]
     if first.renewals.exists() or first.adopted_on is None:
         return 0  # told already
-    span = (today - first.adopted_on).days
+    # Renewed after the case was registered, so its history reads in order.
+    start = max(first.adopted_on, case.received_date)
+    span = (today - start).days
     if span < 30:
         return 0
-    adopted = [first.adopted_on + timedelta(days=span // 3), first.adopted_on + timedelta(days=2 * span // 3)]
+    adopted = [start + timedelta(days=span // 3), start + timedelta(days=2 * span // 3)]
+    # Each renewal adopted before the mandate it renews expires, and lasting beyond it.
     expires = [adopted[1] + timedelta(days=14), today + timedelta(days=45)]
+    if first.expires_on:
+        expires[0] = max(expires[0], min(first.expires_on, today + timedelta(days=30)))
     latest = first
     for adopted_on, expires_on in zip(adopted, expires, strict=True):
         renewal = Mandate(
@@ -100,12 +105,14 @@ def _request_and_mandate(team, today, rng):
     if case is None:
         return 0
     adopted_on = min(case.received_date + timedelta(days=20), today - timedelta(days=10))
+    if adopted_on <= case.received_date:
+        return 0
     mandate = Mandate(
         member_state=case.member_state,
         organ=SC,
         symbol=_new_symbol(rng, case.member_state, adopted_on.year),
         adopted_on=adopted_on,
-        expires_on=adopted_on + SC_TERM,
+        expires_on=adopted_on + 2 * SC_TERM,
         electoral_tasks=(
             f"Gives the peace operation in {case.member_state.name} an electoral component: logistic and "
             "security support to the national electoral authorities, in coordination with the Division."
