@@ -65,7 +65,9 @@ def new_mandate(*, state="GHA", organ="security_council", symbol=None, actor=Non
 def mandate_clerk():
     """A user who may record mandates (and cases): the intake desk."""
     user = intake_clerk()
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_mandate", "change_mandate", "view_mandate"]))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_mandate", "change_mandate", "view_mandate"])
+    )
     return type(user).objects.get(pk=user.pk)
 
 

@@ -76,7 +76,11 @@ def test_the_links_about_to_expire_are_those_of_open_cases_on_mandates_not_renew
     # An ended case no longer depends on its mandate.
     closed = case_in_stage(Stage.WITHDRAWN, actor=officer, state="HTI", mandate=haiti["third"])
     assert [link.case_id for link in selectors.expiring_links(TODAY, 60)] == [haiti["case"].pk]
-    pairs = [(haiti["case"].pk, haiti["third"].pk), (haiti["case"].pk, haiti["second"].pk), (closed.pk, haiti["third"].pk)]
+    pairs = [
+        (haiti["case"].pk, haiti["third"].pk),
+        (haiti["case"].pk, haiti["second"].pk),
+        (closed.pk, haiti["third"].pk),
+    ]
     assert selectors.still_depended_on(pairs) == {(haiti["case"].pk, haiti["third"].pk)}
 
 

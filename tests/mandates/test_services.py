@@ -189,7 +189,11 @@ def test_a_case_on_both_a_request_and_a_mandate_skips_the_eligibility_review(rec
 
 @pytest.mark.parametrize(
     ("fields", "allowed"),
-    [({}, False), ({"mandate": "security_council"}, True), ({"mandate": "general_assembly", "origin": "government"}, True)],
+    [
+        ({}, False),
+        ({"mandate": "security_council"}, True),
+        ({"mandate": "general_assembly", "origin": "government"}, True),
+    ],
     ids=["request", "mandate", "both"],
 )
 def test_observation_is_decided_only_for_a_case_that_rests_on_a_mandate(officer, fields, allowed):
