@@ -80,6 +80,12 @@ VIOLATIONS = {
         "core-imports-no-domain",
         "requests_app.core.access -> requests_app.cases.selectors",
     ),
+    "the case's workflow imports the mandates": (
+        "cases/workflow.py",
+        "from requests_app.mandates.models import Mandate  # noqa\n",
+        "cases-read-mandates-through-the-relation",
+        "requests_app.cases.workflow -> requests_app.mandates.models",
+    ),
     "a leaf domain imports another": (
         "roster/services.py",
         "from requests_app.partners.models import Partner  # noqa\n",

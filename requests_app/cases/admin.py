@@ -175,7 +175,9 @@ class AssistanceRequestForm(forms.ModelForm):
         state = cleaned.get("member_state") or getattr(self.instance, "member_state", None)
         unreadable = [symbol for symbol in symbols if not mandate_selectors.is_symbol(symbol)]
         if unreadable:
-            self.add_error("mandate_symbols", _("“%(symbol)s” is not a resolution's symbol.") % {"symbol": unreadable[0]})
+            self.add_error(
+                "mandate_symbols", _("“%(symbol)s” is not a resolution's symbol.") % {"symbol": unreadable[0]}
+            )
             symbols = [symbol for symbol in symbols if symbol not in unreadable]
         if symbols and state is not None:
             found = mandate_selectors.by_symbols(state, symbols)

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.core.admin import describe_changes
+from requests_app.core.admin import describe_changes, person_column
 from requests_app.core.autocomplete import SafeAutocompleteMixin
 from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
@@ -77,7 +77,8 @@ class MandateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_filter = ["organ", ExpiryFilter, "member_state__regional_group"]
     search_fields = ["symbol", "member_state__name"]
     list_per_page = 50
-    readonly_fields = ["chain_display", "cases_display", "recorded_by", "recorded_at"]
+    readonly_fields = ["chain_display", "cases_display", "recorded_by_name", "recorded_at"]
+    recorded_by_name = person_column(Mandate, "recorded_by")
     change_form_template = "admin/requests_app/mandate/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
@@ -85,7 +86,7 @@ class MandateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         fieldsets = [(None, {"fields": fields})]
         if obj is not None:
             fieldsets.append((_("Renewals and cases"), {"fields": ["chain_display", "cases_display"]}))
-            fieldsets.append((_("Record"), {"fields": [("recorded_by", "recorded_at")]}))
+            fieldsets.append((_("Record"), {"fields": [("recorded_by_name", "recorded_at")]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -101,7 +102,7 @@ class MandateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         return form
 
     def get_queryset(self, request):
-        return selectors.mandate_list().annotate(case_count=Count("cases", distinct=True))
+        return selectors.mandate_list().select_related("recorded_by").annotate(case_count=Count("cases", distinct=True))
 
     def get_object(self, request, object_id, from_field=None):
         pk = parse_id(object_id)  # whatever the address carries: a 404, never a 500
