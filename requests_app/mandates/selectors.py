@@ -15,7 +15,7 @@ from requests_app.reference.models import MemberState
 
 def reminder_days() -> int:
     """How many days before a mandate expires the cases resting on it are reminded of it."""
-    return int(getattr(settings, "EAS_MANDATE_EXPIRY_REMINDER_DAYS", 60))
+    return int(settings.EAS_MANDATE_EXPIRY_REMINDER_DAYS)
 
 
 def for_country(country: MemberState) -> list[Mandate]:
