@@ -57,6 +57,9 @@ DETAIL_LABELS = {
     "renewal": _("renewed by"),
     "organ": _("organ"),
     "expires_on": _("expires on"),
+    "carried_over": _("recorded before as"),
+    "mandate_symbol": _("mandate resolution"),
+    "requesting_authority": _("requesting authority"),
     "method": _("method"),
     "outcome": _("outcome"),
     "types": _("assistance"),
@@ -159,6 +162,8 @@ def _value_text(action, key, value):
         value = dict(DETAIL_CHOICES[key].choices).get(value, value)
     elif isinstance(value, bool):
         value = _("yes") if value else _("no")
+    elif isinstance(value, dict):  # what a case recorded before (migration 0016), in a line of its own
+        value = ", ".join(f"{DETAIL_LABELS.get(k, k)} {_value_text(action, k, v)}" for k, v in value.items() if v)
     elif isinstance(value, list):
         if key == "period":
             value = " – ".join(_format_day(v) for v in value if v)

@@ -210,3 +210,16 @@ def test_the_case_pages_show_what_the_case_rests_on(client, officer, recorder, f
     assert "Signed by" in page
     admin_page = client.get(reverse("admin:requests_app_assistancerequest_change", args=[case.pk])).content.decode()
     assert "S/RES/2734 (2024)" in admin_page
+
+
+def test_who_may_only_read_a_case_reads_its_mandates(client, recorder, frozen):
+    from tests.factories import user_with_perms
+
+    case = new_request(actor=recorder, state="HTI", mandate="security_council")
+    auditor = user_with_perms("view_assistancerequest", "view_all_cases", "view_mandate", is_staff=True)
+    client.force_login(auditor)
+    page = client.get(reverse("admin:requests_app_assistancerequest_change", args=[case.pk]))
+    assert page.status_code == 200
+    assert case.mandates.get().symbol in page.content.decode()
+    assert client.get(change_url(case.mandates.get())).status_code == 200
+    assert client.post(ADD_URL, mandate_form()).status_code == 403
