@@ -6,6 +6,7 @@ from requests_app.deadlines import admin as deadlines_admin  # noqa: F401
 from requests_app.evaluation import admin as evaluation_admin  # noqa: F401
 from requests_app.fund import admin as fund_admin  # noqa: F401
 from requests_app.history import admin as history_admin  # noqa: F401
+from requests_app.mandates import admin as mandates_admin  # noqa: F401
 from requests_app.partners import admin as partners_admin  # noqa: F401
 from requests_app.reference import admin as reference_admin  # noqa: F401
 from requests_app.reminders import admin as reminders_admin  # noqa: F401

@@ -22,6 +22,7 @@ def _register_history_vocabulary():
     from requests_app.documents.models import DocumentKind
     from requests_app.evaluation.models import EVENT_LABELS as EVALUATION_EVENTS
     from requests_app.history import reading
+    from requests_app.mandates.models import Organ
     from requests_app.partners.models import PartnerContribution
     from requests_app.reminders.models import Reminder
 
@@ -33,6 +34,7 @@ def _register_history_vocabulary():
             "level": Reminder.Level,
             "reason": DeadlineReason,
             "contribution": PartnerContribution.Kind,
+            "organ": Organ,
         }
     )
 

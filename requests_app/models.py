@@ -4,6 +4,7 @@ from requests_app.calendar.models import CalendarToken
 from requests_app.cases.choices import (
     AssessmentMethod,
     AuthorityType,
+    Basis,
     DecisionOutcome,
     ElectionType,
     ElectoralPhase,
@@ -26,6 +27,7 @@ from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
 from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.history.models import CaseEvent
+from requests_app.mandates.models import Mandate, Organ
 from requests_app.partners.models import Partner, PartnerContribution
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 from requests_app.reminders.models import Reminder
@@ -36,6 +38,7 @@ __all__ = [
     "AssistanceRequest",
     "AssistanceType",
     "AuthorityType",
+    "Basis",
     "BalanceAlert",
     "CalendarToken",
     "CaseDocument",
@@ -57,8 +60,10 @@ __all__ = [
     "Language",
     "LessonLearned",
     "LedgerEntry",
+    "Mandate",
     "MemberState",
     "NeedsAssessment",
+    "Organ",
     "Origin",
     "Partner",
     "PartnerContribution",

@@ -43,27 +43,59 @@ def assistance_type(code="voter-registration"):
     return AssistanceType.objects.get(code=code)
 
 
+def new_mandate(*, state="GHA", organ="security_council", symbol=None, actor=None, **fields):
+    """A mandate recorded through the service, as the intake desk records one."""
+    from requests_app.mandates import services as mandate_services
+    from requests_app.mandates.models import Mandate
+
+    today = timezone.localdate()
+    if symbol is None:
+        number = Mandate.objects.count() + 2900
+        symbol = f"S/RES/{number} ({today.year})" if organ == "security_council" else f"A/RES/80/{number - 2800}"
+    mandate = Mandate(
+        member_state=member_state(state),
+        organ=organ,
+        symbol=symbol,
+        adopted_on=fields.pop("adopted_on", today - datetime.timedelta(days=30)),
+        **fields,
+    )
+    return mandate_services.record_mandate(actor=actor or mandate_clerk(), mandate=mandate)
+
+
+def mandate_clerk():
+    """A user who may record mandates (and cases): the intake desk."""
+    user = intake_clerk()
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_mandate", "change_mandate", "view_mandate"])
+    )
+    return type(user).objects.get(pk=user.pk)
+
+
 def new_request(
     *,
     actor=None,
-    origin=Origin.GOVERNMENT,
+    origin=None,
     authority_type=AuthorityType.FOREIGN_MINISTER,
     state="GHA",
     election_in_days=400,
     received_days_ago=2,
-    mandate_symbol="",
+    mandate=None,
     **fields,
 ):
-    """Register a request through the service, as the intake desk would."""
+    """Register a case through the service, as the intake desk would: on a request (``origin``), on a
+    mandate (``mandate``: a Mandate, or the organ of a new one), or on both (both given)."""
     today = timezone.localdate()
     received = today - datetime.timedelta(days=received_days_ago)
+    if isinstance(mandate, str):
+        mandate = new_mandate(state=state, organ=mandate, adopted_on=received - datetime.timedelta(days=5))
+    if origin is None:
+        origin = "" if mandate is not None else Origin.GOVERNMENT
     case = AssistanceRequest(
         member_state=member_state(state),
         origin=origin,
-        mandate_symbol=mandate_symbol or ("S/RES/2999 (2026)" if origin in Origin.mandates() else ""),
-        requesting_authority=fields.pop("requesting_authority", "Minister for Foreign Affairs"),
-        authority_type=AuthorityType.UN_ORGAN if origin in Origin.mandates() else authority_type,
-        letter_date=fields.pop("letter_date", received - datetime.timedelta(days=5)),
+        requesting_authority=fields.pop("requesting_authority", "Minister for Foreign Affairs") if origin else "",
+        authority_type=authority_type if origin else "",
+        letter_date=fields.pop("letter_date", received - datetime.timedelta(days=5)) if origin else None,
         received_date=received,
         summary=fields.pop("summary", "Request for support to voter registration."),
         **fields,
@@ -73,7 +105,11 @@ def new_request(
         election_type=ElectionType.GENERAL, planned_date=received + datetime.timedelta(days=election_in_days)
     )
     return services.register_request(
-        actor=actor or intake_clerk(), case=case, requested_types=[assistance_type()], elections=[election]
+        actor=actor or intake_clerk(),
+        case=case,
+        requested_types=[assistance_type()],
+        elections=[election],
+        mandates=[mandate] if mandate is not None else [],
     )
 
 
@@ -284,8 +320,9 @@ REQUESTERS = {
         "authority_type": AuthorityType.CIVIL_SOCIETY,
         "requesting_authority": "Coalition for Free Elections",
     },
-    "security_council": {"origin": Origin.SECURITY_COUNCIL, "requesting_authority": "Security Council"},
-    "general_assembly": {"origin": Origin.GENERAL_ASSEMBLY, "requesting_authority": "General Assembly"},
+    # A mandate alone: nobody requested; the mandate is recorded first.
+    "security_council": {"mandate": "security_council"},
+    "general_assembly": {"mandate": "general_assembly"},
 }
 
 

@@ -92,6 +92,12 @@ VIOLATIONS = {
         "engagement-reads-only",
         "requests_app.engagement.selectors -> requests_app.partners.services",
     ),
+    "the case's workflow imports the mandates": (
+        "cases/workflow.py",
+        "from requests_app.mandates.models import Mandate  # noqa\n",
+        "cases-read-mandates-through-the-relation",
+        "requests_app.cases.workflow -> requests_app.mandates.models",
+    ),
     "a leaf domain imports another": (
         "roster/services.py",
         "from requests_app.partners.models import Partner  # noqa\n",

@@ -25,7 +25,7 @@ from requests_app.cases.admin_inlines import (
     NeedsAssessmentInline,
     choice_label,
 )
-from requests_app.cases.choices import Stage
+from requests_app.cases.choices import Basis, Stage
 from requests_app.cases.filters import search_cases
 from requests_app.cases.forms import action_form
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, RegionalDesk
@@ -41,6 +41,8 @@ from requests_app.deadlines.models import DeadlineReason
 from requests_app.documents import services as document_services
 from requests_app.documents.models import CaseDocument
 from requests_app.documents.views import document_response
+from requests_app.mandates import selectors as mandate_selectors
+from requests_app.mandates import services as mandate_services
 from requests_app.reference.models import RegionalGroup
 
 
@@ -80,6 +82,20 @@ class DeadlineFilter(admin.SimpleListFilter):
             return open_cases.filter(stage_due_at__lt=now)
         if self.value() == "week":
             return open_cases.filter(stage_due_at__gte=now, stage_due_at__lt=now + timedelta(days=7))
+        return queryset
+
+
+class BasisFilter(admin.SimpleListFilter):
+    title = _("basis")
+    parameter_name = "basis"
+
+    def lookups(self, request, model_admin):
+        return Basis.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is not None and value in Basis.values:
+            return selectors.with_basis(queryset, value)
         return queryset
 
 
@@ -127,6 +143,18 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
 
 
 class AssistanceRequestForm(forms.ModelForm):
+    # What the case rests on besides a request: mandates recorded under Mandates, named by symbol.
+    mandate_symbols = forms.CharField(
+        label=_("Mandates"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text=_(
+            "The Security Council or General Assembly resolutions the case rests on, one per line, "
+            "e.g. S/RES/2734 (2024). Record a mandate under Mandates first. Leave empty for a request alone."
+        ),
+    )
+
     class Meta:
         model = AssistanceRequest
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown
@@ -136,6 +164,46 @@ class AssistanceRequestForm(forms.ModelForm):
             "letter_date": DateInput,
             "received_date": DateInput,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mandates = []
+        if self.instance.pk is not None:
+            self.initial["mandate_symbols"] = "\n".join(m.symbol for m in self.instance.mandates.all())
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        symbols = mandate_selectors.parse_symbols(cleaned.get("mandate_symbols") or "")
+        state = cleaned.get("member_state") or getattr(self.instance, "member_state", None)
+        unreadable = [symbol for symbol in symbols if not mandate_selectors.is_symbol(symbol)]
+        if unreadable:
+            self.add_error(
+                "mandate_symbols", _("“%(symbol)s” is not a resolution's symbol.") % {"symbol": unreadable[0]}
+            )
+            symbols = [symbol for symbol in symbols if symbol not in unreadable]
+        if symbols and state is not None:
+            found = mandate_selectors.by_symbols(state, symbols)
+            missing = [symbol for symbol in symbols if symbol not in found]
+            if missing:
+                self.add_error(
+                    "mandate_symbols",
+                    ngettext(
+                        "No mandate %(symbols)s is recorded for %(country)s: record it under Mandates first.",
+                        "No mandates %(symbols)s are recorded for %(country)s: record them under Mandates first.",
+                        len(missing),
+                    )
+                    % {"symbols": ", ".join(missing), "country": state},
+                )
+            self.mandates = [found[symbol] for symbol in symbols if symbol in found]
+        if "origin" in self.fields and not cleaned.get("origin") and not symbols:
+            self.add_error(
+                "origin",
+                _(
+                    "A case rests on a request, a mandate or both: choose who made the request, "
+                    "or name the mandate under Mandates."
+                ),
+            )
+        return cleaned
 
 
 @admin.register(AssistanceRequest)
@@ -148,6 +216,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "stage",
         DeadlineFilter,
         "member_state__regional_group",
+        BasisFilter,
         "origin",
         ("requested_types", TypeFilter),
         OfficerFilter,
@@ -170,14 +239,12 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     inlines = [ElectionInline, NeedsAssessmentInline, DecisionInline, DocumentInline, EventInline]
 
     def get_fieldsets(self, request, obj=None):
-        request_fields = [
-            "member_state",
-            ("origin", "mandate_symbol"),
-            ("requesting_authority", "authority_type"),
-            ("letter_date", "received_date"),
-            "follows",
-        ]
+        request_fields = ["origin", ("requesting_authority", "authority_type"), "letter_date", "follows"]
         fieldsets = [
+            (
+                _("What the case rests on: a request, a mandate, or both"),
+                {"fields": ["member_state", "received_date", "mandate_symbols"]},
+            ),
             (_("The request"), {"fields": request_fields}),
             (_("Assistance requested"), {"fields": ["requested_types", "summary"]}),
             (_("Handling"), {"fields": ["officer"]}),
@@ -316,6 +383,11 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         )
         return format_html('{} <span class="eas-late">{}</span>', due, late)
 
+    @admin.display(description=_("Mandates"))
+    def mandate_symbols(self, case):
+        # Shown read-only to those who may not edit the case; the form's field of that name edits it.
+        return ", ".join(mandate.symbol for mandate in case.mandates.all()) or "—"
+
     @admin.display(description=_("short notice"))
     def short_notice(self, case):
         if short_notice_rule_applies(case):
@@ -351,14 +423,18 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.record_details_changed(actor=request.user, case=obj, changes=describe_changes(form))
+            changes = describe_changes(form)
+            changes.pop(str(form.fields["mandate_symbols"].label), None)  # each link is an event of its own
+            services.record_details_changed(actor=request.user, case=obj, changes=changes)
             obj.save()
             if "follows" in form.changed_data:
                 previous = form.initial.get("follows")
                 earlier = AssistanceRequest.objects.filter(pk=previous).first() if previous else None
                 services.link_follow_up(actor=request.user, case=obj, previous=earlier)
+            if "mandate_symbols" in form.changed_data:
+                mandate_services.set_case_mandates(actor=request.user, case=obj, mandates=form.mandates)
         else:
-            services.register_request(actor=request.user, case=obj)
+            services.register_request(actor=request.user, case=obj, mandates=form.mandates)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CaseDocument:

@@ -50,12 +50,23 @@ class Origin(models.TextChoices):
     GOVERNMENT = "government", _("Written request from the government")
     ELECTORAL_BODY = "electoral_body", _("Written request from the electoral management body")
     OTHER_BODY = "other_body", _("Written request from another body (party, civil society)")
-    SECURITY_COUNCIL = "security_council", _("Security Council mandate")
-    GENERAL_ASSEMBLY = "general_assembly", _("General Assembly mandate")
+
+
+class Basis(models.TextChoices):
+    """What a case rests on (para 2): a request, a Security Council or General Assembly mandate, or both.
+
+    Derived, never stored: a case has a request when it records who asked (its origin), and a
+    mandate when a mandate is linked to it (requests_app.mandates)."""
+
+    REQUEST = "request", _("Request")
+    MANDATE = "mandate", _("Mandate")
+    BOTH = "both", _("Request and mandate")
 
     @classmethod
-    def mandates(cls):
-        return frozenset({cls.SECURITY_COUNCIL, cls.GENERAL_ASSEMBLY})
+    def of(cls, *, has_request, has_mandate):
+        if has_request and has_mandate:
+            return cls.BOTH
+        return cls.MANDATE if has_mandate else cls.REQUEST
 
 
 class AuthorityType(models.TextChoices):
@@ -69,7 +80,6 @@ class AuthorityType(models.TextChoices):
     ELECTORAL_BODY = "electoral_body", _("Electoral management body")
     POLITICAL_PARTY = "political_party", _("Political party")
     CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
-    UN_ORGAN = "un_organ", _("Security Council or General Assembly")
 
     @classmethod
     def binding(cls):
@@ -80,7 +90,6 @@ class AuthorityType(models.TextChoices):
                 cls.FOREIGN_MINISTER,
                 cls.PERMANENT_MISSION,
                 cls.OTHER_STATE_ORGAN,
-                cls.UN_ORGAN,
             }
         )
 
@@ -143,6 +152,4 @@ AUTHORITIES_BY_ORIGIN: dict[str, frozenset[str]] = {
     ),
     Origin.ELECTORAL_BODY: frozenset({AuthorityType.ELECTORAL_BODY}),
     Origin.OTHER_BODY: frozenset({AuthorityType.POLITICAL_PARTY, AuthorityType.CIVIL_SOCIETY}),
-    Origin.SECURITY_COUNCIL: frozenset({AuthorityType.UN_ORGAN}),
-    Origin.GENERAL_ASSEMBLY: frozenset({AuthorityType.UN_ORGAN}),
 }

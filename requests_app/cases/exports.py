@@ -9,12 +9,12 @@ case asks for, whatever the chunk's size.
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.cases.choices import Origin, Stage
+from requests_app.cases.choices import Basis, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.core import spreadsheets
 from requests_app.core.spreadsheets import DATE, LABEL, MOMENT, TEXT, batches, neutralise
@@ -39,6 +39,8 @@ COLUMNS = [
     (_("Next election date"), 12, DATE),
     (_("Assistance requested"), 40, LABEL),
     (_("Summary"), 80, TEXT),
+    # Appended, so that the columns of spreadsheets made before keep their places.
+    (_("Basis"), 20, LABEL),
 ]
 
 
@@ -106,6 +108,7 @@ VALUES = (
     "reference",
     "member_state__name",
     "member_state__regional_group",
+    "has_mandate",
     "origin",
     "requesting_authority",
     "letter_date",
@@ -138,7 +141,9 @@ def _with_next_election(cases):
         .order_by("planned_date")
         .values("planned_date")[:1]
     )
-    return cases.annotate(next_election=Subquery(next_election))
+    # Whether a mandate is linked (the link table requests_app.mandates declares), per case.
+    mandates = AssistanceRequest.mandates.through.objects.filter(assistancerequest_id=OuterRef("pk"))
+    return cases.annotate(next_election=Subquery(next_election), has_mandate=Exists(mandates))
 
 
 class _Cells:
@@ -147,6 +152,7 @@ class _Cells:
     def __init__(self):
         # Labels looked up once, not once per row: 100,000 lazy translations add up.
         self.stages, self.origins, self.regions = _labels(Stage), _labels(Origin), _labels(RegionalGroup)
+        self.bases = _labels(Basis)
         self.ends = Stage.ends()
         self.yes, self.no = gettext("yes"), gettext("no")
         self.now = timezone.now()
@@ -160,13 +166,14 @@ class _Cells:
 
     def rows(self, chunk, types):
         """The chunk's rows; ``types``: the assistance each case asks for, by case id."""
-        stages, origins, regions, ends = self.stages, self.origins, self.regions, self.ends
+        stages, origins, regions, bases, ends = self.stages, self.origins, self.regions, self.bases, self.ends
         local, now, yes, no = self.local, self.now, self.yes, self.no
         for (
             pk,
             reference,
             state,
             region,
+            has_mandate,
             origin,
             authority,
             letter_date,
@@ -198,6 +205,7 @@ class _Cells:
                 election_day,
                 types.get(pk, ""),
                 summary,
+                bases[Basis.of(has_request=bool(origin), has_mandate=has_mandate)],
             ]
 
 

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases import selectors
-from requests_app.cases.choices import Origin, Stage
+from requests_app.cases.choices import Basis, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.cases.search import Unaccent, unaccent
 from requests_app.core.ids import parse_id
@@ -117,6 +117,9 @@ class CaseFilter(django_filters.FilterSet):
         choices=RegionalGroup.choices,
         widget=QuickSelect,
     )
+    basis = django_filters.ChoiceFilter(
+        label=_("Basis"), choices=Basis.choices, method="filter_basis", widget=QuickSelect
+    )
     origin = django_filters.ChoiceFilter(label=_("Origin"), choices=Origin.choices, widget=QuickSelect)
     assistance = django_filters.ChoiceFilter(
         label=_("Assistance requested"), method="filter_assistance", widget=QuickSelect, empty_label=None
@@ -170,6 +173,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return search_cases(queryset, value)
+
+    def filter_basis(self, queryset, name, value):
+        return selectors.with_basis(queryset, value)
 
     def filter_assistance(self, queryset, name, value):
         through = AssistanceRequest.requested_types.through

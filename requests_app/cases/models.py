@@ -14,6 +14,7 @@ from requests_app.cases.choices import (
     AUTHORITIES_BY_ORIGIN,
     AssessmentMethod,
     AuthorityType,
+    Basis,
     DecisionOutcome,
     ElectionType,
     ElectoralPhase,
@@ -43,20 +44,23 @@ class AssistanceRequest(models.Model):
     member_state = models.ForeignKey(
         MemberState, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Member State")
     )
-    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
-    mandate_symbol = models.CharField(
-        _("mandate resolution"),
-        max_length=40,
+    # The request, when the case rests on one; a case on a mandate alone leaves these blank (its
+    # mandates link to it: requests_app.mandates, related_name "mandates").
+    origin = models.CharField(
+        _("origin"),
+        max_length=20,
+        choices=Origin.choices,
         blank=True,
-        help_text=_("Symbol of the Security Council or General Assembly resolution, e.g. S/RES/2734 (2024)."),
+        help_text=_("Who asked. Leave empty for a case that rests on a mandate alone."),
     )
     requesting_authority = models.CharField(
         _("requesting authority"),
         max_length=200,
+        blank=True,
         help_text=_("Who signed the request, e.g. Minister for Foreign Affairs."),
     )
-    authority_type = models.CharField(_("authority type"), max_length=20, choices=AuthorityType.choices)
-    letter_date = models.DateField(_("letter date"))
+    authority_type = models.CharField(_("authority type"), max_length=20, choices=AuthorityType.choices, blank=True)
+    letter_date = models.DateField(_("letter date"), null=True, blank=True)
     received_date = models.DateField(_("date received"))
     requested_types = models.ManyToManyField(
         AssistanceType, blank=True, related_name="requests", verbose_name=_("assistance requested")
@@ -148,9 +152,10 @@ class AssistanceRequest(models.Model):
                 violation_error_message=_("The letter cannot be dated after it was received."),
             ),
             models.CheckConstraint(
-                condition=~Q(origin__in=sorted(Origin.mandates())) | ~Q(mandate_symbol=""),
-                name="case_mandate_has_symbol",
-                violation_error_message=_("A mandate needs the symbol of its resolution."),
+                condition=Q(origin="", authority_type="", requesting_authority="")
+                | (~Q(origin="") & ~Q(authority_type="") & ~Q(requesting_authority="") & Q(letter_date__isnull=False)),
+                name="case_request_whole_or_none",
+                violation_error_message=_("A request records who signed it, in what capacity and the letter's date."),
             ),
         ]
 
@@ -158,12 +163,7 @@ class AssistanceRequest(models.Model):
         return self.reference or gettext("New request")
 
     def clean(self):
-        errors: dict[str, StrOrPromise] = {}
-        is_mandate = self.origin in Origin.mandates()
-        if is_mandate and not self.mandate_symbol.strip():
-            errors["mandate_symbol"] = _("A mandate needs the symbol of its resolution, e.g. S/RES/2734 (2024).")
-        if self.origin and not is_mandate and self.mandate_symbol.strip():
-            errors["mandate_symbol"] = _("Only a Security Council or General Assembly mandate has a resolution symbol.")
+        errors: dict[str, StrOrPromise] = self._request_errors()
         allowed = AUTHORITIES_BY_ORIGIN.get(self.origin, frozenset())
         if self.authority_type and self.origin and self.authority_type not in allowed:
             errors["authority_type"] = _(
@@ -204,9 +204,40 @@ class AssistanceRequest(models.Model):
             }
         return {}
 
+    def _request_errors(self):
+        """A request is recorded whole (who signed it, in what capacity, when), or not at all."""
+        if not self.origin:
+            return {
+                name: _(
+                    "A case on a mandate alone has no requesting authority: leave this empty, or choose the origin."
+                )
+                for name in ("requesting_authority", "authority_type")
+                if getattr(self, name).strip()
+            }
+        missing = {
+            "requesting_authority": _("Say who signed the request."),
+            "authority_type": _("Say in what capacity the request was signed."),
+            "letter_date": _("Give the date of the request letter."),
+        }
+        return {name: message for name, message in missing.items() if not str(getattr(self, name) or "").strip()}
+
+    @property
+    def has_request(self):
+        return bool(self.origin)
+
     @property
     def is_mandate(self):
-        return self.origin in Origin.mandates()
+        """Whether the case rests on a Security Council or General Assembly mandate (with a request or not).
+
+        Read from the mandates prefetched with the case when the page loaded them, else asked."""
+        loaded = getattr(self, "_prefetched_objects_cache", {}).get("mandates")
+        if loaded is not None:
+            return bool(loaded)
+        return self.pk is not None and self.mandates.exists()
+
+    @property
+    def basis(self):
+        return Basis.of(has_request=self.has_request, has_mandate=self.is_mandate)
 
     @property
     def stage_phrase(self):

@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from requests_app.cases.choices import DecisionOutcome, Stage
+from requests_app.cases.choices import Basis, DecisionOutcome, Stage
 from requests_app.cases.models import (
     AssistanceRequest,
     Decision,
@@ -90,6 +90,20 @@ def may_work_on(user: User, case: AssistanceRequest) -> bool:
     return case.member_state.regional_group in led_groups(user)
 
 
+def with_basis(queryset: QuerySet[AssistanceRequest], basis: str) -> QuerySet[AssistanceRequest]:
+    """The cases that rest on ``basis``: a request alone, a mandate alone, or both (see Basis)."""
+    # The link table the mandates declare (requests_app.mandates), reached through the relation.
+    through = AssistanceRequest.mandates.through
+    has_mandate = Exists(through.objects.filter(assistancerequest_id=OuterRef("pk")))
+    if basis == Basis.REQUEST:
+        return queryset.exclude(origin="").filter(~has_mandate)
+    if basis == Basis.MANDATE:
+        return queryset.filter(has_mandate, origin="")
+    if basis == Basis.BOTH:
+        return queryset.exclude(origin="").filter(has_mandate)
+    return queryset.none()
+
+
 def case_list() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
@@ -119,6 +133,8 @@ def case_detail(*, contributions: bool = True, versions: bool = True) -> QuerySe
         Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
         Prefetch("decisions", queryset=decisions),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        # The mandates it rests on (requests_app.mandates declares the link), with their renewals.
+        "mandates__renewals",
     )
     # The close guard and the page's evaluation section read these (requests_app.evaluation).
     queryset = queryset.select_related("evaluation", "evaluation_waiver__waived_by")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.cases import decisions, recommendations, selectors, versions
-from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Stage
+from requests_app.cases.choices import AssessmentMethod, Basis, DecisionOutcome, ImplementationModality, Stage
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, Recommendation, ReferenceCounter
 from requests_app.cases.workflow import ACTIONS, Action
 from requests_app.core.errors import ActionRefused
@@ -71,20 +71,23 @@ def register_request(
     case: AssistanceRequest,
     requested_types: Iterable[AssistanceType] | None = None,
     elections: Iterable[Election] = (),
+    mandates: Iterable[Any] = (),
     comment: str = "",
 ) -> AssistanceRequest:
-    """Log a new request (or mandate). ``case`` is an unsaved, validated AssistanceRequest."""
-    if actor is None or not actor.has_perm("requests_app.add_assistancerequest"):
-        raise ActionRefused(_("You do not have permission to register requests."))
-    if case.pk is not None:
-        raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
-    _check_follows(case)
+    """Log a new case on a request, on mandates (requests_app.mandates' Mandate rows), or on both.
+
+    ``case`` is an unsaved, validated AssistanceRequest; its origin says whether it has a request."""
+    mandates = list(mandates)
+    _check_registration(actor, case, mandates)
     now = timezone.now()
     case.reference = next_reference(timezone.localdate(now).year)
     case.stage, case.stage_entered_at = Stage.RECEIVED, now
     case.save()
     if requested_types is not None:
         case.requested_types.set(requested_types)
+    # Through the relation the mandates declare: cases import nothing of theirs.
+    case.mandates.add(*mandates)
+    symbols = sorted({mandate.symbol for mandate in mandates})
     for election in elections:
         election.case = case
         election.save()
@@ -97,13 +100,35 @@ def register_request(
         action="registered",
         to_stage=Stage.RECEIVED,
         comment=comment,
-        details={"origin": case.origin, "authority": case.authority_type}
-        | ({"follows": case.follows.reference} if case.follows else {}),
+        details=_registration_details(case, symbols),
         at=now,
     )
     if case.follows_id:
         link_follow_up(actor=actor, case=case, previous=None)
     return case
+
+
+def _check_registration(actor: User | None, case: AssistanceRequest, mandates: list[Any]) -> None:
+    """Who may register, and what a new case rests on: a request, its own country's mandates, or both."""
+    if actor is None or not actor.has_perm("requests_app.add_assistancerequest"):
+        raise ActionRefused(_("You do not have permission to register requests."))
+    if case.pk is not None:
+        raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
+    _check_follows(case)
+    if not case.has_request and not mandates:
+        raise ActionRefused(_("A case rests on a request, a mandate or both: record the request, or its mandate."))
+    if any(mandate.member_state_id != case.member_state_id for mandate in mandates):
+        raise ActionRefused(_("A case rests only on mandates for its own country."))
+
+
+def _registration_details(case: AssistanceRequest, symbols: list[str]) -> dict[str, Any]:
+    """What the "registered" event records: the basis, the request's origin, the mandates, the case followed."""
+    return {
+        "basis": Basis.of(has_request=case.has_request, has_mandate=bool(symbols)),
+        **({"origin": case.origin, "authority": case.authority_type} if case.has_request else {}),
+        **({"mandates": symbols} if symbols else {}),
+        **({"follows": case.follows.reference} if case.follows else {}),
+    }
 
 
 def _check_follows(case: AssistanceRequest) -> None:

@@ -1,5 +1,5 @@
 """The roles of the unit, as Django groups (made by migration 0007_roles, their rights extended by
-0011 and 0016: the focal point decides what the officer recommends; README "Security").
+0011 and 0018_decide13: the focal point decides what the officer recommends; README "Security").
 
 Rights come from the groups' permissions; what a user sees is narrowed by scope
 (selectors.visible_cases): the cases of their regional desk, or every case with

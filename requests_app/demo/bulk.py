@@ -23,11 +23,13 @@ from requests_app.demo.vocabulary import (
     GOVERNMENT_AUTHORITIES,
     ORIGIN_WEIGHTS,
     REGION_WEIGHTS,
+    SC,
     _at_work,
     _weighted,
 )
 from requests_app.documents.models import CaseDocument
 from requests_app.history.models import CaseEvent
+from requests_app.mandates.models import Mandate
 from requests_app.reference.models import AssistanceType, MemberState
 
 
@@ -76,6 +78,11 @@ class BulkSeeder:
         self.insert_decision_types = _PlainInsert(
             Decision.assistance_types.through, ("decision_id", "assistancetype_id")
         )
+        self.insert_mandate_links = _PlainInsert(Mandate.cases.through, ("mandate_id", "assistancerequest_id"))
+        # The mandates cases rest on, one per symbol and country, shared across batches and runs.
+        self.mandate_ids = {
+            (symbol, state): pk for pk, symbol, state in Mandate.objects.values_list("pk", "symbol", "member_state_id")
+        }
         self.type_ids = {code: t.pk for code, t in self.types.items()}
         self.stages: Counter[str] = Counter()
         self.overdue = 0
@@ -184,6 +191,7 @@ class BulkSeeder:
                 assessments.append(record["assessment"])
         self.insert_elections(elections)
         self.insert_requested_types(requested)
+        links = self._write_mandates(batch)
         NeedsAssessment.objects.bulk_create(assessments, batch_size=size)
         self._set_deadlines([case for case in cases if case.stage not in Stage.ends()])
         return {
@@ -191,6 +199,7 @@ class BulkSeeder:
             "elections": len(elections),
             "requested_types": len(requested),
             "assessments": len(assessments),
+            "mandate_links": len(links),
         }
 
     def _write_decisions(self, batch):
@@ -223,3 +232,29 @@ class BulkSeeder:
             events += [(case_id, *event) for event in record["events"]]
         self.insert_events(events)
         return {"events": len(events)}
+
+    def _write_mandates(self, batch):
+        """The mandates the batch's cases rest on (new ones created), and each case's link to its own."""
+        new = {}
+        for record in batch:
+            if record["mandate"] is None:
+                continue
+            organ, symbol, state_id, adopted_on = record["mandate"]
+            if (symbol, state_id) not in self.mandate_ids and (symbol, state_id) not in new:
+                new[symbol, state_id] = Mandate(
+                    member_state_id=state_id,
+                    organ=organ,
+                    symbol=symbol,
+                    adopted_on=adopted_on,
+                    expires_on=adopted_on + timedelta(days=365) if organ == SC else None,
+                    recorded_at=record["case"].created_at,
+                )
+        Mandate.objects.bulk_create(new.values(), batch_size=self.batch_size)
+        self.mandate_ids.update({key: mandate.pk for key, mandate in new.items()})
+        links = [
+            (self.mandate_ids[record["mandate"][1], record["mandate"][2]], record["case"].pk)
+            for record in batch
+            if record["mandate"] is not None
+        ]
+        self.insert_mandate_links(links)
+        return links

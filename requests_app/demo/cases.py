@@ -25,6 +25,7 @@ from requests_app.deadlines import services as deadlines
 from requests_app.deadlines.models import DeadlineReason
 from requests_app.demo import evaluation as demo_evaluation
 from requests_app.demo.documents import demo_pdf
+from requests_app.demo.mandates import record_scenario_mandate
 from requests_app.demo.planning import CasePlanner
 from requests_app.demo.scenarios import SCENARIOS
 from requests_app.demo.vocabulary import (
@@ -34,6 +35,7 @@ from requests_app.demo.vocabulary import (
     GROUNDS_TO_RECOMMEND,
     INELIGIBLE_REASONS,
     JUSTIFICATIONS,
+    MANDATED,
     MISSION,
     NARROW_SCOPES,
     RECOMMENDATIONS,
@@ -111,13 +113,13 @@ class DemoSeeder:
         )
 
     def _register(self, plan, case):
+        mandated = plan.origin in MANDATED
         case = AssistanceRequest(
             member_state=plan.state,
-            origin=plan.origin,
-            mandate_symbol=plan.mandate_symbol,
+            origin="" if mandated else plan.origin,
             requesting_authority=plan.requesting_authority,
             authority_type=plan.authority_type,
-            letter_date=plan.letter_date,
+            letter_date=None if mandated else plan.letter_date,
             received_date=timezone.localdate(),
             summary=plan.summary,
             officer=plan.officer,
@@ -129,6 +131,7 @@ class DemoSeeder:
             case=case,
             requested_types=plan.types,
             elections=elections,
+            mandates=[record_scenario_mandate(plan, self.team.clerk)] if mandated else [],
             comment=self.rng.choice(
                 [
                     "Received through the Permanent Mission.",
@@ -138,6 +141,10 @@ class DemoSeeder:
                 ]
             ),
         )
+        if mandated:
+            lines = [f"Resolution {plan.mandate_symbol}", f"Adopted {plan.letter_date:%d %B %Y}", plan.summary[:90]]
+            self._attach(case, plan.officer, DocumentKind.OTHER, "Mandate", lines)
+            return case
         signed = f"{plan.requesting_authority}, {plan.state.name}"
         self._attach(
             case,
@@ -301,7 +308,10 @@ class DemoSeeder:
             focal,
             DocumentKind.DECISION_LETTER,
             "Letter on the parameters of assistance",
-            [f"To: {plan.requesting_authority}", f"Outcome: {DecisionOutcome(outcome).label}"],
+            [
+                f"To: {plan.requesting_authority or 'the Permanent Mission'}",
+                f"Outcome: {DecisionOutcome(outcome).label}",
+            ],
         )
         return case
 

@@ -6,7 +6,7 @@ its own generator, in a fixed order: a seed gives the same cases every time.
 
 from datetime import datetime, timedelta
 
-from requests_app.cases.choices import AuthorityType, DecisionOutcome, ElectionType, Origin, Stage
+from requests_app.cases.choices import AuthorityType, DecisionOutcome, ElectionType, Stage
 from requests_app.demo.scenarios import ORDER, DemoPlan, Step
 from requests_app.demo.vocabulary import (
     CIVIL_SOCIETY,
@@ -17,6 +17,7 @@ from requests_app.demo.vocabulary import (
     EMB,
     GA,
     GOVERNMENT_AUTHORITIES,
+    MANDATED,
     MISSION,
     OTHER,
     PARTIES,
@@ -66,8 +67,8 @@ class CasePlanner:
             return AuthorityType.POLITICAL_PARTY, f"Secretary-General, {rng.choice(PARTIES)}"
         if origin == EMB:
             return AuthorityType.ELECTORAL_BODY, f"Chairperson, {rng.choice(ELECTORAL_BODIES)}"
-        if origin in Origin.mandates():
-            return AuthorityType.UN_ORGAN, "Security Council" if origin == SC else "General Assembly"
+        if origin in MANDATED:
+            return "", ""  # a mandate alone: nobody requested
         population, cumulative = _weighted([((a, text), w) for a, text, w in GOVERNMENT_AUTHORITIES])
         return rng.choices(population, cum_weights=cumulative)[0]
 
@@ -111,7 +112,7 @@ class CasePlanner:
     def _review_and_assessment_steps(self, scenario, reach):
         """Up to the submitted assessment (``reach``: how far along the main road the case goes)."""
         rng, steps = self.rng, []
-        if reach >= 1 and scenario.origin not in Origin.mandates():
+        if reach >= 1 and scenario.origin not in MANDATED:
             steps.append(Step("start_review", rng.uniform(1, 5), True))
         if scenario.origin == EMB and scenario.emb_accepted and reach >= 1:
             steps.append(Step("accept_emb", rng.uniform(3, 8), False))
@@ -202,7 +203,7 @@ class CasePlanner:
         plan.elections = [(kind, election_day + timedelta(days=28 * i)) for i, kind in enumerate(kinds)]
         if scenario.defer:
             plan.revisit_on = self.now.date() + timedelta(days=rng.randrange(15, 45))
-        if plan.origin in Origin.mandates():
+        if plan.origin in MANDATED:
             plan.mandate_symbol = _mandate_symbol(rng, plan.origin, plan.letter_date.year)
 
     def _implementation_period(self, plan):

@@ -18,7 +18,7 @@ class Scenario:
     """What a demo case shows: where it stands and how it got there."""
 
     stage: Stage
-    origin: Origin = Origin.GOVERNMENT
+    origin: str = Origin.GOVERNMENT  # a request's origin, or the organ (SC, GA) of a mandate alone
     overdue: bool = False
     method: AssessmentMethod = AssessmentMethod.DESK_REVIEW
     outcome: DecisionOutcome = DecisionOutcome.ASSIST
@@ -89,7 +89,7 @@ class Step:
 class DemoPlan:
     scenario: Scenario
     state: MemberState
-    origin: Origin
+    origin: str  # as the scenario's
     authority_type: AuthorityType
     requesting_authority: str
     mandate_symbol: str

@@ -31,11 +31,13 @@ from requests_app.demo.vocabulary import (
     ELECTORAL_BODIES,
     INELIGIBLE_REASONS,
     JUSTIFICATIONS,
+    MANDATED,
     MISSION,
     NARROW_SCOPES,
     PARTIES,
     RECOMMENDATIONS,
     RISKS,
+    SC,
     TYPE_WORDS,
     WITHDRAWALS,
     WOMEN,
@@ -67,14 +69,14 @@ def simulate_case(seeder, registered_at, reference, state=None):
         f"{_join(TYPE_WORDS[c] for c in codes)} for {words} of {first_day:%B %Y} in {state.name}."
     )
     officer = rng.choice(seeder.officers)
+    letter_date = received - timedelta(days=rng.randrange(2, 30))  # of the request, or the resolution's adoption
     case = seeder.new_case(
         reference=reference,
         member_state_id=state.pk,
-        origin=origin,
-        mandate_symbol=mandate_symbol,
+        origin="" if origin in MANDATED else origin,
         requesting_authority=requesting_authority,
         authority_type=authority_type,
-        letter_date=received - timedelta(days=rng.randrange(2, 30)),
+        letter_date=None if origin in MANDATED else letter_date,
         received_date=received,
         summary=summary,
         officer_id=officer,
@@ -84,18 +86,19 @@ def simulate_case(seeder, registered_at, reference, state=None):
         implementation_modality="",
         implementation_ends_on=None,
     )
-    life = CaseLife(seeder, case, officer, registered_at, codes=codes, first_day=first_day)
+    mandate = (origin, mandate_symbol, state.pk, letter_date) if origin in MANDATED else None
+    life = CaseLife(seeder, case, officer, registered_at, codes=codes, first_day=first_day, mandate=mandate)
     with contextlib.suppress(_Now):
         life.play()
     # stage_due_at is set once the elections and the assessment it may count from are written.
     case.stage, case.stage_entered_at, case.stage_due_at = life.stage, life.entered, None
     case.updated_at = life.events[-1][4]
     seeder.stages[str(life.stage)] += 1
-    return {"elections": elections, "types": codes, **life.record}
+    return {"elections": elections, "types": codes, "mandate": mandate, **life.record}
 
 
 def _requester(seeder, origin, received):
-    """(authority type, requesting authority, mandate symbol) of a case of ``origin``."""
+    """(authority type, requesting authority, mandate symbol) of a case of ``origin`` (or a mandate's organ)."""
     rng = seeder.rng
     if origin == Origin.GOVERNMENT:
         return (*_pick(rng, seeder.authorities, seeder.authority_weights), "")
@@ -105,8 +108,7 @@ def _requester(seeder, origin, received):
         if rng.random() < 0.7:
             return AuthorityType.POLITICAL_PARTY, f"Secretary-General, {rng.choice(PARTIES)}", ""
         return AuthorityType.CIVIL_SOCIETY, f"Coordinator, {rng.choice(CIVIL_SOCIETY)}", ""
-    requesting_authority = "Security Council" if origin == Origin.SECURITY_COUNCIL else "General Assembly"
-    return AuthorityType.UN_ORGAN, requesting_authority, _mandate_symbol(rng, origin, received.year)
+    return "", "", _mandate_symbol(rng, origin, received.year)  # a mandate alone: nobody requested
 
 
 def _elections(seeder, first_day):
@@ -132,7 +134,7 @@ def _requested_codes(seeder, origin):
         code = _pick(rng, seeder.common_types, seeder.common_type_weights)
         if code not in codes:
             codes.append(code)
-    if origin in Origin.mandates() and rng.random() < 0.2:
+    if origin in MANDATED and rng.random() < 0.2:
         codes.append(rng.choice(("observation", "supervision", "certification")))
     return codes
 
@@ -141,9 +143,10 @@ class CaseLife:
     """A case's steps, each some days after the last, until one would fall after the present
     (``_Now`` is raised) or the case ends. ``record`` holds the rows made on the way."""
 
-    def __init__(self, seeder, case, officer, registered_at, *, codes, first_day):
+    def __init__(self, seeder, case, officer, registered_at, *, codes, first_day, mandate=None):
         self.seeder, self.rng, self.now = seeder, seeder.rng, seeder.now
         self.case, self.officer, self.codes, self.first_day = case, officer, codes, first_day
+        self.organ = mandate[0] if mandate else None  # the mandate's organ, for a case on a mandate alone
         self.received = case.received_date
         self.stage, self.entered, self.clock = Stage.RECEIVED, registered_at, registered_at
         self.events = [
@@ -154,7 +157,11 @@ class CaseLife:
                 Stage.RECEIVED,
                 registered_at,
                 "",
-                {"origin": case.origin, "authority": case.authority_type},
+                (
+                    {"basis": "mandate", "mandates": [mandate[1]]}
+                    if mandate
+                    else {"basis": "request", "origin": case.origin, "authority": case.authority_type}
+                ),
             ]
         ]
         self.record = {"case": case, "assessment": None, "decision": None, "document": None, "events": self.events}
@@ -184,7 +191,7 @@ class CaseLife:
             raise _Now
 
     def play(self):
-        if self.case.origin not in Origin.mandates():
+        if self.organ is None:
             self.review()
         assessment, short_notice = self.assess()
         ends_on = self.decide(assessment, short_notice)
@@ -213,7 +220,7 @@ class CaseLife:
     def assess(self):
         """The needs assessment, by mission or desk review, up to its report: (assessment, short notice)."""
         rng = self.rng
-        chance = 0.9 if self.case.origin == Origin.SECURITY_COUNCIL else 0.55
+        chance = 0.9 if self.organ == SC else 0.55
         method = MISSION if rng.random() < chance else DESK
         at = self.advance(1, 6, 25)
         self.move("start_assessment", Stage.NEEDS_ASSESSMENT, at, details={"method": method})
@@ -281,9 +288,9 @@ class CaseLife:
 
     def _parameters(self, decision, at, late):
         """The parameters of an assistance decided at ``at``: types, phase, period, scope if narrowed."""
-        rng, origin, first_day = self.rng, self.case.origin, self.first_day
+        rng, first_day = self.rng, self.first_day
         types = self.seeder.types
-        allowed = [c for c in self.codes if origin in Origin.mandates() or not types[c].requires_mandate]
+        allowed = [c for c in self.codes if self.organ is not None or not types[c].requires_mandate]
         decision.codes = allowed[:1] if decision.outcome == DecisionOutcome.NARROW else allowed
         decision.phase = rng.choice(list(ElectoralPhase.values))
         decision.period_start = at.date() + timedelta(days=rng.randrange(7, 30))
@@ -303,7 +310,7 @@ class CaseLife:
         rng, case = self.rng, self.case
         at = self.advance(5, 20, 75)
         ends_on = max(ends_on, at.date() + timedelta(days=30))
-        if case.origin == Origin.SECURITY_COUNCIL:
+        if self.organ == SC:
             modality = ImplementationModality.MISSION_COMPONENT
         else:
             modality = rng.choice(

@@ -6,6 +6,7 @@ from itertools import accumulate
 from django.utils import timezone
 
 from requests_app.cases.choices import AssessmentMethod, AuthorityType, ElectionType, Origin
+from requests_app.mandates.models import Organ
 from requests_app.reference.models import RegionalGroup
 
 # The words of the cases ---------------------------------------------------------------
@@ -18,12 +19,13 @@ REGION_WEIGHTS: dict[str, int] = {
     RegionalGroup.EASTERN_EUROPEAN: 11,
     RegionalGroup.WESTERN_EUROPEAN_OTHERS: 3,
 }
+# Where a case comes from: a request (its origin) or a mandate alone (the organ that gave it).
 ORIGIN_WEIGHTS = {
     Origin.GOVERNMENT: 78,
     Origin.ELECTORAL_BODY: 10,
     Origin.OTHER_BODY: 4,
-    Origin.SECURITY_COUNCIL: 6,
-    Origin.GENERAL_ASSEMBLY: 2,
+    Organ.SECURITY_COUNCIL: 6,
+    Organ.GENERAL_ASSEMBLY: 2,
 }
 GOVERNMENT_AUTHORITIES = [
     (AuthorityType.FOREIGN_MINISTER, "Minister for Foreign Affairs", 40),
@@ -191,8 +193,8 @@ def _join(words):
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _mandate_symbol(rng, origin, year):
-    if origin == Origin.SECURITY_COUNCIL:
+def _mandate_symbol(rng, organ, year):
+    if organ == Organ.SECURITY_COUNCIL:
         return f"S/RES/{2720 + (year - 2024) * 55 + rng.randrange(55)} ({year})"
     return f"A/RES/{year - 1946}/{rng.randrange(120, 320)}"
 
@@ -205,4 +207,6 @@ def _at_work(moment, rng):
 
 MISSION, DESK = AssessmentMethod.MISSION, AssessmentMethod.DESK_REVIEW
 EMB, OTHER = Origin.ELECTORAL_BODY, Origin.OTHER_BODY
-SC, GA = Origin.SECURITY_COUNCIL, Origin.GENERAL_ASSEMBLY
+# A demo case "from" the Security Council or the General Assembly rests on a mandate alone.
+SC, GA = Organ.SECURITY_COUNCIL, Organ.GENERAL_ASSEMBLY
+MANDATED = frozenset({SC, GA})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.cases.choices import (
     AssessmentMethod,
     AuthorityType,
+    Basis,
     DecisionOutcome,
     ElectoralPhase,
     ImplementationModality,
@@ -41,16 +42,29 @@ EVENT_LABELS = {
     "deployment_cancelled": _("Deployment cancelled"),
     "follow_up_linked": _("A later request follows this case"),
     "follow_up_unlinked": _("A later request no longer follows this case"),
+    "mandate_linked": _("Mandate linked: the case rests on it"),
+    "mandate_unlinked": _("Mandate unlinked: the case no longer rests on it"),
+    "mandate_renewed": _("Mandate renewed: the case rests on the renewal"),
+    "mandate_updated": _("Mandate corrected"),
 }
 
 # In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
 # (shortest first), so the line follows this order, not the stored one.
 DETAIL_LABELS = {
+    "basis": _("basis"),
     "origin": _("origin"),
     "authority": _("authority"),
     "follows": _("follows"),
     "follow_up": _("follow-up request"),
     "accept": _("accept the electoral body's request"),
+    "mandates": _("mandates"),
+    "mandate": _("mandate"),
+    "renewal": _("renewed by"),
+    "organ": _("organ"),
+    "expires_on": _("expires on"),
+    "carried_over": _("recorded before as"),
+    "mandate_symbol": _("mandate resolution"),
+    "requesting_authority": _("requesting authority"),
     "method": _("method"),
     "recommended_by": _("recommended by"),
     "recommended": _("recommendation"),
@@ -88,6 +102,7 @@ DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
 # Details whose stored value is a choice, shown by its label. The cases' own are here; the rest
 # are registered (register_detail_choices).
 DETAIL_CHOICES: dict[str, type[Choices]] = {
+    "basis": Basis,
     "origin": Origin,
     "authority": AuthorityType,
     "method": AssessmentMethod,
@@ -97,7 +112,15 @@ DETAIL_CHOICES: dict[str, type[Choices]] = {
 }
 
 # Details that hold a day, stored as ISO text (2026-12-07); shown as the pages show days.
-DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
+DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date", "expires_on"})
+
+# Values of choices since retired, as the history written before still holds them: a mandate was an
+# origin, and its organ the authority, until mandates were recorded of their own (migration 0019_mandates).
+RETIRED_LABELS = {
+    ("origin", "security_council"): _("Security Council mandate"),
+    ("origin", "general_assembly"): _("General Assembly mandate"),
+    ("authority", "un_organ"): _("Security Council or General Assembly"),
+}
 
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
 HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment", "recommendation"})
@@ -141,10 +164,14 @@ def _value_text(action, key, value):
         (key in ("due", "from") and "T" in value) or (key == "to" and action == "deadline_changed")
     ):
         value = _format_moment(value)
-    if key in DETAIL_CHOICES:
+    if isinstance(value, str) and (key, value) in RETIRED_LABELS:
+        value = RETIRED_LABELS[key, value]
+    elif key in DETAIL_CHOICES:
         value = dict(DETAIL_CHOICES[key].choices).get(value, value)
     elif isinstance(value, bool):
         value = _("yes") if value else _("no")
+    elif isinstance(value, dict):  # what a case recorded before (migration 0019_mandates), in a line of its own
+        value = ", ".join(f"{DETAIL_LABELS.get(k, k)} {_value_text(action, k, v)}" for k, v in value.items() if v)
     elif isinstance(value, list):
         if key == "period":
             value = " – ".join(_format_day(v) for v in value if v)

@@ -20,6 +20,7 @@ class ReminderAdmin(RecordAdmin):
         "created_at",
         "case",
         "level",
+        "mandate",
         "recipient",
         "status",
         "attempts",
@@ -28,7 +29,7 @@ class ReminderAdmin(RecordAdmin):
         "last_error",
     ]
     list_filter = ["status", "level", "stage"]
-    list_select_related = ["case"]
+    list_select_related = ["case", "mandate"]
     search_fields = ["case__reference", "recipient"]
     show_full_result_count = False
     actions = ["resend"]

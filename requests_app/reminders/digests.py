@@ -19,7 +19,13 @@ from requests_app.reminders.models import Reminder
 
 Level = Reminder.Level
 # The most pressing level first: a case shows once in a digest, at the highest level it reached.
-LEVEL_RANK: dict[str, int] = {Level.WARNING: 0, Level.OVERDUE: 1, Level.TEAM_LEAD: 2, Level.FOCAL_POINT: 3}
+LEVEL_RANK: dict[str, int] = {
+    Level.MANDATE_EXPIRY: 0,
+    Level.WARNING: 0,
+    Level.OVERDUE: 1,
+    Level.TEAM_LEAD: 2,
+    Level.FOCAL_POINT: 3,
+}
 
 
 def _case_url(case: AssistanceRequest) -> str:
@@ -43,15 +49,28 @@ def _item(
     reminder: Reminder, now: datetime, stage_labels: Mapping[str, str], level_labels: Mapping[str, str]
 ) -> dict[str, Any]:
     case = reminder.case
+    mandate = reminder.mandate if reminder.mandate_id is not None else None
     return {
         "reference": case.reference,
         "state": case.member_state.name,
         "stage": stage_labels[case.stage],
         "due": timezone.localtime(reminder.due_at),
-        "lateness": _lateness(reminder.due_at, now),
+        "lateness": _expiry(reminder.due_at, now) if mandate else _lateness(reminder.due_at, now),
         "level": level_labels[reminder.level],
         "overdue": reminder.due_at <= now,
         "url": _case_url(case),
+        # A mandate the case rests on, about to expire: its symbol and its last day.
+        "mandate": mandate.symbol if mandate else "",
+        "mandate_expires": mandate.expires_on if mandate else None,
+    }
+
+
+def _expiry(expires_at: datetime, now: datetime) -> str:
+    days = (timezone.localdate(expires_at) - timezone.localdate(now)).days
+    if days <= 0:
+        return _("the mandate expires today") if days == 0 else _("the mandate has expired")
+    return ngettext("the mandate expires in %(days)d day", "the mandate expires in %(days)d days", days) % {
+        "days": days
     }
 
 
@@ -68,12 +87,14 @@ def message_id(reminder_ids: Iterable[int]) -> str:
 
 def digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMultiAlternatives:
     """The email telling ``recipient`` about these reminders."""
-    # One line per case, at the highest level it reached, the most pressing first.
-    by_case: dict[int, Reminder] = {}
+    # One line per case, at the highest level it reached, the most pressing first; and one per
+    # mandate about to expire that a case rests on.
+    by_case: dict[tuple[int, int | None], Reminder] = {}
     for reminder in live:
-        current = by_case.get(reminder.case_id)
+        key = (reminder.case_id, reminder.mandate_id)
+        current = by_case.get(key)
         if current is None or LEVEL_RANK[reminder.level] > LEVEL_RANK[current.level]:
-            by_case[reminder.case_id] = reminder
+            by_case[key] = reminder
     ordered = sorted(by_case.values(), key=lambda r: (-LEVEL_RANK[r.level], r.due_at))
     # A person with hundreds of late cases needs the worst ones and the way to the rest,
     # not an email nobody can read to the end.

@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("Overdue")
         TEAM_LEAD = "team_lead", _("Escalated to the team lead")
         FOCAL_POINT = "focal_point", _("Escalated to the focal point")
+        MANDATE_EXPIRY = "mandate_expiry", _("Mandate about to expire")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -40,8 +42,19 @@ class Reminder(models.Model):
     stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
     stage_entered_at = models.DateTimeField(_("stage entered"))
     due_at = models.DateTimeField(_("due"))
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     recipient = models.EmailField(_("recipient"))
+    # A reminder that a mandate the case rests on expires soon: claimed once per case, mandate,
+    # threshold (days before the expiry) and recipient, whatever stage the case is in.
+    mandate = models.ForeignKey(
+        "requests_app.Mandate",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("mandate"),
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the expiry"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     claim = models.UUIDField(_("claimed by sweep"), default=uuid.uuid4, db_index=True)
     claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
@@ -68,7 +81,14 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "stage_entered_at", "level", "recipient"], name="reminder_claimed_once"
+                fields=["case", "stage_entered_at", "level", "recipient"],
+                condition=Q(mandate__isnull=True),
+                name="reminder_claimed_once",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "mandate", "days_before", "recipient"],
+                condition=Q(mandate__isnull=False),
+                name="mandate_reminder_claimed_once",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="reminder_status_idx")]

@@ -37,8 +37,10 @@ from requests_app.cases.models import AssistanceRequest, RegionalDesk
 from requests_app.core.errors import ActionRefused
 from requests_app.core.queue import enqueue
 from requests_app.core.types import User
+from requests_app.deadlines import services as deadlines
 from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
+from requests_app.mandates import selectors as mandate_selectors
 from requests_app.reminders.digests import digest
 from requests_app.reminders.models import Reminder
 
@@ -125,12 +127,16 @@ def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, 
 
 
 def plan(*, now: datetime) -> list[Reminder]:
-    """Reminders due now that nobody has claimed yet, as unsaved rows."""
+    """Reminders due now that nobody has claimed yet, as unsaved rows: deadlines, then mandates' expiry."""
+    team_leads = {desk.regional_group: desk.team_lead for desk in RegionalDesk.objects.select_related("team_lead")}
+    return _plan_deadlines(now, team_leads) + _plan_mandate_expiries(now, team_leads)
+
+
+def _plan_deadlines(now: datetime, team_leads: Mapping[str, User | None]) -> list[Reminder]:
     policies = {policy.stage: policy for policy in StagePolicy.objects.all()}
     if not policies:
         return []
     horizon = now + timedelta(days=max(policy.warning_days for policy in policies.values()))
-    team_leads = {desk.regional_group: desk.team_lead for desk in RegionalDesk.objects.select_related("team_lead")}
     # Claims already made for the current stage entries of these cases: one query, joined.
     taken = set(
         Reminder.objects.filter(
@@ -166,6 +172,52 @@ def plan(*, now: datetime) -> list[Reminder]:
     return planned
 
 
+def _plan_mandate_expiries(now: datetime, team_leads: Mapping[str, User | None]) -> list[Reminder]:
+    """The case's officer and the focal point's office are told, once per mandate and threshold,
+    that a mandate the case rests on expires within the threshold's days (none once it is renewed)."""
+    days = mandate_selectors.reminder_days()
+    links = mandate_selectors.expiring_links(timezone.localdate(now), days)
+    if not links:
+        return []
+    taken = set(
+        Reminder.objects.filter(
+            level=Level.MANDATE_EXPIRY,
+            days_before=days,
+            mandate_id__in={link.mandate_id for link in links},
+            case_id__in={link.case_id for link in links},
+        ).values_list("case_id", "mandate_id", "recipient")
+    )
+    planned: list[Reminder] = []
+    for link in links:
+        due = DueCase(
+            link.case_id,
+            link.stage,
+            link.stage_entered_at,
+            deadlines.end_of_day(link.expires_on),
+            link.regional_group,
+            link.officer_email,
+            link.officer_is_active,
+        )
+        officer = recipients(Level.WARNING, due, team_leads)  # the officer, or whoever stands in
+        for recipient in dict.fromkeys([*officer, *focal_point_office()]):
+            if (link.case_id, link.mandate_id, recipient) in taken:
+                continue
+            taken.add((link.case_id, link.mandate_id, recipient))
+            planned.append(
+                Reminder(
+                    case_id=link.case_id,
+                    mandate_id=link.mandate_id,
+                    days_before=days,
+                    stage=link.stage,
+                    stage_entered_at=link.stage_entered_at,
+                    due_at=due.stage_due_at,
+                    level=Level.MANDATE_EXPIRY,
+                    recipient=recipient,
+                )
+            )
+    return planned
+
+
 CLAIM_COLUMNS = (
     "case",
     "stage",
@@ -180,6 +232,8 @@ CLAIM_COLUMNS = (
     "last_error",
     "created_at",
     "message_id",
+    "mandate",
+    "days_before",
 )
 
 
@@ -193,7 +247,7 @@ def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) 
     """
     if not planned:
         return
-    fields = [cast(Field, Reminder._meta.get_field(name)) for name in CLAIM_COLUMNS]  # columns, not relations
+    fields = [cast(Field, Reminder._meta.get_field(name)) for name in CLAIM_COLUMNS]  # their columns
     columns = ", ".join(connection.ops.quote_name(cast(str, field.column)) for field in fields)
     sql = (
         f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)} ({columns}) "
@@ -223,6 +277,8 @@ def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) 
             "",
             at(now),
             "",
+            r.mandate_id,
+            r.days_before,
         )
         for r in planned
     ]
@@ -297,7 +353,12 @@ def _events(
                 actor=actor,
                 action=action,
                 created_at=now,
-                details={"level": r.level, "to": recipient or r.recipient, "due": r.due_at},
+                details={
+                    "level": r.level,
+                    "to": recipient or r.recipient,
+                    "due": r.due_at,
+                    **({"mandate": r.mandate.symbol} if r.mandate is not None else {}),
+                },
             )
             for r in reminders_
         ),
@@ -312,7 +373,7 @@ def mark_uncertain(*, now: datetime) -> int:
         stuck = list(
             Reminder.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
             .filter(status=Status.SENDING, sending_at__lt=cutoff)
-            .only("id", "case_id", "level", "recipient", "due_at")
+            .only("id", "case_id", "level", "recipient", "due_at", "mandate_id")
         )
         if not stuck:
             return 0
@@ -343,7 +404,7 @@ def resend(
         rows = list(
             Reminder.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, status=Status.UNCERTAIN)
-            .only("id", "case_id", "level", "recipient", "due_at")
+            .only("id", "case_id", "level", "recipient", "due_at", "mandate_id")
         )
         if not rows:
             raise ActionRefused(_("Only reminders whose delivery is uncertain can be resent."))
@@ -448,7 +509,7 @@ def _mark_sending(
     digest; those whose case moved on are cancelled. Runs in the caller's transaction."""
     reminders = list(
         pending.select_for_update(of=("self",))
-        .select_related("case__member_state")
+        .select_related("case__member_state", "mandate")
         .only(
             "id",
             "case_id",
@@ -460,14 +521,23 @@ def _mark_sending(
             "case__stage",
             "case__stage_entered_at",
             "case__member_state__name",
+            "mandate__symbol",
+            "mandate__expires_on",
         )
         .order_by("due_at", "id")
+    )
+    # A mandate's expiry concerns the case whatever its stage, while it rests on the mandate unrenewed.
+    depended_on = mandate_selectors.still_depended_on(
+        (r.case_id, r.mandate_id) for r in reminders if r.mandate_id is not None
     )
     live: list[Reminder] = []
     gone: list[Reminder] = []
     for reminder in reminders:
         case = reminder.case
-        moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
+        if reminder.mandate_id is not None:
+            moved_on = (reminder.case_id, reminder.mandate_id) not in depended_on
+        else:
+            moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
         (gone if moved_on else live).append(reminder)
     if gone:
         Reminder.objects.filter(pk__in=[r.pk for r in gone]).update(status=Status.CANCELLED)

@@ -31,7 +31,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.cases.choices import ImplementationModality, Origin
+from requests_app.cases.choices import Basis, ImplementationModality
 from requests_app.core.types import StrOrPromise
 from requests_app.reference.models import RegionalGroup
 
@@ -139,7 +139,7 @@ class Briefing:
     by_region: dict  # regional group -> Figures, every group, in RegionalGroup's order
     by_state: dict  # iso3 -> StateFigures, only states with a figure, by name
     by_type: dict  # code -> TypeFigures, every type, in the types' order
-    by_origin: dict  # origin -> requests received
+    by_basis: dict  # basis (request, mandate, both) -> requests received
     by_modality: dict  # modality -> requests whose implementation started in the period
     states_assisted: list  # StateFigures with assistance decided in or under way during the period
 
@@ -200,7 +200,7 @@ class Briefing:
             self._summary_table(),
             self._region_table(),
             self._state_table(),
-            self._origin_table(),
+            self._basis_table(),
             self._type_table(),
             self._modality_table(),
             self._assisted_table(),
@@ -245,15 +245,19 @@ class Briefing:
             empty=gettext("No request was received, answered or pending in this period."),
         )
 
-    def _origin_table(self):
-        labels = dict(Origin.choices)
+    def _basis_table(self):
+        labels = {
+            Basis.REQUEST: gettext("A request"),
+            Basis.MANDATE: gettext("A Security Council or General Assembly mandate"),
+            Basis.BOTH: gettext("A request and a mandate"),
+        }
         return Table(
-            key="origins",
-            sheet=gettext("Origins"),
-            title=gettext("Requests received by origin"),
-            note="",
-            columns=[Column(gettext("Origin"), width=52), Column(gettext("Requests received"), numeric=True)],
-            rows=[[str(labels[origin]), count] for origin, count in self.by_origin.items()],
+            key="bases",
+            sheet=gettext("Bases"),
+            title=gettext("Requests received by basis"),
+            note=gettext("What each case rested on when it was registered."),
+            columns=[Column(gettext("Basis"), width=52), Column(gettext("Requests received"), numeric=True)],
+            rows=[[labels[basis], count] for basis, count in self.by_basis.items()],
             total=[gettext("Total"), self.totals.received],
         )
 

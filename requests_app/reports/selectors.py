@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from requests_app.cases.choices import DecisionOutcome, ImplementationModality, Origin, Stage
+from requests_app.cases.choices import Basis, DecisionOutcome, ImplementationModality, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, DecisionAmendment
 from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
@@ -51,6 +51,18 @@ def _between(since: datetime | None, until: datetime | None) -> Q:
     return condition
 
 
+# What a case rested on when it was registered, as its "registered" event says. Events written
+# before mandates were recorded of their own (migration 0019_mandates) say the origin only, a mandate then
+# being one ("security_council", "general_assembly").
+_FORMER_MANDATE_ORIGINS = ["security_council", "general_assembly"]
+_SAYS_BASIS = Q(details__has_key="basis")
+BASIS_REGISTERED = {
+    Basis.REQUEST: Q(details__basis=Basis.REQUEST) | (~_SAYS_BASIS & ~Q(details__origin__in=_FORMER_MANDATE_ORIGINS)),
+    Basis.MANDATE: Q(details__basis=Basis.MANDATE) | (~_SAYS_BASIS & Q(details__origin__in=_FORMER_MANDATE_ORIGINS)),
+    Basis.BOTH: Q(details__basis=Basis.BOTH),
+}
+
+
 def _period_counts(since: datetime | None, until: datetime | None) -> CountRows:
     """Per Member State: what was received and answered in the period (events dated within it)."""
     decision = Q(action="record_decision")
@@ -68,8 +80,8 @@ def _period_counts(since: datetime | None, until: datetime | None) -> CountRows:
         "declined_review": cases(Q(action="decline_request")),
         "withdrawn": cases(Q(action="withdraw")),
     }
-    for origin in Origin.values:
-        counts[f"origin:{origin}"] = Count("id", filter=Q(action="registered", details__origin=origin))
+    for basis, condition in BASIS_REGISTERED.items():
+        counts[f"basis:{basis}"] = Count("id", filter=Q(action="registered") & condition)
     for modality in ImplementationModality.values:
         counts[f"modality:{modality}"] = cases(Q(action="start_implementation", details__modality=modality))
     return (
@@ -251,9 +263,9 @@ class _StateRows:
         return self.per_state[pk]
 
     def add_period(self, period: Iterable[Mapping[str, Any]]) -> tuple[int, dict[str, int], dict[str, int]]:
-        """What happened in the period, per state: (declined at review, by origin, by modality)."""
+        """What happened in the period, per state: (declined at review, by basis, by modality)."""
         declined_at_review = 0
-        by_origin = dict.fromkeys(Origin.values, 0)
+        by_basis = dict.fromkeys(Basis.values, 0)
         by_modality = dict.fromkeys(ImplementationModality.values, 0)
         for row in period:
             state = self.row(row["case__member_state_id"])
@@ -265,11 +277,11 @@ class _StateRows:
             figures.withdrawn = row["withdrawn"]
             state.decided_to_assist = row["assisted"] + row["narrowed"]
             declined_at_review += row["declined_review"]
-            for origin in by_origin:
-                by_origin[origin] += row[f"origin:{origin}"]
+            for basis in by_basis:
+                by_basis[basis] += row[f"basis:{basis}"]
             for modality in by_modality:
                 by_modality[modality] += row[f"modality:{modality}"]
-        return declined_at_review, by_origin, by_modality
+        return declined_at_review, by_basis, by_modality
 
     def add_history(self, pending_and_under_way: Iterable[StateHistory]) -> None:
         """Requests pending and assistance under way at the end of the period, per state."""
@@ -319,7 +331,7 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         history = list((_history_forward if forward else _history_backward)(since, until))
         open_now = [] if forward else list(_open_counts())
         types_given = list(_type_counts(since, until))
-    declined_at_review, by_origin, by_modality = rows.add_period(period)
+    declined_at_review, by_basis, by_modality = rows.add_period(period)
     rows.add_history(_read_forward(history) if forward else _read_backward(history, open_now))
     by_type = rows.add_types(types, types_given)
     per_state = rows.per_state
@@ -340,7 +352,7 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         by_region=by_region,
         by_state={state.iso3: state for state in ordered if state.figures},
         by_type=by_type,
-        by_origin=by_origin,
+        by_basis=by_basis,
         by_modality=by_modality,
         states_assisted=[state for state in ordered if state.under_way or state.decided_to_assist],
     )

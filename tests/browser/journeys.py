@@ -284,7 +284,8 @@ class Actor:
 
 @dataclass
 class Request:
-    """What the intake clerk types in from the letter."""
+    """What the intake clerk types in from the letter (origin, signed_by, authority: empty for a case
+    on a mandate alone) and the mandates the case rests on (recorded before, under Mandates)."""
 
     state: str
     origin: str
@@ -294,8 +295,56 @@ class Request:
     election_type: str
     election_in_days: int
     received_days_ago: int = 20
-    mandate_symbol: str = ""
+    mandate_symbols: str = ""
     summary: str = ""
+
+
+@dataclass
+class MandateRecord:
+    """What the intake clerk types in from a resolution."""
+
+    state: str
+    organ: str
+    symbol: str
+    adopted_days_ago: int
+    expires_in_days: int | None
+    tasks: str = ""
+
+
+def fill_mandate(page, mandate):
+    page.get_by_label("Organ").select_option(label=mandate.organ)
+    page.get_by_label("Resolution").fill(mandate.symbol)
+    page.get_by_label("Adopted on").fill(days(-mandate.adopted_days_ago))
+    page.get_by_label("Expires on").fill("" if mandate.expires_in_days is None else days(mandate.expires_in_days))
+    page.get_by_label("Electoral tasks").fill(mandate.tasks)
+
+
+def record_mandate(clerk, mandate):
+    """The intake clerk records a Security Council or General Assembly mandate in the admin."""
+    page = clerk.page
+    page.goto("/admin/")
+    page.locator("#content-main tr.model-mandate").get_by_role("link", name="Add").click()
+    expect(page.get_by_role("heading", name="Add mandate")).to_be_visible()
+    select2_choose(page, "id_member_state", mandate.state[:4], mandate.state)
+    fill_mandate(page, mandate)
+    clerk.shot("records-a-mandate")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(clerk.admin_message()).to_contain_text("was added successfully")
+    expect(page.locator(".errornote")).to_have_count(0)
+    return page
+
+
+def record_renewal(clerk, renewal):
+    """From the page of the mandate it renews (open), the clerk records the renewal."""
+    page = clerk.page
+    page.get_by_role("link", name="Record its renewal").click()
+    expect(page.get_by_role("heading", name="Add mandate")).to_be_visible()
+    fill_mandate(page, renewal)
+    clerk.shot("records-the-renewal")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(clerk.admin_message()).to_contain_text("was added successfully")
+    expect(page.locator(".errornote")).to_have_count(0)
+    return page
 
 
 def select2_choose(page, select_id, typed, choice):
@@ -313,12 +362,13 @@ def register(clerk, request):
     page.locator("#content-main tr.model-assistancerequest").get_by_role("link", name="Add").click()
     expect(page.get_by_role("heading", name="Add assistance request")).to_be_visible()
     select2_choose(page, "id_member_state", request.state[:4], request.state)
-    page.get_by_label("Origin").select_option(label=request.origin)
-    if request.mandate_symbol:
-        page.get_by_label("Mandate resolution").fill(request.mandate_symbol)
-    page.get_by_label("Requesting authority").fill(request.signed_by)
-    page.get_by_label("Authority type").select_option(label=request.authority)
-    page.get_by_label("Letter date").fill(days(-request.received_days_ago - 6))
+    if request.mandate_symbols:
+        page.get_by_label("Mandates").fill(request.mandate_symbols)
+    if request.origin:
+        page.get_by_label("Origin").select_option(label=request.origin)
+        page.get_by_label("Requesting authority").fill(request.signed_by)
+        page.get_by_label("Authority type").select_option(label=request.authority)
+        page.get_by_label("Letter date").fill(days(-request.received_days_ago - 6))
     page.get_by_label("Date received").fill(days(-request.received_days_ago))
     for name in request.types:
         page.get_by_label(name, exact=True).check()
@@ -337,7 +387,7 @@ def register(clerk, request):
     # The clerk logs requests and moves none on; the page says who takes the request from here.
     expect(page.locator(".eas-actions form")).to_have_count(0)
     with clerk.journey.soft("the admin tells the clerk who acts next"):
-        first_step = "Recommend to the focal point" if request.mandate_symbol else "Acknowledge and start review"
+        first_step = "Recommend to the focal point" if request.mandate_symbols else "Acknowledge and start review"
         expect(page.locator(".eas-actions [data-next-actors]")).to_contain_text(first_step)
     clerk.shot("registered")
     return reference

@@ -12,7 +12,7 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.demo.staff import ensure_users
 from tests.browser import journeys as steps
-from tests.browser.journeys import Assessment, DecisionToAssist, Journey, Request, expect, pdf
+from tests.browser.journeys import Assessment, DecisionToAssist, Journey, MandateRecord, Request, expect, pdf
 
 # The live server answers from another thread, so the data must be committed: a transactional
 # database, restored afterwards with the reference data (Member States …) that migrations load.
@@ -114,12 +114,23 @@ def test_an_electoral_bodys_request_is_assessed_assisted_at_short_notice_and_clo
 
 def test_a_security_council_mandate_is_assessed_by_desk_review_assisted_and_closed(journey, staff):
     clerk, lead, officer, focal_point = open_with(journey, staff, "mtanaka")  # Nepal: the Asia-Pacific desk
-    request = Request(
+    steps.record_mandate(
+        clerk,
+        MandateRecord(
+            state="Nepal",
+            organ="Security Council",
+            symbol="S/RES/2801 (2026)",
+            adopted_days_ago=30,
+            expires_in_days=335,
+            tasks="The mission observes the elections and supports their security.",
+        ),
+    )
+    request = Request(  # a mandate alone: nobody requested
         state="Nepal",
-        origin="Security Council mandate",
-        mandate_symbol="S/RES/2801 (2026)",
-        signed_by="Security Council",
-        authority="Security Council or General Assembly",
+        origin="",
+        mandate_symbols="S/RES/2801 (2026)",
+        signed_by="",
+        authority="",
         types=("Observation", "Electoral security"),
         election_type="Parliamentary",
         election_in_days=240,

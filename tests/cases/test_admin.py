@@ -168,7 +168,10 @@ def test_the_stage_cannot_be_edited_by_hand(client, officer):
             "after the day it was received",
         ),
         ({"elections-0-planned_date": "2001-01-01"}, "before the date of the request letter"),
-        ({"origin": "security_council"}, "symbol of its resolution"),
+        ({"origin": ""}, "A case rests on a request, a mandate or both"),
+        ({"mandate_symbols": "S/RES/1 (2020)"}, "No mandate S/RES/1 (2020) is recorded for Malawi"),
+        ({"mandate_symbols": "resolution 2734"}, "is not a resolution"),
+        ({"origin": "", "requesting_authority": "", "authority_type": ""}, "rests on a request, a mandate or both"),
         ({"authority_type": "political_party"}, "cannot be signed by"),
         ({"elections-0-planned_date": "", "elections-0-election_type": ""}, "at least one election"),
     ],
@@ -331,7 +334,8 @@ def test_the_intake_form_finds_member_states_by_typing(client, clerk):
             ["Acknowledge and start review"],
             ["Start needs assessment", "Accept the electoral body"],
         ),
-        ({"origin": "security_council"}, ["Start needs assessment"], ["Acknowledge and start review"]),
+        ({"mandate": "security_council"}, ["Start needs assessment"], ["Acknowledge and start review"]),
+        ({"mandate": "security_council", "origin": "government"}, ["Start needs assessment"], ["Acknowledge"]),
     ],
 )
 def test_the_case_page_offers_only_the_actions_that_concern_the_case(client, officer, kind, offered, not_offered):

@@ -40,6 +40,7 @@ HEADER = [
     "Next election date",
     "Assistance requested",
     "Summary",
+    "Basis",
 ]
 
 
@@ -147,6 +148,7 @@ def test_the_csv_has_one_row_per_case_with_every_column_excel_can_read(client, o
             next_election.isoformat(),  # the local election yesterday is past, so not "next"
             "Voter registration; Training of electoral staff",
             "Appui à l’inscription des électeurs, région d’Ashanti",
+            "Request",
         ]
     ]
 
@@ -448,3 +450,17 @@ def test_someone_who_is_not_staff_gets_no_cases(client, url, three_cases):
 
     assert response.status_code == 403
     assert b"Ghana" not in response.content
+
+
+def test_each_row_says_what_its_case_rests_on(client, officer):
+    request = new_request(actor=None, state="GHA")
+    mandate = new_request(actor=None, state="HTI", mandate="security_council")
+    both = new_request(actor=None, state="MLI", mandate="general_assembly", origin=Origin.GOVERNMENT)
+    client.force_login(officer)
+    rows = csv_rows(client.get(CSV_URL))
+    basis = {row[0]: (row[3], row[4], row[-1]) for row in rows[1:]}
+    assert basis == {
+        request.reference: ("Written request from the government", "Minister for Foreign Affairs", "Request"),
+        mandate.reference: ("", "", "Mandate"),
+        both.reference: ("Written request from the government", "Minister for Foreign Affairs", "Request and mandate"),
+    }

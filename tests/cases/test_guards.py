@@ -503,11 +503,11 @@ def test_a_mission_report_marked_back_to_draft_blocks_closing_again(officer):
     assert "mark it final" in refuse(services.close_case, case, actor=officer)
 
 
-def test_a_mandate_is_not_declined_for_eligibility(officer):
-    from requests_app.cases.choices import Origin
+@pytest.mark.parametrize("origin", ["", "government"], ids=["mandate alone", "request and mandate"])
+def test_a_mandate_is_not_declined_for_eligibility(officer, origin):
     from tests.factories import new_request
 
-    case = new_request(actor=officer, origin=Origin.SECURITY_COUNCIL)
+    case = new_request(actor=officer, mandate="security_council", origin=origin)
     with pytest.raises(ActionRefused, match="mandate is not declined"):
         services.decline_request(actor=officer, case=case, comment="Not eligible")
     case.refresh_from_db()

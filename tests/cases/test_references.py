@@ -80,7 +80,7 @@ def test_registering_opens_the_case_and_its_history(officer, frozen):
     assert (fresh.stage, fresh.stage_entered_at) == (Stage.RECEIVED, MID_2025)
     [event] = CaseEvent.objects.filter(case=case)
     assert (event.action, event.actor, event.from_stage, event.to_stage) == ("registered", officer, "", Stage.RECEIVED)
-    assert event.details == {"origin": "electoral_body", "authority": "electoral_body"}
+    assert event.details == {"basis": "request", "origin": "electoral_body", "authority": "electoral_body"}
 
 
 def test_a_case_is_registered_only_once(officer, frozen):
@@ -148,9 +148,8 @@ def errors_of(case):
 
 def test_a_complete_request_is_valid(frozen):
     unsaved().full_clean(exclude=["reference"])
-    unsaved(
-        origin=Origin.SECURITY_COUNCIL, authority_type=AuthorityType.UN_ORGAN, mandate_symbol="S/RES/2734 (2024)"
-    ).full_clean(exclude=["reference"])
+    # A case on a mandate alone records no request: its mandate is linked when it is registered.
+    unsaved(origin="", requesting_authority="", authority_type="", letter_date=None).full_clean(exclude=["reference"])
 
 
 def test_the_letter_cannot_be_dated_after_it_was_received(frozen):
@@ -168,15 +167,24 @@ def test_the_date_received_cannot_be_in_the_future(frozen):
     unsaved(received_date=datetime.date(2025, 6, 15)).full_clean(exclude=["reference"])  # today is fine
 
 
-@pytest.mark.parametrize("origin", [Origin.SECURITY_COUNCIL, Origin.GENERAL_ASSEMBLY])
-def test_a_mandate_needs_its_resolution_symbol(origin, frozen):
-    case = unsaved(origin=origin, authority_type=AuthorityType.UN_ORGAN, mandate_symbol="  ")
-    assert "symbol of its resolution" in errors_of(case)["mandate_symbol"]
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("requesting_authority", "who signed"),
+        ("authority_type", "in what capacity"),
+        ("letter_date", "date of the request letter"),
+    ],
+)
+def test_a_request_is_recorded_whole(missing, message, frozen):
+    case = unsaved(**{missing: None if missing == "letter_date" else ""})
+    assert message in errors_of(case)[missing]
 
 
-def test_only_a_mandate_has_a_resolution_symbol(frozen):
-    case = unsaved(mandate_symbol="S/RES/2734 (2024)")
-    assert "Only a Security Council or General Assembly mandate" in errors_of(case)["mandate_symbol"]
+@pytest.mark.parametrize("field", ["requesting_authority", "authority_type"])
+def test_a_case_on_a_mandate_alone_has_no_requesting_authority(field, frozen):
+    fields = {"origin": "", "requesting_authority": "", "authority_type": "", "letter_date": None}
+    fields[field] = "Security Council" if field == "requesting_authority" else AuthorityType.HEAD_OF_STATE
+    assert "no requesting authority" in errors_of(unsaved(**fields))[field]
 
 
 @pytest.mark.parametrize(
@@ -186,7 +194,6 @@ def test_only_a_mandate_has_a_resolution_symbol(frozen):
         (Origin.GOVERNMENT, AuthorityType.ELECTORAL_BODY, AuthorityType.HEAD_OF_STATE),
         (Origin.ELECTORAL_BODY, AuthorityType.FOREIGN_MINISTER, AuthorityType.ELECTORAL_BODY),
         (Origin.OTHER_BODY, AuthorityType.HEAD_OF_STATE, AuthorityType.CIVIL_SOCIETY),
-        (Origin.GOVERNMENT, AuthorityType.UN_ORGAN, AuthorityType.PERMANENT_MISSION),
     ],
 )
 def test_the_authority_must_fit_the_origin(origin, authority, allowed, frozen):
@@ -195,19 +202,29 @@ def test_the_authority_must_fit_the_origin(origin, authority, allowed, frozen):
     assert str(allowed.label) in message
 
 
-@pytest.mark.parametrize("origin", [Origin.SECURITY_COUNCIL, Origin.GENERAL_ASSEMBLY])
-def test_a_mandate_is_signed_by_a_un_organ(origin, frozen):
-    case = unsaved(origin=origin, authority_type=AuthorityType.FOREIGN_MINISTER, mandate_symbol="A/RES/79/1")
-    assert "Security Council or General Assembly" in errors_of(case)["authority_type"]
-
-
 def test_the_database_refuses_a_letter_dated_after_receipt_too(frozen):
     case = unsaved(letter_date=datetime.date(2025, 6, 11), reference="EAS-2025-9999")
     with pytest.raises(IntegrityError), transaction.atomic():
         case.save()
 
 
-def test_the_database_refuses_a_mandate_without_a_symbol_too(frozen):
-    case = unsaved(origin=Origin.SECURITY_COUNCIL, authority_type=AuthorityType.UN_ORGAN, reference="EAS-2025-9999")
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"origin": "", "requesting_authority": "Security Council", "authority_type": ""},
+        {"requesting_authority": ""},
+        {"letter_date": None},
+    ],
+    ids=["no request, yet a signatory", "a request signed by nobody", "a request without its letter's date"],
+)
+def test_the_database_refuses_half_a_request_too(fields, frozen):
+    case = unsaved(reference="EAS-2025-9999", **fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         case.save()
+
+
+def test_a_case_rests_on_a_request_or_a_mandate(officer, frozen):
+    case = unsaved(origin="", requesting_authority="", authority_type="", letter_date=None)
+    with pytest.raises(ActionRefused, match="rests on a request, a mandate or both"):
+        services.register_request(actor=intake_clerk(), case=case)
+    assert references() == []

@@ -70,7 +70,7 @@ def cases(officer, time_machine):
     )
     peru = services.start_review(actor=officer, case=peru)
     nepal = new_request(
-        actor=officer, state="NPL", origin="security_council", officer=other, election_in_days=90, received_days_ago=10
+        actor=officer, state="NPL", mandate="security_council", officer=other, election_in_days=90, received_days_ago=10
     )
     france = new_request(actor=officer, state="FRA", received_days_ago=3)
     france = services.withdraw(actor=officer, case=france, comment="Note verbale of 2 May.")
@@ -88,7 +88,10 @@ def cases(officer, time_machine):
         ("?member_state=GHA", {"ghana"}),
         ("?region=ASIA_PACIFIC", {"nepal"}),
         ("?region=WESTERN_EUROPEAN_OTHERS", {"france"}),
-        ("?origin=security_council", {"nepal"}),
+        ("?basis=mandate", {"nepal"}),
+        ("?basis=request", {"ghana", "peru", "france"}),
+        ("?basis=both", set()),
+        ("?origin=government", {"ghana", "peru", "france"}),
         ("?assistance=voter-registration", {"ghana", "peru", "nepal", "france"}),
         ("?assistance=certification", set()),
         ("?officer=me", {"ghana"}),
@@ -392,7 +395,7 @@ def test_the_decision_has_a_page_of_its_own_offering_only_what_the_case_allows(s
     assert page.status_code == 200
     offered = {t.code for t in page.context["form"].fields["assistance_types"].queryset}
     assert "voter-registration" in offered and not offered & {"observation", "supervision", "certification"}
-    mandate = case_in_stage(Stage.AWAITING_DECISION, actor=officer, origin="security_council")
+    mandate = case_in_stage(Stage.AWAITING_DECISION, actor=officer, mandate="security_council")
     offered = {
         t.code
         for t in staff_client.get(act(mandate, "record_decision")).context["form"].fields["assistance_types"].queryset

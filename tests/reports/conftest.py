@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from requests_app.cases import services
-from requests_app.cases.choices import DecisionOutcome, ImplementationModality, Origin
+from requests_app.cases.choices import DecisionOutcome, ImplementationModality
 from tests.reports.helpers import Story
 
 
@@ -49,7 +49,7 @@ def history(time_machine, officer):
     c.civ = s.decide(
         s.ready(s.register("2026-01-10", "CIV"), "2026-01-20"), "2026-02-10", types=("voter-registration", "logistics")
     )
-    mandate = s.register("2026-01-20", "CIV", origin=Origin.SECURITY_COUNCIL, requesting_authority="Security Council")
+    mandate = s.register("2026-01-20", "CIV", mandate="security_council")
     s.decide(
         s.ready(mandate, "2026-02-01"),
         "2026-03-05",

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from requests_app.cases.choices import ImplementationModality, Origin, Stage
+from requests_app.cases.choices import Basis, ImplementationModality, Stage
 from requests_app.history.models import CaseEvent
 from requests_app.reports.forms import ReportingPeriodForm, day_start, last_quarter
 from requests_app.reports.selectors import AFTER_DECISION, ANSWERED, BEFORE_DECISION, build_briefing
@@ -55,13 +55,7 @@ def test_every_figure_of_the_briefing_matches_the_hand_count(history, read):
     assert report.by_region == EXPECTED_REGIONS
     assert report.states_requesting == 4
 
-    assert report.by_origin == {
-        Origin.GOVERNMENT: 6,
-        Origin.ELECTORAL_BODY: 0,
-        Origin.OTHER_BODY: 0,
-        Origin.SECURITY_COUNCIL: 1,
-        Origin.GENERAL_ASSEMBLY: 0,
-    }
+    assert report.by_basis == {Basis.REQUEST: 6, Basis.MANDATE: 1, Basis.BOTH: 0}
     assert report.by_modality == {
         ImplementationModality.UNDP_PROJECT: 1,
         ImplementationModality.MISSION_COMPONENT: 0,

@@ -103,7 +103,7 @@ def test_the_csv_holds_every_figure(client, history):
         ["Kenya", "African States", "1", "1", "Training of electoral staff"],
     ]
     assert dict(sections["Key figures"][1:])["Pending at the end of the period"] == "4"
-    assert dict(sections["Requests received by origin"][1:])["Security Council mandate"] == "1"
+    assert dict(sections["Requests received by basis"][1:])["A Security Council or General Assembly mandate"] == "1"
     assert dict(sections["Implementation started in the period, by modality"][1:])["UNDP project"] == "1"
     assert "Pending at the end of the period" in dict(sections["How the figures are counted"])
 
@@ -124,7 +124,7 @@ def test_the_workbook_has_a_sheet_per_part(client, history):
         "Key figures",
         "Regional groups",
         "Member States",
-        "Origins",
+        "Bases",
         "Types of assistance",
         "Implementation",
         "States assisted",
@@ -176,7 +176,7 @@ def test_the_pdf_reads_back_with_every_part(client, history):
         "Key figures",
         "Requests and responses by regional group",
         "Requests and responses by Member State",
-        "Requests received by origin",
+        "Requests received by basis",
         "Nature of the assistance decided, by type",
         "Implementation started in the period, by modality",
         "Member States assisted in the period",
@@ -199,7 +199,7 @@ def test_the_pdf_tables_hold_the_figures(history):
     assert "Nepal Asia-Pacific States 0 0 0 1 0 0 1" in lines
     assert "Total 7 2 1 1 2 2 4" in lines
     assert "Pending at the end of the period 4" in lines  # key figures
-    assert "Security Council mandate 1" in lines  # by origin
+    assert "A Security Council or General Assembly mandate 1" in lines  # by basis
     assert "Training of electoral staff 1 1 1 0 0 0 0" in lines  # by type
     assert "Experts from the roster 1" in lines  # by modality
     assert "Kenya African States 1 1 Training of electoral staff" in lines  # states assisted

@@ -27,6 +27,7 @@ from requests_app.demo.cases import DemoSeeder
 from requests_app.demo.decisions import seed_decisions
 from requests_app.demo.engagement import seed_engagements
 from requests_app.demo.fund import seed_trust_fund
+from requests_app.demo.mandates import seed_mandates
 from requests_app.demo.partners import seed_partners
 from requests_app.demo.roster import seed_roster
 from requests_app.demo.staff import DEMO_PASSWORD, STAFF, ensure_users
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         if skipped:
             message += f", {skipped} already there"
         self.stdout.write(f"{message} ({time.monotonic() - started:.1f} s).")
+        seed_mandates(team=team, now=now, stdout=self.stdout, seed=seed)
         seed_decisions(team=team, now=now, stdout=self.stdout)
         partners, contributions = seed_partners(focal_point=team.focal_point, seed=seed)
         self.stdout.write(f"Partners: {partners}, with {contributions} new contributions to assisted cases.")
