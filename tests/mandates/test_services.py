@@ -9,7 +9,7 @@ from requests_app.cases.choices import Basis, Stage
 from requests_app.core.errors import ActionRefused
 from requests_app.mandates import services
 from requests_app.mandates.models import Mandate, Organ
-from tests.factories import UserFactory, case_in_stage, member_state, new_mandate, new_request
+from tests.factories import UserFactory, case_in_stage, member_state, new_mandate, new_request, recommend
 from tests.mandates.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,7 @@ def test_a_case_on_both_a_request_and_a_mandate_skips_the_eligibility_review(rec
     assert registered["basis"] == "both" and registered["mandates"] == [case.mandates.get().symbol]
     with pytest.raises(ActionRefused, match="skips the eligibility review"):
         case_services.start_review(actor=officer, case=case)
+    case = recommend(case, actor=officer)  # from "received": no review for a case on a mandate
     case = case_services.start_assessment(actor=officer, case=case, method="desk_review")
     assert case.stage == Stage.NEEDS_ASSESSMENT
 
