@@ -19,6 +19,7 @@ from requests_app.cases.models import (
     ReferenceCounter,
     RegionalDesk,
 )
+from requests_app.correspondence.models import Letter
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
@@ -50,6 +51,7 @@ __all__ = [
     "ImplementationModality",
     "Language",
     "LedgerEntry",
+    "Letter",
     "MemberState",
     "NeedsAssessment",
     "Origin",

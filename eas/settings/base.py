@@ -215,6 +215,8 @@ EAS_REMINDER_STALE_MINUTES = env.int("EAS_REMINDER_STALE_MINUTES", default=60)
 # uncertain": its sender died during or after the send. Longer than any send takes (EMAIL_TIMEOUT).
 EAS_REMINDER_SENDING_TIMEOUT_MINUTES = env.float("EAS_REMINDER_SENDING_TIMEOUT_MINUTES", default=30)
 EAS_REMINDER_DIGEST_MAX_CASES = env.int("EAS_REMINDER_DIGEST_MAX_CASES", default=100)
+# A letter whose reply is due is in its officer's (or desk's) digest this many days before the day.
+EAS_REPLY_WARNING_DAYS = env.int("EAS_REPLY_WARNING_DAYS", default=3)
 # The Trust Fund's balance is checked after each entry; beat checks it too, for a threshold
 # raised above the balance and for an alert whose email has not left yet.
 EAS_TRUST_FUND_CHECK_MINUTES = env.float("EAS_TRUST_FUND_CHECK_MINUTES", default=60)

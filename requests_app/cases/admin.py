@@ -25,7 +25,7 @@ from requests_app.cases.admin_inlines import (
     NeedsAssessmentInline,
     choice_label,
 )
-from requests_app.cases.choices import Stage
+from requests_app.cases.choices import AuthorityType, Origin, Stage
 from requests_app.cases.filters import search_cases
 from requests_app.cases.forms import action_form
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, RegionalDesk
@@ -83,6 +83,17 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OriginFilter(admin.SimpleListFilter):
+    title = _("origin")
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        return Origin.for_new_cases()  # a letter that is no request is no case (Origin.not_requests)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(origin=self.value()) if self.value() else queryset
+
+
 class TypeFilter(admin.RelatedFieldListFilter):
     include_empty_choice = False
 
@@ -136,6 +147,18 @@ class AssistanceRequestForm(forms.ModelForm):
             "received_date": DateInput,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A letter from a party, civil society or a person is no request: the correspondence register
+        # files it as not considered (the add page links there). Neither origin nor signatory is offered.
+        if "origin" in self.fields:
+            self.fields["origin"].choices = [("", "---------"), *Origin.for_new_cases()]
+        if "authority_type" in self.fields:
+            never = AuthorityType.never_eligible()
+            self.fields["authority_type"].choices = [
+                choice for choice in self.fields["authority_type"].choices if choice[0] not in never
+            ]
+
 
 @admin.register(AssistanceRequest)
 class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
@@ -147,7 +170,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "stage",
         DeadlineFilter,
         "member_state__regional_group",
-        "origin",
+        OriginFilter,
         ("requested_types", TypeFilter),
         OfficerFilter,
     ]

@@ -49,13 +49,25 @@ STAGE_PHRASES = {
 class Origin(models.TextChoices):
     GOVERNMENT = "government", _("Written request from the government")
     ELECTORAL_BODY = "electoral_body", _("Written request from the electoral management body")
-    OTHER_BODY = "other_body", _("Written request from another body (party, civil society)")
+    # No longer a case: a letter from a party, civil society or a person is filed in the correspondence
+    # register as not considered. Kept for the cases registered so before it (migration 0016), which
+    # no list, count or report shows (cases.selectors.visible_cases, the briefing, the reminders).
+    OTHER_BODY = "other_body", _("Letter from another body: not a request")
     SECURITY_COUNCIL = "security_council", _("Security Council mandate")
     GENERAL_ASSEMBLY = "general_assembly", _("General Assembly mandate")
 
     @classmethod
     def mandates(cls):
         return frozenset({cls.SECURITY_COUNCIL, cls.GENERAL_ASSEMBLY})
+
+    @classmethod
+    def not_requests(cls):
+        """Origins of former cases that were never requests (see OTHER_BODY)."""
+        return frozenset({cls.OTHER_BODY})
+
+    @classmethod
+    def for_new_cases(cls):
+        return [(origin.value, origin.label) for origin in cls if origin not in cls.not_requests()]
 
 
 class AuthorityType(models.TextChoices):
@@ -141,7 +153,6 @@ AUTHORITIES_BY_ORIGIN = {
         }
     ),
     Origin.ELECTORAL_BODY: frozenset({AuthorityType.ELECTORAL_BODY}),
-    Origin.OTHER_BODY: frozenset({AuthorityType.POLITICAL_PARTY, AuthorityType.CIVIL_SOCIETY}),
     Origin.SECURITY_COUNCIL: frozenset({AuthorityType.UN_ORGAN}),
     Origin.GENERAL_ASSEMBLY: frozenset({AuthorityType.UN_ORGAN}),
 }

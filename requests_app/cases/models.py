@@ -21,6 +21,11 @@ from requests_app.cases.choices import (
 )
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 
+NOT_A_REQUEST = _(
+    "A letter from a political party, civil society or a person is not a request: register it in the "
+    "correspondence register as a letter not considered, with the reply."
+)
+
 
 class ReferenceCounter(models.Model):
     """The last case number used in a year. Numbers only grow, so none is reused."""
@@ -124,6 +129,8 @@ class AssistanceRequest(models.Model):
 
     def clean(self):
         errors = {}
+        if self.origin in Origin.not_requests():
+            raise ValidationError({"origin": NOT_A_REQUEST})
         is_mandate = self.origin in Origin.mandates()
         if is_mandate and not self.mandate_symbol.strip():
             errors["mandate_symbol"] = _("A mandate needs the symbol of its resolution, e.g. S/RES/2734 (2024).")

@@ -12,8 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.cases import selectors
-from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Stage
-from requests_app.cases.models import AssistanceRequest, Decision, Election, NeedsAssessment, ReferenceCounter
+from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ImplementationModality, Origin, Stage
+from requests_app.cases.models import (
+    NOT_A_REQUEST,
+    AssistanceRequest,
+    Decision,
+    Election,
+    NeedsAssessment,
+    ReferenceCounter,
+)
 from requests_app.cases.workflow import ACTIONS, is_short_notice
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
@@ -77,6 +84,8 @@ def register_request(
         raise ActionRefused(_("You do not have permission to register requests."))
     if case.pk is not None:
         raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
+    if case.origin in Origin.not_requests():
+        raise ActionRefused(NOT_A_REQUEST)
     now = timezone.now()
     case.reference = next_reference(timezone.localdate(now).year)
     case.stage, case.stage_entered_at = Stage.RECEIVED, now

@@ -21,7 +21,6 @@ REGION_WEIGHTS = {
 ORIGIN_WEIGHTS = {
     Origin.GOVERNMENT: 78,
     Origin.ELECTORAL_BODY: 10,
-    Origin.OTHER_BODY: 4,
     Origin.SECURITY_COUNCIL: 6,
     Origin.GENERAL_ASSEMBLY: 2,
 }
@@ -194,5 +193,5 @@ def _at_work(moment, rng):
 
 
 MISSION, DESK = AssessmentMethod.MISSION, AssessmentMethod.DESK_REVIEW
-EMB, OTHER = Origin.ELECTORAL_BODY, Origin.OTHER_BODY
+EMB = Origin.ELECTORAL_BODY
 SC, GA = Origin.SECURITY_COUNCIL, Origin.GENERAL_ASSEMBLY

@@ -6,7 +6,7 @@ kind) is registered here by the app at start-up (RequestsAppConfig.ready), so th
 imports neither the workflow nor the domains that record events: they all depend on it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db.models import Choices
 from django.utils import dateparse, formats, timezone
@@ -43,7 +43,7 @@ EVENT_LABELS = {
 
 # In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
 # (shortest first), so the line follows this order, not the stored one.
-DETAIL_LABELS = {
+DETAIL_LABELS: dict[str, StrOrPromise] = {
     "origin": _("origin"),
     "authority": _("authority"),
     "method": _("method"),
@@ -89,10 +89,10 @@ DETAIL_CHOICES: dict[str, type[Choices]] = {
 }
 
 # Details that hold a day, stored as ISO text (2026-12-07); shown as the pages show days.
-DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
+DAY_KEYS = {"ends_on", "planned_end", "revisit_on", "value_date"}
 
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
-HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment"})
+HIDDEN_KEYS = {"changes", "decision", "document", "ledger_entry", "deployment"}
 
 _action_labels: dict[str, str] = {}
 
@@ -105,6 +105,18 @@ def register_action_labels(labels: Mapping[str, str]) -> None:
 def register_detail_choices(choices: Mapping[str, type[Choices]]) -> None:
     """Show the detail ``key`` of every event by the label of its choice."""
     DETAIL_CHOICES.update(choices)
+
+
+def register_detail_labels(
+    labels: Mapping[str, "StrOrPromise"], *, days: Iterable[str] = (), hidden: Iterable[str] = ()
+) -> None:
+    """Name the details another domain writes (shown in that order, after these), those that hold
+    a day, and those the line leaves out."""
+    for key, label in labels.items():
+        DETAIL_LABELS[key] = label
+        DETAIL_ORDER.setdefault(key, len(DETAIL_ORDER))
+    DAY_KEYS.update(days)
+    HIDDEN_KEYS.update(hidden)
 
 
 def action_label(action: str) -> "StrOrPromise":

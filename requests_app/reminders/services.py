@@ -32,7 +32,7 @@ from django.db.models import Case, Count, F, Field, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from requests_app.cases.choices import Stage
+from requests_app.cases.choices import Origin, Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
 from requests_app.core.errors import ActionRefused
 from requests_app.core.queue import enqueue
@@ -41,6 +41,7 @@ from requests_app.deadlines.models import StagePolicy
 from requests_app.history.models import CaseEvent
 from requests_app.reminders.digests import digest
 from requests_app.reminders.models import Reminder
+from requests_app.reminders.replies import LETTER_FIELDS, plan_replies, reply_moved_on
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ class SweepResult:
 
 
 def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, tuple[Any, ...]]:
-    return AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon).values_list(
+    cases = AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon)
+    return cases.exclude(origin__in=Origin.not_requests()).values_list(
         "id",
         "stage",
         "stage_entered_at",
@@ -125,12 +127,17 @@ def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, 
 
 
 def plan(*, now: datetime) -> list[Reminder]:
-    """Reminders due now that nobody has claimed yet, as unsaved rows."""
+    """Reminders due now that nobody has claimed yet, as unsaved rows: the stages', then the replies'."""
+    team_leads = {desk.regional_group: desk.team_lead for desk in RegionalDesk.objects.select_related("team_lead")}
+    stages = _plan_stages(now=now, team_leads=team_leads)
+    return stages + plan_replies(now=now, team_leads=team_leads, recipients=recipients, due_row=DueCase)
+
+
+def _plan_stages(*, now: datetime, team_leads: Mapping[str, User | None]) -> list[Reminder]:
     policies = {policy.stage: policy for policy in StagePolicy.objects.all()}
     if not policies:
         return []
     horizon = now + timedelta(days=max(policy.warning_days for policy in policies.values()))
-    team_leads = {desk.regional_group: desk.team_lead for desk in RegionalDesk.objects.select_related("team_lead")}
     # Claims already made for the current stage entries of these cases: one query, joined.
     taken = set(
         Reminder.objects.filter(
@@ -168,6 +175,7 @@ def plan(*, now: datetime) -> list[Reminder]:
 
 CLAIM_COLUMNS = (
     "case",
+    "letter",
     "stage",
     "stage_entered_at",
     "due_at",
@@ -202,7 +210,9 @@ def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) 
     moment = Reminder._meta.get_field("due_at")
     prepared: dict[datetime, Any] = {}
 
-    def at(value: datetime) -> Any:
+    def at(value: datetime | None) -> Any:
+        if value is None:
+            return None
         if value not in prepared:
             prepared[value] = moment.get_db_prep_save(value, connection)
         return prepared[value]
@@ -211,6 +221,7 @@ def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) 
     rows = [
         (
             r.case_id,
+            r.letter_id,
             r.stage,
             at(r.stage_entered_at),
             at(r.due_at),
@@ -297,9 +308,11 @@ def _events(
                 actor=actor,
                 action=action,
                 created_at=now,
-                details={"level": r.level, "to": recipient or r.recipient, "due": r.due_at},
+                details={"level": r.level, "to": recipient or r.recipient, "due": r.due_at}
+                | ({"letter": r.letter_id} if r.letter_id else {}),
             )
             for r in reminders_
+            if r.case_id is not None  # a reply due of a letter that concerns no case: no case history
         ),
         batch_size=2000,
     )
@@ -312,7 +325,7 @@ def mark_uncertain(*, now: datetime) -> int:
         stuck = list(
             Reminder.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
             .filter(status=Status.SENDING, sending_at__lt=cutoff)
-            .only("id", "case_id", "level", "recipient", "due_at")
+            .only("id", "case_id", "letter_id", "level", "recipient", "due_at")
         )
         if not stuck:
             return 0
@@ -343,7 +356,7 @@ def resend(
         rows = list(
             Reminder.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, status=Status.UNCERTAIN)
-            .only("id", "case_id", "level", "recipient", "due_at")
+            .only("id", "case_id", "letter_id", "level", "recipient", "due_at")
         )
         if not rows:
             raise ActionRefused(_("Only reminders whose delivery is uncertain can be resent."))
@@ -430,10 +443,11 @@ def _mark_sending(
     digest; those whose case moved on are cancelled. Runs in the caller's transaction."""
     reminders = list(
         pending.select_for_update(of=("self",))
-        .select_related("case__member_state")
+        .select_related("case__member_state", "letter__country")
         .only(
             "id",
             "case_id",
+            "letter_id",
             "level",
             "due_at",
             "stage_entered_at",
@@ -442,14 +456,19 @@ def _mark_sending(
             "case__stage",
             "case__stage_entered_at",
             "case__member_state__name",
+            *LETTER_FIELDS,
         )
         .order_by("due_at", "id")
     )
     live: list[Reminder] = []
     gone: list[Reminder] = []
     for reminder in reminders:
-        case = reminder.case
-        moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
+        if reminder.letter_id is not None:
+            moved_on = reply_moved_on(reminder)
+        else:
+            case = reminder.case
+            assert case is not None  # a reminder of a stage has its case (reminder_of_a_stage_or_a_letter)
+            moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
         (gone if moved_on else live).append(reminder)
     if gone:
         Reminder.objects.filter(pk__in=[r.pk for r in gone]).update(status=Status.CANCELLED)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from requests_app.cases.choices import DecisionOutcome, ImplementationModality, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Decision
+from requests_app.correspondence.selectors import not_considered_counts
 from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 from requests_app.reports.briefing import Briefing, Figures, StateFigures, TypeFigures
@@ -28,6 +29,10 @@ AFTER_DECISION = (Stage.DECISION_COMMUNICATED, Stage.IN_IMPLEMENTATION, Stage.RE
 # The stages a final response leads to (a deferral leaves the case awaiting its decision).
 ANSWERED = (Stage.DECISION_COMMUNICATED, Stage.DECLINED, Stage.WITHDRAWN)
 ASSISTING = (DecisionOutcome.ASSIST, DecisionOutcome.NARROW)
+# A letter that was never a request (a party's, registered as a case before the correspondence
+# register: Origin.not_requests) is not counted among requests received, nor anywhere else.
+REQUEST_ORIGINS = [origin for origin, _label in Origin.for_new_cases()]
+REQUESTS_ONLY = ~Q(case__origin__in=Origin.not_requests())
 
 
 # The figures ------------------------------------------------------------------------------------
@@ -68,12 +73,12 @@ def _period_counts(since: datetime | None, until: datetime | None) -> CountRows:
         "declined_review": cases(Q(action="decline_request")),
         "withdrawn": cases(Q(action="withdraw")),
     }
-    for origin in Origin.values:
+    for origin in REQUEST_ORIGINS:
         counts[f"origin:{origin}"] = Count("id", filter=Q(action="registered", details__origin=origin))
     for modality in ImplementationModality.values:
         counts[f"modality:{modality}"] = cases(Q(action="start_implementation", details__modality=modality))
     return (
-        CaseEvent.objects.filter(_between(since, until))
+        CaseEvent.objects.filter(_between(since, until), REQUESTS_ONLY)
         .filter(action__in=["registered", "record_decision", "decline_request", "withdraw", "start_implementation"])
         .values("case__member_state_id")
         .annotate(**counts)
@@ -103,7 +108,7 @@ def _history_forward(since: datetime | None, until: datetime | None) -> CountRow
     if since is not None:
         counts["ended_before"] = Count("id", filter=ASSISTANCE_ENDED & Q(created_at__lt=since))
     return (
-        CaseEvent.objects.filter(_between(None, until), action__in=HISTORY_ACTIONS)
+        CaseEvent.objects.filter(_between(None, until), REQUESTS_ONLY, action__in=HISTORY_ACTIONS)
         .values("case__member_state_id")
         .annotate(**counts)
         .order_by()
@@ -118,7 +123,7 @@ def _history_backward(since: datetime | None, until: datetime | None) -> CountRo
         for name, condition in (("registered", REGISTERED), ("answered", ANSWER), ("assisted", ASSISTANCE)):
             counts[f"{name}_after"] = Count("id", filter=condition & Q(created_at__gte=until))
     return (
-        CaseEvent.objects.filter(_between(since, None), action__in=HISTORY_ACTIONS)
+        CaseEvent.objects.filter(_between(since, None), REQUESTS_ONLY, action__in=HISTORY_ACTIONS)
         .values("case__member_state_id")
         .annotate(**counts)
         .order_by()
@@ -144,6 +149,7 @@ def _open_counts() -> CountRows:
     """
     return (
         AssistanceRequest.objects.filter(stage__in=[*BEFORE_DECISION, *AFTER_DECISION])
+        .exclude(origin__in=Origin.not_requests())
         .values("member_state_id")
         .annotate(
             waiting=Count("id", filter=Q(stage__in=BEFORE_DECISION)),
@@ -235,7 +241,7 @@ class _StateRows:
     def add_period(self, period: Iterable[Mapping[str, Any]]) -> tuple[int, dict[str, int], dict[str, int]]:
         """What happened in the period, per state: (declined at review, by origin, by modality)."""
         declined_at_review = 0
-        by_origin = dict.fromkeys(Origin.values, 0)
+        by_origin = dict.fromkeys(REQUEST_ORIGINS, 0)
         by_modality = dict.fromkeys(ImplementationModality.values, 0)
         for row in period:
             state = self.row(row["case__member_state_id"])
@@ -301,6 +307,7 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         history = list((_history_forward if forward else _history_backward)(since, until))
         open_now = [] if forward else list(_open_counts())
         types_given = list(_type_counts(since, until))
+        not_considered = sum(not_considered_counts(start, end).values())
     declined_at_review, by_origin, by_modality = rows.add_period(period)
     rows.add_history(_read_forward(history) if forward else _read_backward(history, open_now))
     by_type = rows.add_types(types, types_given)
@@ -325,4 +332,5 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         by_origin=by_origin,
         by_modality=by_modality,
         states_assisted=[state for state in ordered if state.under_way or state.decided_to_assist],
+        not_considered=not_considered,
     )
