@@ -98,9 +98,11 @@ class Letter(models.Model):
     file = models.FileField(_("file"), upload_to=letter_path, max_length=200, blank=True)
     original_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    # Should a case ever be deleted from the database (the application never does), its letters
+    # stay in the register as letters of its country.
     document = models.ForeignKey(
         CaseDocument,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="letters",
@@ -110,7 +112,7 @@ class Letter(models.Model):
 
     case = models.ForeignKey(
         AssistanceRequest,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="letters",

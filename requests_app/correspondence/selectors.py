@@ -77,8 +77,10 @@ def letter_detail() -> QuerySet[Letter]:
 
 
 def replies_due(*, until: date) -> QuerySet[Letter, tuple[Any, ...]]:
-    """(id, reply due on, case id, officer's email, officer active, country's regional group) of every
-    letter received and not yet answered whose reply is due on or before ``until``: one indexed query."""
+    """Every letter received and not yet answered whose reply is due on or before ``until``, in one
+    indexed query: (id, reply due on, case id, officer's email, officer active, country's regional
+    group), then the day due, level and recipient of one of its reminders already claimed (None, None,
+    None when it has none; a letter with several claims comes once for each)."""
     return Letter.objects.filter(
         direction=Direction.IN, replied_on__isnull=True, reply_due_on__isnull=False, reply_due_on__lte=until
     ).values_list(
@@ -88,6 +90,9 @@ def replies_due(*, until: date) -> QuerySet[Letter, tuple[Any, ...]]:
         "case__officer__email",
         "case__officer__is_active",
         "country__regional_group",
+        "reminders__due_at",
+        "reminders__level",
+        "reminders__recipient",
     )
 
 

@@ -31,18 +31,16 @@ def due_moment(day: date) -> datetime:
 def plan_replies(
     *, now: datetime, team_leads: Mapping[str, User | None], recipients: Callable[..., list[str]], due_row: Callable
 ) -> list[Reminder]:
-    """Reminders of replies due now that nobody has claimed yet, as unsaved rows."""
-    today = timezone.localdate(now)
-    until = today + timedelta(days=settings.EAS_REPLY_WARNING_DAYS)
-    taken = set(
-        Reminder.objects.filter(
-            letter__isnull=False,
-            letter__replied_on__isnull=True,
-            letter__reply_due_on__lte=until,
-        ).values_list("letter_id", "due_at", "level", "recipient")
-    )
+    """Reminders of replies due now that nobody has claimed yet, as unsaved rows (one query)."""
+    until = timezone.localdate(now) + timedelta(days=settings.EAS_REPLY_WARNING_DAYS)
+    letters: dict[int, tuple[Any, ...]] = {}
+    taken: set[tuple[int, datetime, str, str]] = set()
+    for *row, claimed_due, claimed_level, claimed_to in replies_due(until=until):
+        letters[row[0]] = tuple(row)
+        if claimed_due is not None:
+            taken.add((row[0], claimed_due, claimed_level, claimed_to))
     planned: list[Reminder] = []
-    for letter_id, due_on, case_id, officer_email, officer_active, group in replies_due(until=until):
+    for letter_id, due_on, case_id, officer_email, officer_active, group in letters.values():
         due_at = due_moment(due_on)
         level = Level.WARNING if now < due_at else Level.OVERDUE
         due = due_row(case_id or 0, "", due_at, due_at, group, officer_email, officer_active)

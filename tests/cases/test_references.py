@@ -185,7 +185,6 @@ def test_only_a_mandate_has_a_resolution_symbol(frozen):
         (Origin.GOVERNMENT, AuthorityType.POLITICAL_PARTY, AuthorityType.FOREIGN_MINISTER),
         (Origin.GOVERNMENT, AuthorityType.ELECTORAL_BODY, AuthorityType.HEAD_OF_STATE),
         (Origin.ELECTORAL_BODY, AuthorityType.FOREIGN_MINISTER, AuthorityType.ELECTORAL_BODY),
-        (Origin.OTHER_BODY, AuthorityType.HEAD_OF_STATE, AuthorityType.CIVIL_SOCIETY),
         (Origin.GOVERNMENT, AuthorityType.UN_ORGAN, AuthorityType.PERMANENT_MISSION),
     ],
 )
@@ -193,6 +192,12 @@ def test_the_authority_must_fit_the_origin(origin, authority, allowed, frozen):
     message = errors_of(unsaved(origin=origin, authority_type=authority))["authority_type"]
     assert f"cannot be signed by {authority.label}" in message
     assert str(allowed.label) in message
+
+
+def test_a_letter_from_another_body_is_no_request(frozen):
+    """A party's, civil society's or a person's letter goes to the correspondence register, never to a case."""
+    case = unsaved(origin=Origin.OTHER_BODY, authority_type=AuthorityType.POLITICAL_PARTY)
+    assert "register it in the correspondence register as a letter not considered" in errors_of(case)["origin"]
 
 
 @pytest.mark.parametrize("origin", [Origin.SECURITY_COUNCIL, Origin.GENERAL_ASSEMBLY])

@@ -467,7 +467,8 @@ def test_planning_costs_the_same_few_queries_however_many_cases_are_due(officer,
         set_due(assigned_case(UserFactory()), timezone.now() - 8 * DAY)
     with CaptureQueriesContext(connection) as six_cases:
         assert len(reminders.plan(now=timezone.now())) == 24
-    assert len(six_cases) == len(one_case) <= 4
+    # The stages' policies, the desks' leads, the claims taken, the cases due; the replies due with their claims.
+    assert len(six_cases) == len(one_case) <= 5
 
 
 @pytest.mark.postgres
