@@ -102,8 +102,8 @@ def _reply_problems(details: LetterDetails, answered: Letter, country: MemberSta
     problems: list[StrOrPromise] = []
     if answered.country_id != country.pk:
         problems.append(_("A reply concerns the same country as the letter it answers."))
-    if details.date is not None and details.date < answered.date:
-        problems.append(_("A reply cannot be dated before the letter it answers."))
+    if details.date is not None and details.date < (answered.received_on or answered.date):
+        problems.append(_("A reply cannot be dated before the letter it answers arrived."))
     return problems
 
 
@@ -119,9 +119,12 @@ def _store_file(letter: Letter, upload: File | None) -> None:
 def _where(
     actor: User | None, country: MemberState | None, case: AssistanceRequest | None, answered: Letter | None
 ) -> tuple[MemberState, AssistanceRequest | None]:
-    """(country, case) of a new letter: the case's country; a reply's case is that of the letter it answers."""
+    """(country, case) of a new letter: the case's country; a reply's case and country are those of the
+    letter it answers, unless given."""
     if case is None and answered is not None and answered.case_id is not None:
         case = answered.case
+    if country is None and case is None and answered is not None:
+        country = answered.country
     if case is not None:
         if country is not None and country.pk != case.member_state_id:
             raise ActionRefused(
@@ -270,8 +273,8 @@ def mark_replied(*, actor: User | None, letter: Letter, replied_on: datetime.dat
         problems.append(_("Give the date of the reply."))
     elif replied_on > timezone.localdate():
         problems.append(_("The reply cannot be dated after today."))
-    elif replied_on < letter.date:
-        problems.append(_("A reply cannot be dated before the letter it answers."))
+    elif replied_on < (letter.received_on or letter.date):
+        problems.append(_("A reply cannot be dated before the letter it answers arrived."))
     if problems:
         raise ActionRefused(*problems)
     assert replied_on is not None
