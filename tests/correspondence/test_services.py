@@ -46,7 +46,11 @@ def test_a_note_verbale_received_on_a_case_is_filed_with_the_case_and_written_in
     assert letter.awaits_reply and letter.reply_due_on == days(10)
     assert letter.original_name == "calendar.pdf" and letter.file.read(5) == b"%PDF-"
     event = CaseEvent.objects.filter(case=case).latest("id")
-    assert (event.action, event.actor, event.comment) == ("letter_received", ghana_officer, "The calendar we asked for.")
+    assert (event.action, event.actor, event.comment) == (
+        "letter_received",
+        ghana_officer,
+        "The calendar we asked for.",
+    )
     assert event.action_label == "Letter received"
     text = event.details_text
     assert "kind: Note verbale" in text and "channel: Permanent Mission" in text
@@ -157,7 +161,9 @@ def test_a_letter_answered_otherwise_is_marked_replied_once(ghana_officer):
 
 def test_a_letter_sent_is_not_replied_to(focal_point):
     sent = services.register_outgoing(actor=focal_point, country=member_state("GHA"), details=reply_details())
-    assert "Only a letter received" in refused(services.mark_replied, actor=focal_point, letter=sent, replied_on=days(0))
+    assert "Only a letter received" in refused(
+        services.mark_replied, actor=focal_point, letter=sent, replied_on=days(0)
+    )
 
 
 # Letters that are not requests ---------------------------------------------------------------------
