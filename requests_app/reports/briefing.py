@@ -193,6 +193,11 @@ class Briefing:
             (gettext("Withdrawn by the requesting state"), totals.withdrawn, ""),
             (gettext("Pending at the end of the period"), totals.pending, ""),
             (gettext("Member States assisted"), len(self.states_assisted), ""),
+            (
+                gettext("Letters not considered"),
+                self.not_considered,
+                gettext("not requests: from parties, civil society or persons, answered and filed"),
+            ),
         ]
 
     def tables(self):
