@@ -122,3 +122,15 @@ def test_a_former_case_that_was_never_a_request_is_not_reminded(officer, frozen,
 @pytest.fixture
 def focal_point_user(db):
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+def test_the_dry_run_names_a_letter_of_no_case_by_the_letter(lead, frozen, focal_point_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    received = letter(focal_point_user, due_in_days=0)
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", stdout=out)
+    assert f"letter {received.pk}" in out.getvalue() and lead.email in out.getvalue()
+    assert not Reminder.objects.exists()
