@@ -243,3 +243,28 @@ def test_a_file_that_is_no_pdf_is_refused_by_the_not_considered_form_too(client,
     client.force_login(clerk_role)
     response = client.post(NOT_CONSIDERED, {"file": pdf_upload("letter.pdf", PDF_BYTES[:20])})
     assert "does not contain what its name says" in response.content.decode()
+
+
+def test_the_register_and_the_case_page_cost_the_same_queries_with_more_letters(client, focal_point):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = new_request(state="GHA")
+
+    def queries(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.force_login(focal_point)
+    page = reverse("workspace:case-detail", args=[case.reference])
+    few = (queries(LIST), queries(page))
+    for number in range(12):
+        received = services.register_incoming(
+            actor=focal_point, case=case, details=details(subject=f"Letter {number}", reply_due_on=days(3))
+        )
+        services.register_outgoing(
+            actor=focal_point, details=reply_details(subject=f"Reply {number}"), in_reply_to=received
+        )
+    assert (queries(LIST), queries(page)) == few
