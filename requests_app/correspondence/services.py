@@ -159,6 +159,24 @@ def _answer(answered: Letter, day: datetime.date) -> None:
         answered.replied_on = day
 
 
+def _fields(details: LetterDetails, *, incoming: bool) -> dict[str, Any]:
+    """The letter's own fields, as checked (_choice_problems, _date_problems)."""
+    assert details.date is not None  # _date_problems refuses a letter without a date
+    return {
+        "kind": details.kind,
+        "purpose": details.purpose,
+        "date": details.date,
+        "received_on": details.received_on if incoming else None,
+        "reply_due_on": details.reply_due_on if incoming else None,
+        "channel": details.channel,
+        "sender": details.sender.strip(),
+        "sender_kind": details.sender_kind,
+        "recipient": details.recipient.strip(),
+        "subject": details.subject.strip(),
+        "notes": details.notes.strip(),
+    }
+
+
 @transaction.atomic
 def _register(
     *,
@@ -183,25 +201,14 @@ def _register(
         problems += document_problems(details.upload)
     if problems:
         raise ActionRefused(*problems)
-    assert details.date is not None  # _date_problems refuses a letter without a date
     letter = Letter(
-        kind=details.kind,
         direction=direction,
-        purpose=details.purpose,
         status=status,
-        date=details.date,
-        received_on=details.received_on if direction == Direction.IN else None,
-        channel=details.channel,
-        sender=details.sender.strip(),
-        sender_kind=details.sender_kind,
-        recipient=details.recipient.strip(),
-        subject=details.subject.strip(),
-        notes=details.notes.strip(),
         case=case,
         country=country,
-        reply_due_on=details.reply_due_on if direction == Direction.IN else None,
         in_reply_to=in_reply_to,
         registered_by=actor,
+        **_fields(details, incoming=direction == Direction.IN),
     )
     _store_file(letter, details.upload)
     letter.save()
