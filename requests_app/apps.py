@@ -10,6 +10,7 @@ class RequestsAppConfig(AppConfig):
     def ready(self):
         _register_history_vocabulary()
         _register_tasks()
+        _connect_correspondence()
 
 
 def _register_history_vocabulary():
@@ -18,6 +19,7 @@ def _register_history_vocabulary():
     The event model cannot import them: the workflow and those domains record events.
     """
     from requests_app.cases.workflow import ACTIONS
+    from requests_app.correspondence import models as correspondence
     from requests_app.deadlines.models import DeadlineReason
     from requests_app.documents.models import DocumentKind
     from requests_app.evaluation.models import EVENT_LABELS as EVALUATION_EVENTS
@@ -37,6 +39,9 @@ def _register_history_vocabulary():
             "organ": Organ,
         }
     )
+    reading.register_action_labels(correspondence.HISTORY_ACTIONS)
+    reading.register_detail_choices({"letter_kind": correspondence.LetterKind, "channel": correspondence.Channel})
+    reading.register_detail_labels(correspondence.HISTORY_DETAILS, days=["reply_due", "replied_on"], hidden=["letter"])
 
 
 def _register_tasks():
@@ -47,3 +52,10 @@ def _register_tasks():
     """
     from requests_app.fund import tasks as fund_tasks  # noqa: F401
     from requests_app.reminders import tasks as reminder_tasks  # noqa: F401
+
+
+def _connect_correspondence():
+    """The register files the letters of a case's steps as their events are written."""
+    from requests_app.correspondence import receivers
+
+    receivers.connect()

@@ -22,6 +22,7 @@ from requests_app.cases.models import (
     ReferenceCounter,
     RegionalDesk,
 )
+from requests_app.correspondence.models import Letter
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
@@ -61,6 +62,7 @@ __all__ = [
     "LessonLearned",
     "LedgerEntry",
     "Mandate",
+    "Letter",
     "MemberState",
     "NeedsAssessment",
     "Organ",

@@ -4,6 +4,7 @@ from requests_app.calendar import views as calendar_views
 from requests_app.cases import exports_views
 from requests_app.cases import views as cases_views
 from requests_app.core import ids
+from requests_app.correspondence import views as views_correspondence
 from requests_app.documents import views as documents_views
 from requests_app.engagement import views as views_engagement
 from requests_app.evaluation import views as views_evaluation
@@ -84,4 +85,23 @@ urlpatterns += [
 urlpatterns += [
     path("countries/", views_engagement.country_list, name="country-list"),
     path("countries/<str:code>/", views_engagement.country_file, name="country-file"),
+]
+
+# The correspondence register: every letter and note verbale in or out.
+urlpatterns += [
+    path("correspondence/", views_correspondence.letter_list, name="letter-list"),
+    path("correspondence/new/", views_correspondence.letter_new, name="letter-new"),
+    path(
+        "correspondence/not-considered/new/",
+        views_correspondence.letter_not_considered,
+        name="letter-not-considered",
+    ),
+    path("correspondence/<id:pk>/", views_correspondence.letter_detail, name="letter-detail"),
+    path("correspondence/<id:pk>/replied/", views_correspondence.letter_replied, name="letter-replied"),
+    path("correspondence/<id:pk>/file/", views_correspondence.letter_file, name="letter-file"),
+    path(
+        "correspondence/<id:pk>/former-case/documents/<id:document_id>/",
+        views_correspondence.former_case_document,
+        name="letter-former-document",
+    ),
 ]

@@ -302,23 +302,14 @@ def case_snapshot(case):
     }
 
 
-# Who may ask, as the intake desk records it (para 2).
+# Who may ask, as the intake desk records it (para 2). A party, civil society or a person cannot: their
+# letters are filed in the correspondence register as not considered (tests/correspondence).
 REQUESTERS = {
     "government": {},
     "electoral_body": {
         "origin": Origin.ELECTORAL_BODY,
         "authority_type": AuthorityType.ELECTORAL_BODY,
         "requesting_authority": "Chair, Independent Electoral Commission",
-    },
-    "political_party": {
-        "origin": Origin.OTHER_BODY,
-        "authority_type": AuthorityType.POLITICAL_PARTY,
-        "requesting_authority": "Secretary-General of the Democratic Alliance",
-    },
-    "civil_society": {
-        "origin": Origin.OTHER_BODY,
-        "authority_type": AuthorityType.CIVIL_SOCIETY,
-        "requesting_authority": "Coalition for Free Elections",
     },
     # A mandate alone: nobody requested; the mandate is recorded first.
     "security_council": {"mandate": "security_council"},

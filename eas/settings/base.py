@@ -218,6 +218,8 @@ EAS_REMINDER_DIGEST_MAX_CASES = env.int("EAS_REMINDER_DIGEST_MAX_CASES", default
 # The officer of an open case and the focal point are told this many days before a mandate the
 # case rests on expires (once per mandate; none once the mandate is renewed).
 EAS_MANDATE_EXPIRY_REMINDER_DAYS = env.int("EAS_MANDATE_EXPIRY_REMINDER_DAYS", default=60)
+# A letter whose reply is due is in its officer's (or desk's) digest this many days before the day.
+EAS_REPLY_WARNING_DAYS = env.int("EAS_REPLY_WARNING_DAYS", default=3)
 # The Trust Fund's balance is checked after each entry; beat checks it too, for a threshold
 # raised above the balance and for an alert whose email has not left yet.
 EAS_TRUST_FUND_CHECK_MINUTES = env.float("EAS_TRUST_FUND_CHECK_MINUTES", default=60)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from requests_app.calendar import services as calendar_tokens
 from requests_app.calendar.models import CalendarToken
-from requests_app.cases.choices import Stage
+from requests_app.cases.choices import Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.core.access import is_case_staff, staff_required
 from requests_app.core.people import display_name
@@ -42,12 +42,16 @@ def user_calendar(user):
     UIDs depend only on the case and stage (or the election), so when a deadline or a date
     moves, calendar programs update the event they already have instead of adding another.
     """
-    open_cases = AssistanceRequest.objects.filter(officer=user, stage__in=Stage.open_stages())
+    # A letter that was never a request is nobody's case (Origin.not_requests).
+    open_cases = AssistanceRequest.objects.filter(officer=user, stage__in=Stage.open_stages()).exclude(
+        origin__in=Origin.not_requests()
+    )
     deadlines = (
         open_cases.filter(stage_due_at__isnull=False).select_related("member_state").order_by("stage_due_at", "id")
     )
     elections = (
         Election.objects.filter(case__officer=user, case__stage__in=Stage.open_stages())
+        .exclude(case__origin__in=Origin.not_requests())
         .select_related("case__member_state")
         .order_by("planned_date", "id")
     )

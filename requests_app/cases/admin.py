@@ -1,6 +1,7 @@
 """The admin is the intake desk: log requests, move them on, read their history."""
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.contrib import admin
@@ -25,7 +26,7 @@ from requests_app.cases.admin_inlines import (
     NeedsAssessmentInline,
     choice_label,
 )
-from requests_app.cases.choices import Basis, Stage
+from requests_app.cases.choices import AuthorityType, Basis, Origin, Stage
 from requests_app.cases.filters import search_cases
 from requests_app.cases.forms import action_form
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, RegionalDesk
@@ -99,6 +100,17 @@ class BasisFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OriginFilter(admin.SimpleListFilter):
+    title = _("origin")
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        return Origin.for_new_cases()  # a letter that is no request is no case (Origin.not_requests)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(origin=self.value()) if self.value() else queryset
+
+
 class TypeFilter(admin.RelatedFieldListFilter):
     include_empty_choice = False
 
@@ -167,6 +179,16 @@ class AssistanceRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A letter from a party, civil society or a person is no request: the correspondence register
+        # files it as not considered (the add page links there). Neither origin nor signatory is offered.
+        if "origin" in self.fields:
+            cast(forms.ChoiceField, self.fields["origin"]).choices = [("", "---------"), *Origin.for_new_cases()]
+        if "authority_type" in self.fields:
+            never = AuthorityType.never_eligible()
+            signatory = cast(forms.ChoiceField, self.fields["authority_type"])
+            signatory.choices = [("", "---------")] + [
+                (value, label) for value, label in AuthorityType.choices if value not in never
+            ]
         self.mandates = []
         if self.instance.pk is not None:
             self.initial["mandate_symbols"] = "\n".join(m.symbol for m in self.instance.mandates.all())
@@ -217,7 +239,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         DeadlineFilter,
         "member_state__regional_group",
         BasisFilter,
-        "origin",
+        OriginFilter,
         ("requested_types", TypeFilter),
         OfficerFilter,
     ]

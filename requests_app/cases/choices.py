@@ -49,7 +49,19 @@ STAGE_PHRASES = {
 class Origin(models.TextChoices):
     GOVERNMENT = "government", _("Written request from the government")
     ELECTORAL_BODY = "electoral_body", _("Written request from the electoral management body")
-    OTHER_BODY = "other_body", _("Written request from another body (party, civil society)")
+    # No longer a case: a letter from a party, civil society or a person is filed in the correspondence
+    # register as not considered. Kept for the cases registered so before it (migration 0020_letters13),
+    # which no list, count or report shows (cases.selectors.visible_cases, the briefing, the reminders).
+    OTHER_BODY = "other_body", _("Letter from another body: not a request")
+
+    @classmethod
+    def not_requests(cls):
+        """Origins of former cases that were never requests (see OTHER_BODY)."""
+        return frozenset({cls.OTHER_BODY})
+
+    @classmethod
+    def for_new_cases(cls):
+        return [(origin.value, origin.label) for origin in cls if origin not in cls.not_requests()]
 
 
 class Basis(models.TextChoices):
@@ -151,5 +163,4 @@ AUTHORITIES_BY_ORIGIN: dict[str, frozenset[str]] = {
         }
     ),
     Origin.ELECTORAL_BODY: frozenset({AuthorityType.ELECTORAL_BODY}),
-    Origin.OTHER_BODY: frozenset({AuthorityType.POLITICAL_PARTY, AuthorityType.CIVIL_SOCIETY}),
 }

@@ -120,7 +120,7 @@ class CaseFilter(django_filters.FilterSet):
     basis = django_filters.ChoiceFilter(
         label=_("Basis"), choices=Basis.choices, method="filter_basis", widget=QuickSelect
     )
-    origin = django_filters.ChoiceFilter(label=_("Origin"), choices=Origin.choices, widget=QuickSelect)
+    origin = django_filters.ChoiceFilter(label=_("Origin"), choices=Origin.for_new_cases(), widget=QuickSelect)
     assistance = django_filters.ChoiceFilter(
         label=_("Assistance requested"), method="filter_assistance", widget=QuickSelect, empty_label=None
     )

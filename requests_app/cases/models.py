@@ -25,6 +25,11 @@ from requests_app.cases.choices import (
 from requests_app.core.types import StrOrPromise
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 
+NOT_A_REQUEST = _(
+    "A letter from a political party, civil society or a person is not a request: register it in the "
+    "correspondence register as a letter not considered, with the reply."
+)
+
 
 class ReferenceCounter(models.Model):
     """The last case number used in a year. Numbers only grow, so none is reused."""
@@ -163,6 +168,8 @@ class AssistanceRequest(models.Model):
         return self.reference or gettext("New request")
 
     def clean(self):
+        if self.origin in Origin.not_requests():
+            raise ValidationError({"origin": NOT_A_REQUEST})
         errors: dict[str, StrOrPromise] = self._request_errors()
         allowed = AUTHORITIES_BY_ORIGIN.get(self.origin, frozenset())
         if self.authority_type and self.origin and self.authority_type not in allowed:

@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from requests_app.cases.choices import Basis, DecisionOutcome, Stage
+from requests_app.cases.choices import Basis, DecisionOutcome, Origin, Stage
 from requests_app.cases.models import (
     AssistanceRequest,
     Decision,
@@ -68,10 +68,13 @@ def led_groups(user: User) -> frozenset[str]:
 
 
 def visible_cases(user: User, queryset: QuerySet[AssistanceRequest] | None = None) -> QuerySet[AssistanceRequest]:
-    """The cases a user may see: every case, or their desks' and their own. Deny by default."""
+    """The cases a user may see: every case, or their desks' and their own. Deny by default.
+
+    A letter that was never a request is no case (Origin.not_requests): its correspondence entry shows it."""
     queryset = AssistanceRequest.objects.all() if queryset is None else queryset
     if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
         return queryset.none()
+    queryset = queryset.exclude(origin__in=Origin.not_requests())
     if sees_all_cases(user):
         return queryset
     return queryset.filter(Q(member_state__regional_group__in=desk_groups(user)) | Q(officer=user))
@@ -79,6 +82,8 @@ def visible_cases(user: User, queryset: QuerySet[AssistanceRequest] | None = Non
 
 def may_see(user: User, case: AssistanceRequest) -> bool:
     if not (user.is_active and user.has_perm("requests_app.view_assistancerequest")):
+        return False
+    if case.origin in Origin.not_requests():
         return False
     return sees_all_cases(user) or case.officer_id == user.pk or case.member_state.regional_group in desk_groups(user)
 

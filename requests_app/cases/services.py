@@ -12,8 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.cases import decisions, recommendations, selectors, versions
-from requests_app.cases.choices import AssessmentMethod, Basis, DecisionOutcome, ImplementationModality, Stage
-from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, Recommendation, ReferenceCounter
+from requests_app.cases.choices import AssessmentMethod, Basis, DecisionOutcome, ImplementationModality, Origin, Stage
+from requests_app.cases.models import (
+    NOT_A_REQUEST,
+    AssistanceRequest,
+    Election,
+    NeedsAssessment,
+    Recommendation,
+    ReferenceCounter,
+)
 from requests_app.cases.workflow import ACTIONS, Action
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
@@ -114,6 +121,8 @@ def _check_registration(actor: User | None, case: AssistanceRequest, mandates: l
         raise ActionRefused(_("You do not have permission to register requests."))
     if case.pk is not None:
         raise ActionRefused(_("This request is already registered as %(reference)s.") % {"reference": case.reference})
+    if case.origin in Origin.not_requests():
+        raise ActionRefused(NOT_A_REQUEST)
     _check_follows(case)
     if not case.has_request and not mandates:
         raise ActionRefused(_("A case rests on a request, a mandate or both: record the request, or its mandate."))

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from requests_app.cases.choices import AuthorityType, DecisionOutcome, ElectionType, Stage
 from requests_app.demo.scenarios import ORDER, DemoPlan, Step
 from requests_app.demo.vocabulary import (
-    CIVIL_SOCIETY,
     COMMON_TYPES,
     ELECTION_WEIGHTS,
     ELECTION_WORDS,
@@ -19,8 +18,6 @@ from requests_app.demo.vocabulary import (
     GOVERNMENT_AUTHORITIES,
     MANDATED,
     MISSION,
-    OTHER,
-    PARTIES,
     SC,
     TYPE_WORDS,
     _at_work,
@@ -61,10 +58,6 @@ class CasePlanner:
     def _requester(self, scenario):
         """(authority type, requesting authority): who signed the request, or the mandating organ."""
         rng, origin = self.rng, scenario.origin
-        if scenario.signatory == AuthorityType.CIVIL_SOCIETY:
-            return AuthorityType.CIVIL_SOCIETY, f"Coordinator, {rng.choice(CIVIL_SOCIETY)}"
-        if origin == OTHER:
-            return AuthorityType.POLITICAL_PARTY, f"Secretary-General, {rng.choice(PARTIES)}"
         if origin == EMB:
             return AuthorityType.ELECTORAL_BODY, f"Chairperson, {rng.choice(ELECTORAL_BODIES)}"
         if origin in MANDATED:
@@ -78,8 +71,6 @@ class CasePlanner:
             return ["logistics", "electoral-security", "results-management"]
         if origin == GA:
             return ["supervision", "civic-education"]
-        if authority_type in AuthorityType.never_eligible():
-            return ["international-observers", "national-observers"]
         rng = self.rng
         population, cumulative = _weighted(COMMON_TYPES)
         codes: list[str] = []
@@ -250,15 +241,6 @@ class CasePlanner:
                 f"General Assembly resolution {plan.mandate_symbol} requests the supervision of {elections} "
                 f"in {state}, with {types}."
             )
-        elif plan.authority_type == AuthorityType.POLITICAL_PARTY:
-            party = plan.requesting_authority.split(", ", 1)[1]
-            summary = (
-                f"The {party}, an opposition party in {state}, asks the United Nations to observe {elections} "
-                f"and to train its polling agents."
-            )
-        elif plan.authority_type == AuthorityType.CIVIL_SOCIETY:
-            body = plan.requesting_authority.split(", ", 1)[1]
-            summary = f"The {body} of {state} asks for support to domestic observers during {elections}."
         elif plan.origin == EMB:
             body = plan.requesting_authority.split(", ", 1)[1]
             summary = (

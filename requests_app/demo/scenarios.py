@@ -5,7 +5,7 @@ from datetime import date
 
 from requests_app.cases.choices import AssessmentMethod, AuthorityType, DecisionOutcome, Origin, Stage
 from requests_app.cases.workflow import MAIN_ROAD
-from requests_app.demo.vocabulary import EMB, GA, MISSION, OTHER, SC
+from requests_app.demo.vocabulary import EMB, GA, MISSION, SC
 from requests_app.reference.models import MemberState
 
 # The demo set, through the services ----------------------------------------------------
@@ -26,7 +26,6 @@ class Scenario:
     defer: bool = False
     withdrawn_from: Stage | None = None
     emb_accepted: bool = True
-    signatory: AuthorityType | None = None  # who signed a request from another body
     # An ended case may be from an earlier year: country files and the dashboard's requests per
     # year then reach back several years, as a unit's do.
     years_ago: int = 0
@@ -40,7 +39,7 @@ SCENARIOS = [
     Scenario(Stage.UNDER_REVIEW),
     Scenario(Stage.UNDER_REVIEW, overdue=True),
     Scenario(Stage.UNDER_REVIEW, origin=EMB, emb_accepted=False),
-    Scenario(Stage.UNDER_REVIEW, origin=OTHER, signatory=AuthorityType.POLITICAL_PARTY),
+    Scenario(Stage.UNDER_REVIEW, origin=EMB),
     Scenario(Stage.NEEDS_ASSESSMENT, method=MISSION),
     Scenario(Stage.NEEDS_ASSESSMENT),
     Scenario(Stage.NEEDS_ASSESSMENT, method=MISSION, overdue=True),
@@ -72,8 +71,8 @@ SCENARIOS = [
     Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.UNDER_REVIEW, years_ago=2),
     Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.NEEDS_ASSESSMENT, method=MISSION, years_ago=3),
     Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.DECISION_COMMUNICATED),
-    Scenario(Stage.DECLINED, origin=OTHER, signatory=AuthorityType.POLITICAL_PARTY, years_ago=1),
-    Scenario(Stage.DECLINED, origin=OTHER, signatory=AuthorityType.CIVIL_SOCIETY, years_ago=4),
+    Scenario(Stage.DECLINED, outcome=DecisionOutcome.DECLINE, years_ago=1),
+    Scenario(Stage.WITHDRAWN, withdrawn_from=Stage.RECEIVED, years_ago=4),
     Scenario(Stage.DECLINED, outcome=DecisionOutcome.DECLINE, method=MISSION),
 ]
 

@@ -23,7 +23,6 @@ from requests_app.deadlines import services as deadlines
 from requests_app.demo.inserts import _Now
 from requests_app.demo.vocabulary import (
     CAPACITIES,
-    CIVIL_SOCIETY,
     CONTEXTS,
     DECLINE_REASONS,
     DESK,
@@ -34,7 +33,6 @@ from requests_app.demo.vocabulary import (
     MANDATED,
     MISSION,
     NARROW_SCOPES,
-    PARTIES,
     RECOMMENDATIONS,
     RISKS,
     SC,
@@ -104,10 +102,6 @@ def _requester(seeder, origin, received):
         return (*_pick(rng, seeder.authorities, seeder.authority_weights), "")
     if origin == Origin.ELECTORAL_BODY:
         return AuthorityType.ELECTORAL_BODY, f"Chairperson, {rng.choice(ELECTORAL_BODIES)}", ""
-    if origin == Origin.OTHER_BODY:
-        if rng.random() < 0.7:
-            return AuthorityType.POLITICAL_PARTY, f"Secretary-General, {rng.choice(PARTIES)}", ""
-        return AuthorityType.CIVIL_SOCIETY, f"Coordinator, {rng.choice(CIVIL_SOCIETY)}", ""
     return "", "", _mandate_symbol(rng, origin, received.year)  # a mandate alone: nobody requested
 
 
@@ -202,7 +196,7 @@ class CaseLife:
         """A request (not a mandate): reviewed; declined or withdrawn if its author cannot ask."""
         rng, case = self.rng, self.case
         self.move("start_review", Stage.UNDER_REVIEW, self.advance(0.1, 2, 12), comment="Acknowledged by letter.")
-        if case.authority_type in AuthorityType.never_eligible() or rng.random() < 0.02:
+        if rng.random() < 0.02:
             at = self.advance(2, 9, 35)
             if rng.random() < 0.9:
                 reason = INELIGIBLE_REASONS.get(case.authority_type, "The signatory cannot bind the State.")

@@ -23,7 +23,6 @@ REGION_WEIGHTS: dict[str, int] = {
 ORIGIN_WEIGHTS = {
     Origin.GOVERNMENT: 78,
     Origin.ELECTORAL_BODY: 10,
-    Origin.OTHER_BODY: 4,
     Organ.SECURITY_COUNCIL: 6,
     Organ.GENERAL_ASSEMBLY: 2,
 }
@@ -206,7 +205,7 @@ def _at_work(moment, rng):
 
 
 MISSION, DESK = AssessmentMethod.MISSION, AssessmentMethod.DESK_REVIEW
-EMB, OTHER = Origin.ELECTORAL_BODY, Origin.OTHER_BODY
+EMB = Origin.ELECTORAL_BODY
 # A demo case "from" the Security Council or the General Assembly rests on a mandate alone.
 SC, GA = Organ.SECURITY_COUNCIL, Organ.GENERAL_ASSEMBLY
 MANDATED = frozenset({SC, GA})

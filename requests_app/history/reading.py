@@ -6,7 +6,7 @@ kind) is registered here by the app at start-up (RequestsAppConfig.ready), so th
 imports neither the workflow nor the domains that record events: they all depend on it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db.models import Choices
 from django.utils import dateparse, formats, timezone
@@ -50,7 +50,7 @@ EVENT_LABELS = {
 
 # In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
 # (shortest first), so the line follows this order, not the stored one.
-DETAIL_LABELS = {
+DETAIL_LABELS: dict[str, StrOrPromise] = {
     "basis": _("basis"),
     "origin": _("origin"),
     "authority": _("authority"),
@@ -112,7 +112,7 @@ DETAIL_CHOICES: dict[str, type[Choices]] = {
 }
 
 # Details that hold a day, stored as ISO text (2026-12-07); shown as the pages show days.
-DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date", "expires_on"})
+DAY_KEYS = {"ends_on", "planned_end", "revisit_on", "value_date", "expires_on"}
 
 # Values of choices since retired, as the history written before still holds them: a mandate was an
 # origin, and its organ the authority, until mandates were recorded of their own (migration 0019_mandates).
@@ -123,7 +123,7 @@ RETIRED_LABELS = {
 }
 
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
-HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment", "recommendation"})
+HIDDEN_KEYS = {"changes", "decision", "document", "ledger_entry", "deployment", "recommendation"}
 
 _action_labels: dict[str, StrOrPromise] = {}
 
@@ -136,6 +136,18 @@ def register_action_labels(labels: Mapping[str, StrOrPromise]) -> None:
 def register_detail_choices(choices: Mapping[str, type[Choices]]) -> None:
     """Show the detail ``key`` of every event by the label of its choice."""
     DETAIL_CHOICES.update(choices)
+
+
+def register_detail_labels(
+    labels: Mapping[str, "StrOrPromise"], *, days: Iterable[str] = (), hidden: Iterable[str] = ()
+) -> None:
+    """Name the details another domain writes (shown in that order, after these), those that hold
+    a day, and those the line leaves out."""
+    for key, label in labels.items():
+        DETAIL_LABELS[key] = label
+        DETAIL_ORDER.setdefault(key, len(DETAIL_ORDER))
+    DAY_KEYS.update(days)
+    HIDDEN_KEYS.update(hidden)
 
 
 def action_label(action: str) -> "StrOrPromise":

@@ -16,6 +16,7 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.core.emails import templated_email
 from requests_app.core.urls import absolute_url
 from requests_app.reminders.models import Reminder
+from requests_app.reminders.replies import reply_item
 
 Level = Reminder.Level
 # The most pressing level first: a case shows once in a digest, at the highest level it reached.
@@ -49,6 +50,7 @@ def _item(
     reminder: Reminder, now: datetime, stage_labels: Mapping[str, str], level_labels: Mapping[str, str]
 ) -> dict[str, Any]:
     case = reminder.case
+    assert case is not None  # a reminder of a stage or a mandate has its case
     mandate = reminder.mandate if reminder.mandate_id is not None else None
     return {
         "reference": case.reference,
@@ -87,11 +89,15 @@ def message_id(reminder_ids: Iterable[int]) -> str:
 
 def digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMultiAlternatives:
     """The email telling ``recipient`` about these reminders."""
-    # One line per case, at the highest level it reached, the most pressing first; and one per
-    # mandate about to expire that a case rests on.
-    by_case: dict[tuple[int, int | None], Reminder] = {}
+    # One line per case (and per mandate about to expire that a case rests on, and per letter whose
+    # reply is due), at the highest level it reached, the most pressing first.
+    by_case: dict[tuple[str, int | None, int | None], Reminder] = {}
     for reminder in live:
-        key = (reminder.case_id, reminder.mandate_id)
+        key = (
+            ("letter", reminder.letter_id, None)
+            if reminder.letter_id
+            else ("case", reminder.case_id, reminder.mandate_id)
+        )
         current = by_case.get(key)
         if current is None or LEVEL_RANK[reminder.level] > LEVEL_RANK[current.level]:
             by_case[key] = reminder
@@ -101,7 +107,10 @@ def digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMulti
     shown = settings.EAS_REMINDER_DIGEST_MAX_CASES
     stage_labels = {key: str(label) for key, label in Stage.choices}
     level_labels = {key: str(label) for key, label in Level.choices}
-    items = [_item(r, now, stage_labels, level_labels) for r in ordered[:shown]]
+    items = [
+        reply_item(r, now, level_labels) if r.letter_id else _item(r, now, stage_labels, level_labels)
+        for r in ordered[:shown]
+    ]
     overdue = sum(1 for r in ordered if r.due_at <= now)
     subject = ngettext(
         "[EAS] %(count)d case needs your attention", "[EAS] %(count)d cases need your attention", len(ordered)

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
+from requests_app.correspondence.models import Letter
 
 
 class Reminder(models.Model):
-    """One reminder to one person about one stage of one case, claimed before it is sent.
+    """One reminder to one person about one stage of one case (or a reply due), claimed before it is sent.
 
     The unique constraint is the claim: two sweeps at once, a retry or a redelivered task
     cannot both insert it. A reminder is committed as "sending" before its email goes to the
@@ -37,10 +38,20 @@ class Reminder(models.Model):
         CANCELLED = "cancelled", _("Not sent: the case moved on")
 
     case = models.ForeignKey(
-        AssistanceRequest, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("case")
+        AssistanceRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("case"),
     )
-    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
-    stage_entered_at = models.DateTimeField(_("stage entered"))
+    # A reminder is about a stage of a case, or about a letter whose reply is due (then without a
+    # stage, and with the letter's case when it has one).
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=_("letter")
+    )
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices, blank=True)
+    stage_entered_at = models.DateTimeField(_("stage entered"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"))
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     recipient = models.EmailField(_("recipient"))
@@ -89,6 +100,16 @@ class Reminder(models.Model):
                 fields=["case", "mandate", "days_before", "recipient"],
                 condition=Q(mandate__isnull=False),
                 name="mandate_reminder_claimed_once",
+            ),
+            # A reply due: once per letter, day due (a later day is a new deadline), level and recipient.
+            models.UniqueConstraint(
+                fields=["letter", "due_at", "level", "recipient"],
+                condition=Q(letter__isnull=False),
+                name="reminder_letter_claimed_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(letter__isnull=False) | (Q(case__isnull=False) & Q(stage_entered_at__isnull=False)),
+                name="reminder_of_a_stage_or_a_letter",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="reminder_status_idx")]

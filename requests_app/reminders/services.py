@@ -32,7 +32,7 @@ from django.db.models import Case, Count, F, Field, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from requests_app.cases.choices import Stage
+from requests_app.cases.choices import Origin, Stage
 from requests_app.cases.models import AssistanceRequest, RegionalDesk
 from requests_app.core.errors import ActionRefused
 from requests_app.core.queue import enqueue
@@ -43,6 +43,7 @@ from requests_app.history.models import CaseEvent
 from requests_app.mandates import selectors as mandate_selectors
 from requests_app.reminders.digests import digest
 from requests_app.reminders.models import Reminder
+from requests_app.reminders.replies import LETTER_FIELDS, plan_replies, reply_moved_on
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ class SweepResult:
 
 
 def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, tuple[Any, ...]]:
-    return AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon).values_list(
+    cases = AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon)
+    return cases.exclude(origin__in=Origin.not_requests()).values_list(
         "id",
         "stage",
         "stage_entered_at",
@@ -127,9 +129,13 @@ def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, 
 
 
 def plan(*, now: datetime) -> list[Reminder]:
-    """Reminders due now that nobody has claimed yet, as unsaved rows: deadlines, then mandates' expiry."""
+    """Reminders due now that nobody has claimed yet, as unsaved rows: deadlines, mandates' expiry, replies due."""
     team_leads = {desk.regional_group: desk.team_lead for desk in RegionalDesk.objects.select_related("team_lead")}
-    return _plan_deadlines(now, team_leads) + _plan_mandate_expiries(now, team_leads)
+    return (
+        _plan_deadlines(now, team_leads)
+        + _plan_mandate_expiries(now, team_leads)
+        + plan_replies(now=now, team_leads=team_leads, recipients=recipients, due_row=DueCase)
+    )
 
 
 def _plan_deadlines(now: datetime, team_leads: Mapping[str, User | None]) -> list[Reminder]:
@@ -220,6 +226,7 @@ def _plan_mandate_expiries(now: datetime, team_leads: Mapping[str, User | None])
 
 CLAIM_COLUMNS = (
     "case",
+    "letter",
     "stage",
     "stage_entered_at",
     "due_at",
@@ -256,7 +263,9 @@ def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) 
     moment = Reminder._meta.get_field("due_at")
     prepared: dict[datetime, Any] = {}
 
-    def at(value: datetime) -> Any:
+    def at(value: datetime | None) -> Any:
+        if value is None:
+            return None
         if value not in prepared:
             prepared[value] = moment.get_db_prep_save(value, connection)
         return prepared[value]
@@ -265,6 +274,7 @@ def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) 
     rows = [
         (
             r.case_id,
+            r.letter_id,
             r.stage,
             at(r.stage_entered_at),
             at(r.due_at),
@@ -358,9 +368,11 @@ def _events(
                     "to": recipient or r.recipient,
                     "due": r.due_at,
                     **({"mandate": r.mandate.symbol} if r.mandate is not None else {}),
+                    **({"letter": r.letter_id} if r.letter_id else {}),
                 },
             )
             for r in reminders_
+            if r.case_id is not None  # a reply due of a letter that concerns no case: no case history
         ),
         batch_size=2000,
     )
@@ -373,7 +385,7 @@ def mark_uncertain(*, now: datetime) -> int:
         stuck = list(
             Reminder.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
             .filter(status=Status.SENDING, sending_at__lt=cutoff)
-            .only("id", "case_id", "level", "recipient", "due_at", "mandate_id")
+            .only("id", "case_id", "letter_id", "level", "recipient", "due_at", "mandate_id")
         )
         if not stuck:
             return 0
@@ -404,7 +416,7 @@ def resend(
         rows = list(
             Reminder.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, status=Status.UNCERTAIN)
-            .only("id", "case_id", "level", "recipient", "due_at", "mandate_id")
+            .only("id", "case_id", "letter_id", "level", "recipient", "due_at", "mandate_id")
         )
         if not rows:
             raise ActionRefused(_("Only reminders whose delivery is uncertain can be resent."))
@@ -509,10 +521,11 @@ def _mark_sending(
     digest; those whose case moved on are cancelled. Runs in the caller's transaction."""
     reminders = list(
         pending.select_for_update(of=("self",))
-        .select_related("case__member_state", "mandate")
+        .select_related("case__member_state", "mandate", "letter__country")
         .only(
             "id",
             "case_id",
+            "letter_id",
             "level",
             "due_at",
             "stage_entered_at",
@@ -523,20 +536,24 @@ def _mark_sending(
             "case__member_state__name",
             "mandate__symbol",
             "mandate__expires_on",
+            *LETTER_FIELDS,
         )
         .order_by("due_at", "id")
     )
     # A mandate's expiry concerns the case whatever its stage, while it rests on the mandate unrenewed.
     depended_on = mandate_selectors.still_depended_on(
-        (r.case_id, r.mandate_id) for r in reminders if r.mandate_id is not None
+        (r.case_id, r.mandate_id) for r in reminders if r.mandate_id is not None and r.case_id is not None
     )
     live: list[Reminder] = []
     gone: list[Reminder] = []
     for reminder in reminders:
-        case = reminder.case
-        if reminder.mandate_id is not None:
+        if reminder.letter_id is not None:
+            moved_on = reply_moved_on(reminder)
+        elif reminder.mandate_id is not None:
             moved_on = (reminder.case_id, reminder.mandate_id) not in depended_on
         else:
+            case = reminder.case
+            assert case is not None  # a reminder of a stage has its case (reminder_of_a_stage_or_a_letter)
             moved_on = case.stage in Stage.ends() or case.stage_entered_at != reminder.stage_entered_at
         (gone if moved_on else live).append(reminder)
     if gone:

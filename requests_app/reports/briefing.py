@@ -15,13 +15,13 @@ putting back every event since the period began. Each reads only the events on i
 period; the one covering the shorter time is chosen. For last year, over 100,000 cases on SQLite,
 reading forward took about a second, backward a fifth of that.
 
-``build_briefing(start, end)`` runs six queries reading forward, seven backward, whatever the
+``build_briefing(start, end)`` runs seven queries reading forward, eight backward, whatever the
 number of cases: the Member States, the types, then as of one moment the date of the first request
 (to choose the way), the events of the period grouped by Member State, the history (forward: up to
-the period's end; backward: since it began, and today's open cases), and the types of assistance
+the period's end; backward: since it began, and today's open cases), the types of assistance
 of the period's decisions, each as its version in force at the period's end (an amendment made
-later leaves the report of the period as it was). The page, its downloads (briefing_export) and the
-``briefing`` command all use it.
+later leaves the report of the period as it was), and the letters not considered (no requests,
+counted apart). The page, its downloads (briefing_export) and the ``briefing`` command all use it.
 """
 
 import datetime
@@ -142,6 +142,9 @@ class Briefing:
     by_basis: dict  # basis (request, mandate, both) -> requests received
     by_modality: dict  # modality -> requests whose implementation started in the period
     states_assisted: list  # StateFigures with assistance decided in or under way during the period
+    # Letters from parties, civil society or persons received in the period: no requests, never
+    # counted among them, and said apart (the correspondence register).
+    not_considered: int = 0
 
     @property
     def decisions_to_assist(self):
@@ -170,6 +173,7 @@ class Briefing:
             (gettext("Withdrawn by the requesting state"), totals.withdrawn),
             (gettext("Pending at the end of the period"), totals.pending),
             (gettext("Member States assisted"), len(self.states_assisted)),
+            (gettext("Letters not considered: not requests (parties, civil society, persons)"), self.not_considered),
         ]
 
     def key_figures(self):
@@ -192,6 +196,11 @@ class Briefing:
             (gettext("Withdrawn by the requesting state"), totals.withdrawn, ""),
             (gettext("Pending at the end of the period"), totals.pending, ""),
             (gettext("Member States assisted"), len(self.states_assisted), ""),
+            (
+                gettext("Letters not considered"),
+                self.not_considered,
+                gettext("not requests: from parties, civil society or persons, answered and filed"),
+            ),
         ]
 
     def tables(self):

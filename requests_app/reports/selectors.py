@@ -14,8 +14,9 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from requests_app.cases.choices import Basis, DecisionOutcome, ImplementationModality, Stage
+from requests_app.cases.choices import Basis, DecisionOutcome, ImplementationModality, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, DecisionAmendment
+from requests_app.correspondence.selectors import not_considered_counts
 from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 from requests_app.reports.briefing import Briefing, Figures, StateFigures, TypeFigures
@@ -28,6 +29,9 @@ AFTER_DECISION = (Stage.DECISION_COMMUNICATED, Stage.IN_IMPLEMENTATION, Stage.RE
 # The stages a final response leads to (a deferral leaves the case awaiting its decision).
 ANSWERED = (Stage.DECISION_COMMUNICATED, Stage.DECLINED, Stage.WITHDRAWN)
 ASSISTING = (DecisionOutcome.ASSIST, DecisionOutcome.NARROW)
+# A letter that was never a request (a party's, registered as a case before the correspondence
+# register: Origin.not_requests) is not counted among requests received, nor anywhere else.
+REQUESTS_ONLY = ~Q(case__origin__in=Origin.not_requests())
 
 
 # The figures ------------------------------------------------------------------------------------
@@ -85,7 +89,7 @@ def _period_counts(since: datetime | None, until: datetime | None) -> CountRows:
     for modality in ImplementationModality.values:
         counts[f"modality:{modality}"] = cases(Q(action="start_implementation", details__modality=modality))
     return (
-        CaseEvent.objects.filter(_between(since, until))
+        CaseEvent.objects.filter(_between(since, until), REQUESTS_ONLY)
         .filter(action__in=["registered", "record_decision", "decline_request", "withdraw", "start_implementation"])
         .values("case__member_state_id")
         .annotate(**counts)
@@ -115,7 +119,7 @@ def _history_forward(since: datetime | None, until: datetime | None) -> CountRow
     if since is not None:
         counts["ended_before"] = Count("id", filter=ASSISTANCE_ENDED & Q(created_at__lt=since))
     return (
-        CaseEvent.objects.filter(_between(None, until), action__in=HISTORY_ACTIONS)
+        CaseEvent.objects.filter(_between(None, until), REQUESTS_ONLY, action__in=HISTORY_ACTIONS)
         .values("case__member_state_id")
         .annotate(**counts)
         .order_by()
@@ -130,7 +134,7 @@ def _history_backward(since: datetime | None, until: datetime | None) -> CountRo
         for name, condition in (("registered", REGISTERED), ("answered", ANSWER), ("assisted", ASSISTANCE)):
             counts[f"{name}_after"] = Count("id", filter=condition & Q(created_at__gte=until))
     return (
-        CaseEvent.objects.filter(_between(since, None), action__in=HISTORY_ACTIONS)
+        CaseEvent.objects.filter(_between(since, None), REQUESTS_ONLY, action__in=HISTORY_ACTIONS)
         .values("case__member_state_id")
         .annotate(**counts)
         .order_by()
@@ -156,6 +160,7 @@ def _open_counts() -> CountRows:
     """
     return (
         AssistanceRequest.objects.filter(stage__in=[*BEFORE_DECISION, *AFTER_DECISION])
+        .exclude(origin__in=Origin.not_requests())
         .values("member_state_id")
         .annotate(
             waiting=Count("id", filter=Q(stage__in=BEFORE_DECISION)),
@@ -331,6 +336,7 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         history = list((_history_forward if forward else _history_backward)(since, until))
         open_now = [] if forward else list(_open_counts())
         types_given = list(_type_counts(since, until))
+        not_considered = sum(not_considered_counts(start, end).values())
     declined_at_review, by_basis, by_modality = rows.add_period(period)
     rows.add_history(_read_forward(history) if forward else _read_backward(history, open_now))
     by_type = rows.add_types(types, types_given)
@@ -355,4 +361,5 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         by_basis=by_basis,
         by_modality=by_modality,
         states_assisted=[state for state in ordered if state.under_way or state.decided_to_assist],
+        not_considered=not_considered,
     )

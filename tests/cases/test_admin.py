@@ -172,7 +172,9 @@ def test_the_stage_cannot_be_edited_by_hand(client, officer):
         ({"mandate_symbols": "S/RES/1 (2020)"}, "No mandate S/RES/1 (2020) is recorded for Malawi"),
         ({"mandate_symbols": "resolution 2734"}, "is not a resolution"),
         ({"origin": "", "requesting_authority": "", "authority_type": ""}, "rests on a request, a mandate or both"),
-        ({"authority_type": "political_party"}, "cannot be signed by"),
+        # A letter from a party, civil society or a person is no request: neither is offered.
+        ({"origin": "other_body", "authority_type": "political_party"}, "Select a valid choice"),
+        ({"authority_type": "civil_society"}, "Select a valid choice"),
         ({"elections-0-planned_date": "", "elections-0-election_type": ""}, "at least one election"),
     ],
 )
@@ -187,14 +189,14 @@ def test_intake_refuses_inconsistent_requests_with_a_clear_message(client, offic
 def test_a_refused_action_changes_nothing_and_says_why(client, officer):
     case = new_request(
         actor=officer,
-        authority_type="political_party",
-        origin="other_body",
-        requesting_authority="Secretary-General of the Party",
+        authority_type="electoral_body",
+        origin="electoral_body",
+        requesting_authority="Chair, Independent Electoral Commission",
     )
     client.force_login(officer)
     client.post(act_url(case, "start_review"), {}, follow=True)
     response = client.post(act_url(case, "start_assessment"), {"start_assessment-method": "desk_review"}, follow=True)
-    assert any("cannot bind the state" in m for m in messages_of(response))
+    assert any("record its explicit acceptance first" in m for m in messages_of(response))
     case.refresh_from_db()
     assert case.stage == Stage.UNDER_REVIEW
     # what the user typed is still on the page

@@ -193,13 +193,18 @@ def test_a_case_on_a_mandate_alone_has_no_requesting_authority(field, frozen):
         (Origin.GOVERNMENT, AuthorityType.POLITICAL_PARTY, AuthorityType.FOREIGN_MINISTER),
         (Origin.GOVERNMENT, AuthorityType.ELECTORAL_BODY, AuthorityType.HEAD_OF_STATE),
         (Origin.ELECTORAL_BODY, AuthorityType.FOREIGN_MINISTER, AuthorityType.ELECTORAL_BODY),
-        (Origin.OTHER_BODY, AuthorityType.HEAD_OF_STATE, AuthorityType.CIVIL_SOCIETY),
     ],
 )
 def test_the_authority_must_fit_the_origin(origin, authority, allowed, frozen):
     message = errors_of(unsaved(origin=origin, authority_type=authority))["authority_type"]
     assert f"cannot be signed by {authority.label}" in message
     assert str(allowed.label) in message
+
+
+def test_a_letter_from_another_body_is_no_request(frozen):
+    """A party's, civil society's or a person's letter goes to the correspondence register, never to a case."""
+    case = unsaved(origin=Origin.OTHER_BODY, authority_type=AuthorityType.POLITICAL_PARTY)
+    assert "register it in the correspondence register as a letter not considered" in errors_of(case)["origin"]
 
 
 def test_the_database_refuses_a_letter_dated_after_receipt_too(frozen):

@@ -52,8 +52,10 @@ def test_demo_cases_are_in_every_stage_with_real_histories():
     for case in cases:
         assert_history_matches_stage(case)
     origins = {case.origin for case in cases}
-    assert {Origin.GOVERNMENT, Origin.ELECTORAL_BODY, Origin.OTHER_BODY, ""} <= origins  # "": a mandate alone
-    assert any(case.authority_type == AuthorityType.POLITICAL_PARTY for case in cases)
+    assert {Origin.GOVERNMENT, Origin.ELECTORAL_BODY, ""} <= origins  # "": a mandate alone
+    # A party's or civil society's letter is never a case: the demo files two as not considered.
+    assert Origin.OTHER_BODY not in origins
+    assert not any(case.authority_type in AuthorityType.never_eligible() for case in cases)
     # Each case of its own Member State, but in the countries with several engagements (demo/engagement.py)
     # and a follow-up request, which shares its earlier case's.
     single = [case for case in cases if case.member_state.iso3 not in ENGAGEMENTS and case.follows_id is None]

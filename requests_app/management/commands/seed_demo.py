@@ -24,6 +24,7 @@ from requests_app.cases.models import (
 )
 from requests_app.demo.bulk import BulkSeeder
 from requests_app.demo.cases import DemoSeeder
+from requests_app.demo.correspondence import seed_correspondence
 from requests_app.demo.decisions import seed_decisions
 from requests_app.demo.engagement import seed_engagements
 from requests_app.demo.fund import seed_trust_fund
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         # Countries with several engagements over the years (issue 13), with the roster's experts.
         seed_engagements(seed=seed, team=team, now=now, stdout=self.stdout)
         seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
+        seed_correspondence(team=team, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({time.monotonic() - started:.1f} s)."))
 
     def _bulk(self, cases, *, team, rng, now, batch_size):

@@ -24,9 +24,11 @@ class Command(BaseCommand):
         if dry_run:
             references = AssistanceRequest.objects.in_bulk({r.case_id for r in result.planned})
             for reminder in result.planned:
-                case = references[reminder.case_id]
+                case = references.get(reminder.case_id)
+                # A reply due of a letter that concerns no case is named by the letter.
+                about = case.reference if case is not None else f"letter {reminder.letter_id}"
                 self.stdout.write(
-                    f"{case.reference}  {reminder.get_level_display():<30} {reminder.recipient:<40} "
+                    f"{about}  {reminder.get_level_display():<30} {reminder.recipient:<40} "
                     f"due {timezone.localtime(reminder.due_at):%Y-%m-%d %H:%M}"
                 )
             self.stdout.write(f"{len(result.planned)} reminder(s) due; nothing sent (dry run).")

@@ -1,0 +1,72 @@
+"""The filters of the correspondence register: country, direction, channel, kind, dates, case, text."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.core.forms import DateInput
+from requests_app.core.validators import SEARCH_MAX_LENGTH
+from requests_app.correspondence.models import Channel, Direction, Letter, LetterKind, LetterStatus, Purpose
+from requests_app.correspondence.selectors import country_choices
+
+
+class LetterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("In the subject, the sender and the recipient."),
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), field_name="country__iso3", empty_label=None)
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"), choices=Direction.choices, empty_label=_("In and out")
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("Any channel"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=LetterKind.choices, empty_label=_("Any kind"))
+    purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=Purpose.choices, empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        method="filter_status",
+        empty_label=_("Any"),
+        choices=[
+            (LetterStatus.NOT_CONSIDERED.value, _("Not considered: not requests")),
+            ("awaiting", _("Reply due, not yet replied")),
+            ("overdue", _("Reply overdue")),
+        ],
+    )
+    case = django_filters.CharFilter(
+        label=_("Case"), method="filter_case", max_length=20, help_text=_("A reference, e.g. EAS-2026-0042.")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("Dated from"), field_name="date", lookup_expr="gte", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Dated until"), field_name="date", lookup_expr="lte", widget=DateInput()
+    )
+
+    class Meta:
+        model = Letter
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["country"].extra["choices"] = country_choices()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(subject__icontains=value) | Q(sender__icontains=value) | Q(recipient__icontains=value))
+
+    def filter_case(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(case__reference__iexact=value) if value else queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == LetterStatus.NOT_CONSIDERED:
+            return queryset.filter(status=LetterStatus.NOT_CONSIDERED)
+        awaiting = queryset.filter(direction=Direction.IN, replied_on__isnull=True, reply_due_on__isnull=False)
+        if value == "overdue":
+            return awaiting.filter(reply_due_on__lt=timezone.localdate())
+        return awaiting

@@ -1,0 +1,21 @@
+"""The case page's section on the case's letters (the correspondence register)."""
+
+from django import template
+
+from requests_app.correspondence import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("correspondence/_case_section.html", takes_context=True)
+def case_letters(context, case):
+    """One query for the letters, whatever their number; nothing for those who may not read them."""
+    user = context["request"].user
+    if not user.has_perm("requests_app.view_letter"):
+        return {"shown": False}
+    return {
+        "shown": True,
+        "case": case,
+        "letters": selectors.case_letters(case),
+        "may_file": selectors.may_file(user, country=case.member_state, case=case),
+    }
