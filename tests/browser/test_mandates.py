@@ -85,10 +85,10 @@ def test_staff_record_a_mandate_and_its_renewal_then_open_a_case_on_both_a_reque
     expect(page.locator("ol.timeline > li").first).to_contain_text("basis: Request and mandate")
     clerk.shot("sees-both-bases-on-the-case-page")
 
-    # Resting on a mandate, the case skips the eligibility review.
+    # Resting on a mandate, the case skips the eligibility review: the officer recommends how to assess.
     steps.assign(lead, reference, officer.user)
     officer.open_case(reference)
-    officer.expect_may("Start needs assessment")
+    officer.expect_may("Recommend to the focal point")
     officer.expect_may_not("Acknowledge and start review")
     officer.shot("may-assess-at-once")
 

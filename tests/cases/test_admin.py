@@ -196,7 +196,7 @@ def test_a_refused_action_changes_nothing_and_says_why(client, officer):
     client.force_login(officer)
     client.post(act_url(case, "start_review"), {}, follow=True)
     response = client.post(act_url(case, "start_assessment"), {"start_assessment-method": "desk_review"}, follow=True)
-    assert any("record its explicit acceptance first" in m for m in messages_of(response))
+    assert any("records its explicit acceptance first" in m for m in messages_of(response))
     case.refresh_from_db()
     assert case.stage == Stage.UNDER_REVIEW
     # what the user typed is still on the page
