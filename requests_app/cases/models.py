@@ -38,7 +38,7 @@ class ReferenceCounter(models.Model):
 class AssistanceRequest(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     member_state = models.ForeignKey(
-        MemberState, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Member State")
+        MemberState, on_delete=models.PROTECT, related_name="cases", verbose_name=_("country or territory")
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     mandate_symbol = models.CharField(

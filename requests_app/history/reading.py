@@ -39,6 +39,8 @@ EVENT_LABELS = {
     "fund_refund": _("Refund to the Trust Fund"),
     "expert_deployed": _("Expert deployed"),
     "deployment_cancelled": _("Deployment cancelled"),
+    # Written by migration 0016 (reference13) on the cases that named a type the UN does not have.
+    "assistance_type_mapped": _("Type of assistance mapped to the United Nations' typology"),
 }
 
 # In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
@@ -74,6 +76,8 @@ DETAIL_LABELS = {
     "value_date": _("value date"),
     "amount_usd": _("in US dollars"),
     "rate": _("rate (USD)"),
+    "type_was": _("type of assistance named"),
+    "type_now": _("now recorded as"),
 }
 DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
 
@@ -92,7 +96,7 @@ DETAIL_CHOICES: dict[str, type[Choices]] = {
 DAY_KEYS = frozenset({"ends_on", "planned_end", "revisit_on", "value_date"})
 
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
-HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment"})
+HIDDEN_KEYS = frozenset({"changes", "decision", "document", "ledger_entry", "deployment", "mapping"})
 
 _action_labels: dict[str, str] = {}
 
