@@ -41,6 +41,7 @@ from requests_app.deadlines.models import DeadlineReason
 from requests_app.documents import services as document_services
 from requests_app.documents.models import CaseDocument
 from requests_app.documents.views import document_response
+from requests_app.reference.forms import AssistanceTypesField
 from requests_app.reference.models import RegionalGroup
 
 
@@ -81,6 +82,14 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "week":
             return open_cases.filter(stage_due_at__gte=now, stage_due_at__lt=now + timedelta(days=7))
         return queryset
+
+
+class CountryStatusFilter(admin.ChoicesFieldListFilter):
+    """Member State, observer State or territory: titled so, not "status" beside the stage."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("Member State, observer State or territory")
 
 
 class TypeFilter(admin.RelatedFieldListFilter):
@@ -129,6 +138,7 @@ class AssistanceRequestForm(forms.ModelForm):
     class Meta:
         model = AssistanceRequest
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown
+        field_classes = {"requested_types": AssistanceTypesField}  # under the typology's headings
         widgets = {
             "requested_types": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),
@@ -146,6 +156,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_filter = [
         "stage",
         DeadlineFilter,
+        ("member_state__status", CountryStatusFilter),
         "member_state__regional_group",
         "origin",
         ("requested_types", TypeFilter),
@@ -165,12 +176,13 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "emb_request_accepted_at",
         "implementation_modality",
         "implementation_ends_on",
+        "country_status",
     ]
     inlines = [ElectionInline, NeedsAssessmentInline, DecisionInline, DocumentInline, EventInline]
 
     def get_fieldsets(self, request, obj=None):
         request_fields = [
-            "member_state",
+            ("member_state", "country_status") if obj is not None else "member_state",
             ("origin", "mandate_symbol"),
             ("requesting_authority", "authority_type"),
             ("letter_date", "received_date"),
@@ -268,6 +280,13 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description=_("region"), ordering="member_state__regional_group")
     def region(self, case):
         return choice_label(RegionalGroup, case.member_state.regional_group)
+
+    @admin.display(description=_("status"))
+    def country_status(self, case):
+        country = case.member_state
+        if not country.un_basis:
+            return country.status_text
+        return format_html('{}<div class="help">{}</div>', country.status_text, country.un_basis)
 
     @admin.display(description=_("stage"), ordering="stage")
     def stage_badge(self, case):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ElectoralPhase, ImplementationModality
 from requests_app.cases.workflow import ACTIONS
 from requests_app.core.forms import DateInput
+from requests_app.reference.forms import AssistanceTypesField
 from requests_app.reference.models import AssistanceType
 
 
@@ -45,12 +46,7 @@ class StartAssessmentForm(ActionForm):
 class DecisionForm(ActionForm):
     own_page = True  # too much to write in the action panel of the case page
     outcome = forms.ChoiceField(label=_("Outcome"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
-    assistance_types = forms.ModelMultipleChoiceField(
-        label=_("Assistance to provide"),
-        queryset=AssistanceType.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    assistance_types = AssistanceTypesField(label=_("Assistance to provide"), required=False)
     phase = forms.ChoiceField(
         label=_("Phase of the electoral cycle"), choices=[("", "—"), *ElectoralPhase.choices], required=False
     )

@@ -82,7 +82,9 @@ def case_list() -> QuerySet[AssistanceRequest]:
 
 def case_detail(*, contributions: bool = True) -> QuerySet[AssistanceRequest]:
     """A case with everything its page shows and its guards read (the admin's page shows no contributions)."""
-    queryset = AssistanceRequest.objects.select_related("member_state", "officer", "assessment").prefetch_related(
+    queryset = AssistanceRequest.objects.select_related(
+        "member_state__administering_power", "officer", "assessment"
+    ).prefetch_related(
         "elections",
         "requested_types",
         Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),

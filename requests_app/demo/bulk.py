@@ -30,6 +30,11 @@ from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType, MemberState
 
 
+def _share(country):
+    """A territory or observer State asks far less often than a Member State of its region."""
+    return 1.0 if country.is_member_state else 0.1
+
+
 class BulkSeeder:
     """N more cases, simulated from registration to the present and written in bulk.
 
@@ -61,7 +66,7 @@ class BulkSeeder:
         states = list(MemberState.objects.order_by("iso3"))
         per_region = Counter(s.regional_group for s in states)
         self.states, self.state_weights = _weighted(
-            [(s, REGION_WEIGHTS[s.regional_group] / per_region[s.regional_group]) for s in states]
+            [(s, REGION_WEIGHTS[s.regional_group] / per_region[s.regional_group] * _share(s)) for s in states]
         )
         self.origins, self.origin_weights = _weighted(ORIGIN_WEIGHTS.items())
         self.authorities, self.authority_weights = _weighted([((a, t), w) for a, t, w in GOVERNMENT_AUTHORITIES])

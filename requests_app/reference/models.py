@@ -25,6 +25,9 @@ class CountryStatus(models.TextChoices):
     TERRITORY = "territory", _("Territory")
 
 
+STATUS_AFTER_NAME = {CountryStatus.OBSERVER_STATE: _("observer State"), CountryStatus.TERRITORY: _("territory")}
+
+
 class MemberState(models.Model):
     """A country or territory that can be assisted.
 
@@ -97,6 +100,9 @@ class MemberState(models.Model):
         ]
 
     def __str__(self):
+        # Where a country is named by itself (the admin, its autocomplete), a non-member says what it is.
+        if self.status in STATUS_AFTER_NAME:
+            return f"{self.name} ({STATUS_AFTER_NAME[self.status]})"
         return self.name
 
     @property

@@ -28,6 +28,7 @@ from requests_app.demo.fund import seed_trust_fund
 from requests_app.demo.partners import seed_partners
 from requests_app.demo.roster import seed_roster
 from requests_app.demo.staff import DEMO_PASSWORD, STAFF, ensure_users
+from requests_app.demo.territories import seed_territories
 
 DEFAULT_SEED = 62150  # General Assembly resolution 62/150
 
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Partners: {partners}, with {contributions} new contributions to assisted cases.")
             seed_roster(team=team, stdout=self.stdout)
             seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
+            seed_territories(team=team, stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS(f"Demo data ready ({time.monotonic() - started:.1f} s)."))
             return
         seeder = BulkSeeder(rng=rng, team=team, now=now, stdout=self.stdout, batch_size=batch_size)
