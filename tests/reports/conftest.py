@@ -47,7 +47,9 @@ def history(time_machine, officer):
     # Côte d'Ivoire: a request assisted (voter registration, logistics) and a Security Council
     # mandate assisted with a narrowed scope (results management): received 2, assisted 1, narrowed 1.
     c.civ = s.decide(
-        s.ready(s.register("2026-01-10", "CIV"), "2026-01-20"), "2026-02-10", types=("voter-registration", "voting-counting")
+        s.ready(s.register("2026-01-10", "CIV"), "2026-01-20"),
+        "2026-02-10",
+        types=("voter-registration", "voting-counting"),
     )
     mandate = s.register("2026-01-20", "CIV", origin=Origin.SECURITY_COUNCIL, requesting_authority="Security Council")
     s.decide(

@@ -98,7 +98,13 @@ def test_the_csv_holds_every_figure(client, history):
 
     _header, *rows, total = sections["States and territories assisted in the period"]
     assert rows == [
-        ["Côte d'Ivoire", "African States", "2", "2", "Voter registration, Voting and counting operations, Results management"],
+        [
+            "Côte d'Ivoire",
+            "African States",
+            "2",
+            "2",
+            "Voter registration, Voting and counting operations, Results management",
+        ],
         ["Ghana", "African States", "0", "1", ""],
         ["Kenya", "African States", "1", "1", "Training"],
     ]
@@ -113,7 +119,9 @@ def test_the_downloads_neutralise_formulas_in_names(client, history):
     rows = csv_sections(download(client, "csv").content)["Requests and responses by State or territory"]
     assert ['\'=HYPERLINK("http://evil")'] == [row[0] for row in rows if "HYPERLINK" in row[0]]
     book = load_workbook(io.BytesIO(download(client, "xlsx").content))
-    cells = [cell for row in book["States and territories"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
+    cells = [
+        cell for row in book["States and territories"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)
+    ]
     assert [(cell.value, cell.data_type) for cell in cells] == [('\'=HYPERLINK("http://evil")', "s")]
 
 
