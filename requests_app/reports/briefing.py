@@ -306,8 +306,8 @@ class Briefing:
             sheet=gettext("States assisted"),
             title=gettext("States and territories assisted in the period"),
             note=gettext(
-                "States and territories with a decision to assist in the period, or with assistance decided earlier and "
-                "still under way when the period began (not yet closed or withdrawn)."
+                "States and territories with a decision to assist in the period, or with assistance decided "
+                "earlier and still under way when the period began (not yet closed or withdrawn)."
             ),
             columns=[
                 Column(gettext("State or territory"), width=30),
@@ -385,8 +385,8 @@ def definitions():
         (
             gettext("States and territories assisted"),
             gettext(
-                "States and territories with a decision to assist in the period, or with assistance decided earlier and still "
-                "under way when the period began: neither closed nor withdrawn by then."
+                "States and territories with a decision to assist in the period, or with assistance decided earlier "
+                "and still under way when the period began: neither closed nor withdrawn by then."
             ),
         ),
     ]
