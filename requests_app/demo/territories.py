@@ -8,11 +8,13 @@ import datetime
 from dataclasses import dataclass
 
 import time_machine
+from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
 from requests_app.cases import services
 from requests_app.cases.choices import AuthorityType, ElectionType, Origin
 from requests_app.cases.models import AssistanceRequest, Election
+from requests_app.demo.staff import Team
 from requests_app.reference.models import AssistanceType, MemberState
 
 
@@ -54,7 +56,7 @@ REQUESTS = [
 ]
 
 
-def seed_territories(*, team, stdout) -> int:
+def seed_territories(*, team: Team, stdout: OutputWrapper) -> int:
     """Register the demo requests for territories; returns how many were new."""
     created = 0
     for request in REQUESTS:
