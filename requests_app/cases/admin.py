@@ -138,9 +138,8 @@ class AssistanceRequestForm(forms.ModelForm):
     class Meta:
         model = AssistanceRequest
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown
-        field_classes = {"requested_types": AssistanceTypesField}  # under the typology's headings
+        field_classes = {"requested_types": AssistanceTypesField}  # boxes under the typology's headings
         widgets = {
-            "requested_types": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),
             "letter_date": DateInput,
             "received_date": DateInput,

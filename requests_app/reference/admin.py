@@ -9,7 +9,7 @@ from requests_app.reference.models import AssistanceType, MemberState
 
 @admin.register(MemberState)
 class MemberStateAdmin(FixedSetAdmin):
-    list_display = ["name", "iso3", "status", "region", "administering_power", "un_basis"]
+    list_display = ["name", "iso3", "status", "region", "administering_power"]  # un_basis: too long for a column
     list_filter = ["status", "regional_group", "in_regional_group"]
     list_select_related = ["administering_power"]
     search_fields = ["name", "iso3"]

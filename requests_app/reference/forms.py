@@ -23,7 +23,7 @@ class AssistanceTypesField(forms.ModelMultipleChoiceField):
     """Types of assistance to tick, grouped as the United Nations' typology groups them."""
 
     iterator = TypeChoiceIterator
-    widget = forms.CheckboxSelectMultiple
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "typology"})  # eas/app.css, eas/admin.css
 
     def __init__(self, queryset=None, **kwargs):
         super().__init__(AssistanceType.objects.all() if queryset is None else queryset, **kwargs)
