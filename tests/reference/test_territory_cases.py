@@ -136,3 +136,17 @@ def test_the_briefing_names_a_territory_as_such_and_counts_it_in_its_region(offi
     assert report.states_requesting == 4
     rows = next(table for table in report.tables() if table.key == "states").rows
     assert ["New Caledonia (territory)", "Asia-Pacific States"] == rows[[r[0] for r in rows].index(caledonia.label)][:2]
+
+
+def test_a_territorys_case_belongs_to_the_desk_of_its_region(cases):
+    from django.contrib.auth.models import Group
+
+    from requests_app.cases import selectors
+    from tests.factories import team_lead_of
+
+    lead = team_lead_of("NCL")
+    lead.groups.add(Group.objects.get(name="Team lead"))
+    lead = type(lead).objects.get(pk=lead.pk)  # without a stale permission cache
+    visible = set(selectors.visible_cases(lead).values_list("reference", flat=True))
+    assert visible == {cases["caledonia"].reference, cases["palestine"].reference}  # the Asia-Pacific desk's
+    assert selectors.may_work_on(lead, cases["caledonia"])
