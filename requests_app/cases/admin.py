@@ -26,7 +26,7 @@ from requests_app.cases.admin_inlines import (
     choice_label,
 )
 from requests_app.cases.choices import Stage
-from requests_app.cases.filters import search_cases
+from requests_app.cases.filters import of_country_status, search_cases
 from requests_app.cases.forms import action_form
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, RegionalDesk
 from requests_app.cases.views import submit_action
@@ -42,7 +42,7 @@ from requests_app.documents import services as document_services
 from requests_app.documents.models import CaseDocument
 from requests_app.documents.views import document_response
 from requests_app.reference.forms import AssistanceTypesField
-from requests_app.reference.models import RegionalGroup
+from requests_app.reference.models import CountryStatus, RegionalGroup
 
 
 class RecordAdmin(FixedSetAdmin):
@@ -84,12 +84,15 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CountryStatusFilter(admin.ChoicesFieldListFilter):
-    """Member State, observer State or territory: titled so, not "status" beside the stage."""
+class CountryStatusFilter(admin.SimpleListFilter):
+    title = _("Member State, observer State or territory")
+    parameter_name = "country_status"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = _("Member State, observer State or territory")
+    def lookups(self, request, model_admin):
+        return CountryStatus.choices
+
+    def queryset(self, request, queryset):
+        return of_country_status(queryset, self.value()) if self.value() in CountryStatus.values else queryset
 
 
 class TypeFilter(admin.RelatedFieldListFilter):
@@ -155,7 +158,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_filter = [
         "stage",
         DeadlineFilter,
-        ("member_state__status", CountryStatusFilter),
+        CountryStatusFilter,
         "member_state__regional_group",
         "origin",
         ("requested_types", TypeFilter),

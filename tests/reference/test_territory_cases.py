@@ -100,7 +100,7 @@ def test_the_case_page_shows_what_the_country_is(client, officer, cases):
 
 def test_the_admin_case_list_filters_by_status(client, officer, cases):
     client.force_login(officer)
-    response = client.get(ADMIN_LIST + "?member_state__status__exact=territory")
+    response = client.get(ADMIN_LIST + "?country_status=territory")
     shown = {case.reference for case in response.context["cl"].result_list}
     assert shown == {cases["caledonia"].reference, cases["kosovo"].reference}
     assert "Member State, observer State or territory" in response.content.decode()
