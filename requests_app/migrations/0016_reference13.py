@@ -1,6 +1,6 @@
 """Countries and territories; the United Nations' typology of assistance.
 
-Countries: the 193 Member States become Member States (``status``), keeping their ids; the two
+Countries: the 193 rows already there are the Member States (``status``) and keep their ids; the two
 observer States and the territories that have received or may receive electoral assistance are
 added from data/observers_and_territories.csv: the 17 Non-Self-Governing Territories and Kosovo
 under Security Council resolution 1244 (1999). A territory's region is the regional group of the
@@ -12,8 +12,8 @@ Types: brought to data/assistance_types.csv. A type whose concept goes on keeps 
 code under its United Nations name. Two types are not United Nations types and are mapped, on
 every request, decision and expert that named them, to the closest one (MAPPED), then removed:
 each case affected gets an entry in its history saying what was mapped and why (what the desk
-officer reads on the case page), each expert a line in their notes. Reversible: the entries and
-notes say what to put back.
+officer reads on the case page), each expert a line in their notes; any other many-to-many link to
+the types (a domain added later) is moved too. Reversible: the entries and notes say what to put back.
 """
 
 import csv
