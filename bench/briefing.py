@@ -34,7 +34,7 @@ def _year(ctx, year):
         f"Briefing {start:%d %b %Y} – {end:%d %b %Y}: {totals.received:,} requests received, "
         f"{report.decisions_to_assist:,} decisions to assist, {totals.deferred:,} deferred, {totals.declined:,} "
         f"declined, {totals.withdrawn:,} withdrawn, {totals.pending:,} pending at its end; {len(report.by_state)} "
-        f"Member States listed, {len(report.states_assisted)} assisted."
+        f"States and territories listed, {len(report.states_assisted)} assisted."
     )
     return query
 

@@ -27,7 +27,7 @@ from requests_app.cases.admin_inlines import (
     choice_label,
 )
 from requests_app.cases.choices import AuthorityType, Basis, Origin, Stage
-from requests_app.cases.filters import search_cases
+from requests_app.cases.filters import of_country_status, search_cases
 from requests_app.cases.forms import action_form
 from requests_app.cases.models import AssistanceRequest, Election, NeedsAssessment, RegionalDesk
 from requests_app.cases.views import submit_action
@@ -44,7 +44,8 @@ from requests_app.documents.models import CaseDocument
 from requests_app.documents.views import document_response
 from requests_app.mandates import selectors as mandate_selectors
 from requests_app.mandates import services as mandate_services
-from requests_app.reference.models import RegionalGroup
+from requests_app.reference.forms import AssistanceTypesField
+from requests_app.reference.models import CountryStatus, RegionalGroup
 
 
 class RecordAdmin(FixedSetAdmin):
@@ -111,6 +112,17 @@ class OriginFilter(admin.SimpleListFilter):
         return queryset.filter(origin=self.value()) if self.value() else queryset
 
 
+class CountryStatusFilter(admin.SimpleListFilter):
+    title = _("Member State, observer State or territory")
+    parameter_name = "country_status"
+
+    def lookups(self, request, model_admin):
+        return CountryStatus.choices
+
+    def queryset(self, request, queryset):
+        return of_country_status(queryset, self.value()) if self.value() in CountryStatus.values else queryset
+
+
 class TypeFilter(admin.RelatedFieldListFilter):
     include_empty_choice = False
 
@@ -170,8 +182,8 @@ class AssistanceRequestForm(forms.ModelForm):
     class Meta:
         model = AssistanceRequest
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown
+        field_classes = {"requested_types": AssistanceTypesField}  # boxes under the typology's headings
         widgets = {
-            "requested_types": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),
             "letter_date": DateInput,
             "received_date": DateInput,
@@ -237,6 +249,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_filter = [
         "stage",
         DeadlineFilter,
+        CountryStatusFilter,
         "member_state__regional_group",
         BasisFilter,
         OriginFilter,
@@ -257,6 +270,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "emb_acceptance",
         "implementation_modality",
         "implementation_ends_on",
+        "country_status",
     ]
     inlines = [ElectionInline, NeedsAssessmentInline, DecisionInline, DocumentInline, EventInline]
 
@@ -265,7 +279,13 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         fieldsets = [
             (
                 _("What the case rests on: a request, a mandate, or both"),
-                {"fields": ["member_state", "received_date", "mandate_symbols"]},
+                {
+                    "fields": [
+                        ("member_state", "country_status") if obj is not None else "member_state",
+                        "received_date",
+                        "mandate_symbols",
+                    ]
+                },
             ),
             (_("The request"), {"fields": request_fields}),
             (_("Assistance requested"), {"fields": ["requested_types", "summary"]}),
@@ -373,6 +393,13 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description=_("region"), ordering="member_state__regional_group")
     def region(self, case):
         return choice_label(RegionalGroup, case.member_state.regional_group)
+
+    @admin.display(description=_("status"))
+    def country_status(self, case):
+        country = case.member_state
+        if not country.un_basis:
+            return country.status_text
+        return format_html('{}<div class="help">{}</div>', country.status_text, country.un_basis)
 
     @admin.display(description=_("stage"), ordering="stage")
     def stage_badge(self, case):

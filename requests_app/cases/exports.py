@@ -25,8 +25,8 @@ CHUNK_SIZE = 2000
 # (header, column width in characters, kind).
 COLUMNS = [
     (_("Reference"), 16, TEXT),
-    (_("Member State"), 32, LABEL),
-    (_("Regional group"), 34, LABEL),
+    (_("Country or territory"), 32, LABEL),
+    (_("Region"), 34, LABEL),
     (_("Origin"), 30, LABEL),
     (_("Requesting authority"), 32, TEXT),
     (_("Letter date"), 12, DATE),

@@ -22,27 +22,35 @@ from requests_app.cases.search import Unaccent, unaccent
 from requests_app.core.ids import parse_id
 from requests_app.core.people import display_name
 from requests_app.core.validators import SEARCH_MAX_LENGTH
-from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
+from requests_app.reference import selectors as reference
+from requests_app.reference.models import CountryStatus, MemberState, RegionalGroup
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class QuickSelect(forms.Select):
     """A <select> whose options are written directly, not through one template each: the
-    Member State filter has 194 of them on every page of the list."""
+    country filter has 214 of them on every page of the list. Groups of choices become <optgroup>s."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
+        parts = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):  # a group: (heading, [(value, label), ...])
+                group = self._options(label, selected)
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, group))
+            else:
+                parts.append(self._options([(option_value, label)], selected))
+        return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe("".join(parts)))
+
+    @staticmethod
+    def _options(pairs, selected):
+        return format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            (
-                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)
-                for option_value, label in self.choices
-            ),
+            ((value, mark_safe(" selected") if str(value) in selected else "", label) for value, label in pairs),
         )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
 
 
 class QuickCheckboxes(forms.CheckboxSelectMultiple):
@@ -77,12 +85,13 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
 
 
 def state_choices():
-    """(ISO code, name) of every Member State: plain tuples, no model instance for each of 193."""
-    return [("", "---------")] + list(MemberState.objects.order_by("name").values_list("iso3", "name"))
+    """(code, name) of every country or territory, under a heading per status."""
+    return [("", "---------"), *reference.country_choices()]
 
 
 def assistance_choices():
-    return [("", "---------")] + list(AssistanceType.objects.order_by("position", "name").values_list("code", "name"))
+    """(code, name) of every type, under the typology's headings."""
+    return [("", "---------"), *reference.type_choices()]
 
 
 SORTS = {
@@ -109,10 +118,16 @@ class CaseFilter(django_filters.FilterSet):
     # The selects are written by QuickSelect and fed plain (value, label) pairs: the form is
     # drawn on every page of the list, and drawing it through templates cost more than the search.
     member_state = django_filters.ChoiceFilter(
-        label=_("Member State"), field_name="member_state__iso3", widget=QuickSelect, empty_label=None
+        label=_("Country or territory"), field_name="member_state__iso3", widget=QuickSelect, empty_label=None
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Member State, observer State or territory"),
+        method="filter_status",
+        choices=CountryStatus.choices,
+        widget=QuickSelect,
     )
     region = django_filters.ChoiceFilter(
-        label=_("Regional group"),
+        label=_("Region"),
         field_name="member_state__regional_group",
         choices=RegionalGroup.choices,
         widget=QuickSelect,
@@ -183,6 +198,9 @@ class CaseFilter(django_filters.FilterSet):
             Exists(through.objects.filter(assistancerequest=OuterRef("pk"), assistancetype__code=value))
         )
 
+    def filter_status(self, queryset, name, value):
+        return of_country_status(queryset, value)
+
     def filter_officer(self, queryset, name, value):
         if value == "me":
             return queryset.filter(officer=self.user) if self.user else queryset.none()
@@ -203,11 +221,24 @@ class CaseFilter(django_filters.FilterSet):
         return queryset  # applied together with its partner field (see qs / filter_deadline)
 
 
+def of_country_status(queryset, status):
+    """The cases of the Member States, the observer States or the territories (the list and the admin).
+
+    On the case's own column, as the search does: through a join to the countries SQLite sorted the
+    98,000 cases of Member States for a first page (0.5 s over 100,000 cases; 7 ms this way)."""
+    if status == CountryStatus.MEMBER_STATE:
+        others = MemberState.objects.exclude(status=CountryStatus.MEMBER_STATE).values_list("pk", flat=True)
+        return queryset.exclude(member_state__in=list(others))
+    return queryset.filter(
+        member_state__in=list(MemberState.objects.filter(status=status).values_list("pk", flat=True))
+    )
+
+
 SQLITE_SEARCH_INDEX = "requests_app_case_search"
 
 
 def search_cases(queryset, value):
-    """Cases whose reference, Member State or summary holds the text (the list and the admin).
+    """Cases whose reference, country or territory, or summary holds the text (the list and the admin).
 
     Accents are ignored both ways: "cote d'ivoire" finds Côte d'Ivoire, "côte" finds "cote"."""
     value = value.strip()
@@ -216,7 +247,7 @@ def search_cases(queryset, value):
     plain = unaccent(value)
     # The matching states as a list of ids, not a join: every condition is then on the case's
     # own columns, and PostgreSQL answers each from its trigram index (migrations 0008, 0013).
-    # 193 names are compared here rather than in SQL, the same way on both databases.
+    # 213 names are compared here rather than in SQL, the same way on both databases.
     folded = plain.casefold()
     states = [pk for pk, name in MemberState.objects.values_list("pk", "name") if folded in unaccent(name).casefold()]
     if connections[queryset.db].vendor == "sqlite" and len(plain) >= 3:

@@ -12,6 +12,7 @@ from requests_app.cases.models import ACCEPT_CHOICES
 from requests_app.cases.workflow import ACTIONS, decision_to_assist, is_short_notice
 from requests_app.core.forms import DateInput
 from requests_app.core.people import display_name
+from requests_app.reference.forms import AssistanceTypesField
 from requests_app.reference.models import AssistanceType
 
 
@@ -95,12 +96,7 @@ class StartAssessmentForm(ActionForm):
 class DecisionForm(ActionForm):
     own_page = True  # too much to write in the action panel of the case page
     outcome = forms.ChoiceField(label=_("Outcome"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
-    assistance_types = forms.ModelMultipleChoiceField(
-        label=_("Assistance to provide"),
-        queryset=AssistanceType.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    assistance_types = AssistanceTypesField(label=_("Assistance to provide"), required=False)
     phase = forms.ChoiceField(
         label=_("Phase of the electoral cycle"), choices=[("", "—"), *ElectoralPhase.choices], required=False
     )

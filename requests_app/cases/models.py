@@ -47,7 +47,7 @@ class ReferenceCounter(models.Model):
 class AssistanceRequest(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     member_state = models.ForeignKey(
-        MemberState, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Member State")
+        MemberState, on_delete=models.PROTECT, related_name="cases", verbose_name=_("country or territory")
     )
     # The request, when the case rests on one; a case on a mandate alone leaves these blank (its
     # mandates link to it: requests_app.mandates, related_name "mandates").

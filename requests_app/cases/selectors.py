@@ -125,7 +125,7 @@ def case_detail(*, contributions: bool = True, versions: bool = True) -> QuerySe
             )
         )
     queryset = AssistanceRequest.objects.select_related(
-        "member_state",
+        "member_state__administering_power",
         "officer",
         "follows__member_state",
         "emb_request_accepted_by",

@@ -33,6 +33,11 @@ from requests_app.mandates.models import Mandate
 from requests_app.reference.models import AssistanceType, MemberState
 
 
+def _share(country):
+    """A territory or observer State asks far less often than a Member State of its region."""
+    return 1.0 if country.is_member_state else 0.1
+
+
 class BulkSeeder:
     """N more cases, simulated from registration to the present and written in bulk.
 
@@ -95,7 +100,7 @@ class BulkSeeder:
         states = [s for s in states if s is not self.country_file_state]
         per_region = Counter(s.regional_group for s in states)
         self.states, self.state_weights = _weighted(
-            [(s, REGION_WEIGHTS[s.regional_group] / per_region[s.regional_group]) for s in states]
+            [(s, REGION_WEIGHTS[s.regional_group] / per_region[s.regional_group] * _share(s)) for s in states]
         )
 
     def run(self, count):

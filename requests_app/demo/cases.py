@@ -47,7 +47,7 @@ from requests_app.demo.vocabulary import (
 )
 from requests_app.documents import services as document_services
 from requests_app.documents.models import DocumentKind
-from requests_app.reference.models import AssistanceType, MemberState
+from requests_app.reference.models import AssistanceType, CountryStatus, MemberState
 
 
 class DemoSeeder:
@@ -82,8 +82,8 @@ class DemoSeeder:
     # Planning
 
     def _states(self, count):
-        """Different Member States, drawn by region the way requests arrive."""
-        states = list(MemberState.objects.order_by("iso3"))
+        """Different Member States, drawn by region the way requests arrive (territories: demo.territories)."""
+        states = list(MemberState.objects.filter(status=CountryStatus.MEMBER_STATE).order_by("iso3"))
         weights = [
             REGION_WEIGHTS[s.regional_group] / sum(1 for o in states if o.regional_group == s.regional_group)
             for s in states

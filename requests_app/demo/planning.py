@@ -68,7 +68,7 @@ class CasePlanner:
     def _requested_codes(self, origin, authority_type):
         """The codes of the types of assistance asked for."""
         if origin == SC:
-            return ["logistics", "electoral-security", "results-management"]
+            return ["voting-counting", "electoral-security", "results-management"]
         if origin == GA:
             return ["supervision", "civic-education"]
         rng = self.rng

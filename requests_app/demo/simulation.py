@@ -129,7 +129,7 @@ def _requested_codes(seeder, origin):
         if code not in codes:
             codes.append(code)
     if origin in MANDATED and rng.random() < 0.2:
-        codes.append(rng.choice(("observation", "supervision", "certification")))
+        codes.append(rng.choice(("organization-conduct", "observation", "supervision", "certification")))
     return codes
 
 

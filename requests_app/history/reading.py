@@ -46,6 +46,8 @@ EVENT_LABELS = {
     "mandate_unlinked": _("Mandate unlinked: the case no longer rests on it"),
     "mandate_renewed": _("Mandate renewed: the case rests on the renewal"),
     "mandate_updated": _("Mandate corrected"),
+    # Written by migration 0021_reference13 on the cases that named a type the UN does not have.
+    "assistance_type_mapped": _("Type of assistance mapped to the United Nations' typology"),
 }
 
 # In the order a history line reads them: PostgreSQL keeps JSON keys in an order of its own
@@ -96,6 +98,8 @@ DETAIL_LABELS: dict[str, StrOrPromise] = {
     "value_date": _("value date"),
     "amount_usd": _("in US dollars"),
     "rate": _("rate (USD)"),
+    "type_was": _("type of assistance named"),
+    "type_now": _("now recorded as"),
 }
 DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
 
@@ -123,7 +127,7 @@ RETIRED_LABELS = {
 }
 
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
-HIDDEN_KEYS = {"changes", "decision", "document", "ledger_entry", "deployment", "recommendation"}
+HIDDEN_KEYS = {"changes", "decision", "document", "ledger_entry", "deployment", "recommendation", "mapping"}
 
 _action_labels: dict[str, StrOrPromise] = {}
 

@@ -1,7 +1,16 @@
-"""Member States with their regional groups, and the types of assistance."""
+"""Countries and territories with their status and region, and the United Nations' typology of assistance.
+
+The model keeps its first name, MemberState, and cases their field ``member_state``: every domain
+reads them. A row is a Member State, one of the two observer States, or a territory that has
+received or may receive electoral assistance (``status``).
+"""
 
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from requests_app.core.types import StrOrPromise
 
 
 class RegionalGroup(models.TextChoices):
@@ -12,27 +21,129 @@ class RegionalGroup(models.TextChoices):
     WESTERN_EUROPEAN_OTHERS = "WESTERN_EUROPEAN_OTHERS", _("Western European and other States")
 
 
+class CountryStatus(models.TextChoices):
+    MEMBER_STATE = "member_state", _("Member State")
+    OBSERVER_STATE = "observer_state", _("Observer State")
+    TERRITORY = "territory", _("Territory")
+
+
+STATUS_AFTER_NAME: dict[str, StrOrPromise] = {
+    CountryStatus.OBSERVER_STATE: _("observer State"),
+    CountryStatus.TERRITORY: _("territory"),
+}
+
+
 class MemberState(models.Model):
-    iso3 = models.CharField(_("ISO code"), max_length=3, unique=True)
+    """A country or territory that can be assisted.
+
+    ``regional_group`` is the region every desk, filter and count uses. For a Member State it is
+    its regional group. The groups are groups of Member States (and the State of Palestine sits in
+    the Asia-Pacific Group): for the Holy See and the territories it is the group of the Member
+    States of their region, and ``in_regional_group`` is false, so that no page calls them members.
+    """
+
+    iso3 = models.CharField(
+        _("code"),
+        max_length=3,
+        unique=True,
+        help_text=_("ISO 3166 three-letter code; XKX for Kosovo, which has none."),
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
-    regional_group = models.CharField(_("regional group"), max_length=32, choices=RegionalGroup.choices, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CountryStatus.choices, default=CountryStatus.MEMBER_STATE, db_index=True
+    )
+    regional_group = models.CharField(
+        _("region"),
+        max_length=32,
+        choices=RegionalGroup.choices,
+        db_index=True,
+        help_text=_(
+            "A Member State's regional group; for an observer State or a territory, the group of its region, "
+            "whose desk handles it."
+        ),
+    )
+    in_regional_group = models.BooleanField(
+        _("member of the regional group"),
+        default=True,
+        help_text=_("No for the Holy See and the territories: their region is geographical."),
+    )
+    administering_power = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="territories",
+        limit_choices_to={"status": CountryStatus.MEMBER_STATE},
+        verbose_name=_("administering Power"),
+        help_text=_("For a Non-Self-Governing Territory: the Member State that administers it."),
+    )
+    un_basis = models.CharField(
+        _("United Nations basis"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "For an observer State or a territory, the United Nations text that places it, e.g. "
+            "Security Council resolution 1244 (1999)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("Member State")
-        verbose_name_plural = _("Member States")
+        verbose_name = _("country or territory")
+        verbose_name_plural = _("countries and territories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(administering_power__isnull=True) | Q(status=CountryStatus.TERRITORY),
+                name="country_only_territory_administered",
+                violation_error_message=_("Only a territory has an administering Power."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CountryStatus.values),
+                name="country_status_known",
+                violation_error_message=_("Choose a status: Member State, observer State or territory."),
+            ),
+        ]
 
     def __str__(self):
+        # Where a country is named by itself (the admin, its autocomplete), a non-member says what it is.
+        if self.status in STATUS_AFTER_NAME:
+            return f"{self.name} ({STATUS_AFTER_NAME[self.status]})"
         return self.name
+
+    @property
+    def is_member_state(self):
+        return self.status == CountryStatus.MEMBER_STATE
+
+    @property
+    def region_label(self):
+        """Its region as a page names it: a non-member's group is only its region's."""
+        label = self.get_regional_group_display()
+        if self.in_regional_group:
+            return label
+        return gettext("%(group)s (by geography)") % {"group": label}
+
+    @property
+    def status_text(self):
+        """Its status in a few words: Member State; Territory, administered by France."""
+        if self.administering_power is None:
+            return str(self.get_status_display())
+        return gettext("%(status)s, administered by %(power)s") % {
+            "status": self.get_status_display(),
+            "power": self.administering_power.name,
+        }
 
 
 class AssistanceType(models.Model):
+    """A type of assistance in the United Nations' typology: a technical area, support to domestic
+    observers, coordination of international observers, an expert panel, or one of the types given
+    only on a Security Council or General Assembly mandate (``requires_mandate``)."""
+
     class Category(models.TextChoices):
         TECHNICAL = "technical", _("Technical assistance")
-        EXPERT_PANEL = "expert_panel", _("Expert panel")
-        OBSERVER_SUPPORT = "observer_support", _("Support to observers")
-        SITUATION_ROOM = "situation_room", _("Election situation room")
-        MANDATED = "mandated", _("Mandated by the Security Council or General Assembly")
+        DOMESTIC_OBSERVERS = "domestic_observers", _("Support to domestic observers")
+        INTERNATIONAL_OBSERVERS = "intl_observers", _("Coordination of international observers")
+        EXPERT_PANEL = "expert_panel", _("Expert panels")
+        MANDATED = "mandated", _("Only on a Security Council or General Assembly mandate")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -40,7 +151,10 @@ class AssistanceType(models.Model):
     requires_mandate = models.BooleanField(
         _("requires a mandate"),
         default=False,
-        help_text=_("Observation, supervision and certification need a Security Council or General Assembly mandate."),
+        help_text=_(
+            "Organization and conduct of elections, supervision, certification and observation need a "
+            "Security Council or General Assembly mandate."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

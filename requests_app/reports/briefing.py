@@ -1,11 +1,12 @@
 """The briefing to Member States (resolution 62/150, para 3): for a period, the requests received,
-the responses given and the nature of the assistance provided, by regional group, Member State and
-type of assistance, with the list of the states assisted.
+the responses given and the nature of the assistance provided, by region, State or territory and
+type of assistance, with the list of the States and territories assisted. Besides the Member States,
+observer States and territories can be assisted: each is named with what it is.
 
 Every figure is what the history of the cases (CaseEvent) says up to the period's end, never where
 a case stands now: the events of a case are written once and never changed, so the report of a
-past period stays the same however its cases move on. A case's Member State (and so its regional
-group) is read from the case: it does not change once the request is registered.
+past period stays the same however its cases move on. A case's country or territory (and so its
+region) is read from the case: it does not change once the request is registered.
 
 What was pending at the end of the period, and what was under way during it, depend on the whole
 history before the period's end. It is read one of two ways, which give the same figures (the
@@ -33,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Basis, ImplementationModality
 from requests_app.core.types import StrOrPromise
-from requests_app.reference.models import RegionalGroup
+from requests_app.reference.models import STATUS_AFTER_NAME, CountryStatus, RegionalGroup
 
 # Short headers for the regional groups, where five of them share a table's width; keyed by the
 # stored value, as a Member State's regional group reads from the database.
@@ -89,10 +90,18 @@ class StateFigures:
     iso3: str
     name: str
     region: str
+    status: str = CountryStatus.MEMBER_STATE
     figures: Figures = field(default_factory=Figures)
     decided_to_assist: int = 0  # decisions to assist (in full or narrowed) in the period
     under_way: int = 0  # requests with assistance decided and not ended before the period began
     types: list = field(default_factory=list)  # names of the types decided in the period, in order
+
+    @property
+    def label(self):
+        """Its name, with what it is when it is not a Member State: New Caledonia (territory)."""
+        if self.status in STATUS_AFTER_NAME:
+            return f"{self.name} ({STATUS_AFTER_NAME[self.status]})"
+        return self.name
 
     @property
     def region_label(self):
@@ -164,7 +173,7 @@ class Briefing:
         totals = self.totals
         return [
             (gettext("Requests received"), totals.received),
-            (gettext("Member States that made a request"), self.states_requesting),
+            (gettext("States and territories that made a request"), self.states_requesting),
             (gettext("Assisted"), totals.assisted),
             (gettext("Assisted with a narrowed scope"), totals.narrowed),
             (gettext("Deferred"), totals.deferred),
@@ -172,7 +181,7 @@ class Briefing:
             (gettext("of which declined at review as ineligible"), self.declined_at_review),
             (gettext("Withdrawn by the requesting state"), totals.withdrawn),
             (gettext("Pending at the end of the period"), totals.pending),
-            (gettext("Member States assisted"), len(self.states_assisted)),
+            (gettext("States and territories assisted"), len(self.states_assisted)),
             (gettext("Letters not considered: not requests (parties, civil society, persons)"), self.not_considered),
         ]
 
@@ -186,7 +195,7 @@ class Briefing:
             (
                 gettext("Requests received"),
                 totals.received,
-                gettext("from %(count)s Member States")
+                gettext("from %(count)s States and territories")
                 % {"count": formats.number_format(self.states_requesting, force_grouping=True)},
             ),
             (gettext("Assisted"), totals.assisted, ""),
@@ -195,7 +204,7 @@ class Briefing:
             (gettext("Declined"), totals.declined, at_review if self.declined_at_review else ""),
             (gettext("Withdrawn by the requesting state"), totals.withdrawn, ""),
             (gettext("Pending at the end of the period"), totals.pending, ""),
-            (gettext("Member States assisted"), len(self.states_assisted), ""),
+            (gettext("States and territories assisted"), len(self.states_assisted), ""),
             (
                 gettext("Letters not considered"),
                 self.not_considered,
@@ -232,24 +241,27 @@ class Briefing:
         labels = dict(RegionalGroup.choices)
         return Table(
             key="regions",
-            sheet=gettext("Regional groups"),
-            title=gettext("Requests and responses by regional group"),
-            note="",
-            columns=self._figure_columns(Column(gettext("Regional group"), width=34)),
+            sheet=gettext("Regions"),
+            title=gettext("Requests and responses by region"),
+            note=gettext(
+                "The regional groups of the Member States; an observer State or a territory outside them is counted "
+                "in the group of its region."
+            ),
+            columns=self._figure_columns(Column(gettext("Region"), width=34)),
             rows=[[str(labels[region]), *figures.values()] for region, figures in self.by_region.items()],
-            total=[gettext("All Member States"), *self.totals.values()],
+            total=[gettext("All States and territories"), *self.totals.values()],
         )
 
     def _state_table(self):
         return Table(
             key="states",
-            sheet=gettext("Member States"),
-            title=gettext("Requests and responses by Member State"),
-            note=gettext("Member States with a request received, a response given or a request pending."),
+            sheet=gettext("States and territories"),
+            title=gettext("Requests and responses by State or territory"),
+            note=gettext("States and territories with a request received, a response given or a request pending."),
             columns=self._figure_columns(
-                Column(gettext("Member State"), width=30), Column(gettext("Regional group"), width=30)
+                Column(gettext("State or territory"), width=30), Column(gettext("Region"), width=30)
             ),
-            rows=[[state.name, state.region_label, *state.figures.values()] for state in self.by_state.values()],
+            rows=[[state.label, state.region_label, *state.figures.values()] for state in self.by_state.values()],
             total=[gettext("Total"), "", *self.totals.values()],
             empty=gettext("No request was received, answered or pending in this period."),
         )
@@ -285,7 +297,7 @@ class Briefing:
             columns=[
                 Column(gettext("Type of assistance"), width=36),
                 Column(gettext("Requests assisted"), numeric=True),
-                Column(gettext("Member States"), numeric=True),
+                Column(gettext("States and territories"), numeric=True),
                 *(Column(str(REGION_SHORT[region]), numeric=True, width=14) for region in regions),
             ],
             rows=[
@@ -310,20 +322,20 @@ class Briefing:
         return Table(
             key="assisted",
             sheet=gettext("States assisted"),
-            title=gettext("Member States assisted in the period"),
+            title=gettext("States and territories assisted in the period"),
             note=gettext(
-                "Member States with a decision to assist in the period, or with assistance decided earlier and "
-                "still under way when the period began (not yet closed or withdrawn)."
+                "States and territories with a decision to assist in the period, or with assistance decided "
+                "earlier and still under way when the period began (not yet closed or withdrawn)."
             ),
             columns=[
-                Column(gettext("Member State"), width=30),
-                Column(gettext("Regional group"), width=30),
+                Column(gettext("State or territory"), width=30),
+                Column(gettext("Region"), width=30),
                 Column(gettext("Decisions to assist in the period"), numeric=True, width=14),
                 Column(gettext("Requests with assistance under way"), numeric=True, width=14),
                 Column(gettext("Types of assistance decided in the period"), width=60),
             ],
             rows=[
-                [state.name, state.region_label, state.decided_to_assist, state.under_way, ", ".join(state.types)]
+                [state.label, state.region_label, state.decided_to_assist, state.under_way, ", ".join(state.types)]
                 for state in self.states_assisted
             ],
             total=[
@@ -333,7 +345,7 @@ class Briefing:
                 sum(state.under_way for state in self.states_assisted),
                 "",
             ],
-            empty=gettext("No Member State was assisted in this period."),
+            empty=gettext("No State or territory was assisted in this period."),
         )
 
 
@@ -378,10 +390,10 @@ _FIGURES = [
         ),
     ),
     (
-        _("Member States assisted"),
+        _("States and territories assisted"),
         _(
-            "Member States with a decision to assist in the period, or with assistance decided earlier and still "
-            "under way when the period began: neither closed nor withdrawn by then."
+            "States and territories with a decision to assist in the period, or with assistance decided earlier "
+            "and still under way when the period began: neither closed nor withdrawn by then."
         ),
     ),
 ]

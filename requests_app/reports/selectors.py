@@ -252,19 +252,21 @@ def _read_backward(
 
 
 class _StateRows:
-    """The briefing's figures per Member State, each row made when a state first has one."""
+    """The briefing's figures per State or territory, each row made when one first has one."""
 
     def __init__(self) -> None:
         self.states = {
-            pk: (iso3, name, region)
-            for pk, iso3, name, region in MemberState.objects.values_list("pk", "iso3", "name", "regional_group")
+            pk: (iso3, name, region, status)
+            for pk, iso3, name, region, status in MemberState.objects.values_list(
+                "pk", "iso3", "name", "regional_group", "status"
+            )
         }
         self.per_state: dict[int, StateFigures] = {}
 
     def row(self, pk: int) -> StateFigures:
         if pk not in self.per_state:
-            iso3, name, region = self.states.get(pk, ("", gettext("Unknown"), ""))
-            self.per_state[pk] = StateFigures(iso3=iso3, name=name, region=region)
+            iso3, name, region, status = self.states.get(pk, ("", gettext("Unknown"), "", ""))
+            self.per_state[pk] = StateFigures(iso3=iso3, name=name, region=region, status=status)
         return self.per_state[pk]
 
     def add_period(self, period: Iterable[Mapping[str, Any]]) -> tuple[int, dict[str, int], dict[str, int]]:
@@ -310,7 +312,7 @@ class _StateRows:
             row = by_type[codes[type_id]]
             row.requests += count
             row.states += 1
-            region = self.states.get(state_id, ("", "", ""))[2]
+            region = self.states.get(state_id, ("", "", "", ""))[2]
             row.per_region[region] = row.per_region.get(region, 0) + count
             state_types[state_id].add(type_id)
         rank = {pk: index for index, (pk, _code, _name) in enumerate(types)}

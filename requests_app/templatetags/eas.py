@@ -39,7 +39,7 @@ def case_rows(cases):
 
 
 _CASE_LIST_ROW = (
-    '<tr{}><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td>{}</td>'
+    '<tr{}><td><a href="{}">{}</a></td><td><a href="{}">{}</a>{}</td><td>{}</td>'
     '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td>{}</td></tr>'
 )
 
@@ -50,12 +50,16 @@ class _CaseListRow:
 
     def __init__(self):
         from requests_app.cases.choices import Stage
-        from requests_app.reference.models import RegionalGroup
+        from requests_app.reference.models import STATUS_AFTER_NAME, RegionalGroup
 
         self.now = timezone.now()
         self.ends = Stage.ends
         self.stages = {value: str(name) for value, name in Stage.choices}
         self.regions = {value: str(name) for value, name in RegionalGroup.choices}
+        # An observer State or a territory says so after its name; a Member State is the rule.
+        self.statuses = {
+            value: format_html(' <span class="muted">({})</span>', label) for value, label in STATUS_AFTER_NAME.items()
+        }
         self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
         placeholder = "0"
         self.prefix, _placeholder, self.suffix = reverse("workspace:case-detail", args=[placeholder]).rpartition(
@@ -92,6 +96,7 @@ class _CaseListRow:
             case.reference,
             f"{self.country_prefix}{quote(case.member_state.iso3, safe='')}{self.country_suffix}",
             case.member_state.name,
+            self.statuses.get(case.member_state.status, ""),
             self.regions.get(case.member_state.regional_group, case.member_state.regional_group),
             case.stage,
             self.stages.get(case.stage, case.stage),

@@ -57,7 +57,7 @@ def test_an_electoral_bodys_request_is_assessed_assisted_at_short_notice_and_clo
         origin="Written request from the electoral management body",
         signed_by="Chair, Electoral Commission of Ghana",
         authority="Electoral management body",
-        types=("Voter registration", "Electoral logistics"),
+        types=("Voter registration", "Voting and counting operations"),
         election_type="Presidential",
         election_in_days=80,  # received 20 days ago: less than four months before election day
         summary="Support to the update of the voters' register and to the distribution of materials.",
@@ -217,10 +217,10 @@ def test_a_government_request_is_assessed_and_declined(journey, staff):
         origin="Written request from the government",
         signed_by="Prime Minister of the Republic of Moldova",
         authority="Head of Government",
-        types=("Civic and voter education", "Election situation room"),
+        types=("Voter and civic education", "Support to domestic observers"),
         election_type="Local or municipal",
         election_in_days=200,
-        summary="Support to voter education and an election situation room.",
+        summary="Support to voter education and to domestic observers.",
     )
     reference = steps.register(clerk, request)
     steps.assign(lead, reference, officer.user)

@@ -75,7 +75,7 @@ def test_an_officer_filters_the_list_opens_a_case_and_starts_its_review(visit, l
 
     filters = page.get_by_role("form", name="Filters")
     filters.get_by_role("checkbox", name="Received", exact=True).check()
-    filters.get_by_label("Regional group").select_option(label="African States")
+    filters.get_by_label("Region", exact=True).select_option(label="African States")
     filters.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"[?&]stage=received(&|$)"))
     assert "region=AFRICAN" in page.url
@@ -83,17 +83,17 @@ def test_an_officer_filters_the_list_opens_a_case_and_starts_its_review(visit, l
     # Newest first by default; the filter keeps what was chosen.
     assert listed_references(page) == [ghana.reference, kenya.reference, benin.reference]
     expect(filters.get_by_role("checkbox", name="Received", exact=True)).to_be_checked()
-    expect(filters.get_by_label("Regional group")).to_have_value("AFRICAN")
+    expect(filters.get_by_label("Region", exact=True)).to_have_value("AFRICAN")
     visit.shot("cases-filtered")
 
-    page.locator("table.cases thead").get_by_role("link", name="Member State").click()
+    page.locator("table.cases thead").get_by_role("link", name="Country or territory").click()
     expect(page).to_have_url(re.compile(r"[?&]sort=state(&|$)"))
     assert "stage=received" in page.url and "region=AFRICAN" in page.url, "sorting must keep the filters"
     assert listed_references(page) == [benin.reference, ghana.reference, kenya.reference]
-    expect(page.locator("table.cases thead th[aria-sort=ascending]")).to_contain_text("Member State")
+    expect(page.locator("table.cases thead th[aria-sort=ascending]")).to_contain_text("Country or territory")
     visit.shot("cases-sorted")
 
-    page.locator("table.cases thead").get_by_role("link", name=re.compile("Member State")).click()
+    page.locator("table.cases thead").get_by_role("link", name=re.compile("Country or territory")).click()
     expect(page).to_have_url(re.compile(r"[?&]sort=-state(&|$)"))
     assert listed_references(page) == [kenya.reference, ghana.reference, benin.reference]
     visit.shot("cases-sorted-descending")

@@ -26,8 +26,8 @@ LIST_URL = reverse("workspace:case-list")
 
 HEADER = [
     "Reference",
-    "Member State",
-    "Regional group",
+    "Country or territory",
+    "Region",
     "Origin",
     "Requesting authority",
     "Letter date",
@@ -146,7 +146,7 @@ def test_the_csv_has_one_row_per_case_with_every_column_excel_can_read(client, o
             "yes",
             "Amélie Ndiaye",
             next_election.isoformat(),  # the local election yesterday is past, so not "next"
-            "Voter registration; Training of electoral staff",
+            "Voter registration; Training",
             "Appui à l’inscription des électeurs, région d’Ashanti",
             "Request",
         ]
@@ -184,7 +184,7 @@ def test_the_workbook_has_real_dates_a_bold_frozen_header_and_the_same_values(cl
         "yes",
         "Amélie Ndiaye",
         datetime.datetime.combine(ghana.received_date + datetime.timedelta(days=300), datetime.time()),
-        "Voter registration; Training of electoral staff",
+        "Voter registration; Training",
     ]
     assert row[14] == "Appui à l’inscription des électeurs, région d’Ashanti"
 

@@ -434,9 +434,9 @@ def test_a_deferred_request_waits_for_its_date(officer, frozen):
     assert (decision.outcome, decision.revisit_on, decision.communicated_on) == (DecisionOutcome.DEFER, revisit, None)
 
 
-# Observation, supervision and certification only on a mandate -------------------------------------
+# Organization and conduct, observation, supervision and certification only on a mandate ------------
 
-MANDATED = ["observation", "supervision", "certification"]
+MANDATED = ["organization-conduct", "observation", "supervision", "certification"]
 
 
 @pytest.mark.parametrize("code", MANDATED)

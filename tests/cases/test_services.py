@@ -72,7 +72,7 @@ def test_the_decision_records_its_parameters_and_who_decided(officer, time_machi
     time_machine.move_to(NOW, tick=False)
     case = case_in_stage(S.AWAITING_DECISION, actor=officer)
     focal_point = user_with_perms("decide_request", "view_all_cases")
-    types = [assistance_type("voter-registration"), assistance_type("logistics")]
+    types = [assistance_type("voter-registration"), assistance_type("voting-counting")]
     case = services.record_decision(
         actor=focal_point,
         case=case,
@@ -88,7 +88,7 @@ def test_the_decision_records_its_parameters_and_who_decided(officer, time_machi
     assert event.details == {
         "decision": decision.pk,
         "outcome": "assist",
-        "types": ["Voter registration", "Electoral logistics"],
+        "types": ["Voter registration", "Voting and counting operations"],
         "phase": "whole_cycle",
         "period": ["2025-04-01", "2026-03-31"],
     }

@@ -1,5 +1,5 @@
 """Evaluations, waivers and lessons in the admin: read and searched there, changed by nobody; and who
-holds which right on them (migration 0016)."""
+holds which right on them (migration 0016_closing13_evaluation)."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -47,7 +47,9 @@ def history(time_machine, officer):
     # Côte d'Ivoire: a request assisted (voter registration, logistics) and a Security Council
     # mandate assisted with a narrowed scope (results management): received 2, assisted 1, narrowed 1.
     c.civ = s.decide(
-        s.ready(s.register("2026-01-10", "CIV"), "2026-01-20"), "2026-02-10", types=("voter-registration", "logistics")
+        s.ready(s.register("2026-01-10", "CIV"), "2026-01-20"),
+        "2026-02-10",
+        types=("voter-registration", "voting-counting"),
     )
     mandate = s.register("2026-01-20", "CIV", mandate="security_council")
     s.decide(
@@ -74,7 +76,7 @@ def history(time_machine, officer):
     def move_on():
         """After the quarter: none of this may change its report."""
         s.register("2026-04-01", "GHA", time=(0, 0))
-        s.decide(c.npl, "2026-04-20", types=("logistics",))
+        s.decide(c.npl, "2026-04-20", types=("voting-counting",))
         s.decline_at_review(c.per, "2026-04-05")
         s.implement(c.civ, "2026-04-10", ImplementationModality.OTHER)
         s.withdraw(c.gha_last, "2026-04-12")

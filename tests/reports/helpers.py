@@ -131,7 +131,7 @@ EXPECTED_TOTALS = F(received=7, assisted=2, narrowed=1, deferred=1, declined=2, 
 # (requests assisted, Member States, per regional group)
 EXPECTED_TYPES = {
     "voter-registration": (1, 1, {"AFRICAN": 1}),
-    "logistics": (1, 1, {"AFRICAN": 1}),
+    "voting-counting": (1, 1, {"AFRICAN": 1}),
     "results-management": (1, 1, {"AFRICAN": 1}),
     "training": (1, 1, {"AFRICAN": 1}),
 }
@@ -139,9 +139,9 @@ EXPECTED_TYPES = {
 
 # (name, decisions to assist in the quarter, assistance under way, types decided in the quarter)
 EXPECTED_ASSISTED = [
-    ("Côte d'Ivoire", 2, 2, ["Voter registration", "Electoral logistics", "Results management"]),
+    ("Côte d'Ivoire", 2, 2, ["Voter registration", "Voting and counting operations", "Results management"]),
     ("Ghana", 0, 1, []),
-    ("Kenya", 1, 1, ["Training of electoral staff"]),
+    ("Kenya", 1, 1, ["Training"]),
 ]
 
 

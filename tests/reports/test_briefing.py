@@ -64,12 +64,12 @@ def test_every_figure_of_the_briefing_matches_the_hand_count(history, read):
     }
     types = {code: (row.requests, row.states, row.per_region) for code, row in report.by_type.items() if row.requests}
     assert types == EXPECTED_TYPES
-    assert len(report.by_type) == 17, "every type is listed, those not provided with zeros"
+    assert len(report.by_type) == 22, "every type is listed, those not provided with zeros"
     assert report.decisions_to_assist == 3
     assert [(s.name, s.decided_to_assist, s.under_way, s.types) for s in report.states_assisted] == EXPECTED_ASSISTED
     assert dict(report.summary()) == {
         "Requests received": 7,
-        "Member States that made a request": 4,
+        "States and territories that made a request": 4,
         "Assisted": 2,
         "Assisted with a narrowed scope": 1,
         "Deferred": 1,
@@ -77,7 +77,7 @@ def test_every_figure_of_the_briefing_matches_the_hand_count(history, read):
         "of which declined at review as ineligible": 1,
         "Withdrawn by the requesting state": 2,
         "Pending at the end of the period": 4,
-        "Member States assisted": 3,
+        "States and territories assisted": 3,
         "Letters not considered: not requests (parties, civil society, persons)": 0,
     }
 
@@ -177,7 +177,7 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(history, django_asse
     for iso3 in ("FRA", "GHA", "KEN", "PER", "NPL", "UKR"):
         for _ in range(3):
             ready = story.ready(story.register("2025-08-14", iso3), "2025-09-01")
-            story.decide(ready, "2026-02-14", types=("logistics", "training"))
+            story.decide(ready, "2026-02-14", types=("voting-counting", "training"))
             story.register("2026-02-14", iso3)
     story.at("2026-04-01")
     for (start, end), queries in ((old, 7), (recent, 8)):

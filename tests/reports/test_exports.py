@@ -63,10 +63,10 @@ def test_the_csv_holds_every_figure(client, history):
         ["To", "2026-03-31"],
     ]
 
-    header, *rows, total = sections["Requests and responses by Member State"]
+    header, *rows, total = sections["Requests and responses by State or territory"]
     assert header == [
-        "Member State",
-        "Regional group",
+        "State or territory",
+        "Region",
         "Requests received",
         "Assisted",
         "Assisted, narrowed scope",
@@ -79,7 +79,7 @@ def test_the_csv_holds_every_figure(client, history):
     assert {names[row[0]]: figures_of(row[2:]) for row in rows} == EXPECTED_STATES
     assert total[0] == "Total" and figures_of(total[2:]) == EXPECTED_TOTALS
 
-    header, *rows, total = sections["Requests and responses by regional group"]
+    header, *rows, total = sections["Requests and responses by region"]
     assert [row[0] for row in rows] == [
         "African States",
         "Asia-Pacific States",
@@ -93,14 +93,20 @@ def test_the_csv_holds_every_figure(client, history):
     _header, *rows = sections["Nature of the assistance decided, by type"]
     by_type = {row[0]: [int(cell) for cell in row[1:]] for row in rows}
     assert by_type["Voter registration"] == [1, 1, 1, 0, 0, 0, 0]
-    assert by_type["Training of electoral staff"] == [1, 1, 1, 0, 0, 0, 0]
+    assert by_type["Training"] == [1, 1, 1, 0, 0, 0, 0]
     assert by_type["Observation"] == [0, 0, 0, 0, 0, 0, 0]
 
-    _header, *rows, total = sections["Member States assisted in the period"]
+    _header, *rows, total = sections["States and territories assisted in the period"]
     assert rows == [
-        ["Côte d'Ivoire", "African States", "2", "2", "Voter registration, Electoral logistics, Results management"],
+        [
+            "Côte d'Ivoire",
+            "African States",
+            "2",
+            "2",
+            "Voter registration, Voting and counting operations, Results management",
+        ],
         ["Ghana", "African States", "0", "1", ""],
-        ["Kenya", "African States", "1", "1", "Training of electoral staff"],
+        ["Kenya", "African States", "1", "1", "Training"],
     ]
     assert dict(sections["Key figures"][1:])["Pending at the end of the period"] == "4"
     assert dict(sections["Requests received by basis"][1:])["A Security Council or General Assembly mandate"] == "1"
@@ -110,10 +116,12 @@ def test_the_csv_holds_every_figure(client, history):
 
 def test_the_downloads_neutralise_formulas_in_names(client, history):
     MemberState.objects.filter(iso3="PER").update(name='=HYPERLINK("http://evil")')
-    rows = csv_sections(download(client, "csv").content)["Requests and responses by Member State"]
+    rows = csv_sections(download(client, "csv").content)["Requests and responses by State or territory"]
     assert ['\'=HYPERLINK("http://evil")'] == [row[0] for row in rows if "HYPERLINK" in row[0]]
     book = load_workbook(io.BytesIO(download(client, "xlsx").content))
-    cells = [cell for row in book["Member States"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
+    cells = [
+        cell for row in book["States and territories"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)
+    ]
     assert [(cell.value, cell.data_type) for cell in cells] == [('\'=HYPERLINK("http://evil")', "s")]
 
 
@@ -122,8 +130,8 @@ def test_the_workbook_has_a_sheet_per_part(client, history):
     book = load_workbook(io.BytesIO(download(client, "xlsx").content))
     assert book.sheetnames == [
         "Key figures",
-        "Regional groups",
-        "Member States",
+        "Regions",
+        "States and territories",
         "Bases",
         "Types of assistance",
         "Implementation",
@@ -134,9 +142,9 @@ def test_the_workbook_has_a_sheet_per_part(client, history):
     figures = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row and isinstance(row[1], int)}
     assert figures["Requests received"] == 7 and figures["Pending at the end of the period"] == 4
 
-    sheet = book["Member States"]
+    sheet = book["States and territories"]
     rows = list(sheet.iter_rows(values_only=True))
-    header_at = next(i for i, row in enumerate(rows) if row[0] == "Member State")
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "State or territory")
     assert all(cell.font.b for cell in sheet[header_at + 1])
     assert sheet.freeze_panes == f"A{header_at + 2}"
     assert sheet.column_dimensions["A"].width >= 30
@@ -149,7 +157,7 @@ def test_the_workbook_has_a_sheet_per_part(client, history):
     types = {row[0]: row[1:] for row in book["Types of assistance"].iter_rows(values_only=True) if row[0]}
     assert types["Results management"] == (1, 1, 1, 0, 0, 0, 0)
     assisted = [row for row in book["States assisted"].iter_rows(values_only=True)]
-    assert ("Kenya", "African States", 1, 1, "Training of electoral staff") in assisted
+    assert ("Kenya", "African States", 1, 1, "Training") in assisted
 
 
 def pdf_text(content):
@@ -174,12 +182,12 @@ def test_the_pdf_reads_back_with_every_part(client, history):
         assert name in text
     for title in (
         "Key figures",
-        "Requests and responses by regional group",
-        "Requests and responses by Member State",
+        "Requests and responses by region",
+        "Requests and responses by State or territory",
         "Requests received by basis",
         "Nature of the assistance decided, by type",
         "Implementation started in the period, by modality",
-        "Member States assisted in the period",
+        "States and territories assisted in the period",
         "How the figures are counted",
     ):
         assert title in text
@@ -193,16 +201,16 @@ def test_the_pdf_tables_hold_the_figures(history):
     lines = [line.strip() for line in text.splitlines()]
     # A table row is one line (or more, where a long name wraps): the name, then the figures.
     assert "Western European and other States 2 0 0 0 2 0 0" in lines  # by regional group
-    assert "All Member States 7 2 1 1 2 2 4" in lines
+    assert "All States and territories 7 2 1 1 2 2 4" in lines
     assert "Côte d'Ivoire African States 2 1 1 0 0 0 0" in lines  # by Member State
     assert "Ghana African States 1 0 0 0 0 1 1" in lines
     assert "Nepal Asia-Pacific States 0 0 0 1 0 0 1" in lines
     assert "Total 7 2 1 1 2 2 4" in lines
     assert "Pending at the end of the period 4" in lines  # key figures
     assert "A Security Council or General Assembly mandate 1" in lines  # by basis
-    assert "Training of electoral staff 1 1 1 0 0 0 0" in lines  # by type
+    assert "Training 1 1 1 0 0 0 0" in lines  # by type
     assert "Experts from the roster 1" in lines  # by modality
-    assert "Kenya African States 1 1 Training of electoral staff" in lines  # states assisted
+    assert "Kenya African States 1 1 Training" in lines  # states assisted
     assert "Ghana African States 0 1" in lines
 
 
@@ -258,14 +266,14 @@ def test_the_command_writes_each_format(history, tmp_path):
         stdout=io.StringIO(),
     )
     book = load_workbook(tmp_path / "q1.xlsx")
-    assert book["Member States"]["A4"].value == "Côte d'Ivoire"
+    assert book["States and territories"]["A4"].value == "Côte d'Ivoire"
 
     out = io.StringIO()
     call_command(
         "briefing", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "csv", "--output", "-", stdout=out
     )
     sections = csv_sections(("\ufeff" + out.getvalue()).encode())
-    assert figures_of(sections["Requests and responses by Member State"][-1][2:]) == EXPECTED_TOTALS
+    assert figures_of(sections["Requests and responses by State or territory"][-1][2:]) == EXPECTED_TOTALS
 
 
 def test_the_command_defaults_to_the_last_quarter_and_a_named_file(history, tmp_path, monkeypatch):
@@ -273,7 +281,7 @@ def test_the_command_defaults_to_the_last_quarter_and_a_named_file(history, tmp_
     monkeypatch.chdir(tmp_path)
     call_command("briefing", "--format", "csv", stdout=io.StringIO())
     content = (tmp_path / "eas-briefing-2026-01-01-to-2026-03-31.csv").read_bytes()
-    assert figures_of(csv_sections(content)["Requests and responses by regional group"][-1][1:]) == EXPECTED_TOTALS
+    assert figures_of(csv_sections(content)["Requests and responses by region"][-1][1:]) == EXPECTED_TOTALS
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def roster(team, cases, frozen):
             family_name="Mendes",
             gender="male",
             nationality=member_state("BRA"),
-            expertise=["voter-registration", "logistics"],
+            expertise=["voter-registration", "voting-counting"],
             languages=["pt", "es", "en"],
         ),
         "olena": ExpertFactory(
@@ -137,7 +137,7 @@ def roster(team, cases, frozen):
             family_name="Rao",
             gender="undisclosed",
             nationality=member_state("IND"),
-            expertise=["logistics", "procurement"],
+            expertise=["voting-counting", "procurement"],
             languages=["hi", "en"],
         ),
     }

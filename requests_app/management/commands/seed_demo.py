@@ -32,6 +32,7 @@ from requests_app.demo.mandates import seed_mandates
 from requests_app.demo.partners import seed_partners
 from requests_app.demo.roster import seed_roster
 from requests_app.demo.staff import DEMO_PASSWORD, STAFF, ensure_users
+from requests_app.demo.territories import seed_territories
 
 DEFAULT_SEED = 62150  # General Assembly resolution 62/150
 
@@ -95,6 +96,7 @@ class Command(BaseCommand):
         # Countries with several engagements over the years (issue 13), with the roster's experts.
         seed_engagements(seed=seed, team=team, now=now, stdout=self.stdout)
         seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
+        seed_territories(team=team, stdout=self.stdout)
         seed_correspondence(team=team, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({time.monotonic() - started:.1f} s)."))
 
