@@ -21,8 +21,10 @@ from requests_app.cases.models import AssistanceRequest, Decision, Election
 from requests_app.cases.search import unaccent
 from requests_app.cases.selectors import visible_cases
 from requests_app.core.types import StrOrPromise, User
+from requests_app.correspondence import selectors as correspondence_selectors
 from requests_app.fund.models import LedgerEntry
 from requests_app.history.models import CaseEvent
+from requests_app.mandates import selectors as mandates_selectors
 from requests_app.partners.models import PartnerContribution
 from requests_app.reference.models import MemberState
 from requests_app.roster.models import Deployment
@@ -143,19 +145,38 @@ def fund_entries(scope: Scope) -> list[LedgerEntry] | None:
     return list(LedgerEntry.objects.filter(case__in=scope.case_ids).order_by("-value_date", "-id"))
 
 
+def mandates(scope: Scope) -> Rows | None:
+    """The Security Council's and General Assembly's mandates for the country, newest first."""
+    if not scope.user.has_perm("requests_app.view_mandate"):
+        return None
+    return mandates_selectors.for_country(scope.country)
+
+
+def letters(scope: Scope) -> Rows | None:
+    """The country's correspondence this reader may read, newest first."""
+    if not scope.user.has_perm("requests_app.view_letter"):
+        return None
+    return correspondence_selectors.for_country(scope.country, scope.user)
+
+
 SECTIONS: list[SectionSource] = [
     SectionSource("cases", _("Cases"), cases, "engagement/_cases.html"),
-    # Issue 13, at merge: the mandates (mandates13), in one entry:
-    # SectionSource("mandates", _("Mandates"), country_rows(mandates_selectors.for_country),
-    #               "mandates/_country_section.html", _("Mandates in force"), in_force("expires_on")),
+    SectionSource(
+        "mandates",
+        _("Mandates"),
+        mandates,
+        "mandates/_country_section.html",
+        _("Mandates in force"),
+        in_force("expires_on"),
+    ),
     SectionSource("elections", _("Elections"), elections, "engagement/_elections.html"),
     SectionSource("decisions", _("Decisions"), decisions, "engagement/_decisions.html"),
     SectionSource("deployments", _("Experts deployed"), deployments, "engagement/_deployments.html"),
     SectionSource("contributions", _("Partner contributions"), contributions, "engagement/_contributions.html"),
     SectionSource("fund", _("Trust Fund"), fund_entries, "engagement/_fund.html"),
-    # Issue 13, at merge: the correspondence (letters13), in one entry:
-    # SectionSource("letters", _("Correspondence"), country_rows(correspondence_selectors.for_country),
-    #               "correspondence/_country_section.html", _("Last letter"), newest),
+    SectionSource(
+        "letters", _("Correspondence"), letters, "correspondence/_country_section.html", _("Last letter"), newest
+    ),
 ]
 
 

@@ -161,7 +161,8 @@ def test_the_roster_and_the_partners_rows_follow_their_permissions(client, ghana
 # Session, user, the user's permissions and their groups', the country, the cases and their
 # elections, the elections, the decisions and their types, deployments, contributions, the last
 # activity; then the Trust Fund's entries for the focal point, the desks (the scope) for the officer.
-QUERIES = {"focal": 14, "desk_officer": 14}
+# With the mandates and the correspondence (one query each when the country has none).
+QUERIES = {"focal": 16, "desk_officer": 16}
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -231,3 +232,22 @@ def test_what_users_typed_is_escaped_on_the_timeline(client, focal, officer):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&quot;" in page and "&amp; co" in page
+
+
+def test_the_mandates_and_the_letters_of_the_country_are_sections_and_in_the_summary(client, focal, ghana):
+    from tests.correspondence.helpers import file_not_considered
+    from tests.factories import new_mandate
+
+    mandate = new_mandate(state="GHA", symbol="S/RES/2791 (2026)")
+    file_not_considered(focal, state="GHA", subject="Observation of the elections by the Union")
+    new_mandate(state="KEN", symbol="S/RES/2792 (2026)")  # another country's: not in this file
+    client.force_login(focal)
+    page = text(client.get(url()))
+
+    summary = page[page.index('id="summary-title"') : page.index('id="timeline-title"')]
+    assert "Mandates in force" in summary and mandate.symbol in summary
+    assert "Last letter" in summary
+    mandates = page[page.index('id="section-mandates"') :]
+    assert mandate.symbol in mandates and "S/RES/2792 (2026)" not in page
+    letters = page[page.index('id="section-letters"') :]
+    assert "Observation of the elections by the Union" in letters
