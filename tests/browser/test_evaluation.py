@@ -96,7 +96,7 @@ def test_an_evaluated_case_closes_another_closes_with_a_waiver_and_lessons_are_f
         ghana,
         "Test the tally software in a mock election",
         "Untested software stopped twice on election night; a mock election would have shown it.",
-        areas=("Results management", "Training of electoral staff"),
+        areas=("Results management", "Training"),
     )
     steps.attach_from_case_page(
         officer, ghana, "Mission report", pdf("mission-report.pdf", "Mission report", "Final."), documents_before=0

@@ -94,7 +94,7 @@ def test_each_amendment_builds_on_the_version_in_force(officer, focal):
 
     _decision, in_force = versions.decision_in_force(case)
     assert in_force.number == 3
-    assert in_force.types == ["Training of electoral staff", "Voter registration"]
+    assert in_force.types == ["Training", "Voter registration"]
     assert in_force.period_end == today() + 300 * DAY
     assert set(in_force.changes) == {"scope", "assistance"}  # from version 2: the period stayed
     assert versions.decided_period_end(case) == today() + 300 * DAY

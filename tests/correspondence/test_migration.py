@@ -16,8 +16,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.selectors import visible_cases
 from requests_app.correspondence.models import Letter, LetterStatus, Purpose
+from requests_app.reference.models import CountryStatus, MemberState
 from requests_app.reports.selectors import build_briefing
 from tests.factories import UserFactory
 
@@ -110,6 +112,11 @@ def add_other_body_cases(apps):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_files_every_letter_and_loses_nothing(client):
     call_command("seed_demo", verbosity=0)
+    # Going back to 0019 undoes 0021_reference13, which takes the observer States and territories away
+    # again: the demo's cases and letters of territories go first.
+    others = MemberState.objects.exclude(status=CountryStatus.MEMBER_STATE)
+    Letter.objects.filter(country__in=others).delete()
+    AssistanceRequest.objects.filter(member_state__in=others).delete()
     filed_by_the_register = letters_filed()
     assert filed_by_the_register, "the demo's cases have letters"
 
@@ -118,6 +125,9 @@ def test_the_migration_files_every_letter_and_loses_nothing(client):
     before = {model: rows(old, model) for model in ("AssistanceRequest", "CaseEvent", "CaseDocument", "Decision")}
 
     new = migrate(AFTER)
+    for model, kept in before.items():
+        assert rows(new, model) == kept, f"every {model} as it was"
+    new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests_app")[0][1])  # and the rest
 
     for model, kept in before.items():
         assert rows(new, model) == kept, f"every {model} as it was"

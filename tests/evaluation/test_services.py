@@ -119,7 +119,7 @@ def test_a_lesson_is_recorded_with_its_areas_and_written_in_the_history(reportin
     assert sorted(row.areas.values_list("code", flat=True)) == ["training", "voter-registration"]
     [event] = events(reporting, "lesson_added")
     assert event.comment == "Register voters a year ahead"
-    assert "Training of electoral staff" in event.details_text and "Voter registration" in event.details_text
+    assert "Training" in event.details_text and "Voter registration" in event.details_text
 
 
 def test_editing_a_lesson_keeps_its_old_text_in_the_history(reporting, desk_officer):

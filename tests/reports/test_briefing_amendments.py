@@ -14,11 +14,11 @@ def types_of(report):
 
 @pytest.fixture
 def amended(time_machine, officer):
-    """Ghana: assisted in the quarter (voter registration), amended in it (and logistics), amended
+    """Ghana: assisted in the quarter (voter registration), amended in it (and voting and counting operations), amended
     again after it (training only)."""
     story = Story(time_machine, officer)
     case = story.decide(story.ready(story.register("2026-01-05", "GHA"), "2026-01-15"), "2026-02-01")
-    story.amend(case, "2026-03-01", types=("voter-registration", "logistics"))
+    story.amend(case, "2026-03-01", types=("voter-registration", "voting-counting"))
     story.at("2026-04-01")
     return story, case
 
@@ -26,8 +26,8 @@ def amended(time_machine, officer):
 @pytest.mark.parametrize("read", ["forward", "backward"])
 def test_the_types_are_those_of_the_version_in_force_at_the_end_of_the_period(amended, read):
     report = build_briefing(START, END, read=read)
-    assert types_of(report) == {"voter-registration": 1, "logistics": 1}
-    assert report.by_state["GHA"].types == ["Voter registration", "Electoral logistics"]
+    assert types_of(report) == {"voter-registration": 1, "voting-counting": 1}
+    assert report.by_state["GHA"].types == ["Voter registration", "Voting and counting operations"]
 
 
 def test_an_amendment_after_the_period_leaves_its_report_as_it_was(amended):
@@ -37,7 +37,7 @@ def test_an_amendment_after_the_period_leaves_its_report_as_it_was(amended):
 
     after = build_briefing(START, END)
 
-    assert types_of(after) == types_of(before) == {"voter-registration": 1, "logistics": 1}
+    assert types_of(after) == types_of(before) == {"voter-registration": 1, "voting-counting": 1}
     assert after.by_state["GHA"].types == before.by_state["GHA"].types
 
 
