@@ -149,7 +149,7 @@ def mandates(scope: Scope) -> Rows | None:
     """The Security Council's and General Assembly's mandates for the country, newest first."""
     if not scope.user.has_perm("requests_app.view_mandate"):
         return None
-    return mandates_selectors.for_country(scope.country)
+    return mandates_selectors.for_country(scope.country, cases=scope.cases)  # the cases listed: the reader's
 
 
 def letters(scope: Scope) -> Rows | None:

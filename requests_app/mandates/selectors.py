@@ -18,9 +18,13 @@ def reminder_days() -> int:
     return int(settings.EAS_MANDATE_EXPIRY_REMINDER_DAYS)
 
 
-def for_country(country: MemberState) -> list[Mandate]:
-    """A country's mandates, newest first, with what each renews, its renewals and its cases: three queries."""
-    cases = AssistanceRequest.objects.only("id", "reference", "stage", "member_state_id").order_by("-received_date")
+def for_country(country: MemberState, cases: QuerySet[AssistanceRequest] | None = None) -> list[Mandate]:
+    """A country's mandates, newest first, with what each renews, its renewals and its cases (of
+    ``cases`` only, the reader's, when given): three queries."""
+    cases = (AssistanceRequest.objects.all() if cases is None else cases).only(
+        "id", "reference", "stage", "member_state_id"
+    )
+    cases = cases.order_by("-received_date")
     return list(
         Mandate.objects.filter(member_state=country)
         .select_related("renews", "member_state")

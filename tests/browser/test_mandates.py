@@ -67,7 +67,7 @@ def test_staff_record_a_mandate_and_its_renewal_then_open_a_case_on_both_a_reque
         origin="Written request from the government",
         signed_by="Minister for Foreign Affairs of Mali",
         authority="Minister for Foreign Affairs",
-        types=("Voter registration", "Electoral logistics"),
+        types=("Voter registration", "Voting and counting operations"),
         election_type="Presidential",
         election_in_days=300,
         mandate_symbols="S/RES/2760 (2026)",
