@@ -18,6 +18,7 @@ def _register_history_vocabulary():
     The event model cannot import them: the workflow and those domains record events.
     """
     from requests_app.cases.workflow import ACTIONS
+    from requests_app.core.confidentiality import Level
     from requests_app.deadlines.models import DeadlineReason
     from requests_app.documents.models import DocumentKind
     from requests_app.evaluation.models import EVENT_LABELS as EVALUATION_EVENTS
@@ -33,6 +34,7 @@ def _register_history_vocabulary():
             "level": Reminder.Level,
             "reason": DeadlineReason,
             "contribution": PartnerContribution.Kind,
+            "confidentiality": Level,
         }
     )
 

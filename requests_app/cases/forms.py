@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ElectoralPhase, ImplementationModality
 from requests_app.cases.workflow import ACTIONS
+from requests_app.core.confidentiality import Level, label
 from requests_app.core.forms import DateInput
 from requests_app.reference.models import AssistanceType
 
@@ -27,6 +28,10 @@ class ActionForm(forms.Form):
         if action.needs_comment:
             self.fields["comment"].required = True
             self.fields["comment"].help_text = action.help_text
+        elif action.comment_level != Level.INTERNAL:
+            self.fields["comment"].help_text = _("Kept %(level)s: read only by those who may read %(level)s notes.") % {
+                "level": label(action.comment_level).lower()
+            }
 
     def service_kwargs(self):
         return dict(self.cleaned_data)

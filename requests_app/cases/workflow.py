@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import AuthorityType, Stage
 from requests_app.cases.models import AssistanceRequest
+from requests_app.core.confidentiality import Level
 from requests_app.core.types import StrOrPromise
 from requests_app.documents.models import DocumentKind
 from requests_app.evaluation.workflow import evaluation_or_waiver
@@ -135,6 +136,8 @@ class Action:
     # Whether the action concerns this kind of case at all (an electoral body's acceptance
     # means nothing for a mandate). Pages offer only actions that apply; guards still refuse.
     applies: Callable[[AssistanceRequest], bool] | None = None
+    # Who may read the comment written with the action (README "Security", confidentiality).
+    comment_level: str = Level.INTERNAL
 
     def applies_to(self, case: AssistanceRequest) -> bool:
         return self.applies is None or self.applies(case)
@@ -200,6 +203,7 @@ ACTIONS = {
             target=Stage.AWAITING_DECISION,
             permission="requests_app.conduct_assessment",
             guards=(_assessment_complete,),
+            comment_level=Level.CONFIDENTIAL,  # it speaks of the assessment's findings
         ),
         Action(
             name="record_decision",
