@@ -68,9 +68,11 @@ def entry_level(event: CaseEvent, documents: Mapping[int, str]) -> str:
     return event.level
 
 
-def has_content(event: CaseEvent) -> bool:
-    """Whether the entry says anything a level protects: a comment, or details."""
-    return bool(event.comment or event.details)
+def carries_note(event: CaseEvent) -> bool:
+    """Whether the entry holds a note: a comment, or an edit's old and new values (an assessment's
+    notes among them). Showing one at a recorded level is an opening; the facts an entry records
+    (a document's kind, a stage) are not notes."""
+    return bool(event.comment or (isinstance(event.details, dict) and event.details.get("changes")))
 
 
 def mark_withheld(user: User, events: Iterable[CaseEvent], documents: Mapping[int, str]) -> list[CaseEvent]:

@@ -21,7 +21,7 @@ from requests_app.core.confidentiality import Level, highest, is_recorded, label
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
 from requests_app.documents.models import CaseDocument, ConfidentialRead, DocumentKind, default_level
-from requests_app.documents.selectors import document_levels, has_content, mark_withheld, may_read_findings
+from requests_app.documents.selectors import carries_note, document_levels, mark_withheld, may_read_findings
 from requests_app.history.models import CaseEvent
 
 # What a file of each accepted kind starts with. A file whose content does not match
@@ -217,7 +217,7 @@ def _locked_for_change(actor: User | None, document: CaseDocument) -> CaseDocume
     if not may_read(actor, document.level):
         raise ActionRefused(
             _("This document is %(level)s: only those who may read it may change it.")
-            % {"level": label(document.level)}
+            % {"level": label(document.level).lower()}
         )
     return document
 
@@ -339,7 +339,7 @@ def record_notes_shown(
         opened = [
             opened_note(event, event.shown_level, note_subject(event))  # type: ignore[attr-defined]  # mark_withheld
             for event in shown
-            if has_content(event)
+            if carries_note(event)
         ]
     assessment = getattr(case, "assessment", None)
     if findings and assessment is not None and _notes_readable(reader, assessment):

@@ -51,7 +51,7 @@ class CaseEventAdmin(RecordAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         event = self.get_object(request, object_id) if request.method == "GET" else None
-        if event is not None and response.status_code == 200 and not event.withheld and documents.has_content(event):
+        if event is not None and response.status_code == 200 and not event.withheld and documents.carries_note(event):
             opened = document_services.opened_note(event, event.shown_level, document_services.note_subject(event))
             document_services.record_reads(
                 reader=request.user, place=ConfidentialRead.Place.ADMIN_PAGE, opened=[opened]

@@ -116,7 +116,7 @@ class Export:
                 event, getattr(event, "shown_level", event.level), document_services.note_subject(event)
             )
             for event in shown
-            if documents.has_content(event)
+            if documents.carries_note(event)
         ]
         document_services.record_reads(reader=self.user, place=ConfidentialRead.Place.EXPORT, opened=opened)
         for event in events:
