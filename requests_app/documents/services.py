@@ -148,7 +148,11 @@ def level_problems(actor: User, kind: str, level: str) -> list[StrOrPromise]:
     if Level.values.index(level) < Level.values.index(default) and not may_read(actor, default):
         return [
             _("A %(kind)s is %(default)s; only someone who may read %(default)s documents may file it as %(level)s.")
-            % {"kind": dict(DocumentKind.choices).get(kind, kind), "default": label(default), "level": label(level)}
+            % {
+                "kind": str(dict(DocumentKind.choices).get(kind, kind)).lower(),
+                "default": label(default).lower(),
+                "level": label(level).lower(),
+            }
         ]
     return []
 
