@@ -265,6 +265,10 @@ class DecisionInline(ReadOnlyInline):
 
 
 class NoInput(forms.Widget):
+    # Shown as nothing on a row the user may only read, too (AdminReadonlyField asks read_only):
+    # the stored file's path is no link for anyone, the admin's download column is.
+    read_only = True
+
     def render(self, name, value, attrs=None, renderer=None):
         return ""
 

@@ -169,6 +169,7 @@ def seen_in_admin(world, role):
     assert [page.status_code for page in pages] == [200] * 4
     html = "".join(page.content.decode() for page in pages)
     exists = str(world.document) in html  # "Other of 29 Nov 2026 (no. 7)": its kind and date, never its name
+    assert world.document.file.name not in html  # the stored file is no link for anyone: the download is
     shown = {"name": world.name in html, "comment": world.comment_word in html, "notes": world.notes_word in html}
     return verdict(exists, shown, recorded=world.openings(role, ConfidentialRead.Place.ADMIN_PAGE))
 
