@@ -13,32 +13,13 @@ from django.db.models import BigIntegerField, Exists, OuterRef, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
-from requests_app.cases import selectors as cases
 from requests_app.cases.models import AssistanceRequest, NeedsAssessment
-from requests_app.core.confidentiality import highest, label, may_read, readable, readable_levels
+from requests_app.core.confidentiality import highest, label, may_read, readable_levels
 from requests_app.core.types import User
 from requests_app.documents.models import CaseDocument, ConfidentialRead
 from requests_app.history.models import CaseEvent
 
-# Documents: existence and content ----------------------------------------------------------------
-
-
-def visible_documents(user: User, queryset: QuerySet[CaseDocument] | None = None) -> QuerySet[CaseDocument]:
-    """The documents whose existence ``user`` sees: those of the cases they see (kind, date, level)."""
-    queryset = CaseDocument.objects.all() if queryset is None else queryset
-    if cases.sees_all_cases(user):
-        return queryset if user.has_perm("requests_app.view_assistancerequest") else queryset.none()
-    return queryset.filter(case__in=cases.visible_cases(user))
-
-
-def readable_documents(user: User, queryset: QuerySet[CaseDocument] | None = None) -> QuerySet[CaseDocument]:
-    """The documents ``user`` may open: of a case they see, at a level they may read."""
-    return readable(user, visible_documents(user, queryset))
-
-
-def may_read_document(user: User, document: CaseDocument) -> bool:
-    """Whether ``user`` may open ``document`` (see its name, download its file)."""
-    return may_read(user, document.level) and cases.may_see(user, document.case)
+# Content: the assessment's notes ------------------------------------------------------------------
 
 
 def may_read_findings(user: User, assessment: NeedsAssessment) -> bool:
