@@ -4,6 +4,7 @@ from requests_app.cases import admin as cases_admin  # noqa: F401
 from requests_app.core import admin as core_admin  # noqa: F401
 from requests_app.correspondence import admin as correspondence_admin  # noqa: F401
 from requests_app.deadlines import admin as deadlines_admin  # noqa: F401
+from requests_app.documents import admin as documents_admin  # noqa: F401
 from requests_app.evaluation import admin as evaluation_admin  # noqa: F401
 from requests_app.fund import admin as fund_admin  # noqa: F401
 from requests_app.history import admin as history_admin  # noqa: F401

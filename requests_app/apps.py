@@ -19,6 +19,7 @@ def _register_history_vocabulary():
     The event model cannot import them: the workflow and those domains record events.
     """
     from requests_app.cases.workflow import ACTIONS
+    from requests_app.core.confidentiality import Level
     from requests_app.correspondence import models as correspondence
     from requests_app.deadlines.models import DeadlineReason
     from requests_app.documents.models import DocumentKind
@@ -37,6 +38,7 @@ def _register_history_vocabulary():
             "reason": DeadlineReason,
             "contribution": PartnerContribution.Kind,
             "organ": Organ,
+            "confidentiality": Level,
         }
     )
     reading.register_action_labels(correspondence.HISTORY_ACTIONS)

@@ -24,7 +24,7 @@ from requests_app.cases.models import (
 )
 from requests_app.correspondence.models import Letter
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
-from requests_app.documents.models import CaseDocument, DocumentKind
+from requests_app.documents.models import CaseDocument, ConfidentialRead, DocumentKind
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
 from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.history.models import CaseEvent
@@ -44,6 +44,7 @@ __all__ = [
     "CalendarToken",
     "CaseDocument",
     "CaseEvent",
+    "ConfidentialRead",
     "Decision",
     "DecisionAmendment",
     "DeadlineReason",

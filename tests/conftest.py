@@ -27,7 +27,7 @@ def officer(db):
     user = UserFactory(is_staff=True)
     codenames = (
         WORKFLOW_PERMISSIONS
-        + ["view_all_cases", "assign_officer"]
+        + ["view_all_cases", "assign_officer", "read_internal_content", "read_confidential_content"]
         + [
             f"{verb}_{model}"
             for verb in ("view", "add", "change")
@@ -51,6 +51,7 @@ def clerk(db):
                 "change_assistancerequest",
                 "add_election",
                 "view_all_cases",
+                "read_internal_content",
             ],
         )
     )

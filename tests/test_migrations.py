@@ -185,6 +185,39 @@ def check_every_case_has_its_letters_and_a_letter_from_another_body_is_none(migr
             assert request.date.isoformat() == fields["letter_date"], fields["reference"]
 
 
+def check_every_document_and_entry_has_the_level_of_its_kind(migrated):
+    """0022_confidentiality14: reports confidential, the rest internal; an entry about a document at its level; the
+    comments of a submitted assessment and the edits of an assessment confidential."""
+    Document = migrated.get_model("requests_app", "CaseDocument")
+    Event = migrated.get_model("requests_app", "CaseEvent")
+    Assessment = migrated.get_model("requests_app", "NeedsAssessment")
+    reports = {"assessment_report", "mission_report"}
+    levels = dict(Document.objects.values_list("pk", "level"))
+    for row in rows("requests_app.casedocument"):
+        assert levels[row["pk"]] == ("confidential" if row["fields"]["kind"] in reports else "internal")
+    for event in Event.objects.all():
+        document = event.details.get("document") if event.action.startswith("document_") else None
+        if document is not None:
+            expected = levels[document]
+        elif event.action in ("submit_assessment", "assessment_updated"):
+            expected = "confidential"
+        else:
+            expected = "internal"
+        assert event.level == expected, (event.action, event.details)
+    assert set(Assessment.objects.values_list("level", flat=True)) == {"confidential"}
+    Group = migrated.get_model("auth", "Group")
+    reading = {
+        group.name: set(group.permissions.filter(codename__startswith="read_").values_list("codename", flat=True))
+        for group in Group.objects.all()
+    }
+    assert reading["Intake clerk"] == reading["Finance"] == reading["Auditor"] == {"read_internal_content"}
+    assert reading["Focal point"] == {
+        "read_internal_content",
+        "read_confidential_content",
+        "read_strictly_confidential_content",
+    }
+
+
 def test_the_demo_data_of_0015_comes_through_every_migration(migrated):
     """One migration run (each builds the database twice, so one run checks everything)."""
     check_every_case_is_still_there_with_its_country_stage_and_dates(migrated)
@@ -194,3 +227,4 @@ def test_the_demo_data_of_0015_comes_through_every_migration(migrated):
     check_the_demo_staff_keep_their_roles(migrated)
     check_a_mandate_origin_became_a_mandate_the_case_rests_on(migrated)
     check_every_case_has_its_letters_and_a_letter_from_another_body_is_none(migrated)
+    check_every_document_and_entry_has_the_level_of_its_kind(migrated)

@@ -34,14 +34,16 @@ from requests_app.cases.views import submit_action
 from requests_app.cases.workflow import ACTIONS, is_short_notice, short_notice_rule_applies
 from requests_app.core.admin import FixedSetAdmin, describe_changes
 from requests_app.core.autocomplete import AutocompleteSelect, SafeAutocompleteMixin
+from requests_app.core.confidentiality import Level, highest
 from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
 from requests_app.core.people import display_name
 from requests_app.deadlines import services as deadline_services
 from requests_app.deadlines.models import DeadlineReason
+from requests_app.documents import selectors as document_selectors
 from requests_app.documents import services as document_services
-from requests_app.documents.models import CaseDocument
-from requests_app.documents.views import document_response
+from requests_app.documents.models import CaseDocument, ConfidentialRead
+from requests_app.documents.views import serve_document
 from requests_app.mandates import selectors as mandate_selectors
 from requests_app.mandates import services as mandate_services
 from requests_app.reference.forms import AssistanceTypesField
@@ -65,6 +67,16 @@ class RecordAdmin(FixedSetAdmin):
         if self.has_view_permission(request) and self.get_object(request, object_id) is None:
             raise Http404
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def notes_level(formset):
+    """The level of an assessment edit's history entry: the notes' level (the higher of before and
+    after) when it changed a note or the level, else internal (dates and yes/no findings)."""
+    levels = []
+    for inline_form in formset.forms:
+        if set(inline_form.changed_data) & {"level", *NeedsAssessment.NOTE_FIELDS}:
+            levels += [inline_form.initial.get("level") or Level.CONFIDENTIAL, inline_form.cleaned_data.get("level")]
+    return highest(level for level in levels if level) if levels else Level.INTERNAL
 
 
 # Filters -------------------------------------------------------------------------
@@ -501,9 +513,12 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             elif inline_form.has_changed():
                 for label, values in describe_changes(inline_form).items():
                     changes[f"{formset.model._meta.verbose_name}: {label}"] = values
+        level = notes_level(formset) if formset.model is NeedsAssessment else Level.INTERNAL
         formset.save()
         action = "assessment_updated" if formset.model is NeedsAssessment else "details_updated"
-        services.record_details_changed(actor=request.user, case=form.instance, changes=changes, action=action)
+        services.record_details_changed(
+            actor=request.user, case=form.instance, changes=changes, action=action, level=level
+        )
         if changes and formset.model in (Election, NeedsAssessment):
             # Deadlines count from election day and from the assessment's dates.
             reason = DeadlineReason.ELECTIONS if formset.model is Election else DeadlineReason.ASSESSMENT
@@ -515,23 +530,33 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         for document_form in formset.forms:
             if not document_form.has_changed():
                 continue
+            data = document_form.cleaned_data
             if document_form.instance.pk:
-                document = document_services.set_document_final(
-                    actor=request.user,
-                    document=document_form.instance,
-                    is_complete=document_form.cleaned_data["is_complete"],
-                )
-                formset.changed_objects.append((document, ["is_complete"]))
-            elif document_form.cleaned_data.get("file"):
+                formset.changed_objects.append(self._change_document(request, document_form))
+            elif data.get("file"):
                 formset.new_objects.append(
                     document_services.attach_document(
                         actor=request.user,
                         case=case,
-                        kind=document_form.cleaned_data["kind"],
-                        upload=document_form.cleaned_data["file"],
-                        is_complete=document_form.cleaned_data["is_complete"],
+                        kind=data["kind"],
+                        upload=data["file"],
+                        is_complete=data["is_complete"],
+                        level=data.get("level") or "",
                     )
                 )
+
+    def _change_document(self, request, document_form):
+        """A stored document's row: its final mark and its level, each through its service."""
+        document, changed = document_form.instance, document_form.changed_data
+        if "is_complete" in changed:
+            document = document_services.set_document_final(
+                actor=request.user, document=document, is_complete=document_form.cleaned_data["is_complete"]
+            )
+        if "level" in changed:
+            document = document_services.set_document_level(
+                actor=request.user, document=document, level=document_form.cleaned_data["level"]
+            )
+        return document, [name for name in ("is_complete", "level") if name in changed]
 
     def has_delete_permission(self, request, obj=None):
         # A case is institutional memory (para 9): it ends as closed, withdrawn or declined.
@@ -572,7 +597,14 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                 return HttpResponseRedirect(change_url)
         else:
             form = action_form(action_name, prefix=action_name, case=case)
+        assessment = getattr(case, "assessment", None)
+        notes_shown = assessment is not None and document_selectors.may_read_findings(request.user, assessment)
+        if notes_shown:
+            document_services.record_notes_shown(
+                reader=request.user, case=case, place=ConfidentialRead.Place.ADMIN_PAGE, entries=False, findings=True
+            )
         context = {
+            "notes_shown": notes_shown,
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": action.label,
@@ -595,7 +627,8 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def document_view(self, request, object_id, document_id):
         case = self._case_or_404(request, object_id)
-        return document_response(get_object_or_404(CaseDocument, pk=document_id, case=case))
+        document = get_object_or_404(CaseDocument, pk=document_id, case=case)
+        return serve_document(request, document, place=ConfidentialRead.Place.ADMIN_DOWNLOAD)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -611,7 +644,13 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         ]
         extra_context["next_actors"] = selectors.next_actors(case, request.user)
         extra_context["recommendation"] = selectors.pending_recommendation(case)
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # The page shows the notes this reader may read: a confidential one shown is an opening.
+            document_services.record_notes_shown(
+                reader=request.user, case=case, place=ConfidentialRead.Place.ADMIN_PAGE, findings=True
+            )
+        return response
 
 
 @admin.register(RegionalDesk)

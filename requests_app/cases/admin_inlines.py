@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import Decision, Election, NeedsAssessment
 from requests_app.core.admin import person_column
+from requests_app.core.confidentiality import Level, label, may_read
 from requests_app.core.forms import DateInput
+from requests_app.documents import services as document_services
 from requests_app.documents.forms import DocumentUploadField
-from requests_app.documents.models import CaseDocument
+from requests_app.documents.models import CaseDocument, default_level
+from requests_app.documents.selectors import document_levels, mark_withheld, may_read_findings
 from requests_app.history.models import CaseEvent
 
 
@@ -99,7 +102,7 @@ class NeedsAssessmentInline(admin.StackedInline):
     extra = 0
     max_num = 1
     fieldsets = [
-        (None, {"fields": ["method"]}),
+        (None, {"fields": [("method", "level")]}),
         (_("Mission"), {"fields": [("tor_sent_on", "host_clearance_on"), ("deployed_from", "deployed_until")]}),
         (
             _("Findings (paragraph 4)"),
@@ -114,8 +117,27 @@ class NeedsAssessmentInline(admin.StackedInline):
         (_("Needs"), {"fields": ["context", "national_capacity", "risks", "womens_participation", "recommendations"]}),
     ]
 
+    readonly_fields = ["notes_withheld"]
+
     def has_add_permission(self, request, obj=None):
         return False  # started by the "Start needs assessment" action
+
+    def get_fieldsets(self, request, obj=None):
+        assessment = getattr(obj, "assessment", None)
+        if assessment is None or may_read_findings(request.user, assessment):
+            return self.fieldsets
+        # Its notes and their level are not this reader's to see: the yes/no findings and dates stay.
+        hidden = {"level", *NeedsAssessment.NOTE_FIELDS}
+        fieldsets = []
+        for title, options in self.fieldsets:
+            fields = [_without(line, hidden) for line in options["fields"]]
+            fieldsets.append((title, {"fields": [line for line in fields if line]}))
+        fieldsets.append((_("Notes"), {"fields": ["notes_withheld"]}))
+        return [(title, options) for title, options in fieldsets if options["fields"]]
+
+    @admin.display(description=_("notes"))
+    def notes_withheld(self, assessment):
+        return gettext("%(level)s: your role may not read them.") % {"level": label(assessment.level)}
 
     def has_change_permission(self, request, obj=None):
         # The assessment is written while it is being made; after the decision it is the record.
@@ -139,6 +161,14 @@ class NeedsAssessmentInline(admin.StackedInline):
             }
         )
         return super().get_formset(request, obj, **kwargs)
+
+
+def _without(line, hidden):
+    """A fieldset's line (a name or a tuple of names) without the ``hidden`` names; None when empty."""
+    if isinstance(line, str):
+        return None if line in hidden else line
+    kept = tuple(name for name in line if name not in hidden)
+    return kept or None
 
 
 class RecordFormSet(CaseRowsFormSet):
@@ -235,16 +265,27 @@ class DecisionInline(ReadOnlyInline):
 
 
 class NoInput(forms.Widget):
+    # Shown as nothing on a row the user may only read, too (AdminReadonlyField asks read_only):
+    # the stored file's path is no link for anyone, the admin's download column is.
+    read_only = True
+
     def render(self, name, value, attrs=None, renderer=None):
         return ""
 
 
 class DocumentForm(forms.ModelForm):
     file = DocumentUploadField(label=_("file"))
+    level = forms.ChoiceField(
+        label=_("level"),
+        choices=[("", _("By its type")), *Level.choices],
+        required=False,
+        help_text=_("Needs assessment, mission and panel reports: confidential; others: internal."),
+    )
+    reader = None  # the user the page is for (DocumentInline.get_formset)
 
     class Meta:
         model = CaseDocument
-        fields = ["kind", "file", "is_complete"]
+        fields = ["kind", "level", "file", "is_complete"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,6 +295,25 @@ class DocumentForm(forms.ModelForm):
             self.fields["file"].required = False
             self.fields["file"].widget = NoInput()
             self.fields["kind"].disabled = True
+            level = cast(forms.ChoiceField, self.fields["level"])
+            level.choices = Level.choices
+            if self.reader is not None and not may_read(self.reader, self.instance.level):
+                # Changed only by someone who may open it (documents.services).
+                level.disabled = True
+                self.fields["is_complete"].disabled = True
+
+    def clean_level(self):
+        level = self.cleaned_data.get("level")
+        if self.instance.pk:
+            return level or self.instance.level
+        return level or default_level(self.cleaned_data.get("kind") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and self.reader is not None and cleaned.get("kind") and cleaned.get("level"):
+            for problem in document_services.level_problems(self.reader, cleaned["kind"], cleaned["level"]):
+                self.add_error("level", problem)
+        return cleaned
 
 
 class DocumentFormSet(CaseRowsFormSet):
@@ -269,9 +329,15 @@ class DocumentInline(admin.TabularInline):
     formset = DocumentFormSet
     extra = 0
     can_delete = False
-    fields = ["kind", "download", "file", "is_complete", "size_display", "uploaded_by_name", "uploaded_at"]
+    fields = ["kind", "level", "download", "file", "is_complete", "size_display", "uploaded_by_name", "uploaded_at"]
     readonly_fields = ["download", "size_display", "uploaded_by_name", "uploaded_at"]
     uploaded_by_name = person_column(CaseDocument, "uploaded_by")
+    reader = None  # set per request: inlines are made anew for each request
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.reader = request.user
+        kwargs["form"] = type("DocumentFormFor", (self.form,), {"reader": request.user})
+        return super().get_formset(request, obj, **kwargs)
 
     # A case that has ended (closed, withdrawn, declined) keeps its documents as they are.
     def has_add_permission(self, request, obj=None):
@@ -284,6 +350,9 @@ class DocumentInline(admin.TabularInline):
     def download(self, document):
         if not document.pk:
             return ""
+        if self.reader is None or not may_read(self.reader, document.level):
+            # Its existence, kind, date and level are the case's; its name and file are not this reader's.
+            return format_html('<span class="eas-withheld">{}</span>', gettext("not yours to open"))
         url = reverse("admin:requests_app_assistancerequest_document", args=[document.case_id, document.pk])
         return format_html('<a href="{}">{}</a>', url, document.original_name)
 
@@ -299,10 +368,17 @@ class DocumentInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ("created_at", "actor_name", "what", "stage_change", "comment", "summary")
+    fields = ("created_at", "actor_name", "what", "stage_change", "note", "summary")
     readonly_fields = fields
     actor_name = person_column(CaseEvent, "actor")
     verbose_name_plural = _("history")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None and obj.pk:
+            # Each entry learns whether this reader may read its comment and details (the rows
+            # are those loaded with the case: CaseRowsFormSet).
+            mark_withheld(request.user, obj.events.all(), document_levels(obj.documents.all()))
+        return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description=_("what"))
     def what(self, event):
@@ -314,9 +390,23 @@ class EventInline(ReadOnlyInline):
             return f"{choice_label(Stage, event.from_stage)} → {choice_label(Stage, event.to_stage)}"
         return choice_label(Stage, event.to_stage) if event.to_stage and not event.from_stage else ""
 
+    @admin.display(description=_("comment"))
+    def note(self, event):
+        withheld = getattr(event, "withheld", None)
+        if withheld is None:  # not marked: a row this page did not load with the case
+            return gettext("not shown")
+        if withheld:
+            return format_html('<span class="eas-withheld">{}</span>', withheld_text(withheld))
+        return event.comment
+
     @admin.display(description=_("details"))
     def summary(self, event):
-        return event.details_text
+        return "" if getattr(event, "withheld", None) != "" else event.details_text
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+
+def withheld_text(level_label):
+    """What a reader who may not read an entry's comment and details sees instead."""
+    return gettext("%(level)s: comment and details not shown to your role.") % {"level": level_label}

@@ -10,6 +10,7 @@ from requests_app.cases import recommendations, selectors, versions
 from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, ElectoralPhase, ImplementationModality
 from requests_app.cases.models import ACCEPT_CHOICES
 from requests_app.cases.workflow import ACTIONS, decision_to_assist, is_short_notice
+from requests_app.core.confidentiality import Level, label
 from requests_app.core.forms import DateInput
 from requests_app.core.people import display_name
 from requests_app.reference.forms import AssistanceTypesField
@@ -31,6 +32,10 @@ class ActionForm(forms.Form):
         if action.needs_comment:
             self.fields["comment"].required = True
             self.fields["comment"].help_text = action.help_text
+        elif action.comment_level != Level.INTERNAL:
+            self.fields["comment"].help_text = _("Kept %(level)s: read only by those who may read %(level)s notes.") % {
+                "level": label(action.comment_level).lower()
+            }
 
     def service_kwargs(self):
         return dict(self.cleaned_data)

@@ -22,6 +22,7 @@ from requests_app.cases.choices import (
     Origin,
     Stage,
 )
+from requests_app.core.confidentiality import LEVEL_MAX_LENGTH, Level
 from requests_app.core.types import StrOrPromise
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 
@@ -333,6 +334,14 @@ class NeedsAssessment(models.Model):
     risks = models.TextField(_("risks"), blank=True)
     womens_participation = models.TextField(_("women's participation"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
+    # Who may read the notes above (the yes/no findings are the case's, read with it).
+    level = models.CharField(
+        _("level of the notes"),
+        max_length=LEVEL_MAX_LENGTH,
+        choices=Level.choices,
+        default=Level.CONFIDENTIAL,
+        help_text=_("Who may read the notes and the needs: the assessment's report is confidential."),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -348,6 +357,17 @@ class NeedsAssessment(models.Model):
     def field_label(cls, name):
         """The verbose name of one of the assessment's own fields (a column, never a relation)."""
         return cast(models.Field, cls._meta.get_field(name)).verbose_name
+
+    # The assessment's notes: free text, read only by those who may read its level.
+    NOTE_FIELDS = (
+        "adequate_time_notes",
+        "conditions_notes",
+        "context",
+        "national_capacity",
+        "risks",
+        "womens_participation",
+        "recommendations",
+    )
 
     # Dates that record what happened (none of the assessment's dates is a plan): never after today.
     RECORDED_DATES = ("tor_sent_on", "host_clearance_on", "deployed_from", "deployed_until", "report_submitted_on")

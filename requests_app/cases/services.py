@@ -22,6 +22,7 @@ from requests_app.cases.models import (
     ReferenceCounter,
 )
 from requests_app.cases.workflow import ACTIONS, Action
+from requests_app.core.confidentiality import Level
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
 from requests_app.deadlines import services as deadlines
@@ -40,7 +41,9 @@ def record_event(
     comment: str = "",
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+    level: str = Level.INTERNAL,
 ) -> CaseEvent:
+    """One line of the case's history; ``level``: who may read its comment and details."""
     return CaseEvent.objects.create(
         case=case,
         actor=actor,
@@ -50,6 +53,7 @@ def record_event(
         comment=comment,
         details=details or {},
         created_at=at or timezone.now(),
+        level=level,
     )
 
 
@@ -168,10 +172,11 @@ def record_details_changed(
     changes: dict[str, list[Any]],
     action: str = "details_updated",
     comment: str = "",
+    level: str = Level.INTERNAL,
 ) -> None:
-    """Keep in the history what an edit changed: {field label: [old, new]}."""
+    """Keep in the history what an edit changed: {field label: [old, new]}, read at ``level``."""
     if changes:
-        record_event(case=case, actor=actor, action=action, comment=comment, details={"changes": changes})
+        record_event(case=case, actor=actor, action=action, comment=comment, details={"changes": changes}, level=level)
 
 
 @dataclass
@@ -233,6 +238,7 @@ def _perform(
             comment=comment,
             details=outcome.details,
             at=now,
+            level=action.comment_level,
         )
     return locked
 

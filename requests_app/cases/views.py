@@ -13,9 +13,13 @@ from requests_app.cases.filters import SORTS, CaseFilter, apply_sort, sort_key
 from requests_app.cases.forms import action_form
 from requests_app.cases.workflow import ACTIONS, short_notice_rule_applies
 from requests_app.core.access import staff_required
+from requests_app.core.confidentiality import may_read
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.views import report_filter_errors
 from requests_app.deadlines import services as deadline_services
+from requests_app.documents import selectors as document_selectors
+from requests_app.documents import services as document_services
+from requests_app.documents.models import ConfidentialRead
 
 PAGE_SIZE = 50
 
@@ -96,7 +100,28 @@ def case_or_404(request, reference):
     return selectors.with_recommendations(case)
 
 
+def _readers_view(request, case, *, timeline):
+    """Mark what this reader may read of the case for its page (each document; with ``timeline``,
+    each history entry) and write down the confidential notes the page shows: the timeline's, or
+    (on an action's page) the assessment's notes. Returns whether those notes are shown."""
+    for document in case.documents.all():
+        document.readable = may_read(request.user, document.level)
+    assessment = getattr(case, "assessment", None)
+    findings = bool(
+        not timeline and assessment is not None and document_selectors.may_read_findings(request.user, assessment)
+    )
+    document_services.record_notes_shown(
+        reader=request.user,
+        case=case,
+        place=ConfidentialRead.Place.CASE_PAGE,
+        entries=timeline,
+        findings=findings,
+    )
+    return findings
+
+
 def _case_page(request, case, bound=None, status=200):
+    _readers_view(request, case, timeline=True)
     actions = []
     for action, blockers in selectors.available_actions(case, request.user):
         form = (
@@ -121,6 +146,8 @@ def _case_page(request, case, bound=None, status=200):
             "followed_by": selectors.linked_cases(request.user, list(case.followed_by.all())),
             "urgent": deadline_services.is_urgent(case),
             "now": timezone.now(),
+            "reads": document_selectors.reads_of_case(request.user, case),
+            "may_see_reads": document_selectors.may_see_reads(request.user),
         },
         status=status,
     )
@@ -138,10 +165,12 @@ def case_action(request, reference, action_name):
     if action_name not in ACTIONS:
         raise Http404
     if request.method != "POST":
+        notes_shown = _readers_view(request, case, timeline=False)
         return render(
             request,
             "cases/action.html",
             {
+                "notes_shown": notes_shown,
                 "case": case,
                 "action": ACTIONS[action_name],
                 "blockers": ACTIONS[action_name].blockers(case),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import AuthorityType, DecisionOutcome, ElectoralPhase, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Recommendation
+from requests_app.core.confidentiality import Level
 from requests_app.core.types import StrOrPromise
 from requests_app.documents.models import DocumentKind
 from requests_app.evaluation.workflow import evaluation_or_waiver
@@ -204,6 +205,8 @@ class Action:
     # acceptance waits for the officer's recommendation; an amendment is never awaited.
     # "Who acts next" (cases.selectors.next_actors) names those the case waits for.
     waits: Callable[[AssistanceRequest], bool] | None = None
+    # Who may read the comment written with the action (README "Security", confidentiality).
+    comment_level: str = Level.INTERNAL
 
     def applies_to(self, case: AssistanceRequest) -> bool:
         return self.applies is None or self.applies(case)
@@ -283,6 +286,7 @@ ACTIONS = {
             target=Stage.AWAITING_DECISION,
             permission="requests_app.conduct_assessment",
             guards=(_assessment_complete,),
+            comment_level=Level.CONFIDENTIAL,  # it speaks of the assessment's findings
         ),
         Action(
             name="record_decision",

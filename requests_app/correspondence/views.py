@@ -16,8 +16,8 @@ from requests_app.correspondence import selectors, services
 from requests_app.correspondence.filters import LetterFilter
 from requests_app.correspondence.forms import LetterForm, NotConsideredForm, RepliedForm
 from requests_app.correspondence.models import Direction
-from requests_app.documents.models import CaseDocument
-from requests_app.documents.views import document_response
+from requests_app.documents.models import CaseDocument, ConfidentialRead
+from requests_app.documents.views import serve_document
 from requests_app.history.models import CaseEvent
 
 PAGE_SIZE = 50
@@ -73,7 +73,8 @@ def letter_file(request, pk):
     if letter.file:
         handle = letter.file
     elif letter.document_id is not None:
-        return document_response(letter.document)
+        # A case's document: its level decides who may open it (documents.views.serve_document).
+        return serve_document(request, letter.document, place=ConfidentialRead.Place.DOWNLOAD)
     else:
         raise Http404
     try:
@@ -89,7 +90,8 @@ def former_case_document(request, pk, document_id):
     letter = letter_or_404(request, pk)
     if letter.former_case_id is None:
         raise Http404
-    return document_response(get_object_or_404(CaseDocument, pk=document_id, case=letter.former_case_id))
+    document = get_object_or_404(CaseDocument, pk=document_id, case=letter.former_case_id)
+    return serve_document(request, document, place=ConfidentialRead.Place.DOWNLOAD)
 
 
 def _presets(request):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
+from requests_app.core.confidentiality import LEVEL_MAX_LENGTH, Level
 from requests_app.history import reading
 
 
@@ -27,6 +28,11 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Who may read the comment and the details (the action, who and when are the case's record,
+    # read by whoever sees the case): README "Security", confidentiality.
+    level = models.CharField(
+        _("level of the comment"), max_length=LEVEL_MAX_LENGTH, choices=Level.choices, default=Level.INTERNAL
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,43 +2,24 @@
 
 Only for users with requests_app.export_history (the auditor; superusers), and only of the cases
 they may see (selectors.visible_cases): a case outside their scope answers 404, as everywhere.
+What each row shows of a note follows its level (history.exports).
 """
-
-import datetime
 
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from requests_app.cases import selectors
-from requests_app.cases.choices import Stage
 from requests_app.core import spreadsheets
 from requests_app.core.access import staff_with_permission
 from requests_app.core.forms import DATE_HELP, add_reporting_period_fields
-from requests_app.core.people import display_name
-from requests_app.core.spreadsheets import neutralise
-from requests_app.history.models import CaseEvent
+from requests_app.history import exports
 
 EXPORT_PERMISSION = "requests_app.export_history"
-CHUNK_SIZE = 2000
-
-COLUMNS = [
-    _("When"),
-    _("Case"),
-    _("Member State"),
-    _("Action"),
-    _("From stage"),
-    _("To stage"),
-    _("By"),
-    _("Comment"),
-    _("Details"),
-]
-
 # Staff who may see cases and hold the permission to export their history.
 auditor_required = staff_with_permission(EXPORT_PERMISSION)
 
@@ -72,66 +53,6 @@ class HistoryExportForm(forms.Form):
         return data
 
 
-def _day_start(day):
-    """The first moment of a day in the current time zone, in UTC; None when out of range."""
-    try:
-        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-        return start.astimezone(datetime.UTC)
-    except (OverflowError, ValueError):
-        return None
-
-
-def history_events(user, *, case=None, start=None, end=None):
-    """The events of the cases ``user`` may see, oldest first, each with its case, state and actor."""
-    events = CaseEvent.objects.filter(case__in=selectors.visible_cases(user))
-    if case is not None:
-        events = events.filter(case=case)
-    if start is not None:
-        since = _day_start(start)
-        if since is not None:
-            events = events.filter(created_at__gte=since)
-    if end is not None:
-        until = _day_start(end + datetime.timedelta(days=1)) if end < datetime.date.max else None
-        if until is not None:
-            events = events.filter(created_at__lt=until)
-    return events.select_related("case__member_state", "actor").order_by("created_at", "id")
-
-
-def history_rows(events):
-    """One list of strings per event, in the order of COLUMNS."""
-    stages = {value: str(label) for value, label in Stage.choices}
-    system = gettext("EAS")
-    zone = timezone.get_current_timezone()
-    for event in events.iterator(chunk_size=CHUNK_SIZE):
-        actor = event.actor
-        yield [
-            event.created_at.astimezone(zone).isoformat(" ", "seconds"),
-            event.case.reference,
-            event.case.member_state.name,
-            str(event.action_label),
-            stages.get(event.from_stage, event.from_stage),
-            stages.get(event.to_stage, event.to_stage),
-            system if actor is None else display_name(actor),
-            event.comment,
-            event.details_text,
-        ]
-
-
-def csv_stream(events, batch=500):
-    """The CSV as text chunks: a BOM (Excel then reads UTF-8 right), the header, the rows."""
-    rows = ([neutralise(cell) for cell in row] for row in history_rows(events))
-    return spreadsheets.csv_stream([str(header) for header in COLUMNS], rows, batch=batch)
-
-
-def export_filename(case, start, end):
-    parts = ["eas-history"]
-    if case is not None:
-        parts.append(case.reference)
-    if start or end:
-        parts.append(f"{start.isoformat() if start else 'start'}-to-{end.isoformat() if end else 'now'}")
-    return "-".join(parts) + ".csv"
-
-
 @auditor_required
 @require_safe
 def audit_page(request):
@@ -155,5 +76,5 @@ def history_csv(request):
         if case is None:
             raise Http404
     start, end = form.cleaned_data["from"], form.cleaned_data["to"]
-    events = history_events(request.user, case=case, start=start, end=end)
-    return spreadsheets.csv_response(csv_stream(events), export_filename(case, start, end))
+    export = exports.Export(request.user, case=case, start=start, end=end)
+    return spreadsheets.csv_response(exports.csv_stream(export), exports.export_filename(case, start, end))

@@ -95,7 +95,14 @@ def test_a_document_is_stored_under_a_generated_name(name, content, suffix, offi
 
     event = CaseEvent.objects.filter(case=case).last()
     assert (event.action, event.actor, event.comment) == ("document_attached", officer, "Final version.")
-    assert event.details == {"document": document.pk, "kind": "mission_report", "name": name, "final": True}
+    assert event.details == {
+        "document": document.pk,
+        "kind": "mission_report",
+        "name": name,
+        "final": True,
+        "confidentiality": "confidential",  # a mission report's level by default
+    }
+    assert (document.level, event.level) == ("confidential", "confidential")
 
 
 def test_two_files_of_the_same_name_do_not_overwrite_each_other(officer, case, settings):

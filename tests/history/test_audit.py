@@ -195,9 +195,9 @@ def test_the_export_costs_the_same_queries_for_3_or_30_entries(client, team):
 
 
 def test_a_large_history_is_read_chunk_by_chunk(client, team, monkeypatch):
-    from requests_app.history import views as views_audit
+    from requests_app.history import exports
 
-    monkeypatch.setattr(views_audit, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
     case = new_request(actor=team["registrar"], state="GHA")
     for n in range(10):
         services.record_event(case=case, actor=team[FOCAL], action="details_updated", comment=f"edit {n}")
