@@ -128,9 +128,9 @@ def test_the_migration_files_every_letter_and_loses_nothing(client):
     for model, kept in before.items():
         assert rows(new, model) == kept, f"every {model} as it was"
     new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests_app")[0][1])  # and the rest
-
-    for model, kept in before.items():
-        assert rows(new, model) == kept, f"every {model} as it was"
+    for model, kept in before.items():  # the later migrations may add columns: those of before as they were
+        now = rows(new, model)
+        assert {pk: {name: now[pk][name] for name in row} for pk, row in kept.items()} == kept, model
     assert letters_filed() == filed_by_the_register
 
     declined = Letter.objects.get(former_case=former["declined"])
