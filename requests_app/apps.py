@@ -21,6 +21,7 @@ def _register_history_vocabulary():
     from requests_app.deadlines.models import DeadlineReason
     from requests_app.documents.models import DocumentKind
     from requests_app.evaluation.models import EVENT_LABELS as EVALUATION_EVENTS
+    from requests_app.fund.models import Purpose
     from requests_app.history import reading
     from requests_app.partners.models import PartnerContribution
     from requests_app.reminders.models import Reminder
@@ -33,6 +34,7 @@ def _register_history_vocabulary():
             "level": Reminder.Level,
             "reason": DeadlineReason,
             "contribution": PartnerContribution.Kind,
+            "purpose": Purpose,
         }
     )
 

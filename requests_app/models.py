@@ -22,7 +22,7 @@ from requests_app.cases.models import (
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
-from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
+from requests_app.fund.models import BalanceAlert, EarmarkDraw, ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.history.models import CaseEvent
 from requests_app.partners.models import Partner, PartnerContribution
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
@@ -43,6 +43,7 @@ __all__ = [
     "Deployment",
     "DecisionOutcome",
     "DocumentKind",
+    "EarmarkDraw",
     "Election",
     "Evaluation",
     "EvaluationWaiver",

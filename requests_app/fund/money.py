@@ -116,6 +116,17 @@ def to_usd(amount: Decimal, rate: Decimal) -> Decimal:
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def support_cost(amount_usd: Decimal, rate: Decimal) -> Decimal:
+    """The programme support costs of an amount at ``rate`` per cent, rounded half up to the cent."""
+    return (amount_usd * rate / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_text(rate: Decimal | int | str) -> str:
+    """13.00 -> "13%", 7.50 -> "7.5%": a rate as people say it."""
+    text = format(Decimal(rate).normalize(), "f")
+    return f"{text}%"
+
+
 def cents(value: Decimal | None) -> Decimal:
     """A sum read from the database, to the cent. SQLite adds decimal columns as floats and hands
     back as many digits as it likes (440000.0000000); PostgreSQL's numeric is exact already."""

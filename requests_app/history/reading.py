@@ -37,6 +37,7 @@ EVENT_LABELS = {
     "partner_contribution": _("Partner contribution recorded"),
     "fund_allocation": _("Trust Fund allocation"),
     "fund_refund": _("Refund to the Trust Fund"),
+    "fund_purpose_given": _("Trust Fund allocation given its purpose"),
     "expert_deployed": _("Expert deployed"),
     "deployment_cancelled": _("Deployment cancelled"),
 }
@@ -74,6 +75,10 @@ DETAIL_LABELS = {
     "value_date": _("value date"),
     "amount_usd": _("in US dollars"),
     "rate": _("rate (USD)"),
+    "purpose": _("purpose"),
+    "support_cost": _("programme support costs"),
+    "earmarked": _("from earmarked money"),
+    "earmarked_back": _("back to earmarked money"),
 }
 DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
 
