@@ -179,7 +179,9 @@ def test_an_allocation_cannot_be_dated_before_the_case_was_approved(frozen, fina
 # Over-allocation ----------------------------------------------------------------------------------
 
 
-def test_an_allocation_larger_than_the_balance_is_refused_with_the_figures(frozen, finance, focal, case, no_alert, no_support_costs):
+def test_an_allocation_larger_than_the_balance_is_refused_with_the_figures(
+    frozen, finance, focal, case, no_alert, no_support_costs
+):
     exchange_rate("EUR", D(2026, 3, 3), "1.0870", actor=finance)
     contribute(finance, "120000.00", day=D(2026, 3, 1))
     events_before = CaseEvent.objects.filter(case=case).count()

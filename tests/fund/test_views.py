@@ -213,7 +213,7 @@ def test_a_bad_period_is_said_never_a_500(client, ledger, finance, query, messag
             assert message in response.content.decode(), url
 
 
-def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no_alert):
+def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no_alert, no_support_costs):
     exchange_rate("EUR", TODAY, "1.0870", actor=finance)
     contribute(finance, "120000.00")
     client.force_login(focal)
@@ -224,6 +224,7 @@ def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no
 
     typed = {
         "case": case.pk,
+        "purpose": "project_support",
         "amount": "138,000.00",
         "currency": "eur",
         "value_date": "2026-03-10",
@@ -253,13 +254,22 @@ def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no
     assert "The fund holds 11,300.00 USD today." in done.content.decode()
 
 
-def test_the_allocation_form_lists_only_approved_cases(client, frozen, focal, case, officer):
+def test_the_allocation_form_lists_the_cases_that_may_receive_money(client, frozen, focal, case, officer):
     waiting = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="PER")
+    received = case_in_stage(Stage.RECEIVED, actor=officer, state="MEX")
     client.force_login(focal)
     choices = [choice for choice, _label in client.get(new_url("allocation")).context["form"].fields["case"].choices]
-    assert [getattr(c, "value", c) for c in choices] == ["", case.pk]
+    # Approved for assistance, and (for an assessment or a panel) awaiting a decision; not a case just received.
+    assert sorted(getattr(c, "value", c) for c in choices if c) == sorted([case.pk, waiting.pk])
     response = client.post(
-        new_url("allocation"), {"case": waiting.pk, "amount": "1", "currency": "USD", "value_date": "2026-03-10"}
+        new_url("allocation"),
+        {
+            "case": received.pk,
+            "purpose": "needs_assessment",
+            "amount": "1",
+            "currency": "USD",
+            "value_date": "2026-03-10",
+        },
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -363,10 +373,14 @@ def test_the_case_page_shows_its_money(client, frozen, finance, focal, case, no_
     assert "Net from the fund" not in page and "/trust-fund/" not in page
 
 
-def test_the_case_page_offers_to_allocate_only_to_an_approved_case(client, frozen, focal, case, officer):
+def test_the_case_page_offers_to_allocate_to_a_case_that_may_receive_money(client, frozen, focal, case, officer):
     client.force_login(focal)
     page = client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode()
     assert "No Trust Fund money yet." in page and "Allocate from the Trust Fund" in page
+    # Awaiting its decision, a case may receive money for an assessment or a panel.
     waiting = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="PER")
     page = client.get(reverse("workspace:case-detail", args=[waiting.reference])).content.decode()
+    assert "Allocate from the Trust Fund" in page
+    received = case_in_stage(Stage.RECEIVED, actor=officer, state="MEX")
+    page = client.get(reverse("workspace:case-detail", args=[received.reference])).content.decode()
     assert "Allocate from the Trust Fund" not in page and "No Trust Fund money yet." not in page
