@@ -30,6 +30,15 @@ def held(on=TODAY):
     return figures
 
 
+def may_use(source, case, purpose):
+    """The rule, said again here: an earmark to the case's country, its regional group, or its purpose."""
+    if source.earmark_country_id:
+        return source.earmark_country_id == case.member_state_id
+    if source.earmark_region:
+        return source.earmark_region == case.member_state.regional_group
+    return source.earmark_purpose == purpose
+
+
 def drawn(entry):
     return [(draw.source.earmark_text, draw.amount_usd) for draw in entry.earmark_draws.select_related("source")]
 
@@ -185,3 +194,65 @@ def test_an_earmark_is_one_known_thing(frozen, finance, earmark, message):
         contribute(finance, "100.00", **earmark)
     assert refusal(refused) == message
     assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_no_earmark_is_ever_overspent_on_any_day(frozen, finance, focal, officer, time_machine, no_alert, seed):
+    """Contributions earmarked at random, allocations for any purpose to cases of three regions and
+    refunds, many back-dated, some refused: every earmark holds zero or more on every day, the
+    earmarks and the unearmarked money add up to the balance to the cent, and every allocation drew
+    only on money it may use, received by its day."""
+    import random
+
+    from tests.fund.conftest import APPROVED
+
+    rng = random.Random(seed)
+    time_machine.move_to(APPROVED, tick=False)
+    cases = [approved_case(actor=officer, state=state) for state in ("GHA", "KEN", "PER")]
+    time_machine.move_to(TODAY.isoformat() + "T12:00:00Z", tick=False)
+    countries = [member_state(iso3) for iso3 in ("GHA", "KEN", "PER", "NPL")]
+    earmark_choices = [
+        {},
+        *({"earmark_country": country} for country in countries),
+        {"earmark_region": "AFRICAN"},
+        {"earmark_region": "LATIN_AMERICAN_CARIBBEAN"},
+        {"earmark_purpose": "expert_panel"},
+        {"earmark_purpose": "project_support"},
+    ]
+    days = [D(2026, 1, 6) + (TODAY - D(2026, 1, 6)) * share / 60 for share in range(61)]
+    for _step in range(45):
+        day = rng.choice(days)
+        try:
+            action = rng.random()
+            if action < 0.4:
+                amount = f"{rng.randint(1000, 90000)}.{rng.randint(0, 99):02d}"
+                contribute(finance, amount, day=day, donor="Donor", **rng.choice(earmark_choices))
+            elif action < 0.85:
+                amount = f"{rng.randint(500, 60000)}.{rng.randint(0, 99):02d}"
+                purpose = rng.choice(["needs_assessment", "expert_panel", "deployment", "project_support"])
+                allocate(focal, rng.choice(cases), amount, day=day, purpose=purpose)
+            else:
+                case = rng.choice(cases)
+                net = selectors.refundable(case, day)
+                if net > 0:
+                    refund(
+                        finance,
+                        case,
+                        str((net * Decimal(rng.randint(1, 100)) / 100).quantize(Decimal("0.01"))),
+                        day=day,
+                    )
+        except ActionRefused:
+            pass  # too much for the money it may use: nothing written
+
+    assert LedgerEntry.objects.filter(kind=Kind.ALLOCATION).count() >= 5, "the sequence must allocate something"
+    for day in sorted(set(LedgerEntry.objects.values_list("value_date", flat=True))):
+        unearmarked, pools = earmarks.pools(day)
+        assert unearmarked.held >= 0, day
+        assert all(pool.held >= 0 for pool in pools), day
+        assert all(pool.held <= pool.source.amount_usd for pool in pools), day
+        assert unearmarked.held + sum(pool.held for pool in pools) == selectors.balance(day), day
+    for draw in EarmarkDraw.objects.select_related("entry__case__member_state", "entry__charged_on", "source"):
+        allocation = draw.entry if draw.entry.charged_on is None else draw.entry.charged_on
+        if allocation.kind == Kind.ALLOCATION:
+            assert may_use(draw.source, allocation.case, allocation.purpose), (draw.source, allocation)
+            assert draw.source.value_date <= allocation.value_date
