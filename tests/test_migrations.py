@@ -148,6 +148,35 @@ def check_the_demo_staff_keep_their_roles(migrated):
         assert set(user.groups.values_list("name", flat=True)) == {groups[pk] for pk in row["fields"]["groups"]}
 
 
+def check_the_trust_fund_ledger_is_kept_and_each_allocation_has_a_purpose(migrated):
+    """Migration 0018 (issue 14): every entry as it was, unearmarked, no support costs charged after
+    the fact; each allocation given a purpose from what it funds, and its case's history says so."""
+    Entry = migrated.get_model("requests_app", "LedgerEntry")
+    Event = migrated.get_model("requests_app", "CaseEvent")
+    cases = {row["pk"]: row["fields"] for row in rows("requests_app.assistancerequest")}
+    after = {entry.pk: entry for entry in Entry.objects.all()}
+    allocations = 0
+    for row in rows("requests_app.ledgerentry"):
+        entry, fields = after.get(row["pk"]), row["fields"]
+        assert entry is not None, f"ledger entry {row['pk']} was lost"
+        assert (entry.kind, str(entry.amount), str(entry.amount_usd), entry.case_id) == (
+            fields["kind"],
+            fields["amount"],
+            fields["amount_usd"],
+            fields["case"],
+        )
+        assert (entry.earmark_country_id, entry.earmark_region, entry.earmark_purpose) == (None, "", "")
+        assert entry.support_rate is None
+        if entry.kind == "allocation":
+            allocations += 1
+            roster = cases[entry.case_id]["implementation_modality"] == "roster_experts"
+            assert entry.purpose == ("deployment" if roster else "project_support"), cases[entry.case_id]
+            event = Event.objects.get(action="fund_purpose_given", details__ledger_entry=entry.pk)
+            assert event.case_id == entry.case_id and event.details["purpose"] == entry.purpose
+    assert allocations and Entry.objects.count() == len(rows("requests_app.ledgerentry"))
+    assert not Entry.objects.filter(kind__in=["support_cost", "support_refund"]).exists()
+
+
 def test_the_demo_data_of_0015_comes_through_every_migration(migrated):
     """One migration run (each builds the database twice, so one run checks everything)."""
     check_every_case_is_still_there_with_its_country_stage_and_dates(migrated)
@@ -155,3 +184,4 @@ def test_the_demo_data_of_0015_comes_through_every_migration(migrated):
     check_every_document_keeps_its_case_file_and_name(migrated)
     check_the_requested_types_and_decisions_are_kept(migrated)
     check_the_demo_staff_keep_their_roles(migrated)
+    check_the_trust_fund_ledger_is_kept_and_each_allocation_has_a_purpose(migrated)
