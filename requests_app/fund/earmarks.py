@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from typing import cast
 
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -95,7 +96,7 @@ def pools(on: date) -> tuple[Pool, list[Pool]]:
     """(the unearmarked money, each earmarked contribution received by ``on``) at the end of ``on``."""
     drawn = _draw_changes(EarmarkDraw.objects.all())
     earmarked: list[Pool] = []
-    earmarked_on, earmarked_later = ZERO, []
+    earmarked_on, earmarked_later = ZERO, cast(Changes, [])
     for contribution in earmarked_contributions():
         series = [(contribution.value_date, contribution.amount_usd), *drawn.get(contribution.pk, [])]
         held, lowest, lowest_day = held_and_lowest(on, series)

@@ -189,7 +189,7 @@ class EarmarkField(forms.ChoiceField):
     def clean(self, value):
         value = super().clean(value)
         kind, _sep, code = (value or "").partition(":")
-        earmark = {"earmark_country": None, "earmark_region": "", "earmark_purpose": ""}
+        earmark: dict[str, object] = {"earmark_country": None, "earmark_region": "", "earmark_purpose": ""}
         if kind == "country":
             earmark["earmark_country"] = MemberState.objects.get(iso3=code)  # a valid choice: it exists
         elif kind == "region":

@@ -4,10 +4,15 @@ What each kind of entry means (the statement page says the same to its readers):
 
 - a *pledge* is a donor's promise. It is tracked (what is still outstanding: the pledge less
   the contributions recorded as paying it) but moves no money, so it leaves the balance as it is;
-- a *contribution* is money received: it adds to the balance;
-- an *allocation* is money given to an approved case: it subtracts;
+- a *contribution* is money received: it adds to the balance. It may be earmarked to a country,
+  a regional group or a purpose (earmarks.py: who may use it, and in what order);
+- an *allocation* is money given to a case for a purpose: it subtracts. An assessment or a panel
+  may be paid for before the decision to assist, anything else after it (limits.py);
+- *programme support costs* are charged on each allocation at the rate in force (TrustFundSettings),
+  on a line of their own that subtracts; the allocation keeps the rate it was charged at;
 - a *refund* is unspent allocation money a case gives back: it adds, and never more than the
-  case was allocated net of its earlier refunds.
+  case was allocated net of its earlier refunds; its share of the support costs comes back with it,
+  on a line of its own, and both go back to the money the case drew on.
 
 Every entry is converted to US dollars at the rate finance entered for its currency on its value
 date (USD is 1), rounded half up to the cent, and keeps the rate it used: a rate entered or
@@ -15,13 +20,13 @@ corrected later never changes the ledger. Entries are never edited or deleted; a
 right by a new entry.
 
 Every write runs in one transaction that first locks the single TrustFundSettings row, so the
-writes happen one after the other: two allocations at once cannot both see money that only one
-of them may take, and two balance checks cannot both open an alert. Amounts are ``Decimal``.
+writes happen one after the other: two allocations at once cannot both see money (earmarked or not)
+that only one of them may take, and two balance checks cannot both open an alert. Amounts are ``Decimal``.
 """
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import cast
 
 from django.db import transaction
@@ -45,21 +50,22 @@ from requests_app.fund.limits import (
     refuse_unless_fundable,
     support_share,
 )
-from requests_app.fund.models import ExchangeRate, LedgerEntry, Purpose, TrustFundSettings
+from requests_app.fund.models import ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.fund.money import (
-    CENT,
     MAX_AMOUNT,
-    MAX_RATE,
-    RATE_PLACES,
     USD,
     AmountInput,
     _amount,
     _currency,
     _value_date,
     day_text,
+    earmark_fields,
     money,
     percent_text,
+    purpose_value,
     rate_text,
+    rate_value,
+    setting_number,
     support_cost,
     to_usd,
 )
@@ -68,7 +74,7 @@ from requests_app.fund.selectors import (
     _settings_row,
     usd_rate,
 )
-from requests_app.reference.models import MemberState, RegionalGroup
+from requests_app.reference.models import MemberState
 
 RECORD_PERMISSION = "requests_app.add_ledgerentry"
 ALLOCATE_PERMISSION = "requests_app.record_allocation"
@@ -166,7 +172,7 @@ def enter_rate(*, actor: User | None, currency: str, day: date | None, usd_per_u
     if currency == USD:
         raise ActionRefused(_("The fund keeps its books in US dollars: a US dollar is always 1."))
     day = _value_date(day)
-    rate = _rate(usd_per_unit)
+    rate = rate_value(usd_per_unit)
     with transaction.atomic():
         _settings_row()
         existing = ExchangeRate.objects.filter(currency=currency, day=day).first()
@@ -188,21 +194,6 @@ def enter_rate(*, actor: User | None, currency: str, day: date | None, usd_per_u
         existing.usd_per_unit, existing.entered_by, existing.entered_at = rate, actor, timezone.now()
         existing.save(update_fields=["usd_per_unit", "entered_by", "entered_at"])
         return existing
-
-
-def _rate(usd_per_unit: AmountInput) -> Decimal:
-    """US dollars for one unit as typed, read as a Decimal: more than zero, at most eight decimals."""
-    if isinstance(usd_per_unit, float):
-        raise TypeError("Exchange rates are Decimal, never float.")
-    try:
-        rate = Decimal(str(usd_per_unit).strip())
-    except (InvalidOperation, ValueError):
-        raise ActionRefused(_("The rate is not a number.")) from None
-    if not rate.is_finite() or rate <= 0:
-        raise ActionRefused(_("A rate must be more than zero."))
-    if rate >= MAX_RATE or rate != rate.quantize(RATE_PLACES):
-        raise ActionRefused(_("Give the rate with at most eight decimals."))
-    return rate
 
 
 def record_pledge(
@@ -250,7 +241,7 @@ def record_contribution(
     a country, a regional group or a purpose, or (all empty) unearmarked: earmarks.py says who may use it."""
     actor = _require(actor, RECORD_PERMISSION, _("You do not have permission to record contributions."))
     amount, currency, value_date = _amount(amount), _currency(currency), _value_date(value_date)
-    earmark = _earmark(earmark_country, earmark_region, earmark_purpose)
+    earmark_country, earmark_region, earmark_purpose = earmark_fields(earmark_country, earmark_region, earmark_purpose)
     donor = (donor or "").strip()
     with transaction.atomic():
         _settings_row()
@@ -269,22 +260,12 @@ def record_contribution(
             amount_usd=amount_usd,
             description=description,
             pledge=pledge,
-            **earmark,
+            earmark_country=earmark_country,
+            earmark_region=earmark_region,
+            earmark_purpose=earmark_purpose,
         )
         check_balance()
         return entry
-
-
-def _earmark(country: MemberState | None, region: str, purpose: str) -> dict[str, object]:
-    """The earmark's fields, checked: one of a country, a regional group, a purpose, or none."""
-    region, purpose = (region or "").strip(), (purpose or "").strip()
-    if sum(1 for given in (country, region, purpose) if given) > 1:
-        raise ActionRefused(_("Earmark a contribution to one thing only: a country, a regional group or a purpose."))
-    if region and region not in RegionalGroup.values:
-        raise ActionRefused(_("“%(region)s” is not a regional group.") % {"region": region})
-    if purpose and purpose not in Purpose.values:
-        raise ActionRefused(_("“%(purpose)s” is not a purpose of the Trust Fund.") % {"purpose": purpose})
-    return {"earmark_country": country, "earmark_region": region, "earmark_purpose": purpose}
 
 
 def _paid_pledge(
@@ -358,9 +339,8 @@ def _case_event(
     if entry.purpose:
         details["purpose"] = entry.purpose
     if support is not None:
-        details["support_cost"] = f"USD {money(support.amount_usd)}"
-        if entry.support_rate is not None:
-            details["support_cost"] += f" ({percent_text(entry.support_rate)})"
+        rate = "" if entry.support_rate is None else f" ({percent_text(entry.support_rate)})"
+        details["support_cost"] = f"USD {money(support.amount_usd)}{rate}"
     if earmarked := _earmarks_text(takes):
         details["earmarked" if entry.kind == Kind.ALLOCATION else "earmarked_back"] = earmarked
     record_event(
@@ -404,18 +384,26 @@ def _case_entry(
         return entry
 
 
-def _case_money_entry(actor: User, kind: str, money_moved: CaseMoney, description: str, **extra: object) -> LedgerEntry:
+def _case_money_entry(
+    actor: User,
+    kind: str,
+    moved: CaseMoney,
+    description: str,
+    purpose: str = "",
+    support_rate: Decimal | None = None,
+) -> LedgerEntry:
     return _entry(
         actor=actor,
         kind=kind,
-        case=money_moved.case,
-        amount=money_moved.amount,
-        currency=money_moved.currency,
-        value_date=money_moved.value_date,
-        rate=money_moved.rate,
-        amount_usd=money_moved.amount_usd,
+        case=moved.case,
+        amount=moved.amount,
+        currency=moved.currency,
+        value_date=moved.value_date,
+        rate=moved.rate,
+        amount_usd=moved.amount_usd,
         description=description,
-        **extra,
+        purpose=purpose,
+        support_rate=support_rate,
     )
 
 
@@ -435,7 +423,7 @@ def allocate(
     approved for assistance (limits.refuse_unless_fundable). Refused, with the figures, beyond the
     money the allocation may use (limits.draws_or_refuse; earmarks.py says which and in what order).
     """
-    chosen = _purpose(purpose)
+    chosen = purpose_value(purpose)
 
     def write(actor: User, row: TrustFundSettings, allocation: CaseMoney) -> LedgerEntry:
         rate = row.support_cost_rate
@@ -462,14 +450,6 @@ def allocate(
         admit=lambda case, day: refuse_unless_fundable(case, chosen, day),
         write=write,
     )
-
-
-def _purpose(value: str | None) -> str:
-    if not value:
-        raise ActionRefused(_("Say what the allocation pays for: its purpose."))
-    if value not in Purpose.values:
-        raise ActionRefused(_("“%(purpose)s” is not a purpose of the Trust Fund.") % {"purpose": value})
-    return value
 
 
 def record_refund(
@@ -514,7 +494,7 @@ def record_refund(
 def set_threshold(*, actor: User | None, threshold: AmountInput) -> TrustFundSettings:
     """Only an administrator moves the alert threshold; a move may itself cross it."""
     _require_administrator(actor, _("Only an administrator changes the Trust Fund's alert threshold."))
-    threshold = _setting_number(threshold, _("Give the threshold in US dollars and cents, zero or more."))
+    threshold = setting_number(threshold, _("Give the threshold in US dollars and cents, zero or more."))
     with transaction.atomic():
         row = _settings_row()
         row.alert_threshold_usd = threshold
@@ -527,7 +507,7 @@ def set_support_rate(*, actor: User | None, rate: AmountInput) -> TrustFundSetti
     """Only an administrator sets the rate of programme support costs. It applies to allocations made
     from now on: each allocation keeps the rate it was charged at, so the ledger's past does not change."""
     _require_administrator(actor, _("Only an administrator changes the rate of programme support costs."))
-    rate = _setting_number(rate, _("Give the rate in per cent, from 0 to 100, with at most two decimals."))
+    rate = setting_number(rate, _("Give the rate in per cent, from 0 to 100, with at most two decimals."))
     if rate > 100:
         raise ActionRefused(_("Give the rate in per cent, from 0 to 100, with at most two decimals."))
     with transaction.atomic():
@@ -540,16 +520,3 @@ def set_support_rate(*, actor: User | None, rate: AmountInput) -> TrustFundSetti
 def _require_administrator(actor: User | None, message: StrOrPromise) -> None:
     if actor is None or not (actor.is_active and actor.is_superuser):
         raise ActionRefused(message)
-
-
-def _setting_number(value: AmountInput, message: StrOrPromise) -> Decimal:
-    """A figure of the settings: a Decimal to the cent, zero or more, or a refusal with ``message``."""
-    if isinstance(value, float):
-        raise TypeError("The Trust Fund's settings are Decimal, never float.")
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ActionRefused(message) from None
-    if not number.is_finite() or number < 0 or number >= MAX_AMOUNT or number != number.quantize(CENT):
-        raise ActionRefused(message)
-    return number
