@@ -202,9 +202,10 @@ class _DemoLedger:
             self.counts["contributions"] += 1
 
     def gifts(self):
-        for days_ago, donor, currency, amount, earmark in GIFTS:
+        for days_ago, donor, currency, amount, earmarked_to in GIFTS:
+            earmark: dict[str, object] = dict(earmarked_to)
             if "country" in earmark:  # earmarked to a country: one the demo has cases of
-                earmark = {"earmark_country": MemberState.objects.get(iso3=earmark["country"])}
+                earmark = {"earmark_country": MemberState.objects.get(iso3=earmarked_to["country"])}
             self.entry(
                 services.record_contribution,
                 self.today - timedelta(days=days_ago),
@@ -253,7 +254,9 @@ class _DemoLedger:
         can_take, _on_day, _lowest_day = selectors.available(day)
         seen = earmarks.usable(case, purpose, day)
         # The money earmarked to the case's own country is there for it: the reserve is kept of the rest.
-        own = sum((pool.available for pool in seen.earmarked if pool.source.earmark_country_id), Decimal(0))
+        own = sum(
+            (pool.available for pool in seen.earmarked if pool.source and pool.source.earmark_country_id), Decimal(0)
+        )
         room = min(seen.total, can_take - RESERVE + own)
         amount = min(wanted, earmarks.largest_allocation(room, rate)).quantize(Decimal("1E3"), ROUND_DOWN)
         if amount < Decimal("20000"):
