@@ -70,7 +70,7 @@ def test_an_earmarked_contribution_pays_for_a_mission_before_the_decision(journe
     page.get_by_role("button", name="Record the contribution").click()
     expect(page.locator("ul.messages")).to_contain_text("Contribution recorded: USD 100,000.00")
     earmarks_table = page.locator("table.fund-earmarks")
-    expect(earmarks_table.locator("tr.earmarked")).to_contain_text("needs assessment missions")
+    expect(earmarks_table.locator("tr.earmarked")).to_contain_text("Needs assessment missions")
     expect(earmarks_table.locator("tr.earmarked")).to_contain_text("100,000.00")
     expect(earmarks_table.locator("tr.unearmarked")).to_contain_text("20,000.00")
     finance.shot("statement-after-contribution", focus=earmarks_table)
