@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -101,6 +102,9 @@ def test_only_an_administrator_sets_the_rate(client, admin_client, finance, admi
     response = admin_client.post(url, {"alert_threshold_usd": "500000.00", "support_cost_rate": "7.5"})
     assert response.status_code == 302
     assert TrustFundSettings.objects.get().support_cost_rate == Decimal("7.50")
+    # The admin's history of the settings says who changed the rate, and when.
+    change = LogEntry.objects.get(object_id=str(row.pk), content_type__model="trustfundsettings")
+    assert "Programme support costs (%)" in change.get_change_message()
     response = admin_client.post(url, {"alert_threshold_usd": "500000.00", "support_cost_rate": "150"})
     assert (
         response.status_code == 200 and "Ensure this value is less than or equal to 100." in response.content.decode()
