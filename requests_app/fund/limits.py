@@ -217,42 +217,45 @@ def refuse_unless_fundable(case: AssistanceRequest, purpose: str, value_date: da
     """Refused unless the case may receive money for ``purpose`` on ``value_date``.
 
     A needs assessment mission or an expert panel may be paid for from the case's review until its
-    decision (under review, in needs assessment, awaiting a decision), and after a decision to assist;
+    decision (under review, in needs assessment, awaiting a decision), and after a decision to assist,
+    dated no earlier than the request was received (the mission may have been before the decision);
     anything else only once the case is approved for assistance (an assist or narrowed decision),
     until it reports, and not dated before the approval.
     """
-    if purpose in Purpose.before_decision() and case.stage in BEFORE_DECISION_STAGES:
-        if value_date < case.received_date:
-            raise ActionRefused(
-                _("%(reference)s was received on %(received)s: an allocation to it cannot be dated earlier.")
-                % {"reference": case.reference, "received": day_text(case.received_date)}
-            )
-        return
-    approved_on = _approval_day(case)
-    if approved_on is None:
-        if purpose in Purpose.before_decision():
-            message = _(
-                "%(reference)s is %(stage)s: %(purpose)s is paid for from the review of a case until its "
-                "decision, or once it is approved for assistance (an assist or narrowed decision, until it reports)."
-            )
-        elif case.stage in BEFORE_DECISION_STAGES:
-            message = _(
-                "%(reference)s is %(stage)s: before the decision to assist, the fund pays for a needs assessment "
-                "mission or an expert panel only; %(purpose)s waits for an assist or narrowed decision."
-            )
-        else:
-            message = _(
-                "%(reference)s is %(stage)s: only a case approved for assistance (an assist or narrowed decision, "
-                "until it reports) receives Trust Fund money for %(purpose)s."
-            )
+    before = purpose in Purpose.before_decision()
+    approved_on = None if before and case.stage in BEFORE_DECISION_STAGES else _approval_day(case)
+    if approved_on is None and not (before and case.stage in BEFORE_DECISION_STAGES):
+        raise ActionRefused(_not_fundable(case, purpose))
+    if before and value_date < case.received_date:
         raise ActionRefused(
-            message % {"reference": case.reference, "stage": case.stage_phrase, "purpose": Purpose(purpose).phrase}
+            _("%(reference)s was received on %(received)s: an allocation to it cannot be dated earlier.")
+            % {"reference": case.reference, "received": day_text(case.received_date)}
         )
-    if value_date < approved_on:
+    if not before and approved_on is not None and value_date < approved_on:
         raise ActionRefused(
             _("%(reference)s was approved on %(approved)s: an allocation to it cannot be dated earlier.")
             % {"reference": case.reference, "approved": day_text(approved_on)}
         )
+
+
+def _not_fundable(case: AssistanceRequest, purpose: str) -> str:
+    """Why the case may not receive money for ``purpose`` now, by its stage."""
+    if purpose in Purpose.before_decision():
+        message = _(
+            "%(reference)s is %(stage)s: %(purpose)s is paid for from the review of a case until its "
+            "decision, or once it is approved for assistance (an assist or narrowed decision, until it reports)."
+        )
+    elif case.stage in BEFORE_DECISION_STAGES:
+        message = _(
+            "%(reference)s is %(stage)s: before the decision to assist, the fund pays for a needs assessment "
+            "mission or an expert panel only; %(purpose)s waits for an assist or narrowed decision."
+        )
+    else:
+        message = _(
+            "%(reference)s is %(stage)s: only a case approved for assistance (an assist or narrowed decision, "
+            "until it reports) receives Trust Fund money for %(purpose)s."
+        )
+    return message % {"reference": case.reference, "stage": case.stage_phrase, "purpose": Purpose(purpose).phrase}
 
 
 # What a refund gives back of the support costs --------------------------------------------------

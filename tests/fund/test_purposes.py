@@ -126,3 +126,20 @@ def test_the_migration_gives_each_earlier_allocation_a_purpose_from_what_it_fund
         **assist_params(assistance_types=[assistance_type("expert-panel"), assistance_type("voter-registration")]),
     )
     assert purpose_by_migration(both) == "project_support"
+
+
+def test_a_mission_paid_for_after_the_decision_may_be_dated_before_it(frozen, finance, focal, case, no_alert):
+    """The case was received on 3 January and approved on 5 January: its assessment mission, paid for
+    now, may carry the day of the mission; project support may not be dated before the approval."""
+    contribute(finance, "100000.00", day=D(2026, 1, 2))
+    assert allocate(focal, case, "5000.00", day=D(2026, 1, 4), purpose="needs_assessment").value_date == D(2026, 1, 4)
+    with pytest.raises(ActionRefused) as refused:
+        allocate(focal, case, "5000.00", day=D(2026, 1, 2), purpose="expert_panel")
+    assert (
+        refusal(refused) == f"{case.reference} was received on 3 Jan 2026: an allocation to it cannot be dated earlier."
+    )
+    with pytest.raises(ActionRefused) as refused:
+        allocate(focal, case, "5000.00", day=D(2026, 1, 4), purpose="project_support")
+    assert (
+        refusal(refused) == f"{case.reference} was approved on 5 Jan 2026: an allocation to it cannot be dated earlier."
+    )
