@@ -24,6 +24,7 @@ def _register_history_vocabulary():
     from requests_app.deadlines.models import DeadlineReason
     from requests_app.documents.models import DocumentKind
     from requests_app.evaluation.models import EVENT_LABELS as EVALUATION_EVENTS
+    from requests_app.fund.models import Purpose
     from requests_app.history import reading
     from requests_app.mandates.models import Organ
     from requests_app.partners.models import PartnerContribution
@@ -39,6 +40,7 @@ def _register_history_vocabulary():
             "contribution": PartnerContribution.Kind,
             "organ": Organ,
             "confidentiality": Level,
+            "purpose": Purpose,
         }
     )
     reading.register_action_labels(correspondence.HISTORY_ACTIONS)

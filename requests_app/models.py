@@ -26,7 +26,7 @@ from requests_app.correspondence.models import Letter
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, ConfidentialRead, DocumentKind
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
-from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
+from requests_app.fund.models import BalanceAlert, EarmarkDraw, ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.history.models import CaseEvent
 from requests_app.mandates.models import Mandate, Organ
 from requests_app.partners.models import Partner, PartnerContribution
@@ -51,6 +51,7 @@ __all__ = [
     "Deployment",
     "DecisionOutcome",
     "DocumentKind",
+    "EarmarkDraw",
     "Election",
     "Evaluation",
     "EvaluationWaiver",

@@ -12,6 +12,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
@@ -48,6 +49,7 @@ def load_copy(apps):
     """Write the dumped rows through the historical models (rows made by migrations are updated)."""
     groups = _group_names()
     Group = apps.get_model("auth", "Group")
+    loaded = set()
     with transaction.atomic():
         # Migration 0002 loads the types from today's data file (0021 changed it): the copy brings the
         # types as they were at 0015, in their place.
@@ -56,6 +58,7 @@ def load_copy(apps):
             if row["model"] == "auth.group":
                 continue  # made by the roles migration; users keep theirs by name below
             model = apps.get_model(row["model"])
+            loaded.add(model)
             fields = dict(row["fields"])
             fields.pop("user_permissions", None)
             group_pks = fields.pop("groups", [])
@@ -66,6 +69,11 @@ def load_copy(apps):
                 getattr(instance, name).set(pks)
             if group_pks:
                 instance.groups.set(Group.objects.filter(name__in=[groups[pk] for pk in group_pks]))
+        # As loaddata does: rows written with their ids leave PostgreSQL's sequences behind, and a later
+        # migration that writes rows (0018 writes history lines) would take ids already used.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), sorted(loaded, key=str)):
+                cursor.execute(statement)
 
 
 def drop_search_index():
@@ -218,6 +226,35 @@ def check_every_document_and_entry_has_the_level_of_its_kind(migrated):
     }
 
 
+def check_the_trust_fund_ledger_is_kept_and_each_allocation_has_a_purpose(migrated):
+    """Migration 0023_fund14 (issue 14): every entry as it was, unearmarked, no support costs charged after
+    the fact; each allocation given a purpose from what it funds, and its case's history says so."""
+    Entry = migrated.get_model("requests_app", "LedgerEntry")
+    Event = migrated.get_model("requests_app", "CaseEvent")
+    cases = {row["pk"]: row["fields"] for row in rows("requests_app.assistancerequest")}
+    after = {entry.pk: entry for entry in Entry.objects.all()}
+    allocations = 0
+    for row in rows("requests_app.ledgerentry"):
+        entry, fields = after.get(row["pk"]), row["fields"]
+        assert entry is not None, f"ledger entry {row['pk']} was lost"
+        assert (entry.kind, str(entry.amount), str(entry.amount_usd), entry.case_id) == (
+            fields["kind"],
+            fields["amount"],
+            fields["amount_usd"],
+            fields["case"],
+        )
+        assert (entry.earmark_country_id, entry.earmark_region, entry.earmark_purpose) == (None, "", "")
+        assert entry.support_rate is None
+        if entry.kind == "allocation":
+            allocations += 1
+            roster = cases[entry.case_id]["implementation_modality"] == "roster_experts"
+            assert entry.purpose == ("deployment" if roster else "project_support"), cases[entry.case_id]
+            event = Event.objects.get(action="fund_purpose_given", details__ledger_entry=entry.pk)
+            assert event.case_id == entry.case_id and event.details["purpose"] == entry.purpose
+    assert allocations and Entry.objects.count() == len(rows("requests_app.ledgerentry"))
+    assert not Entry.objects.filter(kind__in=["support_cost", "support_refund"]).exists()
+
+
 def test_the_demo_data_of_0015_comes_through_every_migration(migrated):
     """One migration run (each builds the database twice, so one run checks everything)."""
     check_every_case_is_still_there_with_its_country_stage_and_dates(migrated)
@@ -228,3 +265,4 @@ def test_the_demo_data_of_0015_comes_through_every_migration(migrated):
     check_a_mandate_origin_became_a_mandate_the_case_rests_on(migrated)
     check_every_case_has_its_letters_and_a_letter_from_another_body_is_none(migrated)
     check_every_document_and_entry_has_the_level_of_its_kind(migrated)
+    check_the_trust_fund_ledger_is_kept_and_each_allocation_has_a_purpose(migrated)

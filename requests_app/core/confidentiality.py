@@ -3,7 +3,7 @@
 One rule for every place a document or a note can be seen. Reading a level needs its permission:
 public needs none (whoever sees the case reads it), internal needs ``read_internal_content``,
 confidential ``read_confidential_content``, strictly confidential ``read_strictly_confidential_content``.
-The roles hold them through their groups (migration 0018); a person is granted one in the admin
+The roles hold them through their groups (migration 0022_confidentiality14); a person is granted one in the admin
 (*Users*, permissions). Whether the user sees the case at all is the cases' scope, checked before:
 this module answers only "may this user read content of this level".
 

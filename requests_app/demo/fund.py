@@ -1,5 +1,8 @@
-"""Demo Trust Fund (para 7): rates, pledges and contributions of several Member States, allocations to
-the approved demo cases and a refund, all recorded through the services on their own past dates.
+"""Demo Trust Fund (para 7): rates, pledges and contributions of several Member States (some earmarked
+to a country, a regional group or a purpose), allocations of every purpose (needs assessment
+missions and an expert panel before the decision, deployments and project support to the approved
+demo cases) with their programme support costs, and a refund, all recorded through the services on
+their own past dates.
 
 Done once: a ledger that already has entries is left as it is (entries are never deleted, and a
 second run would double every figure). The contributions come first, so the balance never dips
@@ -7,19 +10,22 @@ below the alert threshold while the demo is written: seeding sends no email and 
 """
 
 import random
+from collections import Counter
 from datetime import datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Sum
 from django.utils import timezone
 
-from requests_app.cases.choices import DecisionOutcome
-from requests_app.cases.models import Decision
+from requests_app.cases.choices import DecisionOutcome, ImplementationModality, Stage
+from requests_app.cases.models import AssistanceRequest, Decision
 from requests_app.core import roles
-from requests_app.fund import money, selectors, services
-from requests_app.fund.models import LedgerEntry
+from requests_app.fund import earmarks, money, selectors, services
+from requests_app.fund.models import LedgerEntry, Purpose
+from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 
 FINANCE_USER = ("dmensah", "Daniel", "Mensah")
 
@@ -34,24 +40,45 @@ PLEDGES: list[tuple[int, str, str, str, tuple[str, int] | None]] = [
     (280, "Government of Sweden", "SEK", "15000000", ("15000000", 80)),
     (150, "Government of the United Kingdom", "GBP", "750000", None),
 ]
-# Contributions that pay no pledge.
-GIFTS = [
-    (310, "Government of the Republic of Korea", "USD", "500000"),
-    (120, "Government of Denmark", "EUR", "250000"),
+# Contributions that pay no pledge: (days before today, donor, currency, amount, earmark).
+GIFTS: list[tuple[int, str, str, str, dict[str, str]]] = [
+    (310, "Government of the Republic of Korea", "USD", "500000", {}),
+    (240, "Government of the Netherlands", "USD", "400000", {"country": "LBR"}),
+    (200, "Government of Ireland", "USD", "150000", {"earmark_purpose": Purpose.NEEDS_ASSESSMENT}),
+    (120, "Government of Denmark", "EUR", "250000", {"earmark_region": RegionalGroup.AFRICAN}),
+]
+# Before the decision: needs assessment missions to the cases in needs assessment, a panel to one awaiting it.
+BEFORE_DECISION = [
+    (Stage.NEEDS_ASSESSMENT, Purpose.NEEDS_ASSESSMENT, "85000", 3),
+    (Stage.AWAITING_DECISION, Purpose.EXPERT_PANEL, "60000", 1),
 ]
 # Shares of what the fund can spare given to each approved case, most recent approvals last.
-ALLOCATION_AMOUNTS = ["650000", "800000", "520000", "700000", "450000", "600000", "500000", "480000"]
+ALLOCATION_AMOUNTS = ["650000", "800000", "520000", "700000", "450000", "600000", "500000", "480000", "150000"]
 # What the fund keeps: the demo stays above the default threshold (500,000 USD).
 RESERVE = Decimal("650000")
 
 
-ALLOCATION_PURPOSES = [
-    "Procurement of voter registration kits.",
-    "Training of polling staff.",
-    "Chief technical adviser and two experts for six months.",
-    "Results management system.",
-    "Civic and voter education campaign.",
-]
+ALLOCATION_PURPOSES = {
+    Purpose.NEEDS_ASSESSMENT: ["Needs assessment mission: travel and daily subsistence of four members, ten days."],
+    Purpose.EXPERT_PANEL: ["Panel of three electoral experts, two visits."],
+    Purpose.DEPLOYMENT: ["Chief technical adviser and two experts for six months.", "Two experts for three months."],
+    Purpose.PROJECT_SUPPORT: [
+        "Procurement of voter registration kits.",
+        "Training of polling staff.",
+        "Results management system.",
+        "Civic and voter education campaign.",
+    ],
+}
+
+
+def _purpose_of(decision):
+    """What an allocation to an approved case pays for: experts from the roster are a deployment, a
+    decision of expert panels only a panel, the rest project support."""
+    if decision.case.implementation_modality == ImplementationModality.ROSTER_EXPERTS:
+        return Purpose.DEPLOYMENT
+    if {kind.category for kind in decision.assistance_types.all()} == {AssistanceType.Category.EXPERT_PANEL}:
+        return Purpose.EXPERT_PANEL
+    return Purpose.PROJECT_SUPPORT
 
 
 def _finance_user(password):
@@ -88,6 +115,7 @@ def seed_trust_fund(*, team, stdout, seed, password):
     # Pledges and what was paid of them, then the gifts: money in before any goes out.
     ledger.pledges_and_payments()
     ledger.gifts()
+    ledger.before_decision()
     allocated = ledger.allocations()
     ledger.refund(allocated)
     # Today's rates too, so the demo can record entries in any of its currencies at once.
@@ -95,10 +123,22 @@ def seed_trust_fund(*, team, stdout, seed, password):
         ledger.rate_for(currency, ledger.today)
     counts = ledger.counts
     counts["rates"] = len(ledger.rated_days)
+    support = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.SUPPORT_COST).aggregate(total=Sum("amount_usd"))
     stdout.write(
-        "Trust Fund: {rates} exchange rates, {pledges} pledges, {contributions} contributions, {allocations} "
-        "allocations, {refunds} refund; balance {balance} USD. Finance: {user} (same password).".format(
-            **counts, balance=money.money(selectors.balance()), user=ledger.finance.username
+        "Trust Fund: {rates} exchange rates, {pledges} pledges, {contributions} contributions ({earmarked} earmarked), "
+        "{allocations} allocations ({purposes}) with {support} USD of programme support costs, {refunds} refund; "
+        "balance {balance} USD. Finance: {user} (same password).".format(
+            **counts,
+            earmarked=sum(1 for gift in GIFTS if gift[4]),
+            purposes=", ".join(
+                f"{count} {purpose}"
+                for purpose, count in sorted(
+                    Counter(LedgerEntry.objects.exclude(purpose="").values_list("purpose", flat=True)).items()
+                )
+            ),
+            support=money.money(money.cents(support["total"])),
+            balance=money.money(selectors.balance()),
+            user=ledger.finance.username,
         )
     )
 
@@ -162,7 +202,10 @@ class _DemoLedger:
             self.counts["contributions"] += 1
 
     def gifts(self):
-        for days_ago, donor, currency, amount in GIFTS:
+        for days_ago, donor, currency, amount, earmarked_to in GIFTS:
+            earmark: dict[str, object] = dict(earmarked_to)
+            if "country" in earmark:  # earmarked to a country: one the demo has cases of
+                earmark = {"earmark_country": MemberState.objects.get(iso3=earmarked_to["country"])}
             self.entry(
                 services.record_contribution,
                 self.today - timedelta(days=days_ago),
@@ -170,9 +213,18 @@ class _DemoLedger:
                 donor=donor,
                 amount=Decimal(amount),
                 currency=currency,
-                description="Unearmarked contribution.",
+                description="Earmarked contribution." if earmark else "Unearmarked contribution.",
+                **earmark,
             )
             self.counts["contributions"] += 1
+
+    def before_decision(self):
+        """Needs assessment missions and a panel paid for before the decision, dated a day after the
+        case entered its stage."""
+        for stage, purpose, wanted, how_many in BEFORE_DECISION:
+            for case in AssistanceRequest.objects.filter(stage=stage).select_related("member_state")[:how_many]:
+                day = min(timezone.localdate(case.stage_entered_at) + timedelta(days=1), self.today)
+                self._allocate(case, day, Decimal(wanted), purpose, "USD")
 
     def allocations(self):
         """Allocations to the approved demo cases, each some days after its approval, never below the
@@ -180,7 +232,8 @@ class _DemoLedger:
         approvals: dict[int, Decision] = {}
         for decision in (
             Decision.objects.filter(outcome__in=DecisionOutcome.assisting(), case__stage__in=selectors.FUNDABLE_STAGES)
-            .select_related("case")
+            .select_related("case__member_state")
+            .prefetch_related("assistance_types")
             .order_by("decided_at")
         ):
             approvals.setdefault(decision.case_id, decision)
@@ -189,22 +242,28 @@ class _DemoLedger:
             sorted(approvals.values(), key=lambda d: d.decided_at), ALLOCATION_AMOUNTS, strict=False
         ):
             day = min(timezone.localdate(decision.decided_at) + timedelta(days=self.rng.randint(3, 20)), self.today)
-            if self._allocate(decision.case, day, Decimal(wanted)):
+            currency = "EUR" if self.rng.random() < 0.3 else "USD"
+            if self._allocate(decision.case, day, Decimal(wanted), _purpose_of(decision), currency):
                 allocated.append((day, decision.case))
         return allocated
 
-    def _allocate(self, case, day, wanted):
-        """Allocate up to ``wanted`` USD to ``case`` on ``day``, some in euros; nothing under 50,000."""
-        rng = self.rng
+    def _allocate(self, case, day, wanted, purpose, currency):
+        """Allocate up to ``wanted`` USD (with its support costs) to ``case`` on ``day`` for ``purpose``,
+        from the money it may use, the fund keeping its reserve; nothing under 20,000."""
+        rate = selectors.settings_row().support_cost_rate
         can_take, _on_day, _lowest_day = selectors.available(day)
-        amount = min(wanted, (can_take - RESERVE).quantize(Decimal("1E3")))
-        if amount < Decimal("50000"):
+        seen = earmarks.usable(case, purpose, day)
+        # The money earmarked to the case's own country is there for it: the reserve is kept of the rest.
+        own = sum(
+            (pool.available for pool in seen.earmarked if pool.source and pool.source.earmark_country_id), Decimal(0)
+        )
+        room = min(seen.total, can_take - RESERVE + own)
+        amount = min(wanted, earmarks.largest_allocation(room, rate)).quantize(Decimal("1E3"), ROUND_DOWN)
+        if amount < Decimal("20000"):
             return False
-        currency = "EUR" if rng.random() < 0.3 else "USD"
         if currency == "EUR":
             self.rate_for("EUR", day)
-            rate = selectors.usd_rate("EUR", day)
-            amount = (amount / rate).quantize(Decimal("1E3"))
+            amount = (amount / selectors.usd_rate("EUR", day)).quantize(Decimal("1E3"), ROUND_DOWN)
         self.entry(
             services.allocate,
             day,
@@ -212,7 +271,8 @@ class _DemoLedger:
             case=case,
             amount=amount,
             currency=currency,
-            description=rng.choice(ALLOCATION_PURPOSES),
+            purpose=purpose,
+            description=self.rng.choice(ALLOCATION_PURPOSES[purpose]),
         )
         self.counts["allocations"] += 1
         return True

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.fund import alerts, money
 from requests_app.fund import selectors as fund_selectors
 from requests_app.fund import services as fund_services
-from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, TrustFundSettings
+from requests_app.fund.models import BalanceAlert, EarmarkDraw, ExchangeRate, LedgerEntry, TrustFundSettings
 
 # The Trust Fund (para 7) -----------------------------------------------------------------------
 #
@@ -46,12 +46,49 @@ def _rate_column(self, obj):
     return money.rate_text(obj.usd_per_unit)
 
 
+class EarmarkDrawInline(admin.TabularInline):
+    """The earmarked money an entry took from (or gave back to) each contribution: read only."""
+
+    model = EarmarkDraw
+    fk_name = "entry"
+    fields = readonly_fields = ("source", "amount_usd_shown")
+    extra = 0
+    can_delete = False
+    verbose_name = _("earmarked money moved")
+    verbose_name_plural = _("earmarked money moved (the rest is unearmarked)")
+    amount_usd_shown = _money_column("amount_usd", _("amount in USD"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("requests_app.view_ledgerentry")
+
+
+@admin.display(description=_("earmark"))
+def _earmark_column(self, obj):
+    return obj.earmark_text or "—"
+
+
+@admin.display(description=_("programme support costs (%)"), ordering="support_rate")
+def _support_rate_column(self, obj):
+    return "—" if obj.support_rate is None else money.percent_text(obj.support_rate)
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(FundRecordAdmin):
     list_display = [
         "value_date",
         "kind",
+        "purpose",
         "donor",
+        "earmark_shown",
         "case",
         "amount_shown",
         "currency",
@@ -60,9 +97,9 @@ class LedgerEntryAdmin(FundRecordAdmin):
         "recorded_by",
         "recorded_at",
     ]
-    list_filter = ["kind", "currency"]
-    list_select_related = ["case", "recorded_by"]
-    search_fields = ["donor", "case__reference", "description"]
+    list_filter = ["kind", "purpose", "currency", "earmark_region", "earmark_purpose"]
+    list_select_related = ["case", "recorded_by", "earmark_country"]
+    search_fields = ["donor", "case__reference", "description", "earmark_country__name"]
     date_hierarchy = "value_date"
     ordering = ["-value_date", "-id"]
     readonly_fields = (
@@ -71,18 +108,25 @@ class LedgerEntryAdmin(FundRecordAdmin):
         "donor",
         "case",
         "pledge",
+        "purpose",
+        "earmark_shown",
         "amount_shown",
         "currency",
         "rate_shown",
         "amount_usd_shown",
+        "support_rate_shown",
+        "charged_on",
         "description",
         "recorded_by",
         "recorded_at",
     )
     fields = readonly_fields
+    inlines = [EarmarkDrawInline]
     amount_shown = _money_column("amount", _("amount"))
     amount_usd_shown = _money_column("amount_usd", _("amount in USD"))
     rate_shown = _rate_column
+    earmark_shown = _earmark_column
+    support_rate_shown = _support_rate_column
 
 
 @admin.register(ExchangeRate)
@@ -107,8 +151,8 @@ class BalanceAlertAdmin(FundRecordAdmin):
 
 @admin.register(TrustFundSettings)
 class TrustFundSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "alert_threshold_usd", "updated_at"]
-    fields = ["alert_threshold_usd", "updated_at"]
+    list_display = ["__str__", "alert_threshold_usd", "support_cost_rate", "updated_at"]
+    fields = ["alert_threshold_usd", "support_cost_rate", "updated_at"]
     readonly_fields = ["updated_at"]
 
     def has_add_permission(self, request):
@@ -124,6 +168,8 @@ class TrustFundSettingsAdmin(admin.ModelAdmin):
         from requests_app.core.errors import ActionRefused
 
         try:
+            if "support_cost_rate" in form.changed_data:
+                fund_services.set_support_rate(actor=request.user, rate=obj.support_cost_rate)
             fund_services.set_threshold(actor=request.user, threshold=obj.alert_threshold_usd)
         except ActionRefused as refusal:  # the form has checked the figure; only a lost right ends here
             raise PermissionDenied(" ".join(refusal.messages)) from None

@@ -1,5 +1,6 @@
-"""The Trust Fund's statement as files: CSV, and a workbook (the entries, a summary, the pledges
-outstanding). Amounts stay numbers (Decimal), every text goes through core.spreadsheets, inert."""
+"""The Trust Fund's statement as files: CSV, and a workbook (the entries with their totals and the
+money by earmark, a summary, the pledges outstanding). Amounts stay numbers (Decimal), every text
+goes through core.spreadsheets, inert."""
 
 import csv
 import io
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from requests_app.core.people import display_name
 from requests_app.core.spreadsheets import neutralise, xlsx_text
@@ -24,10 +26,13 @@ def columns():
         _("Donor"),
         _("Case"),
         _("Member State"),
+        _("Purpose"),
+        _("Earmarked to"),
         _("Description"),
         _("Amount"),
         _("Currency"),
         _("Rate (USD)"),
+        _("Support costs (%)"),
         _("In (USD)"),
         _("Out (USD)"),
         _("Balance (USD)"),
@@ -37,40 +42,103 @@ def columns():
     ]
 
 
+# Where each value sits in a row (the order of columns()).
+DATE, KIND, DONOR, CASE, STATE, PURPOSE, EARMARK, DESCRIPTION, AMOUNT, CURRENCY, RATE, SUPPORT_RATE = range(12)
+IN, OUT, BALANCE, PAYS, RECORDER, RECORDED_AT = range(12, 18)
+
+
+_NAMES = {
+    "donor": DONOR,
+    "case": CASE,
+    "state": STATE,
+    "purpose": PURPOSE,
+    "earmark": EARMARK,
+    "description": DESCRIPTION,
+    "amount": AMOUNT,
+    "currency": CURRENCY,
+    "rate": RATE,
+    "support_rate": SUPPORT_RATE,
+    "money_in": IN,
+    "money_out": OUT,
+    "balance": BALANCE,
+    "pays": PAYS,
+    "recorder": RECORDER,
+    "recorded_at": RECORDED_AT,
+}
+_NUMBERS = frozenset({AMOUNT, RATE, SUPPORT_RATE, IN, OUT, BALANCE})
+
+
+def _row(day, kind, **values):
+    """A row of the statement: its day and kind, the other columns by name, blank (None for a number) if not given."""
+    row = [None if index in _NUMBERS else "" for index in range(RECORDED_AT + 1)]
+    row[DATE], row[KIND] = day, kind
+    for name, value in values.items():
+        row[_NAMES[name]] = value
+    return row
+
+
+def _entry_row(line, kinds, zone):
+    entry = line.entry
+    case = entry.case
+    description = entry.description
+    if entry.charged_on_id and entry.kind == Kind.SUPPORT_COST:
+        description = _("on the allocation of %(amount)s USD") % {"amount": entry.charged_on.amount_usd}
+    elif entry.charged_on_id:
+        description = _("returned with the refund of %(amount)s USD") % {"amount": entry.charged_on.amount_usd}
+    pledge = entry.pledge
+    return _row(
+        entry.value_date,
+        str(kinds[entry.kind]),
+        donor=entry.donor,
+        case=case.reference if case else "",
+        state=case.member_state.name if case else "",
+        purpose=entry.get_purpose_display() if entry.purpose else "",
+        earmark=entry.earmark_text,
+        description=description,
+        amount=entry.amount,
+        currency=entry.currency,
+        rate=entry.usd_per_unit,
+        support_rate=entry.support_rate,
+        money_in=line.change if line.change > 0 else None,
+        money_out=-line.change if line.change < 0 else None,
+        balance=line.running,
+        pays=f"{pledge.donor} {pledge.value_date.isoformat()} {pledge.currency} {pledge.amount}" if pledge else "",
+        recorder=display_name(entry.recorded_by),
+        recorded_at=entry.recorded_at.astimezone(zone).replace(tzinfo=None, microsecond=0),
+    )
+
+
 def statement_rows(result):
-    """The statement as rows of values (dates, Decimals, text), in the order of columns():
-    the opening balance, every entry, the closing balance."""
+    """The statement as rows of values (dates, Decimals, text), in the order of columns(): the opening
+    balance, every entry (programme support costs on lines of their own), the closing balance; then
+    the period's totals by kind of entry, and the closing balance by earmark. Each total is the sum of
+    its lines, and the earmarks add up to the closing balance, to the cent."""
     kinds = dict(Kind.choices)
     zone = timezone.get_current_timezone()
-    blank = [""] * 3
-    yield [result.start, _("Opening balance"), "", "", "", "", None, "", None, None, None, result.opening, *blank]
+    yield _row(result.start, _("Opening balance"), balance=result.opening)
     for line in result.lines:
-        entry = line.entry
-        case = entry.case
-        recorder = entry.recorded_by
-        yield [
-            entry.value_date,
-            str(kinds[entry.kind]),
-            entry.donor,
-            case.reference if case else "",
-            case.member_state.name if case else "",
-            entry.description,
-            entry.amount,
-            entry.currency,
-            entry.usd_per_unit,
-            line.change if line.change > 0 else None,
-            -line.change if line.change < 0 else None,
-            line.running,
-            (
-                f"{entry.pledge.donor} {entry.pledge.value_date.isoformat()} {entry.pledge.currency} "
-                f"{entry.pledge.amount}"
-            )
-            if entry.pledge_id
-            else "",
-            display_name(recorder),
-            entry.recorded_at.astimezone(zone).replace(tzinfo=None, microsecond=0),
-        ]
-    yield [result.end, _("Closing balance"), "", "", "", "", None, "", None, None, None, result.closing, *blank]
+        yield _entry_row(line, kinds, zone)
+    yield _row(result.end, _("Closing balance"), balance=result.closing)
+    for value in Kind.values:
+        if value == Kind.PLEDGE:
+            continue  # promises: they move no money (the pledges outstanding are a sheet of their own)
+        total = result.totals[value]
+        side = "money_in" if value in Kind.ins() else "money_out"
+        yield _row(result.end, _("Total: %(kind)s") % {"kind": statement.TOTAL_LABELS[value]}, **{side: total})
+    yield _row(result.end, _("Total: programme support costs, net"), money_out=result.support_costs)
+    yield _row(result.end, _("Closing balance: unearmarked"), balance=result.unearmarked)
+    for item in result.earmarks:
+        contribution = item.contribution
+        yield _row(
+            result.end,
+            _("Closing balance: earmarked"),
+            donor=contribution.donor,
+            earmark=contribution.earmark_text,
+            description=_("contribution of %(day)s") % {"day": contribution.value_date.isoformat()},
+            amount=contribution.amount_usd,
+            currency="USD",
+            balance=item.held,
+        )
 
 
 def _csv_cell(value):
@@ -98,43 +166,48 @@ def _text(value):
 
 
 def _entries_sheet(sheet, result, bold):
-    """The statement's entries, one row each, the opening and closing balances in bold."""
+    """The statement's entries, one row each, then its totals and earmarks; balances and totals in bold."""
     sheet.title = _text(_("Statement"))[:31]
-    headers = columns()
-    sheet.append([_text(column) for column in headers])
+    sheet.append([_text(column) for column in columns()])
     for cell in sheet[1]:
         cell.font = bold
-    # The number format of each column that needs one: its date, amounts, rate and time of entry.
-    formats = {0: "yyyy-mm-dd", 8: RATE_FORMAT, 14: "yyyy-mm-dd hh:mm"} | dict.fromkeys((6, 9, 10, 11), MONEY_FORMAT)
-    for row in statement_rows(result):
+    # The number format of each column that needs one: its date, amounts, rates and time of entry.
+    formats = {DATE: "yyyy-mm-dd", RATE: RATE_FORMAT, SUPPORT_RATE: "0.00", RECORDED_AT: "yyyy-mm-dd hh:mm"}
+    formats |= dict.fromkeys((AMOUNT, IN, OUT, BALANCE), MONEY_FORMAT)
+    entries = len(result.lines)
+    for number, row in enumerate(statement_rows(result)):
         sheet.append([(_text(value) or None) if isinstance(value, str) else value for value in row])
         for index, cell in enumerate(sheet[sheet.max_row]):
             if index in formats:
                 cell.number_format = formats[index]
-    for row_cells in (sheet[2], sheet[sheet.max_row]):
-        for cell in row_cells:
-            cell.font = bold
-    widths = [12, 22, 28, 16, 22, 40, 16, 9, 13, 16, 16, 18, 30, 22, 17]
+            if number == 0 or number > entries:  # the opening balance; the closing, the totals, the earmarks
+                cell.font = bold
+
+    widths = [12, 26, 28, 16, 22, 24, 24, 40, 16, 9, 13, 10, 16, 16, 18, 30, 22, 17]
     for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     sheet.freeze_panes = "A2"
 
 
 def _summary_sheet(summary, result, bold):
-    """The period's balances and totals by kind of entry."""
+    """The period's balances and totals by kind of entry, and the closing balance by earmark."""
     summary.append([_text(_("Trust Fund for Electoral Assistance")), None])
     summary.append([_text(_("From")), result.start])
     summary.append([_text(_("To (inclusive)")), result.end])
     summary.append([_text(_("Opening balance (USD)")), result.opening])
     for value in Kind.values:
         summary.append([_text(_("%(kind)s (USD)") % {"kind": statement.TOTAL_LABELS[value]}), result.totals[value]])
+    summary.append([_text(_("Programme support costs, net (USD)")), result.support_costs])
     summary.append([_text(_("Closing balance (USD)")), result.closing])
+    summary.append([_text(_("Of it unearmarked (USD)")), result.unearmarked])
+    for label, held, _items in result.earmark_groups:
+        summary.append([_text(_("Of it earmarked to %(earmark)s (USD)") % {"earmark": label}), held])
     summary.append([_text(_("Pledges outstanding at the end (USD)")), result.outstanding_usd])
     summary["A1"].font = bold
     for cells in summary.iter_rows(min_row=2):
         value_cell = cells[1]
         value_cell.number_format = "yyyy-mm-dd" if isinstance(value_cell.value, date) else MONEY_FORMAT
-    summary.column_dimensions["A"].width = 40
+    summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 18
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core.forms import add_reporting_period_fields, day_field
 from requests_app.fund import money, selectors
-from requests_app.fund.models import LedgerEntry
+from requests_app.fund.models import LedgerEntry, Purpose
+from requests_app.reference.models import MemberState, RegionalGroup
 
 
 def _number_pattern():
@@ -159,6 +160,45 @@ def pledges_outstanding():
     )
 
 
+def earmark_choices():
+    """One list for the earmark: none, then the countries, the regional groups and the purposes."""
+    countries = [(f"country:{iso3}", name) for iso3, name in MemberState.objects.values_list("iso3", "name")]
+    return [
+        ("", gettext("— none: unearmarked —")),
+        (gettext("A country"), countries),
+        (gettext("A regional group"), [(f"region:{value}", label) for value, label in RegionalGroup.choices]),
+        (gettext("A purpose"), [(f"purpose:{value}", str(value.earmark_phrase).capitalize()) for value in Purpose]),
+    ]
+
+
+class EarmarkField(forms.ChoiceField):
+    """What a contribution is earmarked to, as the service's keyword arguments."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Earmarked to"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Money earmarked by the donor is used only by allocations to that country, to a country of "
+                "that regional group, or for that purpose. Leave it unearmarked if the donor set no condition."
+            ),
+        )
+        super().__init__(choices=earmark_choices, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        kind, _sep, code = (value or "").partition(":")
+        earmark: dict[str, object] = {"earmark_country": None, "earmark_region": "", "earmark_purpose": ""}
+        if kind == "country":
+            earmark["earmark_country"] = MemberState.objects.get(iso3=code)  # a valid choice: it exists
+        elif kind == "region":
+            earmark["earmark_region"] = code
+        elif kind == "purpose":
+            earmark["earmark_purpose"] = code
+        return earmark
+
+
 class ContributionForm(DonorEntryForm):
     pledge = PledgeChoiceField(
         label=_("Pays a pledge"),
@@ -167,7 +207,8 @@ class ContributionForm(DonorEntryForm):
         empty_label=_("— none —"),
         help_text=_("Only pledges with something outstanding are listed. The payment is in the pledge's currency."),
     )
-    field_order = ["pledge", "donor", "amount", "currency", "value_date", "description"]
+    earmark = EarmarkField()
+    field_order = ["pledge", "donor", "earmark", "amount", "currency", "value_date", "description"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,7 +225,7 @@ class ContributionForm(DonorEntryForm):
         return data
 
     def service_kwargs(self):
-        return {**super().service_kwargs(), "pledge": self.cleaned_data.get("pledge")}
+        return {**super().service_kwargs(), "pledge": self.cleaned_data.get("pledge"), **self.cleaned_data["earmark"]}
 
 
 class CaseChoiceField(forms.ModelChoiceField):
@@ -201,12 +242,26 @@ class CaseEntryForm(EntryForm):
 
 
 class AllocationForm(CaseEntryForm):
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[("", "---------"), *Purpose.choices],
+        help_text=_(
+            "A needs assessment mission or an expert panel may be paid for before the decision; a deployment "
+            "or project support only once the case is approved for assistance."
+        ),
+    )
+    field_order = ["case", "purpose", "amount", "currency", "value_date", "description"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["case"]).queryset = selectors.fundable_cases(self.user)
         self.fields["case"].help_text = _(
-            "Cases approved for assistance (an assist or narrowed decision), from the decision until reporting."
+            "Cases under review, in needs assessment or awaiting a decision (for an assessment or a panel), "
+            "and cases approved for assistance, from the decision until reporting."
         )
+
+    def service_kwargs(self):
+        return {**super().service_kwargs(), "purpose": self.cleaned_data["purpose"]}
 
 
 class RefundForm(CaseEntryForm):

@@ -1,4 +1,5 @@
-"""Money in the Trust Fund: amounts, currencies and rates, checked and written alike everywhere."""
+"""Money in the Trust Fund: amounts, currencies and rates, checked and written alike everywhere;
+and the other figures and choices a user types (a purpose, an earmark, the fund's settings), checked."""
 
 import re
 from datetime import date, datetime
@@ -9,7 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from requests_app.core.errors import ActionRefused
-from requests_app.fund.models import LedgerEntry
+from requests_app.core.types import StrOrPromise
+from requests_app.fund.models import LedgerEntry, Purpose
+from requests_app.reference.models import MemberState, RegionalGroup
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -111,9 +114,68 @@ def _value_date(value: object) -> date:
     return value
 
 
+def rate_value(usd_per_unit: AmountInput) -> Decimal:
+    """US dollars for one unit as typed, read as a Decimal: more than zero, at most eight decimals."""
+    if isinstance(usd_per_unit, float):
+        raise TypeError("Exchange rates are Decimal, never float.")
+    try:
+        rate = Decimal(str(usd_per_unit).strip())
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(_("The rate is not a number.")) from None
+    if not rate.is_finite() or rate <= 0:
+        raise ActionRefused(_("A rate must be more than zero."))
+    if rate >= MAX_RATE or rate != rate.quantize(RATE_PLACES):
+        raise ActionRefused(_("Give the rate with at most eight decimals."))
+    return rate
+
+
+def purpose_value(value: str | None) -> str:
+    if not value:
+        raise ActionRefused(_("Say what the allocation pays for: its purpose."))
+    if value not in Purpose.values:
+        raise ActionRefused(_("“%(purpose)s” is not a purpose of the Trust Fund.") % {"purpose": value})
+    return value
+
+
+def earmark_fields(country: MemberState | None, region: str, purpose: str) -> tuple[MemberState | None, str, str]:
+    """The earmark's fields, checked: one of a country, a regional group, a purpose, or none."""
+    region, purpose = (region or "").strip(), (purpose or "").strip()
+    if sum(1 for given in (country, region, purpose) if given) > 1:
+        raise ActionRefused(_("Earmark a contribution to one thing only: a country, a regional group or a purpose."))
+    if region and region not in RegionalGroup.values:
+        raise ActionRefused(_("“%(region)s” is not a regional group.") % {"region": region})
+    if purpose and purpose not in Purpose.values:
+        raise ActionRefused(_("“%(purpose)s” is not a purpose of the Trust Fund.") % {"purpose": purpose})
+    return country, region, purpose
+
+
+def setting_number(value: AmountInput, message: StrOrPromise) -> Decimal:
+    """A figure of the settings: a Decimal to the cent, zero or more, or a refusal with ``message``."""
+    if isinstance(value, float):
+        raise TypeError("The Trust Fund's settings are Decimal, never float.")
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(message) from None
+    if not number.is_finite() or number < 0 or number >= MAX_AMOUNT or number != number.quantize(CENT):
+        raise ActionRefused(message)
+    return number
+
+
 def to_usd(amount: Decimal, rate: Decimal) -> Decimal:
     """The amount in US dollars, rounded half up to the cent (never half to even: an accountant's rounding)."""
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def support_cost(amount_usd: Decimal, rate: Decimal) -> Decimal:
+    """The programme support costs of an amount at ``rate`` per cent, rounded half up to the cent."""
+    return (amount_usd * rate / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_text(rate: Decimal | int | str) -> str:
+    """13.00 -> "13%", 7.50 -> "7.5%": a rate as people say it."""
+    text = format(Decimal(rate).normalize(), "f")
+    return f"{text}%"
 
 
 def cents(value: Decimal | None) -> Decimal:

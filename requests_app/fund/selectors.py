@@ -20,6 +20,9 @@ Kind = LedgerEntry.Kind
 
 # A case may receive money once the focal point has decided to assist it and until it reports.
 FUNDABLE_STAGES = (Stage.DECISION_COMMUNICATED, Stage.IN_IMPLEMENTATION, Stage.REPORTING)
+# Before the decision, a case may receive money for a needs assessment mission or an expert panel
+# only (Purpose.before_decision()): from its review until the focal point decides.
+BEFORE_DECISION_STAGES = (Stage.UNDER_REVIEW, Stage.NEEDS_ASSESSMENT, Stage.AWAITING_DECISION)
 
 
 def _settings_row() -> TrustFundSettings:
@@ -58,8 +61,8 @@ def usd_rate(currency: str, day: date) -> Decimal:
 
 # Reading the ledger --------------------------------------------------------------------------
 
-_ADDS = Q(kind__in=[Kind.CONTRIBUTION, Kind.REFUND])
-_SUBTRACTS = Q(kind=Kind.ALLOCATION)
+_ADDS = Q(kind__in=sorted(Kind.ins()))
+_SUBTRACTS = Q(kind__in=sorted(Kind.outs()))
 
 
 def _sum(queryset: QuerySet[LedgerEntry], condition: Q) -> Decimal:
@@ -87,6 +90,18 @@ def _lowest_from(
     return lowest, lowest_day
 
 
+def daily_changes(after: date) -> list[tuple[date, Decimal]]:
+    """[(day, change of the balance on that day)] for the days after ``after`` with an entry, in order."""
+    later = (
+        LedgerEntry.objects.filter(value_date__gt=after)
+        .exclude(kind=Kind.PLEDGE)
+        .values("value_date")
+        .annotate(adds=Sum("amount_usd", filter=_ADDS), subtracts=Sum("amount_usd", filter=_SUBTRACTS))
+        .order_by("value_date")
+    )
+    return [(row["value_date"], cents(row["adds"]) - cents(row["subtracts"])) for row in later]
+
+
 def available(on: date) -> tuple[Decimal, Decimal, date]:
     """What an allocation dated ``on`` may take: the lowest balance from that day onward.
 
@@ -95,15 +110,7 @@ def available(on: date) -> tuple[Decimal, Decimal, date]:
     Returns (amount, balance on ``on``, day of the lowest balance).
     """
     start = balance(on)
-    later = (
-        LedgerEntry.objects.filter(value_date__gt=on)
-        .exclude(kind=Kind.PLEDGE)
-        .values("value_date")
-        .annotate(adds=Sum("amount_usd", filter=_ADDS), subtracts=Sum("amount_usd", filter=_SUBTRACTS))
-        .order_by("value_date")
-    )
-    changes = [(row["value_date"], cents(row["adds"]) - cents(row["subtracts"])) for row in later]
-    lowest, lowest_day = _lowest_from(on, start, changes)
+    lowest, lowest_day = _lowest_from(on, start, daily_changes(on))
     return lowest, start, lowest_day
 
 
@@ -113,7 +120,8 @@ def _case_net_changes(case: AssistanceRequest, condition: Q) -> list[tuple[date,
         .filter(condition)
         .values("value_date")
         .annotate(
-            allocated=Sum("amount_usd", filter=_SUBTRACTS), refunded=Sum("amount_usd", filter=Q(kind=Kind.REFUND))
+            allocated=Sum("amount_usd", filter=Q(kind=Kind.ALLOCATION)),
+            refunded=Sum("amount_usd", filter=Q(kind=Kind.REFUND)),
         )
         .order_by("value_date")
     )
@@ -136,6 +144,12 @@ def case_funding(case: AssistanceRequest) -> tuple[Decimal, Decimal, Decimal]:
     return allocated, refunded, allocated - refunded
 
 
+def case_support_costs(case: AssistanceRequest) -> tuple[Decimal, Decimal]:
+    """(charged, returned) in US dollars: the programme support costs of the case's allocations and refunds."""
+    entries = LedgerEntry.objects.filter(case=case)
+    return _sum(entries, Q(kind=Kind.SUPPORT_COST)), _sum(entries, Q(kind=Kind.SUPPORT_REFUND))
+
+
 def outstanding(pledge: LedgerEntry, on: date | None = None) -> Decimal:
     """What is still to come of a pledge, in the pledge's currency, as of the end of ``on``."""
     payments = pledge.payments.all()
@@ -145,10 +159,10 @@ def outstanding(pledge: LedgerEntry, on: date | None = None) -> Decimal:
 
 
 def fundable_cases(user: User | None = None) -> QuerySet[AssistanceRequest]:
-    """Cases approved for assistance (an assist or narrow decision) that may still receive money."""
-    cases = AssistanceRequest.objects.filter(
-        stage__in=FUNDABLE_STAGES, decisions__outcome__in=DecisionOutcome.assisting()
-    ).distinct()
+    """Cases that may receive money for some purpose: approved for assistance (an assist or narrow
+    decision) until they report, or before their decision (an assessment or a panel)."""
+    approved = Q(stage__in=FUNDABLE_STAGES, decisions__outcome__in=DecisionOutcome.assisting())
+    cases = AssistanceRequest.objects.filter(approved | Q(stage__in=BEFORE_DECISION_STAGES)).distinct()
     if user is not None:
         cases = selectors.visible_cases(user, cases)
     return cases.select_related("member_state").order_by("reference")

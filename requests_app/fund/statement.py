@@ -1,4 +1,9 @@
-"""The Trust Fund's statement for a period: lines, totals and outstanding pledges."""
+"""The Trust Fund's statement for a period: lines, totals, outstanding pledges, the money by earmark.
+
+Programme support costs are lines of their own (charged on an allocation, returned with a refund)
+with totals of their own, so that every figure of the statement adds up to the cent: the closing
+balance is the opening plus what came in less what went out, and is also the unearmarked money plus
+what each earmarked contribution still holds."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise
+from requests_app.fund import earmarks
 from requests_app.fund.models import LedgerEntry
 from requests_app.fund.money import ZERO, cents
 from requests_app.fund.selectors import Kind, balance, pledge_usd
@@ -21,6 +27,8 @@ TOTAL_LABELS: dict[str, StrOrPromise] = {
     Kind.CONTRIBUTION: gettext_lazy("Contributions"),
     Kind.ALLOCATION: gettext_lazy("Allocations to cases"),
     Kind.REFUND: gettext_lazy("Refunds to the fund"),
+    Kind.SUPPORT_COST: gettext_lazy("Programme support costs charged"),
+    Kind.SUPPORT_REFUND: gettext_lazy("Programme support costs returned with refunds"),
 }
 
 
@@ -43,6 +51,19 @@ class OutstandingPledge:
 
 
 @dataclass
+class EarmarkBalance:
+    """What an earmarked contribution holds at the end of the period."""
+
+    contribution: LedgerEntry
+    held: Decimal
+
+    @property
+    def used(self) -> Decimal:
+        """Drawn by allocations and their support costs, net of what refunds gave back."""
+        return self.contribution.amount_usd - self.held
+
+
+@dataclass
 class Statement:
     start: date
     end: date
@@ -55,6 +76,25 @@ class Statement:
     donors: list[tuple[str, Decimal, list[OutstandingPledge]]] = field(
         default_factory=list
     )  # (donor, outstanding USD, pledges)
+    unearmarked: Decimal = ZERO  # at the end
+    earmarks: list[EarmarkBalance] = field(default_factory=list)  # each earmarked contribution, at the end
+
+    @property
+    def support_costs(self) -> Decimal:
+        """The programme support costs of the period, net of those returned with refunds."""
+        return self.totals[Kind.SUPPORT_COST] - self.totals[Kind.SUPPORT_REFUND]
+
+    @property
+    def earmarked(self) -> Decimal:
+        return sum((item.held for item in self.earmarks), ZERO)
+
+    @property
+    def earmark_groups(self) -> list[tuple[str, Decimal, list[EarmarkBalance]]]:
+        """[(earmark, held, contributions)]: the earmarked money at the end by what it is earmarked to."""
+        groups: defaultdict[str, list[EarmarkBalance]] = defaultdict(list)
+        for item in self.earmarks:
+            groups[item.contribution.earmark_text].append(item)
+        return [(label, sum((i.held for i in items), ZERO), items) for label, items in groups.items()]
 
     @property
     def outstanding_usd(self) -> Decimal:
@@ -73,7 +113,7 @@ def statement(start: date, end: date) -> Statement:
     opening = balance(start - timedelta(days=1)) if start > date.min else ZERO
     entries = (
         LedgerEntry.objects.filter(value_date__gte=start, value_date__lte=end)
-        .select_related("case__member_state", "recorded_by", "pledge")
+        .select_related("case__member_state", "recorded_by", "pledge", "earmark_country", "charged_on")
         .order_by("value_date", "id")
     )
     result = Statement(start=start, end=end, opening=opening, closing=opening)
@@ -87,7 +127,16 @@ def statement(start: date, end: date) -> Statement:
         result.totals[entry.kind] += entry.amount_usd
         result.counts[entry.kind] += 1
     result.closing = running
+    unearmarked, earmarked = earmarks.pools(end)
+    result.unearmarked = unearmarked.held
+    result.earmarks = [EarmarkBalance(pool.source, pool.held) for pool in earmarked if pool.source is not None]
+    _outstanding_pledges(result)
+    return result
 
+
+def _outstanding_pledges(result: Statement) -> None:
+    """The pledges still outstanding at the end of the statement's period, by donor, the largest first."""
+    end = result.end
     pledges = (
         LedgerEntry.objects.filter(kind=Kind.PLEDGE, value_date__lte=end)
         .annotate(paid_by_end=Sum("payments__amount", filter=Q(payments__value_date__lte=end)))
@@ -105,4 +154,3 @@ def statement(start: date, end: date) -> Statement:
         ((donor, sum((i.left_usd for i in items), ZERO), items) for donor, items in by_donor.items()),
         key=lambda row: (-row[1], row[0]),
     )
-    return result

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from requests_app.core import ids
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from requests_app.core.types import StrOrPromise
-from requests_app.fund import alerts, exports, money, selectors, services, statement
+from requests_app.fund import alerts, earmarks, exports, money, selectors, services, statement
 from requests_app.fund.forms import (
     AllocationForm,
     ContributionForm,
@@ -35,7 +35,7 @@ from requests_app.fund.forms import (
     StatementPeriodForm,
     default_statement_period,
 )
-from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry
+from requests_app.fund.models import BalanceAlert, ExchangeRate, LedgerEntry, Purpose
 
 Kind = LedgerEntry.Kind
 
@@ -122,6 +122,9 @@ def _statement_context(request, form, start, end):
         "kinds": [
             (value, statement.TOTAL_LABELS[value], result.totals[value], result.counts[value]) for value in Kind.values
         ],
+        "ins": sorted(Kind.ins()),
+        "outs": sorted(Kind.outs()),
+        "support_rate": row.support_cost_rate,
         "entry_links": entry_links(request.user),
         "may_enter_rates": request.user.has_perm(services.RATE_PERMISSION),
         "query": request.GET.urlencode(),
@@ -184,20 +187,59 @@ def new_entry(request, kind):
     else:
         form = entry_kind.form(initial=_initial(request, kind), user=request.user)
     today = timezone.localdate()
-    return render(
-        request,
-        "trust_fund/entry_form.html",
-        {
-            "form": form,
-            "kind": kind,
-            "entry_kind": entry_kind,
-            "balance_today": selectors.balance(today),
-            "today": today,
-            "currencies": _known_currencies(),
-            "donors": _known_donors() if kind in ("pledge", "contribution") else [],
-        },
-        status=status,
-    )
+    context = {
+        "form": form,
+        "kind": kind,
+        "entry_kind": entry_kind,
+        "balance_today": selectors.balance(today),
+        "today": today,
+        "currencies": _known_currencies(),
+        "donors": _known_donors() if kind in ("pledge", "contribution") else [],
+    }
+    if kind == "allocation":
+        context.update(_allocation_context(form, today))
+    return render(request, "trust_fund/entry_form.html", context, status=status)
+
+
+def _allocation_context(form, today):
+    """What the allocation form shows of the money: the rate of support costs, the fund's money today by
+    earmark, and, once a case is chosen, what it may use for each purpose on the day typed (or today)."""
+    rate = selectors.settings_row().support_cost_rate
+    unearmarked, earmarked = earmarks.pools(today)
+    context = {"support_rate": rate, "unearmarked": unearmarked, "earmarked": [p for p in earmarked if p.held > 0]}
+    case = _chosen_case(form)
+    if case is not None:
+        day = _typed_day(form) or today
+        approved = case.stage in selectors.FUNDABLE_STAGES
+        context["room"] = {
+            "case": case,
+            "day": day,
+            "rows": [
+                (purpose, seen, largest, approved or purpose in Purpose.before_decision())
+                for purpose, seen, largest in earmarks.room(case, day, rate)
+            ],
+        }
+    return context
+
+
+def _chosen_case(form):
+    """The case chosen in the form (typed, or from the link that led here), if the user may allocate to it."""
+    field = form["case"]
+    pk = ids.parse_id(str(field.value() or ""))
+    if pk is None:
+        return None
+    return form.fields["case"].queryset.filter(pk=pk).first()
+
+
+def _typed_day(form):
+    """The value date typed, if it is a day that may carry an entry (not in the future)."""
+    if not form.is_bound:
+        return None
+    try:
+        day = form.fields["value_date"].clean(form["value_date"].value())
+    except ValidationError:
+        return None
+    return day if day and day <= timezone.localdate() else None
 
 
 def _initial(request, kind):
@@ -223,6 +265,12 @@ def _entry_done(entry_kind, entry):
         text += " " + _("(%(usd)s USD at %(rate)s)") % {
             "usd": money.money(entry.amount_usd),
             "rate": money.rate_text(entry.usd_per_unit),
+        }
+    support = entry.support_entries.first() if entry.kind == Kind.ALLOCATION else None
+    if support is not None:
+        text += " " + _("with %(support)s USD of programme support costs (%(rate)s)") % {
+            "support": money.money(support.amount_usd),
+            "rate": money.percent_text(entry.support_rate),
         }
     if entry.case_id:
         text += " — " + entry.case.reference

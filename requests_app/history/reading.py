@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "partner_contribution": _("Partner contribution recorded"),
     "fund_allocation": _("Trust Fund allocation"),
     "fund_refund": _("Refund to the Trust Fund"),
+    "fund_purpose_given": _("Trust Fund allocation given its purpose"),
     "expert_deployed": _("Expert deployed"),
     "deployment_cancelled": _("Deployment cancelled"),
     "follow_up_linked": _("A later request follows this case"),
@@ -102,6 +103,10 @@ DETAIL_LABELS: dict[str, StrOrPromise] = {
     "rate": _("rate (USD)"),
     "type_was": _("type of assistance named"),
     "type_now": _("now recorded as"),
+    "purpose": _("purpose"),
+    "support_cost": _("programme support costs"),
+    "earmarked": _("from earmarked money"),
+    "earmarked_back": _("back to earmarked money"),
 }
 DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
 

@@ -23,8 +23,9 @@ def rate(value):
 
 @register.simple_tag(takes_context=True)
 def case_fund(context, case):
-    """What a case's page shows of the fund: its allocations and refunds (one query), their net,
-    and whether the user may allocate to it now (from the decisions the page has read already)."""
+    """What a case's page shows of the fund: its allocations and refunds with their programme support
+    costs (one query), their net, and whether the user may allocate to it now (from the decisions the
+    page has read already)."""
     from requests_app.cases.choices import DecisionOutcome
 
     user = context["request"].user
@@ -33,14 +34,24 @@ def case_fund(context, case):
     entries = list(case.ledger_entries.select_related("recorded_by").order_by("value_date", "id"))
     allocated = sum((e.amount_usd for e in entries if e.kind == "allocation"), fund_money.ZERO)
     refunded = sum((e.amount_usd for e in entries if e.kind == "refund"), fund_money.ZERO)
-    fundable = case.stage in selectors.FUNDABLE_STAGES and any(
-        decision.outcome in DecisionOutcome.assisting() for decision in case.decisions.all()
+    support = sum((-e.signed_usd for e in entries if e.kind in ("support_cost", "support_refund")), fund_money.ZERO)
+    # Before its decision a case may receive money for an assessment or a panel; after a decision to assist, any.
+    fundable = case.stage in selectors.BEFORE_DECISION_STAGES or (
+        case.stage in selectors.FUNDABLE_STAGES
+        and any(decision.outcome in DecisionOutcome.assisting() for decision in case.decisions.all())
     )
     return {
         "entries": entries,
         "allocated": allocated,
         "refunded": refunded,
         "net": allocated - refunded,
+        "support": support,
         "may_allocate": fundable and user.has_perm(services.ALLOCATE_PERMISSION),
         "may_refund": bool(entries) and user.has_perm(services.RECORD_PERMISSION),
     }
+
+
+@register.filter
+def percent(value):
+    """13.00 -> "13%"."""
+    return "" if value is None else fund_money.percent_text(value)

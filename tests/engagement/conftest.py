@@ -63,6 +63,7 @@ def engagement(actor, count, state="GHA"):
                 currency="USD",
                 usd_per_unit=Decimal(1),
                 amount_usd=Decimal("1000.00"),
+                purpose="project_support",
                 recorded_by=actor,
             )
         else:

@@ -71,7 +71,24 @@ def no_alert():
 
 
 @pytest.fixture
-def ledger(frozen, finance, focal, case, other_case, no_alert):
+def no_support_costs():
+    """A rate of zero: these tests count the ledger's figures without programme support costs
+    (tests/fund/test_support_costs.py counts them)."""
+    TrustFundSettings.objects.update(support_cost_rate=Decimal("0"))
+
+
+@pytest.fixture
+def support_rate():
+    """The rate of programme support costs, set as an administrator would (13 by default)."""
+
+    def set_rate(rate):
+        TrustFundSettings.objects.update(support_cost_rate=Decimal(rate))
+
+    return set_rate
+
+
+@pytest.fixture
+def ledger(frozen, finance, focal, case, other_case, no_alert, no_support_costs):
     """A small ledger whose statement was counted by hand (see the test below)."""
     exchange_rate("EUR", D(2026, 2, 10), "1.1000", actor=finance)
     exchange_rate("JPY", D(2026, 1, 15), "0.0070", actor=finance)

@@ -32,9 +32,9 @@ def contribute(finance, amount, day=TODAY, currency="USD", donor="Government of 
     )
 
 
-def allocate(focal, case, amount, day=TODAY, currency="USD", **kwargs):
+def allocate(focal, case, amount, day=TODAY, currency="USD", purpose="project_support", **kwargs):
     return fund_services.allocate(
-        actor=focal, case=case, amount=Decimal(amount), currency=currency, value_date=day, **kwargs
+        actor=focal, case=case, amount=Decimal(amount), currency=currency, value_date=day, purpose=purpose, **kwargs
     )
 
 

@@ -64,3 +64,28 @@ def test_a_missing_settings_row_is_made_again(frozen, finance, focal, case):
     TrustFundSettings.objects.all().delete()
     contribute(finance, "600000.00")
     assert TrustFundSettings.objects.get().alert_threshold_usd == Decimal("500000.00")
+
+
+def test_an_allocation_in_the_admin_shows_its_purpose_support_costs_and_earmarked_money(
+    admin_client, frozen, finance, focal, case, no_alert
+):
+    from tests.factories import member_state
+    from tests.fund.helpers import allocate
+
+    contribute(finance, "50000.00", donor="Government of Sweden", earmark_country=member_state("GHA"))
+    allocation = allocate(focal, case, "10000.00", purpose="expert_panel")
+    page = " ".join(
+        admin_client.get(reverse("admin:requests_app_ledgerentry_change", args=[allocation.pk]))
+        .content.decode()
+        .split()
+    )
+    assert "Expert panel" in page and "13%" in page
+    assert "Earmarked money moved (the rest is unearmarked)" in page and "10,000.00" in page
+    support = allocation.support_entries.get()
+    page = admin_client.get(reverse("admin:requests_app_ledgerentry_change", args=[support.pk])).content.decode()
+    assert "1,300.00" in page and str(allocation) in page  # charged on the allocation
+    listing = admin_client.get(reverse("admin:requests_app_ledgerentry_changelist"), {"purpose": "expert_panel"})
+    assert listing.status_code == 200
+    assert "10,000.00" in listing.content.decode() and "Government of Sweden" not in listing.content.decode()
+    listing = admin_client.get(reverse("admin:requests_app_ledgerentry_changelist"), {"kind": "contribution"})
+    assert "Government of Sweden" in listing.content.decode() and "Ghana" in listing.content.decode()

@@ -20,7 +20,7 @@ from tests.fund.helpers import NOW, TODAY, D, alert_emails, pledge, usd
 pytestmark = pytest.mark.django_db
 
 
-def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, threshold, run):
+def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, threshold, no_support_costs, run):
     finance_2 = member_of(roles.FINANCE, email="treasury@un.example.org")
     member_of(roles.FINANCE, email="gone@un.example.org", is_active=False)
     member_of(roles.ELECTORAL_OFFICER, email="officer@un.example.org")
@@ -35,7 +35,15 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
     assert alert_emails() == [] and not BalanceAlert.objects.exists()
 
     # Falls below: one email, to every active member of Finance and of the focal point's team.
-    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("150000.00"), currency="USD", value_date=TODAY)
+    run(
+        fund_services.allocate,
+        actor=focal,
+        case=case,
+        amount=Decimal("150000.00"),
+        currency="USD",
+        value_date=TODAY,
+        purpose="project_support",
+    )
     assert len(alert_emails()) == 1
     email = alert_emails()[0]
     assert sorted(email.to) == sorted([finance.email, finance_2.email, focal.email])
@@ -50,7 +58,15 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
     assert (alert.balance_usd, alert.threshold_usd, alert.sent_at) == (usd("450000.00"), usd("500000.00"), NOW)
 
     # Another allocation while still below: no new email. Nor do sweeps, however many.
-    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("10000.00"), currency="USD", value_date=TODAY)
+    run(
+        fund_services.allocate,
+        actor=focal,
+        case=case,
+        amount=Decimal("10000.00"),
+        currency="USD",
+        value_date=TODAY,
+        purpose="project_support",
+    )
     run(alerts.check_balance)
     run(alerts.check_balance)
     assert len(alert_emails()) == 1
@@ -73,13 +89,23 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
 
     # Falls again: a second email.
     frozen.shift(datetime.timedelta(hours=2))
-    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("100000.00"), currency="USD", value_date=TODAY)
+    run(
+        fund_services.allocate,
+        actor=focal,
+        case=case,
+        amount=Decimal("100000.00"),
+        currency="USD",
+        value_date=TODAY,
+        purpose="project_support",
+    )
     assert len(alert_emails()) == 2
     assert BalanceAlert.objects.count() == 2
     assert "440,000.00 USD" in alert_emails()[1].subject
 
 
-def test_a_balance_exactly_at_the_threshold_is_not_below_it(frozen, finance, focal, case, threshold, run):
+def test_a_balance_exactly_at_the_threshold_is_not_below_it(
+    frozen, finance, focal, case, threshold, no_support_costs, run
+):
     run(
         fund_services.record_contribution,
         actor=finance,
@@ -88,9 +114,25 @@ def test_a_balance_exactly_at_the_threshold_is_not_below_it(frozen, finance, foc
         currency="USD",
         value_date=TODAY,
     )
-    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("100000.00"), currency="USD", value_date=TODAY)
+    run(
+        fund_services.allocate,
+        actor=focal,
+        case=case,
+        amount=Decimal("100000.00"),
+        currency="USD",
+        value_date=TODAY,
+        purpose="project_support",
+    )
     assert alert_emails() == []
-    run(fund_services.allocate, actor=focal, case=case, amount=Decimal("0.01"), currency="USD", value_date=TODAY)
+    run(
+        fund_services.allocate,
+        actor=focal,
+        case=case,
+        amount=Decimal("0.01"),
+        currency="USD",
+        value_date=TODAY,
+        purpose="project_support",
+    )
     assert len(alert_emails()) == 1
 
 
@@ -125,16 +167,16 @@ def test_changing_the_threshold_counts_as_a_crossing(
     row = TrustFundSettings.objects.get()
     url = reverse("admin:requests_app_trustfundsettings_change", args=[row.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, {"alert_threshold_usd": "400000.00"})
+        response = admin_client.post(url, {"alert_threshold_usd": "400000.00", "support_cost_rate": "13"})
     assert response.status_code == 302
     assert TrustFundSettings.objects.get().alert_threshold_usd == usd("400000.00")
     assert len(alert_emails()) == 1
     # Lowered again below the balance: the crossing is over, and rising again would tell again.
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(url, {"alert_threshold_usd": "200000.00"})
+        admin_client.post(url, {"alert_threshold_usd": "200000.00", "support_cost_rate": "13"})
     assert BalanceAlert.objects.get().recovered_at is not None
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(url, {"alert_threshold_usd": "350000.00"})
+        admin_client.post(url, {"alert_threshold_usd": "350000.00", "support_cost_rate": "13"})
     assert len(alert_emails()) == 2
 
 

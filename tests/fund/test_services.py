@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 # The balance after each kind of entry -----------------------------------------------------------
 
 
-def test_the_balance_after_each_kind_of_entry(frozen, finance, focal, case, no_alert):
+def test_the_balance_after_each_kind_of_entry(frozen, finance, focal, case, no_alert, no_support_costs):
     assert selectors.balance() == usd("0.00")
 
     contribute(finance, "1000000.00", day=D(2026, 2, 1))
@@ -147,10 +147,18 @@ def test_only_an_approved_case_receives_money(frozen, finance, focal, officer, n
     waiting = case_in_stage(Stage.AWAITING_DECISION, actor=officer)
     declined = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="KEN")
     declined = services.record_decision(actor=officer, case=declined, outcome=DecisionOutcome.DECLINE, reason="No.")
-    for case in (waiting, declined):
-        with pytest.raises(ActionRefused) as refused:
-            allocate(focal, case, "1000.00")
-        assert "only a case approved for assistance" in refusal(refused)
+    with pytest.raises(ActionRefused) as refused:
+        allocate(focal, waiting, "1000.00")
+    assert refusal(refused) == (
+        f"{waiting.reference} is awaiting a decision: before the decision to assist, the fund pays for a needs "
+        "assessment mission or an expert panel only; project support waits for an assist or narrowed decision."
+    )
+    with pytest.raises(ActionRefused) as refused:
+        allocate(focal, declined, "1000.00")
+    assert refusal(refused) == (
+        f"{declined.reference} is declined: only a case approved for assistance (an assist or narrowed decision, "
+        "until it reports) receives Trust Fund money for project support."
+    )
     for stage in (Stage.IN_IMPLEMENTATION, Stage.REPORTING):
         assert allocate(focal, approved_case(actor=officer, stage=stage, state="MEX"), "1000.00").amount_usd
     narrowed = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="PER")
@@ -171,7 +179,9 @@ def test_an_allocation_cannot_be_dated_before_the_case_was_approved(frozen, fina
 # Over-allocation ----------------------------------------------------------------------------------
 
 
-def test_an_allocation_larger_than_the_balance_is_refused_with_the_figures(frozen, finance, focal, case, no_alert):
+def test_an_allocation_larger_than_the_balance_is_refused_with_the_figures(
+    frozen, finance, focal, case, no_alert, no_support_costs
+):
     exchange_rate("EUR", D(2026, 3, 3), "1.0870", actor=finance)
     contribute(finance, "120000.00", day=D(2026, 3, 1))
     events_before = CaseEvent.objects.filter(case=case).count()
@@ -195,7 +205,7 @@ def test_an_allocation_larger_than_the_balance_is_refused_with_the_figures(froze
 
 
 def test_a_back_dated_allocation_may_take_only_the_lowest_balance_from_its_date_on(
-    frozen, finance, focal, case, other_case, no_alert
+    frozen, finance, focal, case, other_case, no_alert, no_support_costs
 ):
     contribute(finance, "100000.00", day=D(2026, 2, 1))
     allocate(focal, other_case, "80000.00", day=D(2026, 2, 20))
@@ -224,7 +234,7 @@ def test_a_back_dated_allocation_may_take_only_the_lowest_balance_from_its_date_
 
 
 def test_a_refund_gives_back_at_most_what_the_case_was_allocated_net(
-    frozen, finance, focal, case, other_case, no_alert
+    frozen, finance, focal, case, other_case, no_alert, no_support_costs
 ):
     contribute(finance, "500000.00", day=D(2026, 2, 1))
     with pytest.raises(ActionRefused) as refused:
@@ -278,10 +288,15 @@ def test_allocations_and_refunds_are_written_to_the_cases_history(frozen, financ
     assert events[0].comment == "Voter registration kits."
     assert str(events[0].action_label) == "Trust Fund allocation"
     # The same order on every database (PostgreSQL's jsonb keeps the keys in an order of its own).
+    # The purpose and the programme support costs (13% of 150,006.00 = 19,500.78); the refund gives back
+    # its share of them (1,000.00 / 150,006.00 of 19,500.78 = 130.00).
     assert events[0].details_text == (
-        "amount: EUR 138,000.00; value date: 10 Mar 2026; in US dollars: USD 150,006.00; rate (USD): 1.0870"
+        "amount: EUR 138,000.00; value date: 10 Mar 2026; in US dollars: USD 150,006.00; rate (USD): 1.0870; "
+        "purpose: Project support; programme support costs: USD 19,500.78 (13%)"
     )
-    assert events[1].details_text == "amount: USD 1,000.00; value date: 10 Mar 2026"
+    assert events[1].details_text == (
+        "amount: USD 1,000.00; value date: 10 Mar 2026; programme support costs: USD 130.00"
+    )
 
 
 # Pledges ------------------------------------------------------------------------------------------
@@ -330,7 +345,7 @@ def test_pledges_are_tracked_until_paid(frozen, finance, no_alert):
 def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
     finance = member_of(roles.FINANCE)
     focal = member_of(roles.FOCAL_POINT)
-    TrustFundSettings.objects.update(alert_threshold_usd=Decimal("0"))
+    TrustFundSettings.objects.update(alert_threshold_usd=Decimal("0"), support_cost_rate=Decimal("0"))
     cases = [approved_case(actor=officer), approved_case(actor=officer, state="KEN")]
     today = timezone.localdate()
     fund_services.record_contribution(
@@ -353,7 +368,14 @@ def test_two_allocations_at_once_cannot_overdraw_the_fund(officer, monkeypatch):
     def allocate_60000(case):
         try:
             barrier_started.wait(timeout=10)
-            fund_services.allocate(actor=focal, case=case, amount=Decimal("60000.00"), currency="USD", value_date=today)
+            fund_services.allocate(
+                actor=focal,
+                case=case,
+                amount=Decimal("60000.00"),
+                currency="USD",
+                value_date=today,
+                purpose="project_support",
+            )
             results.append("done")
         except ActionRefused as refused:
             results.append(" ".join(refused.messages))

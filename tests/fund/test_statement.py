@@ -38,8 +38,17 @@ def test_the_statement_of_a_period_against_figures_counted_by_hand(ledger):
         Kind.CONTRIBUTION: usd("55000.00"),
         Kind.ALLOCATION: usd("175000.50"),
         Kind.REFUND: usd("10000.25"),
+        Kind.SUPPORT_COST: usd("0.00"),  # charged at 0% here: tests/fund/test_support_costs.py counts them
+        Kind.SUPPORT_REFUND: usd("0.00"),
     }
-    assert result.counts == {Kind.PLEDGE: 1, Kind.CONTRIBUTION: 1, Kind.ALLOCATION: 2, Kind.REFUND: 1}
+    assert result.counts == {
+        Kind.PLEDGE: 1,
+        Kind.CONTRIBUTION: 1,
+        Kind.ALLOCATION: 2,
+        Kind.REFUND: 1,
+        Kind.SUPPORT_COST: 0,
+        Kind.SUPPORT_REFUND: 0,
+    }
     assert result.closing == usd("329999.75") == selectors.balance(D(2026, 2, 28))
     assert result.closing == result.opening + usd("55000.00") + usd("10000.25") - usd("175000.50")
     # Outstanding at the end of February: Japan 30,000,000 JPY (at its pledge's 0.007: 210,000 USD),
@@ -81,6 +90,15 @@ def test_the_statement_as_csv(client, ledger, finance):
         ("2026-02-20", "Allocation to a case", "", "75000.50", "319999.50"),
         ("2026-02-28", "Refund to the fund", "10000.25", "", "329999.75"),
         ("2026-02-28", "Closing balance", "", "", "329999.75"),
+        # The totals of the period, each the sum of its lines; no support costs here (a rate of 0).
+        ("2026-02-28", "Total: Contributions", "55000.00", "", ""),
+        ("2026-02-28", "Total: Allocations to cases", "", "175000.50", ""),
+        ("2026-02-28", "Total: Refunds to the fund", "10000.25", "", ""),
+        ("2026-02-28", "Total: Programme support costs charged", "", "0.00", ""),
+        ("2026-02-28", "Total: Programme support costs returned with refunds", "0.00", "", ""),
+        ("2026-02-28", "Total: programme support costs, net", "", "0.00", ""),
+        # The closing balance by earmark: nothing is earmarked here.
+        ("2026-02-28", "Closing balance: unearmarked", "", "", "329999.75"),
     ]
     german = table[2]
     assert (german["Donor"], german["Amount"], german["Currency"], german["Rate (USD)"]) == (
@@ -103,7 +121,8 @@ def test_the_statement_as_xlsx(client, ledger, finance):
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
     balance = header.index("Balance (USD)")
-    assert [row[balance] for row in rows[1:]] == [440000, 340000, 395000, 395000, 319999.5, 329999.75, 329999.75]
+    assert [row[balance] for row in rows[1:8]] == [440000, 340000, 395000, 395000, 319999.5, 329999.75, 329999.75]
+    assert rows[-1][1] == "Closing balance: unearmarked" and rows[-1][balance] == 329999.75
     assert rows[1][0] == datetime.datetime(2026, 2, 1) and rows[1][1] == "Opening balance"
     assert sheet.cell(row=3, column=balance + 1).number_format == "#,##0.00"
     summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))

@@ -213,7 +213,7 @@ def test_a_bad_period_is_said_never_a_500(client, ledger, finance, query, messag
             assert message in response.content.decode(), url
 
 
-def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no_alert):
+def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no_alert, no_support_costs):
     exchange_rate("EUR", TODAY, "1.0870", actor=finance)
     contribute(finance, "120000.00")
     client.force_login(focal)
@@ -224,6 +224,7 @@ def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no
 
     typed = {
         "case": case.pk,
+        "purpose": "project_support",
         "amount": "138,000.00",
         "currency": "eur",
         "value_date": "2026-03-10",
@@ -253,13 +254,22 @@ def test_an_allocation_through_its_form(client, frozen, finance, focal, case, no
     assert "The fund holds 11,300.00 USD today." in done.content.decode()
 
 
-def test_the_allocation_form_lists_only_approved_cases(client, frozen, focal, case, officer):
+def test_the_allocation_form_lists_the_cases_that_may_receive_money(client, frozen, focal, case, officer):
     waiting = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="PER")
+    received = case_in_stage(Stage.RECEIVED, actor=officer, state="MEX")
     client.force_login(focal)
     choices = [choice for choice, _label in client.get(new_url("allocation")).context["form"].fields["case"].choices]
-    assert [getattr(c, "value", c) for c in choices] == ["", case.pk]
+    # Approved for assistance, and (for an assessment or a panel) awaiting a decision; not a case just received.
+    assert sorted(getattr(c, "value", c) for c in choices if c) == sorted([case.pk, waiting.pk])
     response = client.post(
-        new_url("allocation"), {"case": waiting.pk, "amount": "1", "currency": "USD", "value_date": "2026-03-10"}
+        new_url("allocation"),
+        {
+            "case": received.pk,
+            "purpose": "needs_assessment",
+            "amount": "1",
+            "currency": "USD",
+            "value_date": "2026-03-10",
+        },
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -363,10 +373,127 @@ def test_the_case_page_shows_its_money(client, frozen, finance, focal, case, no_
     assert "Net from the fund" not in page and "/trust-fund/" not in page
 
 
-def test_the_case_page_offers_to_allocate_only_to_an_approved_case(client, frozen, focal, case, officer):
+def test_the_case_page_offers_to_allocate_to_a_case_that_may_receive_money(client, frozen, focal, case, officer):
     client.force_login(focal)
     page = client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode()
     assert "No Trust Fund money yet." in page and "Allocate from the Trust Fund" in page
+    # Awaiting its decision, a case may receive money for an assessment or a panel.
     waiting = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="PER")
     page = client.get(reverse("workspace:case-detail", args=[waiting.reference])).content.decode()
+    assert "Allocate from the Trust Fund" in page
+    received = case_in_stage(Stage.RECEIVED, actor=officer, state="MEX")
+    page = client.get(reverse("workspace:case-detail", args=[received.reference])).content.decode()
     assert "Allocate from the Trust Fund" not in page and "No Trust Fund money yet." not in page
+
+
+# Purposes, earmarks and support costs on the pages ------------------------------------------------
+
+
+def test_an_earmarked_contribution_through_its_form(client, frozen, finance, no_alert):
+    client.force_login(finance)
+    page = client.get(new_url("contribution")).content.decode()
+    assert "— none: unearmarked —" in page and '<option value="country:GHA">Ghana</option>' in page
+    assert '<option value="region:AFRICAN">African States</option>' in page
+    assert '<option value="purpose:expert_panel">Expert panels</option>' in page
+    typed = {"donor": "Government of Sweden", "amount": "50,000", "currency": "USD", "value_date": "2026-03-10"}
+    for earmark, field, value in (
+        ("country:GHA", "earmark_country__iso3", "GHA"),
+        ("region:AFRICAN", "earmark_region", "AFRICAN"),
+        ("purpose:needs_assessment", "earmark_purpose", "needs_assessment"),
+        ("", "earmark_region", ""),
+    ):
+        assert client.post(new_url("contribution"), {**typed, "earmark": earmark}).status_code == 302, earmark
+        assert LedgerEntry.objects.filter(**{field: value}).order_by("-id").values_list("pk", flat=True)[:1]
+    assert LedgerEntry.objects.filter(kind=Kind.CONTRIBUTION).count() == 4
+    assert [entry.earmark_text for entry in LedgerEntry.objects.order_by("id")] == [
+        "Ghana",
+        "African States",
+        "needs assessment missions",
+        "",
+    ]
+    # What no list offers is refused, and nothing is written.
+    for forged in ("country:XXX", "region:MARS", "purpose:catering", "planet:earth", "country:"):
+        response = client.post(new_url("contribution"), {**typed, "earmark": forged})
+        assert response.status_code == 400 and "Select a valid choice" in response.content.decode(), forged
+    assert LedgerEntry.objects.count() == 4
+    # The statement says what each is earmarked to, and what each holds.
+    page = " ".join(client.get(FUND_URL).content.decode().split())
+    assert "earmarked to Ghana" in page and "earmarked to African States" in page
+    assert "The money by earmark at 10 Mar 2026 (USD)" in page
+
+
+def test_the_allocation_form_shows_what_the_case_may_use(client, frozen, finance, focal, case, officer, no_alert):
+    from tests.factories import member_state
+
+    contribute(finance, "10000.00")
+    contribute(finance, "20000.00", donor="Government of Sweden", earmark_country=member_state("GHA"))
+    contribute(finance, "30000.00", donor="Government of Japan", earmark_purpose="expert_panel")
+    client.force_login(focal)
+    page = client.get(new_url("allocation"), {"case": case.reference})
+    assert page.status_code == 200
+    rows = {purpose.value: (seen.total, largest) for purpose, seen, largest, _allowed in page.context["room"]["rows"]}
+    # 30,000 for Ghana's case (its 20,000 and the 10,000 unearmarked), 60,000 for a panel; at 13%, at most
+    # 26,548.67 (+ 3,451.33 = 30,000.00) and 53,097.34 (+ 6,902.65 = 59,999.99).
+    assert rows["project_support"] == (usd("30000.00"), usd("26548.67"))
+    assert rows["expert_panel"] == (usd("60000.00"), usd("53097.34"))
+    text = " ".join(page.content.decode().split())
+    assert f"What {case.reference} may use on 10 Mar 2026" in text
+    assert "20,000.00 earmarked to Ghana" in text and "10,000.00 unearmarked" in text
+    assert "Earmarked to expert panels" in text  # the fund's money today, by earmark
+
+    # Awaiting its decision, a case sees what it may use for an assessment or a panel only.
+    waiting = case_in_stage(Stage.AWAITING_DECISION, actor=officer, state="KEN")
+    rows = client.get(new_url("allocation"), {"case": waiting.reference}).context["room"]["rows"]
+    assert [(purpose.value, allowed) for purpose, _seen, _largest, allowed in rows] == [
+        ("needs_assessment", True),
+        ("expert_panel", True),
+        ("deployment", False),
+        ("project_support", False),
+    ]
+
+    # Too much for project support: refused with what it may use and why not the rest.
+    typed = {"case": case.pk, "purpose": "project_support", "amount": "26,548.68", "currency": "USD"}
+    response = client.post(new_url("allocation"), {**typed, "value_date": "2026-03-10"})
+    assert response.status_code == 400
+    text = " ".join(response.content.decode().split())
+    assert (
+        f"{case.reference} (Ghana, African States) may use 30,000.00 USD of it for project support: 20,000.00 USD "
+        "earmarked to Ghana; 10,000.00 USD unearmarked. 30,000.00 USD is earmarked to what it may not use: "
+        "30,000.00 USD to expert panels."
+    ) in text
+    assert 'value="26,548.68"' in text
+    done = client.post(new_url("allocation"), {**typed, "amount": "26,548.67", "value_date": "2026-03-10"}, follow=True)
+    assert done.redirect_chain == [(FUND_URL, 302)]
+    assert (
+        "Allocation recorded: USD 26,548.67 on 10 Mar 2026 with 3,451.33 USD of programme support costs (13%) — "
+        f"{case.reference}. The fund holds 30,000.00 USD today."
+    ) in " ".join(done.content.decode().split())
+
+
+def test_the_allocation_form_asks_the_purpose(client, frozen, finance, focal, case, no_alert):
+    contribute(finance, "10000.00")
+    client.force_login(focal)
+    typed = {"case": case.pk, "amount": "100", "currency": "USD", "value_date": "2026-03-10"}
+    for purpose, message in (("", "This field is required."), ("catering", "Select a valid choice")):
+        response = client.post(new_url("allocation"), {**typed, "purpose": purpose})
+        assert response.status_code == 400 and message in response.content.decode()
+    assert not LedgerEntry.objects.filter(kind=Kind.ALLOCATION).exists()
+    # A bad day typed, or a case from elsewhere: the form still shows, the money table without them.
+    for query in ({"case": "x"}, {"case": "99999999"}, {"case": case.reference}):
+        assert client.get(new_url("allocation"), query).status_code == 200
+    response = client.post(new_url("allocation"), {**typed, "purpose": "", "value_date": "2026-99-99"})
+    assert response.status_code == 400 and response.context["room"]["day"] == TODAY
+
+
+def test_the_statement_shows_purposes_and_support_costs(client, frozen, finance, focal, case, no_alert):
+    contribute(finance, "100000.00")
+    allocate(focal, case, "10000.00", purpose="needs_assessment")
+    client.force_login(finance)
+    page = " ".join(client.get(FUND_URL).content.decode().split())
+    assert "Needs assessment mission" in page
+    assert "Programme support costs" in page and "13% of the allocation of 10,000.00 USD" in page
+    assert "1,300.00" in page and "88,700.00" in page
+    # The case page: the allocation with its purpose, the support costs on their own line.
+    page = " ".join(client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode().split())
+    assert "Needs assessment mission" in page and "−1,300.00 USD" in page
+    assert 'Programme support costs, net</th><td class="money">1,300.00 USD' in page
