@@ -70,7 +70,7 @@ def load_copy(apps):
             if group_pks:
                 instance.groups.set(Group.objects.filter(name__in=[groups[pk] for pk in group_pks]))
         # As loaddata does: rows written with their ids leave PostgreSQL's sequences behind, and a later
-        # migration that writes rows (0018 writes history lines) would take ids already used.
+        # migration that writes rows (0021 and 0023 write history lines) would take ids already used.
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), sorted(loaded, key=str)):
                 cursor.execute(statement)
