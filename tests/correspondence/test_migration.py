@@ -19,6 +19,7 @@ from django.utils import timezone
 from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.selectors import visible_cases
 from requests_app.correspondence.models import Letter, LetterStatus, Purpose
+from requests_app.fund.models import EarmarkDraw, LedgerEntry
 from requests_app.reference.models import CountryStatus, MemberState
 from requests_app.reports.selectors import build_briefing
 from tests.factories import UserFactory
@@ -117,6 +118,12 @@ def test_the_migration_files_every_letter_and_loses_nothing(client):
     others = MemberState.objects.exclude(status=CountryStatus.MEMBER_STATE)
     Letter.objects.filter(country__in=others).delete()
     AssistanceRequest.objects.filter(member_state__in=others).delete()
+    # 0023_fund14 refuses to go back over programme support costs and earmarks, which it would lose:
+    # the demo's Trust Fund ledger goes too (this test is about letters).
+    EarmarkDraw.objects.all().delete()
+    LedgerEntry.objects.exclude(charged_on=None).delete()  # support costs point at their allocation
+    LedgerEntry.objects.exclude(pledge=None).delete()  # contributions at their pledge
+    LedgerEntry.objects.all().delete()
     filed_by_the_register = letters_filed()
     assert filed_by_the_register, "the demo's cases have letters"
 
