@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Basis, Stage
 from requests_app.reference.models import RegionalGroup
-from requests_app.reports.briefing import Column, StateFigures, Table, definitions, period_text
+from requests_app.reports.briefing import Column, StateFigures, Table, period_text
 
 TITLE = _("Electoral assistance: report of the Secretary-General")
 
@@ -329,9 +329,9 @@ class SgReport:
             note="",
             columns=[
                 Column(gettext("State or territory"), width=28),
-                Column(gettext("Region"), width=26),
-                Column(gettext("Basis"), width=26),
-                Column(gettext("Engagement"), width=12),
+                Column(gettext("Region"), width=24),
+                Column(gettext("Basis"), width=24),
+                Column(gettext("Engagement"), width=16),
                 Column(gettext("Cases"), numeric=True, width=8),
                 Column(gettext("Types of assistance"), width=50),
             ],
@@ -351,7 +351,11 @@ class SgReport:
         )
 
     def definitions(self):
-        return [definitions()[0], *((str(term), str(text)) for term, text in SG_DEFINITIONS)]
+        period = gettext(
+            "From the first to the last day, both included. The report is counted from the cases as they stand "
+            "when it is made: each of its figures can be found in the case list."
+        )
+        return [(gettext("Period"), period), *((str(term), str(text)) for term, text in SG_DEFINITIONS)]
 
     @property
     def period(self):
