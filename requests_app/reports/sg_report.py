@@ -331,7 +331,7 @@ class SgReport:
                 Column(gettext("State or territory"), width=28),
                 Column(gettext("Region"), width=24),
                 Column(gettext("Basis"), width=24),
-                Column(gettext("Engagement"), width=16),
+                Column(gettext("Engagement"), width=19),
                 Column(gettext("Cases"), numeric=True, width=8),
                 Column(gettext("Types of assistance"), width=50),
             ],
