@@ -49,6 +49,11 @@ urlpatterns += [
     path("reports/briefing.csv", views_reports.briefing_csv, name="briefing-csv"),
     path("reports/briefing.xlsx", views_reports.briefing_xlsx, name="briefing-xlsx"),
     path("reports/briefing.pdf", views_reports.briefing_pdf, name="briefing-pdf"),
+    # The Secretary-General's report to the General Assembly, every two years.
+    path("reports/sg-report/", views_reports.sg_report_page, name="sg-report"),
+    path("reports/sg-report.csv", views_reports.sg_report_csv, name="sg-report-csv"),
+    path("reports/sg-report.xlsx", views_reports.sg_report_xlsx, name="sg-report-xlsx"),
+    path("reports/sg-report.pdf", views_reports.sg_report_pdf, name="sg-report-pdf"),
 ]
 
 # The Trust Fund for Electoral Assistance (para 7).

@@ -261,3 +261,9 @@ LOGGING = {
         "django.request": {"handlers": [], "filters": ["refusals_in_one_line"], "propagate": True},
     },
 }
+
+# The briefing to Member States: leave out the names of the States whose requests were declined.
+EAS_BRIEFING_OMIT_DECLINED_NAMES = env.bool("EAS_BRIEFING_OMIT_DECLINED_NAMES", default=False)
+# The Secretary-General's report: its cumulative figures count from 1 January of this year (the
+# year after resolution 62/150).
+EAS_SG_REPORT_START_YEAR = env.int("EAS_SG_REPORT_START_YEAR", default=2008)

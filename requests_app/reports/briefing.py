@@ -154,6 +154,16 @@ class Briefing:
     # Letters from parties, civil society or persons received in the period: no requests, never
     # counted among them, and said apart (the correspondence register).
     not_considered: int = 0
+    # EAS_BRIEFING_OMIT_DECLINED_NAMES: the States whose requests were declined in the period are
+    # not named in the table by State (their figures still count in every total).
+    omit_declined_names: bool = False
+
+    @property
+    def title(self):
+        return TITLE
+
+    def definitions(self):
+        return definitions()
 
     @property
     def decisions_to_assist(self):
@@ -257,14 +267,35 @@ class Briefing:
             key="states",
             sheet=gettext("States and territories"),
             title=gettext("Requests and responses by State or territory"),
-            note=gettext("States and territories with a request received, a response given or a request pending."),
+            note=self._state_note(),
             columns=self._figure_columns(
                 Column(gettext("State or territory"), width=30), Column(gettext("Region"), width=30)
             ),
-            rows=[[state.label, state.region_label, *state.figures.values()] for state in self.by_state.values()],
+            rows=self._state_rows(),
             total=[gettext("Total"), "", *self.totals.values()],
             empty=gettext("No request was received, answered or pending in this period."),
         )
+
+    def _withheld(self, state):
+        return self.omit_declined_names and state.figures.declined > 0
+
+    def _state_rows(self):
+        """Named rows first; the States whose requests were declined last, unnamed, when the setting says so
+        (so that neither their name nor their place in the alphabet tells who they are)."""
+        named = [state for state in self.by_state.values() if not self._withheld(state)]
+        withheld = [state for state in self.by_state.values() if self._withheld(state)]
+        rows = [[state.label, state.region_label, *state.figures.values()] for state in named]
+        unnamed = gettext("A State or territory (name withheld)")
+        return rows + [[unnamed, state.region_label, *state.figures.values()] for state in withheld]
+
+    def _state_note(self):
+        note = gettext("States and territories with a request received, a response given or a request pending.")
+        if self.omit_declined_names:
+            note += " " + gettext(
+                "The names of the States and territories whose requests were declined in the period are left out; "
+                "their figures count in every total."
+            )
+        return note
 
     def _basis_table(self):
         labels = {

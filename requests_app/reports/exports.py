@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from requests_app.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, neutralise, xlsx_text
-from requests_app.reports.briefing import TITLE, definitions, period_text
+from requests_app.reports.briefing import period_text
 
 PDF_CONTENT_TYPE = "application/pdf"
 __all__ = ["CSV_CONTENT_TYPE", "PDF_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "csv_bytes", "pdf_bytes", "xlsx_bytes"]
@@ -54,7 +54,7 @@ def csv_bytes(briefing):
     blocks are separated by an empty line. A BOM first, so Excel reads the accents right."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([str(TITLE)])
+    writer.writerow([str(briefing.title)])
     writer.writerow([gettext("From"), briefing.start.isoformat()])
     writer.writerow([gettext("To"), briefing.end.isoformat()])
     for line in preamble(briefing)[1:]:
@@ -69,7 +69,7 @@ def csv_bytes(briefing):
             writer.writerow([_csv_cell(value) for value in table.total])
     writer.writerow([])
     writer.writerow([gettext("How the figures are counted")])
-    for term, text in definitions():
+    for term, text in briefing.definitions():
         writer.writerow([_csv_cell(term), _csv_cell(text)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -130,7 +130,7 @@ class _XlsxStyles:
 
 def _summary_sheet(summary, briefing, key_figures, styles):
     """The title, the period, the key figures, and how the figures are counted."""
-    summary.append([xlsx_text(str(TITLE))])
+    summary.append([xlsx_text(str(briefing.title))])
     summary["A1"].font = styles.title
     for line in preamble(briefing):
         summary.append([xlsx_text(line)])
@@ -143,7 +143,7 @@ def _summary_sheet(summary, briefing, key_figures, styles):
     summary.append([])
     summary.append([xlsx_text(gettext("How the figures are counted"))])
     summary.cell(row=summary.max_row, column=1).font = styles.bold
-    for term, text in definitions():
+    for term, text in briefing.definitions():
         summary.append([xlsx_text(term), xlsx_text(text)])
         summary.cell(row=summary.max_row, column=1).alignment = styles.wrap
         summary.cell(row=summary.max_row, column=2).alignment = styles.wrap
@@ -243,13 +243,13 @@ class _Writer:
         else:
             pdf.eas_family = "helvetica"
             self.known = set(range(32, 127)) | set(range(160, 256))
-        pdf.set_title(str(TITLE))
+        pdf.set_title(str(briefing.title))
         pdf.set_author(gettext("EAS — Electoral Assistance"))
         pdf.set_creator("EAS")
         pdf.set_margins(15, 15, 15)
         pdf.set_auto_page_break(True, margin=18)
         pdf.drawable = self.text
-        pdf.footer_text = self.text(f"{TITLE} · {period_text(briefing.start, briefing.end)}")
+        pdf.footer_text = self.text(f"{briefing.title} · {period_text(briefing.start, briefing.end)}")
         self.pdf = pdf
         self.briefing = briefing
 
@@ -417,7 +417,7 @@ class _Writer:
         self.paragraph(
             gettext("United Nations · General Assembly resolution 62/150, paragraph 3"), size=9, color=MUTED, after=1
         )
-        self.paragraph(TITLE, size=17, style="B", color=BRAND, after=2)
+        self.paragraph(briefing.title, size=17, style="B", color=BRAND, after=2)
         lines = preamble(briefing)
         self.paragraph(lines[0], size=11, style="B", after=1)
         for line in lines[1:]:
@@ -426,7 +426,7 @@ class _Writer:
         for table in briefing.tables():
             self.table(table)
         self.heading(gettext("How the figures are counted"))
-        for term, explanation in definitions():
+        for term, explanation in briefing.definitions():
             self.paragraph(term, size=9, style="B", after=0)
             self.paragraph(explanation, size=9, after=1.5)
         return bytes(pdf.output())

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeAlias
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
@@ -364,4 +365,5 @@ def build_briefing(start: date, end: date, *, now: datetime | None = None, read:
         by_modality=by_modality,
         states_assisted=[state for state in ordered if state.under_way or state.decided_to_assist],
         not_considered=not_considered,
+        omit_declined_names=settings.EAS_BRIEFING_OMIT_DECLINED_NAMES,
     )

@@ -1,9 +1,15 @@
-"""Reports for the focal point: the briefing to Member States (resolution 62/150, para 3).
+"""Reports for the focal point: the briefing to Member States (resolution 62/150, para 3), and the
+Secretary-General's report to the General Assembly every two years (reports/sg_report.py).
 
 Only for users with requests_app.view_briefing (the focal point, team leads, finance, auditors;
 superusers). The briefing counts every case, whatever the reader's regional desks: it is what
 all Member States are told.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,14 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from requests_app.core.access import staff_with_permission
+from requests_app.core.types import StrOrPromise
 from requests_app.reports import exports as briefing_export
+from requests_app.reports import sg_report
 from requests_app.reports.briefing import definitions, file_name, period_text
 from requests_app.reports.forms import ReportingPeriodForm, quick_periods
 from requests_app.reports.selectors import build_briefing
+from requests_app.reports.selectors_sg import build_sg_report
 
 BRIEFING_PERMISSION = "requests_app.view_briefing"
 
@@ -37,33 +47,66 @@ def _period_query(start, end):
     return "?" + urlencode({"from": start.isoformat(), "to": end.isoformat()})
 
 
-@briefing_required
-@require_safe
-def briefing_page(request):
+@dataclass(frozen=True)
+class _Report:
+    """One of the reports: its page, how it is built, how its files are named."""
+
+    url_name: str
+    title: StrOrPromise
+    build: Callable[[date, date], Any]
+    file_name: Callable[[date, date, str], str]
+
+
+REPORTS = {
+    "briefing": _Report("briefing", _lazy("Briefing to Member States"), build_briefing, file_name),
+    "sg": _Report("sg-report", _lazy("Report of the Secretary-General"), build_sg_report, sg_report.file_name),
+}
+
+
+def _page(request, which):
     """The report for the period asked (the last complete quarter by default), with its downloads.
     A bad period answers 400 with the form and what is wrong with it."""
+    spec = REPORTS[which]
     form = ReportingPeriodForm(request.GET)
     if not form.is_valid():
-        return render(request, "reports/briefing.html", _context(form), status=400)
+        return render(request, "reports/briefing.html", _context(form, spec), status=400)
     start, end = form.period
-    report = build_briefing(start, end)
+    report = spec.build(start, end)
     query = _period_query(start, end)
+    tables = report.tables()
+    key_figures = report.key_figures() if which == "briefing" else [(row[0], row[1], "") for row in tables[0].rows]
+    other = REPORTS["sg" if which == "briefing" else "briefing"]
     # The fields show the period the report covers, the default one included.
     return render(
         request,
         "reports/briefing.html",
         {
-            **_context(ReportingPeriodForm(initial={"from": start, "to": end})),
+            **_context(ReportingPeriodForm(initial={"from": start, "to": end}), spec),
             "briefing": report,
             "period": period_text(start, end),
-            "key_figures": report.key_figures(),
-            "tables": [_html_table(table) for table in report.tables()[1:]],
+            "key_figures": key_figures,
+            "tables": [_html_table(table) for table in tables[1:]],
+            "definitions": report.definitions(),
+            "other_report": (other.title, reverse(f"workspace:{other.url_name}") + query),
             "downloads": [
-                (label, reverse(f"workspace:briefing-{kind}") + query)
+                (label, reverse(f"workspace:{spec.url_name}-{kind}") + query)
                 for kind, label in (("pdf", _("PDF, to print")), ("xlsx", _("Excel")), ("csv", _("CSV")))
             ],
         },
     )
+
+
+@briefing_required
+@require_safe
+def briefing_page(request):
+    return _page(request, "briefing")
+
+
+@briefing_required
+@require_safe
+def sg_report_page(request):
+    """The Secretary-General's report to the General Assembly, every two years."""
+    return _page(request, "sg")
 
 
 def _html_table(table):
@@ -78,9 +121,12 @@ def _html_table(table):
     }
 
 
-def _context(form):
+def _context(form, spec):
+    page_url = reverse(f"workspace:{spec.url_name}")
     return {
         "form": form,
+        "page_title": spec.title,
+        "page_url": page_url,
         "quick_periods": [
             (label, _period_query(start, end)) for label, start, end in quick_periods(timezone.localdate())
         ],
@@ -89,14 +135,15 @@ def _context(form):
     }
 
 
-def _download(request, kind):
+def _download(request, kind, which="briefing"):
+    spec = REPORTS[which]
     form = ReportingPeriodForm(request.GET)
     if not form.is_valid():
-        return render(request, "reports/briefing.html", _context(form), status=400)
+        return render(request, "reports/briefing.html", _context(form, spec), status=400)
     start, end = form.period
     write, content_type = DOWNLOADS[kind]
-    response = HttpResponse(write(build_briefing(start, end)), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file_name(start, end, kind))
+    response = HttpResponse(write(spec.build(start, end)), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, spec.file_name(start, end, kind))
     return response
 
 
@@ -119,3 +166,24 @@ def briefing_xlsx(request):
 @never_cache
 def briefing_pdf(request):
     return _download(request, "pdf")
+
+
+@briefing_required
+@require_safe
+@never_cache
+def sg_report_csv(request):
+    return _download(request, "csv", "sg")
+
+
+@briefing_required
+@require_safe
+@never_cache
+def sg_report_xlsx(request):
+    return _download(request, "xlsx", "sg")
+
+
+@briefing_required
+@require_safe
+@never_cache
+def sg_report_pdf(request):
+    return _download(request, "pdf", "sg")

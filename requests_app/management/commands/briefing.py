@@ -3,25 +3,38 @@
     python manage.py briefing --from 2026-01-01 --to 2026-06-30 --format pdf --output briefing.pdf
     python manage.py briefing --from 2026-01-01 --to 2026-06-30 --format csv --output -   # to stdout
     python manage.py briefing --format xlsx          # the last complete quarter, to eas-briefing-….xlsx
+    python manage.py briefing --report sg --from 2024-01-01 --to 2025-12-31 --format pdf   # the SG's report
 
 The format comes from --format, else from the extension of --output. Without --from and --to the
 report covers the last complete quarter; without --output it is written to a file named after the
 period in the current directory.
 """
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.reports import exports as briefing_export
+from requests_app.reports import sg_report
 from requests_app.reports.briefing import file_name
 from requests_app.reports.forms import ReportingPeriodForm
 from requests_app.reports.selectors import build_briefing
+from requests_app.reports.selectors_sg import build_sg_report
 
 WRITERS = {
     "csv": briefing_export.csv_bytes,
     "xlsx": briefing_export.xlsx_bytes,
     "pdf": briefing_export.pdf_bytes,
+}
+
+
+# The reports: (how it is built, how its file is named, what it is called).
+REPORTS: dict[str, tuple[Callable[[date, date], Any], Callable[[date, date, str], str], str]] = {
+    "briefing": (build_briefing, file_name, "Briefing"),
+    "sg": (build_sg_report, sg_report.file_name, "Report of the Secretary-General"),
 }
 
 
@@ -34,6 +47,12 @@ class Command(BaseCommand):
             dest="start",
             metavar="YYYY-MM-DD",
             help="First day of the period, included (default: the last complete quarter).",
+        )
+        parser.add_argument(
+            "--report",
+            choices=sorted(REPORTS),
+            default="briefing",
+            help="briefing (to Member States, the default) or sg (the report of the Secretary-General).",
         )
         parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="Last day of the period, included.")
         parser.add_argument(
@@ -50,7 +69,7 @@ class Command(BaseCommand):
             "Default: eas-briefing-<from>-to-<to>.<format> here.",
         )
 
-    def handle(self, *args, start=None, end=None, kind=None, output=None, **options):
+    def handle(self, *args, start=None, end=None, kind=None, output=None, report="briefing", **options):
         kind = self._format(kind, output)
         form = ReportingPeriodForm({"from": start or "", "to": end or ""})
         if not form.is_valid():
@@ -62,17 +81,18 @@ class Command(BaseCommand):
         start, end = form.period
         if output == "-" and kind != "csv":
             raise CommandError(f"A {kind.upper()} file cannot go to standard output: give --output FILE.")
-        content = WRITERS[kind](build_briefing(start, end))
+        build, name_file, what = REPORTS[report]
+        content = WRITERS[kind](build(start, end))
         if output == "-":
             self.stdout.write(content.decode("utf-8-sig"), ending="")
             return
-        path = Path(output or file_name(start, end, kind))
+        path = Path(output or name_file(start, end, kind))
         try:
             path.write_bytes(content)
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
         self.stdout.write(
-            f"Briefing {start.isoformat()} to {end.isoformat()} written to {path} ({len(content):,} bytes)."
+            f"{what} {start.isoformat()} to {end.isoformat()} written to {path} ({len(content):,} bytes)."
         )
 
     @staticmethod
