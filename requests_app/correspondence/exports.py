@@ -9,14 +9,35 @@ import datetime
 import unicodedata
 from dataclasses import dataclass
 
-from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template import (
+    Context,
+    Engine,
+    Library,
+    TemplateDoesNotExist,
+    TemplateSyntaxError,
+    defaultfilters,
+    defaulttags,
+)
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from requests_app.cases.models import AssistanceRequest, Decision
 from requests_app.correspondence.models import LetterTemplate, Purpose
 
-ENGINE = Engine(dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=False, string_if_invalid="")
+# What a template may use: conditions, comments and a few filters that change a text's case. No
+# filter that pads or repeats (center:"99999999" would fill the memory), no tag that reads elsewhere.
+register = Library()
+register.tag("if", defaulttags.do_if)
+register.tag("comment", defaulttags.comment)
+for _name in ("upper", "lower", "capfirst", "title", "default"):
+    register.filter(_name, getattr(defaultfilters, _name))
+
+
+class _SandboxEngine(Engine):
+    default_builtins = [__name__]
+
+
+ENGINE = _SandboxEngine(dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=False, string_if_invalid="")
 PLACEHOLDERS = (
     "state",
     "requesting_authority",
