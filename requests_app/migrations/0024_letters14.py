@@ -10,17 +10,13 @@ ACKNOWLEDGEMENT_BODY = """The Under-Secretary-General for Political and Peacebui
 
 The request has been registered under the reference {{ reference }} and is being considered by the Focal Point for electoral assistance matters, in accordance with General Assembly resolution 62/150. The Permanent Mission will be informed of the decision taken on the request.
 
-The Under-Secretary-General for Political and Peacebuilding Affairs avails herself of this opportunity to renew to the Permanent Representative of {{ state }} the assurances of her highest consideration.
-
-{{ today }}"""
+The Under-Secretary-General for Political and Peacebuilding Affairs avails herself of this opportunity to renew to the Permanent Representative of {{ state }} the assurances of her highest consideration."""
 DECISION_SUBJECT = "Decision on the request for electoral assistance: {{ state }} ({{ reference }})"
 DECISION_BODY = """The Under-Secretary-General for Political and Peacebuilding Affairs presents her compliments to the Permanent Representative of {{ state }} to the United Nations and, with reference to the request for electoral assistance of {{ letter_date }} (reference {{ reference }}), has the honour to inform the Permanent Representative that, in her capacity as Focal Point for electoral assistance matters, she has decided: {{ outcome }}.
 
 {% if assistance_types %}The assistance of the United Nations will comprise: {{ assistance_types }}{% if period_start %}, from {{ period_start }}{% endif %}{% if period_end %} until {{ period_end }}{% endif %}.{% endif %}{% if scope %} {{ scope }}{% endif %}{% if reason %} {{ reason }}{% endif %}
 
-The Under-Secretary-General for Political and Peacebuilding Affairs avails herself of this opportunity to renew to the Permanent Representative of {{ state }} the assurances of her highest consideration.
-
-{{ today }}"""
+The Under-Secretary-General for Political and Peacebuilding Affairs avails herself of this opportunity to renew to the Permanent Representative of {{ state }} the assurances of her highest consideration."""
 
 
 def add_english_templates(apps, schema_editor):
