@@ -141,3 +141,18 @@ def test_the_page_is_refused_to_those_who_may_not_file(client, officer, finance)
     assert client.post(url, {"subject": "s", "body": "b", "signatory": "x", "send": "1"}).status_code in (403, 404)
     client.force_login(officer)
     assert client.get(reverse("workspace:letter-draft", args=[case.reference, "other"])).status_code == 404
+
+
+def test_an_administrator_edits_a_template_in_the_admin_and_a_broken_one_is_refused(client, officer):
+    admin = type(officer).objects.create_superuser("root14", "root14@example.org", "x")
+    template = LetterTemplate.objects.get(purpose=Purpose.ACKNOWLEDGEMENT, language="en")
+    client.force_login(admin)
+    url = reverse("admin:requests_app_lettertemplate_change", args=[template.pk])
+    form = {"purpose": "acknowledgement", "language": "en", "subject": "Ack {{ reference }}", "body": "{% if %}"}
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "cannot be read as a template" in refused.content.decode()
+    assert client.post(url, form | {"body": "Dear {{ state }}."}).status_code == 302
+    case = new_request(actor=officer, state="CIV")
+    assert exports.draft(case, Purpose.ACKNOWLEDGEMENT).body == "Dear Côte d'Ivoire."
+    client.force_login(officer)
+    assert client.get(url).status_code in (302, 403)
