@@ -101,6 +101,11 @@ urlpatterns += [
         views_correspondence.letter_not_considered,
         name="letter-not-considered",
     ),
+    path(
+        "cases/<str:reference>/letters/<str:purpose>/draft/",
+        views_correspondence.letter_draft,
+        name="letter-draft",
+    ),
     path("correspondence/<id:pk>/", views_correspondence.letter_detail, name="letter-detail"),
     path("correspondence/<id:pk>/replied/", views_correspondence.letter_replied, name="letter-replied"),
     path("correspondence/<id:pk>/file/", views_correspondence.letter_file, name="letter-file"),

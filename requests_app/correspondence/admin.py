@@ -1,6 +1,7 @@
 """The correspondence register in the admin: read and searched; letters are registered in the workspace
 (/correspondence/), through the services that write the cases' history."""
 
+from django import forms
 from django.contrib import admin
 from django.http import Http404
 from django.urls import reverse
@@ -8,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.core.admin import person_column
-from requests_app.correspondence import selectors
-from requests_app.correspondence.models import Letter
+from requests_app.correspondence import exports, selectors
+from requests_app.correspondence.models import Letter, LetterTemplate
 
 
 @admin.register(Letter)
@@ -70,3 +71,27 @@ class LetterAdmin(admin.ModelAdmin):
     def workspace_page(self, letter):
         url = reverse("workspace:letter-detail", args=[letter.pk])
         return format_html('<a href="{}">{}</a>', url, _("The letter's page, its file and its replies"))
+
+
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["purpose", "language", "subject", "body"]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        for name in ("subject", "body"):
+            try:
+                exports.render_text(cleaned.get(name) or "", {})
+            except exports.TemplateTextError as error:
+                self.add_error(name, _("This text cannot be read as a template: %(error)s") % {"error": error})
+        return cleaned
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    """The wording of the letters EAS drafts, which administrators edit (placeholders: see the body's help)."""
+
+    form = LetterTemplateForm
+    list_display = ["purpose", "language", "subject"]
+    list_filter = ["purpose", "language"]

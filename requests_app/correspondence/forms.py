@@ -206,3 +206,15 @@ class RepliedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("replied_on", timezone.localdate())
+
+
+class DraftLetterForm(forms.Form):
+    """A letter drafted from its template and the case: its wording as edited, and who signs it."""
+
+    purpose = ""  # the letter's Purpose (set by the view)
+
+    subject = _line(_("Subject"), max_length=300)
+    body = forms.CharField(label=_("Text of the letter"), max_length=20000, widget=forms.Textarea(attrs={"rows": 18}))
+    signatory = _line(
+        _("Signed by"), help_text=_("The person who signs the letter, with their title, as it is printed under it.")
+    )

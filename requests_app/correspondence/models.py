@@ -213,6 +213,44 @@ class Letter(models.Model):
         return self.sender if self.is_incoming else (self.recipient or gettext("—"))
 
 
+class LetterTemplate(models.Model):
+    """The wording of a letter EAS drafts from a case, in one language, as an administrator edits it.
+
+    Subject and body are Django template text, rendered with autoescape off and only these
+    placeholders (plain text, nothing else reachable): {{ state }} (the State's name),
+    {{ requesting_authority }}, {{ reference }} (the case), {{ letter_date }}, {{ received_date }},
+    {{ today }}, {{ outcome }}, {{ assistance_types }}, {{ period_start }}, {{ period_end }},
+    {{ scope }}, {{ reason }} (the decision's), {{ signatory }}.
+    """
+
+    purpose = models.CharField(
+        _("letter"),
+        max_length=20,
+        choices=[(Purpose.ACKNOWLEDGEMENT, Purpose.ACKNOWLEDGEMENT.label), (Purpose.DECISION, Purpose.DECISION.label)],
+    )
+    language = models.CharField(_("language code"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=300, validators=[validate_single_line])
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Placeholders: {{ state }}, {{ requesting_authority }}, {{ reference }}, {{ letter_date }}, "
+            "{{ received_date }}, {{ today }}, {{ outcome }}, {{ assistance_types }}, {{ period_start }}, "
+            "{{ period_end }}, {{ scope }}, {{ reason }}, {{ signatory }}."
+        ),
+    )
+
+    class Meta:
+        ordering = ["purpose", "language"]
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "language"], name="letter_template_one_per_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.language})"
+
+
 # How the events the register writes on a case read in its history (registered by the app's ready()).
 HISTORY_ACTIONS = {
     "letter_received": _("Letter received"),
@@ -227,4 +265,5 @@ HISTORY_DETAILS = {
     "subject": _("subject"),
     "reply_due": _("reply due"),
     "replied_on": _("replied on"),
+    "signatory": _("signed by"),
 }

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -469,3 +469,89 @@ def file_from_case_event(event: CaseEvent) -> Letter | None:
     the request on registration, the acknowledgement on review, the decision letter, a letter's file."""
     step = CASE_STEPS.get(event.action)
     return step(event) if step is not None else None
+
+
+# Letters EAS drafts (correspondence.exports) and a person sends ----------------------------------
+
+
+@dataclass
+class DraftedLetter:
+    """A letter drafted from a case's template, as the person sending it edited and signed it."""
+
+    purpose: str
+    subject: str
+    signatory: str
+    pdf: bytes
+
+
+def _drafted_problems(case: AssistanceRequest, drafted: DraftedLetter) -> list[StrOrPromise]:
+    problems: list[StrOrPromise] = []
+    if drafted.purpose not in (Purpose.ACKNOWLEDGEMENT, Purpose.DECISION):
+        problems.append(_("Only the acknowledgement and the decision letter are drafted from a case."))
+    elif drafted.purpose == Purpose.DECISION and not case.decisions.exists():
+        problems.append(_("The case has no decision yet: there is no decision letter to send."))
+    if not drafted.signatory.strip():
+        problems.append(_("Say who signs the letter."))
+    if has_control_characters(drafted.signatory) or len(drafted.signatory.strip()) > 200:
+        problems.append(_("The signatory is one line of at most 200 characters."))
+    return problems
+
+
+def _waiting_entry(case: AssistanceRequest, purpose: str) -> Letter | None:
+    """The entry the case's step filed for this letter, still without its file (the latest)."""
+    waiting = Letter.objects.select_for_update().filter(
+        case=case, purpose=purpose, direction=Direction.OUT, document__isnull=True, file=""
+    )
+    return waiting.order_by("date", "id").last()
+
+
+@transaction.atomic
+def file_drafted(*, actor: User | None, case: AssistanceRequest, drafted: DraftedLetter) -> Letter:
+    """File a drafted letter as sent, with its PDF, by the person sending it.
+
+    When the case's step (the review, the decision) already filed the letter's entry without a file,
+    the PDF joins that entry: it is the same letter, and the register counts it once."""
+    _where(actor, None, case, None)
+    problems = _drafted_problems(case, drafted)
+    if problems:
+        raise ActionRefused(*problems)
+    name = f"{case.reference}-{drafted.purpose}.pdf"
+    upload = ContentFile(drafted.pdf, name=name)
+    letter = _waiting_entry(case, drafted.purpose)
+    if letter is None:
+        kind, channel = _request_channel(case)
+        details = LetterDetails(
+            kind=kind,
+            date=timezone.localdate(),
+            channel=channel,
+            sender=str(FOCAL_POINT),
+            recipient=case.requesting_authority,
+            subject=drafted.subject,
+            purpose=drafted.purpose,
+            notes=_("Signed by %(signatory)s.") % {"signatory": drafted.signatory.strip()},
+            upload=upload,
+        )
+        return register_outgoing(
+            actor=actor, details=details, case=case, in_reply_to=request_letter(case), comment=details.notes
+        )
+    problems = _choice_problems(_details_of(letter, drafted.subject)) + document_problems(upload)
+    if problems:
+        raise ActionRefused(*problems)
+    letter.subject = drafted.subject.strip()
+    _store_file(letter, upload)
+    letter.save(update_fields=["subject", "file", "original_name", "size"])
+    event = _event_details(letter) | {"signatory": drafted.signatory.strip()}
+    record_event(case=case, actor=actor, action="letter_sent", details=event)
+    return letter
+
+
+def _details_of(letter: Letter, subject: str) -> LetterDetails:
+    return LetterDetails(
+        kind=letter.kind,
+        date=letter.date,
+        channel=letter.channel,
+        sender=letter.sender,
+        subject=subject,
+        recipient=letter.recipient,
+        purpose=letter.purpose,
+    )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,10 +12,10 @@ from requests_app.core.access import staff_required
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.ids import parse_id
 from requests_app.core.views import report_filter_errors
-from requests_app.correspondence import selectors, services
+from requests_app.correspondence import exports, selectors, services
 from requests_app.correspondence.filters import LetterFilter
-from requests_app.correspondence.forms import LetterForm, NotConsideredForm, RepliedForm
-from requests_app.correspondence.models import Direction
+from requests_app.correspondence.forms import DraftLetterForm, LetterForm, NotConsideredForm, RepliedForm
+from requests_app.correspondence.models import Direction, Purpose
 from requests_app.documents.models import CaseDocument, ConfidentialRead
 from requests_app.documents.views import serve_document
 from requests_app.history.models import CaseEvent
@@ -195,3 +195,74 @@ def letter_replied(request, pk):
             messages.success(request, _("The letter is marked replied."))
             return redirect("workspace:letter-detail", pk=letter.pk)
     return letter_detail(request, pk, replied_form=form, status=400)
+
+
+DRAFTED = {"acknowledgement": Purpose.ACKNOWLEDGEMENT, "decision": Purpose.DECISION}
+
+
+def _draft_case(request, reference, purpose):
+    """The case whose letter is drafted, if this user may file its letters."""
+    if purpose not in DRAFTED:
+        raise Http404
+    _may_write(request)
+    case = get_object_or_404(visible_cases(request.user).select_related("member_state"), reference=reference)
+    if not selectors.may_file(request.user, country=case.member_state, case=case):
+        raise PermissionDenied
+    return case
+
+
+def _preview(form, case):
+    data = form.cleaned_data
+    values = exports.case_values(case, signatory=data["signatory"])
+    pdf = exports.letter_pdf(
+        subject=data["subject"],
+        body=exports.render_text(data["body"], values),
+        signatory=data["signatory"],
+        place_and_date=_("New York, %(day)s") % {"day": values["today"]},
+    )
+    return pdf, f"{case.reference}-{DRAFTED_SLUGS[form.purpose]}.pdf"
+
+
+@staff_required
+def letter_draft(request, reference, purpose):
+    """Draft the acknowledgement or the decision letter from its template, preview it, file it as sent."""
+    case = _draft_case(request, reference, purpose)
+    status = 200
+    if request.method == "POST":
+        form = DraftLetterForm(request.POST)
+        form.purpose = DRAFTED[purpose]
+        if form.is_valid():
+            response = _send_or_preview(request, form, case)
+            if response is not None:
+                return response
+        status = 400
+    else:
+        text = exports.draft(case, DRAFTED[purpose], request.GET.get("language", "en")[:8])
+        form = DraftLetterForm(initial={"subject": text.subject, "body": text.body})
+    context = {"form": form, "case": case, "title": DRAFTED[purpose].label}
+    return render(request, "correspondence/draft_form.html", context, status=status)
+
+
+def _send_or_preview(request, form, case):
+    try:
+        pdf, name = _preview(form, case)
+    except exports.TemplateTextError as error:
+        form.add_error("body", _("The text cannot be read: %(error)s") % {"error": error})
+        return None
+    if "preview" in request.POST:
+        return HttpResponse(
+            pdf, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
+    drafted = services.DraftedLetter(
+        purpose=form.purpose, subject=form.cleaned_data["subject"], signatory=form.cleaned_data["signatory"], pdf=pdf
+    )
+    try:
+        letter = services.file_drafted(actor=request.user, case=case, drafted=drafted)
+    except ActionRefused as refusal:
+        tell_refusal(refusal, form=form)
+        return None
+    messages.success(request, _("Filed as sent, with its PDF: %(letter)s.") % {"letter": letter})
+    return redirect("workspace:letter-detail", pk=letter.pk)
+
+
+DRAFTED_SLUGS = {value: key for key, value in DRAFTED.items()}

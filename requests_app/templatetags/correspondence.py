@@ -18,4 +18,5 @@ def case_letters(context, case):
         "case": case,
         "letters": selectors.case_letters(case),
         "may_file": selectors.may_file(user, country=case.member_state, case=case),
+        "has_decision": case.decisions.exists(),
     }
