@@ -24,7 +24,13 @@ __all__ = ["CSV_CONTENT_TYPE", "PDF_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "csv_byt
 
 def generated_text(briefing):
     moment = timezone.localtime(briefing.generated_at)
-    return gettext("Generated on %(date)s at %(time)s (%(zone)s) from the case histories.") % {
+    # The briefing reads the cases' histories; the Secretary-General's report, the cases as they stand.
+    text = (
+        gettext("Generated on %(date)s at %(time)s (%(zone)s) from the cases as they stand.")
+        if getattr(briefing, "from_cases_as_they_stand", False)
+        else gettext("Generated on %(date)s at %(time)s (%(zone)s) from the case histories.")
+    )
+    return text % {
         "date": formats.date_format(moment, "j F Y"),
         "time": formats.time_format(moment, "H:i"),
         "zone": moment.tzname(),

@@ -97,6 +97,7 @@ class SgReport:
     not_considered_since: int = 0
 
     title = TITLE
+    from_cases_as_they_stand = True  # not from the histories, as the briefing is: it reconciles with the case list
 
     @property
     def is_complete(self):
