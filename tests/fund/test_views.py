@@ -497,3 +497,12 @@ def test_the_statement_shows_purposes_and_support_costs(client, frozen, finance,
     page = " ".join(client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode().split())
     assert "Needs assessment mission" in page and "−1,300.00 USD" in page
     assert 'Programme support costs, net</th><td class="money">1,300.00 USD' in page
+
+
+@pytest.mark.parametrize("kind", ["pledge", "contribution", "refund", "allocation"])
+def test_each_entry_pages_title_is_its_name_only(client, frozen, focal, finance, case, kind):
+    """The browser's tab reads "New allocation — Trust Fund", nothing of the page's body."""
+    client.force_login(focal if kind == "allocation" else finance)
+    page = client.get(new_url(kind) + (f"?case={case.pk}" if kind == "allocation" else "")).content.decode()
+    title = page[page.index("<title>") + len("<title>") : page.index("</title>")]
+    assert "Trust Fund" in title and "<" not in title, title
