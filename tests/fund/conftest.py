@@ -57,9 +57,9 @@ def other_case(officer, time_machine):
 def run(django_capture_on_commit_callbacks):
     """Call a service, then run what it left for after commit (the alert's email)."""
 
-    def call(service, **kwargs):
+    def call(service, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
+            return service(*args, **kwargs)
 
     return call
 

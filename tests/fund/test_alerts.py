@@ -15,7 +15,7 @@ from tests.factories import (
     UserFactory,
     member_of,
 )
-from tests.fund.helpers import NOW, TODAY, D, alert_emails, pledge, usd
+from tests.fund.helpers import NOW, TODAY, D, alert_emails, allocate, pledge, usd
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +35,7 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
     assert alert_emails() == [] and not BalanceAlert.objects.exists()
 
     # Falls below: one email, to every active member of Finance and of the focal point's team.
-    run(
-        fund_services.allocate,
-        actor=focal,
-        case=case,
-        amount=Decimal("150000.00"),
-        currency="USD",
-        value_date=TODAY,
-        purpose="project_support",
-    )
+    run(allocate, focal, case, "150000.00")
     assert len(alert_emails()) == 1
     email = alert_emails()[0]
     assert sorted(email.to) == sorted([finance.email, finance_2.email, focal.email])
@@ -58,15 +50,7 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
     assert (alert.balance_usd, alert.threshold_usd, alert.sent_at) == (usd("450000.00"), usd("500000.00"), NOW)
 
     # Another allocation while still below: no new email. Nor do sweeps, however many.
-    run(
-        fund_services.allocate,
-        actor=focal,
-        case=case,
-        amount=Decimal("10000.00"),
-        currency="USD",
-        value_date=TODAY,
-        purpose="project_support",
-    )
+    run(allocate, focal, case, "10000.00")
     run(alerts.check_balance)
     run(alerts.check_balance)
     assert len(alert_emails()) == 1
@@ -89,15 +73,7 @@ def test_the_alert_is_sent_once_per_crossing(frozen, finance, focal, case, thres
 
     # Falls again: a second email.
     frozen.shift(datetime.timedelta(hours=2))
-    run(
-        fund_services.allocate,
-        actor=focal,
-        case=case,
-        amount=Decimal("100000.00"),
-        currency="USD",
-        value_date=TODAY,
-        purpose="project_support",
-    )
+    run(allocate, focal, case, "100000.00")
     assert len(alert_emails()) == 2
     assert BalanceAlert.objects.count() == 2
     assert "440,000.00 USD" in alert_emails()[1].subject
@@ -114,25 +90,9 @@ def test_a_balance_exactly_at_the_threshold_is_not_below_it(
         currency="USD",
         value_date=TODAY,
     )
-    run(
-        fund_services.allocate,
-        actor=focal,
-        case=case,
-        amount=Decimal("100000.00"),
-        currency="USD",
-        value_date=TODAY,
-        purpose="project_support",
-    )
+    run(allocate, focal, case, "100000.00")
     assert alert_emails() == []
-    run(
-        fund_services.allocate,
-        actor=focal,
-        case=case,
-        amount=Decimal("0.01"),
-        currency="USD",
-        value_date=TODAY,
-        purpose="project_support",
-    )
+    run(allocate, focal, case, "0.01")
     assert len(alert_emails()) == 1
 
 
