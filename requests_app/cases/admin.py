@@ -19,12 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases import selectors, services
 from requests_app.cases.admin_inlines import (
+    HISTORY_SHOWN,
     DecisionInline,
     DocumentInline,
     ElectionInline,
     EventInline,
     NeedsAssessmentInline,
     choice_label,
+    shown_history,
 )
 from requests_app.cases.choices import AuthorityType, Basis, Origin, Stage
 from requests_app.cases.filters import of_country_status, search_cases
@@ -353,9 +355,10 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            case = selectors.visible_cases(
-                request.user, selectors.case_detail(contributions=False, versions=False)
-            ).get(pk=parse_id(object_id))
+            page = selectors.case_detail(contributions=False, versions=False, renewals=False, history=HISTORY_SHOWN)
+            case = selectors.visible_cases(request.user, deadline_services.with_stage_policy(page)).get(
+                pk=parse_id(object_id)
+            )
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
         request._eas_case = selectors.with_recommendations(case)
@@ -637,7 +640,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             if not self.has_view_permission(request):
                 raise PermissionDenied  # deny first, as the workspace does
             raise Http404  # outside the user's scope, as on the workspace's case page
-        extra_context["urgent"] = deadline_services.is_urgent(case)
+        extra_context["urgent"] = deadline_services.is_urgent_as_loaded(case)
         extra_context["case_actions"] = [
             (action, blockers, action_form(action.name, prefix=action.name, case=case))
             for action, blockers in selectors.available_actions(case, request.user)
@@ -648,7 +651,11 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if request.method == "GET" and response.status_code == 200:
             # The page shows the notes this reader may read: a confidential one shown is an opening.
             document_services.record_notes_shown(
-                reader=request.user, case=case, place=ConfidentialRead.Place.ADMIN_PAGE, findings=True
+                reader=request.user,
+                case=case,
+                place=ConfidentialRead.Place.ADMIN_PAGE,
+                events=shown_history(case),
+                findings=True,
             )
         return response
 

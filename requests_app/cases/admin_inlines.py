@@ -171,41 +171,56 @@ def _without(line, hidden):
     return kept or None
 
 
+class _Row:
+    """What an AdminReadonlyField reads of a form: the row's object (a record's row has no fields)."""
+
+    fields: dict[str, forms.Field] = {}
+
+    def __init__(self, instance):
+        self.instance = instance
+
+
 class RecordFormSet(CaseRowsFormSet):
-    """The rows of a read-only inline, with what each row shows (record_inline.html)."""
+    """The rows of a read-only inline: shown, never sent back.
+
+    It holds no form: nothing is edited there, so nothing needs building, sending with the page or
+    validating when the case is saved (a form for each history entry made the case page cost more
+    as the history grew: README, Benchmarks). record_inline.html draws ``rows()``.
+    """
 
     # The ReadOnlyInline and the names of its columns (one field each), set by its get_formset.
     inline: "ReadOnlyInline | None" = None
     names: tuple[str, ...] = ()
-    _pk_field: models.Field  # the model's primary key, set by Django (BaseModelFormSet.add_fields)
+
+    def initial_form_count(self):
+        return 0
+
+    def total_form_count(self):
+        return 0
+
+    def records(self):
+        """The objects the inline shows, in their order."""
+        return list(self.get_queryset())
 
     def rows(self):
-        """(title, hidden inputs, [(field name, content)]) per row, as Django's tabular inline shows them.
+        """(title, [(field name, content)]) per row, as Django's tabular inline shows them.
 
         Built here, not field by field through the template engine: the history is the longest part
         of the case page, and rendering its rows that way was a quarter of the page's work (README, Benchmarks).
         """
-        inline, names = self.inline, self.names
+        inline = self.inline
         assert inline is not None  # the formset is drawn only by its inline
-        columns = None
+        empty = self.empty_form
+        # One per column, moved from row to row: what it computes once (label, help) is the same.
+        columns = [AdminReadonlyField(empty, name, is_first=False, model_admin=inline) for name in self.names]
         rows = []
-        for form in self.forms:
-            if columns is None:
-                # One per column, moved from row to row: what it computes once (label, help) is the same.
-                columns = [AdminReadonlyField(form, name, is_first=False, model_admin=inline) for name in names]
-            hidden = format_html(
-                '<input type="hidden" name="{0}" value="{1}" id="id_{0}">'
-                '<input type="hidden" name="{2}" value="{3}" id="id_{2}">',
-                form.add_prefix(self._pk_field.name),
-                form.instance.pk,
-                form.add_prefix(self.fk.name),
-                self.instance.pk,
-            )
+        for record in self.records():
+            row = _Row(record)
             cells = []
             for column in columns:
-                column.form = form
+                column.form = row  # type: ignore[assignment]  # all contents() reads of its form
                 cells.append((column.field["name"], column.contents()))
-            rows.append((str(form.instance), hidden, cells))
+            rows.append((str(record), cells))
         return rows
 
 
@@ -366,8 +381,32 @@ class DocumentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("uploaded_by")
 
 
+# The history entries the case page shows, the latest: a case's history only grows, and the page
+# must not grow with it (README, Benchmarks). The case's page in the workspace shows them all.
+HISTORY_SHOWN = 20
+
+
+def shown_history(case):
+    """The entries of the case's history that its admin page shows, oldest first: the latest
+    HISTORY_SHOWN as loaded with the case (cases.selectors.case_detail), or all of them."""
+    latest = getattr(case, "latest_events", None)
+    return case.events.all() if latest is None else latest[::-1]
+
+
+class HistoryFormSet(RecordFormSet):
+    def get_queryset(self):
+        return shown_history(self.instance)
+
+    def earlier_entries(self):
+        """{"shown", "total"} when the page leaves out the earliest entries, else None."""
+        total = getattr(self.instance, "history_length", None)
+        shown = len(self.get_queryset())
+        return {"shown": shown, "total": total} if total and total > shown else None
+
+
 class EventInline(ReadOnlyInline):
     model = CaseEvent
+    formset = HistoryFormSet
     fields = ("created_at", "actor_name", "what", "stage_change", "note", "summary")
     readonly_fields = fields
     actor_name = person_column(CaseEvent, "actor")
@@ -375,9 +414,8 @@ class EventInline(ReadOnlyInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         if obj is not None and obj.pk:
-            # Each entry learns whether this reader may read its comment and details (the rows
-            # are those loaded with the case: CaseRowsFormSet).
-            mark_withheld(request.user, obj.events.all(), document_levels(obj.documents.all()))
+            # Each entry shown learns whether this reader may read its comment and details.
+            mark_withheld(request.user, shown_history(obj), document_levels(obj.documents.all()))
         return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description=_("what"))

@@ -7,8 +7,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -113,17 +113,16 @@ def case_list() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
 
-def case_detail(*, contributions: bool = True, versions: bool = True) -> QuerySet[AssistanceRequest]:
-    """A case with everything its page shows and its guards read (the admin's page shows no
-    contributions, follow-ups nor versions of its decisions: its history says them)."""
-    decisions = Decision.objects.select_related("decided_by").prefetch_related("assistance_types")
-    if versions:
-        decisions = decisions.prefetch_related(
-            Prefetch(
-                "amendments",
-                queryset=DecisionAmendment.objects.select_related("amended_by").prefetch_related("assistance_types"),
-            )
-        )
+def case_detail(
+    *, contributions: bool = True, versions: bool = True, renewals: bool = True, history: int | None = None
+) -> QuerySet[AssistanceRequest]:
+    """A case with everything its page shows and its guards read. The admin's page shows no
+    contributions, follow-ups, versions of its decisions (its history says them) nor the renewals of
+    its mandates (their symbols only); without ``versions``, each decision carries the last day of
+    assistance of its version in force (``period_end_in_force``).
+
+    With ``history``, only the latest ``history`` entries of its history are read, newest first, into
+    ``latest_events`` (``case.events`` is then not loaded), and ``history_length`` counts them all."""
     queryset = AssistanceRequest.objects.select_related(
         "member_state__administering_power",
         "officer",
@@ -132,23 +131,49 @@ def case_detail(*, contributions: bool = True, versions: bool = True) -> QuerySe
         "emb_request_recommendation__recommended_by",
         "assessment__chosen_by",
         "assessment__recommendation__recommended_by",
+        # The close guard and the page's evaluation section read these (requests_app.evaluation).
+        "evaluation",
+        "evaluation_waiver__waived_by",
     ).prefetch_related(
         "elections",
         "requested_types",
         Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
-        Prefetch("decisions", queryset=decisions),
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch("decisions", queryset=_decisions(versions)),
         # The mandates it rests on (requests_app.mandates declares the link), with their renewals.
-        "mandates__renewals",
+        "mandates__renewals" if renewals else "mandates",
     )
-    # The close guard and the page's evaluation section read these (requests_app.evaluation).
-    queryset = queryset.select_related("evaluation", "evaluation_waiver__waived_by")
+    queryset = _with_history(queryset, history)
     if contributions:
         queryset = queryset.prefetch_related(
             Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner")),
             Prefetch("followed_by", queryset=AssistanceRequest.objects.select_related("member_state", "officer")),
         )
     return queryset
+
+
+def _decisions(versions: bool) -> QuerySet[Decision]:
+    decisions = Decision.objects.select_related("decided_by").prefetch_related("assistance_types")
+    if versions:
+        return decisions.prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=DecisionAmendment.objects.select_related("amended_by").prefetch_related("assistance_types"),
+            )
+        )
+    # An amendment holds the whole of its version: the latest one's period is the one in force.
+    latest = DecisionAmendment.objects.filter(decision=OuterRef("pk")).order_by("-version").values("period_end")[:1]
+    return decisions.annotate(period_end_in_force=Coalesce(Subquery(latest), "period_end"))
+
+
+def _with_history(queryset: QuerySet[AssistanceRequest], history: int | None) -> QuerySet[AssistanceRequest]:
+    events = CaseEvent.objects.select_related("actor")
+    if history is None:
+        return queryset.prefetch_related(Prefetch("events", queryset=events))
+    latest = events.order_by("-created_at", "-id")[:history]
+    entries = CaseEvent.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+    return queryset.prefetch_related(Prefetch("events", queryset=latest, to_attr="latest_events")).annotate(
+        history_length=Coalesce(Subquery(entries.values("n")), 0)
+    )
 
 
 # While the focal point may still decide on them, the guards and the page read the recommendations.

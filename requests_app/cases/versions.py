@@ -119,6 +119,11 @@ def decided_period_end(case: AssistanceRequest) -> date | None:
 
 
 def loaded_period_end(case: AssistanceRequest) -> date | None:
-    """decided_period_end, from the decisions and amendments a page has loaded with the case."""
+    """decided_period_end, from the decisions and amendments a page has loaded with the case (or the
+    period each decision was read with: cases.selectors.case_detail without versions)."""
     decision = decision_to_assist(case)
-    return decision_versions(decision)[-1].period_end if decision else None
+    if decision is None:
+        return None
+    if hasattr(decision, "period_end_in_force"):
+        return decision.period_end_in_force
+    return decision_versions(decision)[-1].period_end

@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from requests_app.cases.choices import DecisionOutcome, Stage
@@ -80,6 +81,32 @@ def due_at(
 
 def is_urgent(case: AssistanceRequest, policy: StagePolicy | None = None) -> bool:
     return case.is_open and deadline(case, case.stage, case.stage_entered_at, policy)[1]
+
+
+# The figures of a policy that a deadline is computed from (deadline()).
+_DEADLINE_FIGURES = ("anchor", "days", "days_if_no_anchor", "election_cutoff_days")
+
+
+def with_stage_policy(cases: QuerySet[AssistanceRequest]) -> QuerySet[AssistanceRequest]:
+    """The cases, each with the figures of its stage's policy read in the same query (loaded_policy)."""
+    figures = StagePolicy.objects.filter(stage=OuterRef("stage")).values(
+        figures=JSONObject(**{name: name for name in _DEADLINE_FIGURES})
+    )[:1]
+    return cases.annotate(stage_policy_figures=Subquery(figures, output_field=JSONField()))
+
+
+def loaded_policy(case: AssistanceRequest) -> StagePolicy | None:
+    """The policy of the case's stage as with_stage_policy read it (None: the stage has none)."""
+    figures = getattr(case, "stage_policy_figures", None)
+    if not isinstance(figures, dict):
+        return None
+    return StagePolicy(stage=case.stage, **{name: figures.get(name) for name in _DEADLINE_FIGURES})
+
+
+def is_urgent_as_loaded(case: AssistanceRequest) -> bool:
+    """is_urgent, from the policy read with the case (with_stage_policy): no query."""
+    policy = loaded_policy(case)
+    return policy is not None and is_urgent(case, policy)
 
 
 def _entered_by_deferral(cases: QuerySet[AssistanceRequest]) -> set[int]:

@@ -314,7 +314,10 @@ def record_reads(*, reader: User, place: str, opened: Iterable[Opened]) -> int:
                 place=place,
             )
         )
-    ConfidentialRead.objects.bulk_create(rows)
+    if len(rows) == 1:
+        rows[0].save()  # one INSERT, without the transaction bulk_create opens around its statements
+    else:
+        ConfidentialRead.objects.bulk_create(rows)
     return len(rows)
 
 
@@ -331,15 +334,23 @@ def note_subject(event: CaseEvent) -> str:
 
 
 def record_notes_shown(
-    *, reader: User, case: AssistanceRequest, place: str, entries: bool = True, findings: bool = False
+    *,
+    reader: User,
+    case: AssistanceRequest,
+    place: str,
+    entries: bool = True,
+    events: Iterable[CaseEvent] | None = None,
+    findings: bool = False,
 ) -> int:
     """Write down the confidential notes of ``case`` that a page showed ``reader``: with ``entries``,
     its history entries with a comment or details at a recorded level the reader may read (each
-    marked for the page: documents.selectors.mark_withheld); with ``findings``, the assessment's
-    notes. Reads what the page loaded with the case (cases.selectors.case_detail)."""
+    marked for the page: documents.selectors.mark_withheld), the ``events`` the page showed or else
+    all of them; with ``findings``, the assessment's notes. Reads what the page loaded with the case
+    (cases.selectors.case_detail)."""
     opened = []
     if entries:
-        shown = mark_withheld(reader, case.events.all(), document_levels(case.documents.all()))
+        events = case.events.all() if events is None else events
+        shown = mark_withheld(reader, events, document_levels(case.documents.all()))
         opened = [
             opened_note(event, event.shown_level, note_subject(event))  # type: ignore[attr-defined]  # mark_withheld
             for event in shown
