@@ -4,8 +4,8 @@ from datetime import timedelta
 from typing import cast
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.options import InlineModelAdmin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, InlineModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -486,6 +486,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     # Saving: through the services, so every change is in the history.
 
     def save_model(self, request, obj, form, change):
+        # A new request is registered in save_related, at once with its elections and types.
         if change:
             changes = describe_changes(form)
             changes.pop(str(form.fields["mandate_symbols"].label), None)  # each link is an event of its own
@@ -497,18 +498,45 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                 services.link_follow_up(actor=request.user, case=obj, previous=earlier)
             if "mandate_symbols" in form.changed_data:
                 mandate_services.set_case_mandates(actor=request.user, case=obj, mandates=form.mandates)
-        else:
-            services.register_request(actor=request.user, case=obj, mandates=form.mandates)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            return super().save_related(request, form, formsets, change)
+        # The intake form holds the elections alone: the service writes the case, its elections and
+        # its types together, its deadline counted once from its elections.
+        elections = [
+            election for formset in formsets if formset.model is Election for election in formset.save(commit=False)
+        ]
+        services.register_request(
+            actor=request.user,
+            case=form.instance,
+            requested_types=form.cleaned_data.get("requested_types"),
+            elections=elections,
+            mandates=form.mandates,
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # "Save": the new case's page in the workspace, not the list of every case. It shows what the
+        # clerk registered (its reference for the acknowledgement) and its next steps, and costs a
+        # fraction of the list (README, Benchmarks). "Save and continue", "Save and add another"
+        # and a user who may not see the case keep the admin's own pages.
+        if any(key in request.POST for key in ("_continue", "_addanother", IS_POPUP_VAR)) or not selectors.may_see(
+            request.user, obj
+        ):
+            return super().response_add(request, obj, post_url_continue)
+        message = format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("The request is registered as %(reference)s (%(country)s). The case is %(stage)s.")
+            % {"reference": obj.reference, "country": obj.member_state, "stage": obj.stage_phrase},
+            reverse("admin:requests_app_assistancerequest_add"),
+            gettext("Register another request"),
+        )
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("workspace:case-detail", args=[obj.reference]))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CaseDocument:
             return self._save_documents(request, form.instance, formset)
-        if formset.model is Election and not change:
-            formset.save()
-            # A new request's deadline is set once its elections are known.
-            return deadline_services.refresh_due(
-                actor=request.user, case=form.instance, reason=DeadlineReason.ELECTIONS, record=False
-            )
         changes = {}
         for inline_form in formset.forms:
             if inline_form in formset.deleted_forms:

@@ -69,10 +69,10 @@ def next_reference(year: int) -> str:
     return f"EAS-{year}-{number:04d}"
 
 
-def enter_stage(case: AssistanceRequest, stage: str, at: datetime) -> None:
+def enter_stage(case: AssistanceRequest, stage: str, at: datetime, election_days: Iterable[date] | None = None) -> None:
     case.stage = stage
     case.stage_entered_at = at
-    case.stage_due_at = deadlines.due_at(case, stage, at)
+    case.stage_due_at = deadlines.due_at(case, stage, at, election_days=election_days)
 
 
 @transaction.atomic
@@ -87,24 +87,23 @@ def register_request(
 ) -> AssistanceRequest:
     """Log a new case on a request, on mandates (requests_app.mandates' Mandate rows), or on both.
 
-    ``case`` is an unsaved, validated AssistanceRequest; its origin says whether it has a request."""
-    mandates = list(mandates)
+    ``case`` is an unsaved, validated AssistanceRequest; its origin says whether it has a request;
+    ``elections``, unsaved. The case is written once, its deadline counted from its elections."""
+    mandates, elections = list(mandates), list(elections)
     _check_registration(actor, case, mandates)
     now = timezone.now()
     case.reference = next_reference(timezone.localdate(now).year)
-    case.stage, case.stage_entered_at = Stage.RECEIVED, now
+    enter_stage(case, Stage.RECEIVED, now, election_days=[election.planned_date for election in elections])
     case.save()
-    if requested_types is not None:
-        case.requested_types.set(requested_types)
-    # Through the relation the mandates declare: cases import nothing of theirs.
-    case.mandates.add(*mandates)
-    symbols = sorted({mandate.symbol for mandate in mandates})
     for election in elections:
         election.case = case
-        election.save()
-    # The deadline may depend on the elections, so it is set once they are saved.
-    enter_stage(case, Stage.RECEIVED, now)
-    case.save(update_fields=["stage_due_at"])
+    Election.objects.bulk_create(elections)
+    if requested_types:
+        case.requested_types.add(*requested_types)  # a new case has none to replace
+    if mandates:
+        # Through the relation the mandates declare: cases import nothing of theirs.
+        case.mandates.add(*mandates)
+    symbols = sorted({mandate.symbol for mandate in mandates})
     record_event(
         case=case,
         actor=actor,

@@ -37,18 +37,29 @@ def _anchor_day(case: AssistanceRequest, anchor: str) -> date | None:
     return None
 
 
-def next_election_day(case: AssistanceRequest, today: date | None = None) -> date | None:
-    if case.pk is None:
-        return None  # not saved yet, so no elections recorded yet
+def next_election_day(
+    case: AssistanceRequest, today: date | None = None, election_days: Iterable[date] | None = None
+) -> date | None:
+    """The next election day of the case: of ``election_days`` when given (a case being registered
+    with them), else of its recorded elections."""
+    if election_days is None:
+        if case.pk is None:
+            return None  # not saved yet, so no elections recorded yet
+        election_days = [e.planned_date for e in case.elections.all()]
     today = today or timezone.localdate()
-    upcoming = [e.planned_date for e in case.elections.all() if e.planned_date >= today]
+    upcoming = [day for day in election_days if day >= today]
     return min(upcoming) if upcoming else None
 
 
 def deadline(
-    case: AssistanceRequest, stage: str, entered_at: datetime, policy: StagePolicy | None = None
+    case: AssistanceRequest,
+    stage: str,
+    entered_at: datetime,
+    policy: StagePolicy | None = None,
+    election_days: Iterable[date] | None = None,
 ) -> tuple[datetime | None, bool]:
-    """(due, urgent): when the stage falls due, and whether the election brought it forward."""
+    """(due, urgent): when the stage falls due, and whether the election brought it forward
+    (``election_days``: see next_election_day)."""
     if stage in Stage.ends():
         return None, False
     if policy is None:
@@ -64,7 +75,7 @@ def deadline(
     if policy.election_cutoff_days is not None:
         # Help that comes later than this before election day comes too late: an urgent
         # case is due then, or at once when that point has already passed.
-        election_day = next_election_day(case, timezone.localdate(entered_at))
+        election_day = next_election_day(case, timezone.localdate(entered_at), election_days)
         if election_day is not None:
             cutoff = max(end_of_day(election_day - timedelta(days=policy.election_cutoff_days)), entered_at)
             if cutoff < due:
@@ -73,10 +84,14 @@ def deadline(
 
 
 def due_at(
-    case: AssistanceRequest, stage: str, entered_at: datetime, policy: StagePolicy | None = None
+    case: AssistanceRequest,
+    stage: str,
+    entered_at: datetime,
+    policy: StagePolicy | None = None,
+    election_days: Iterable[date] | None = None,
 ) -> datetime | None:
     """The time by which a case entering ``stage`` at ``entered_at`` should move on."""
-    return deadline(case, stage, entered_at, policy)[0]
+    return deadline(case, stage, entered_at, policy, election_days)[0]
 
 
 def is_urgent(case: AssistanceRequest, policy: StagePolicy | None = None) -> bool:
