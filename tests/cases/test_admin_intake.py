@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.deadlines.services import end_of_day
 from tests.admin_forms import intake_data
-from tests.factories import intake_clerk
+from tests.factories import intake_clerk, new_request
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,18 @@ def test_the_new_case_is_due_from_its_elections_at_once(client, clerk):
     assert [e.planned_date for e in case.elections.all()] == [election_day]
     page = client.get(reverse("admin:requests_app_assistancerequest_change", args=[case.pk])).content.decode()
     assert "urgent: election close" in page
+
+
+def test_the_checks_left_to_clean_are_still_the_databases(officer):
+    """Validation no longer asks the database about the two checks clean() makes (a query each on
+    every save); clean() still refuses them with its reason, and the database still holds them."""
+    case = new_request(actor=officer)
+    case.letter_date = case.received_date + datetime.timedelta(days=1)
+    case.authority_type = ""
+    with pytest.raises(ValidationError) as refused:
+        case.full_clean()
+    assert refused.value.message_dict["letter_date"] == ["The letter cannot be dated after the day it was received."]
+    assert refused.value.message_dict["authority_type"] == ["Say in what capacity the request was signed."]
+    for change in ({"letter_date": case.received_date + datetime.timedelta(days=1)}, {"authority_type": ""}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AssistanceRequest.objects.filter(pk=case.pk).update(**change)
