@@ -355,8 +355,8 @@ def select2_choose(page, select_id, typed, choice):
     expect(page.locator(f"#{select_id} + .select2 .select2-selection__rendered")).to_contain_text(choice)
 
 
-def register(clerk, request):
-    """The intake clerk logs the request in the admin's add form; returns the reference EAS gave it."""
+def fill_intake_form(clerk, request):
+    """The intake clerk opens the admin's add form and types the request in, without saving it."""
     page = clerk.page
     page.goto("/admin/")
     page.locator("#content-main tr.model-assistancerequest").get_by_role("link", name="Add").click()
@@ -377,7 +377,12 @@ def register(clerk, request):
     election.locator("select").select_option(label=request.election_type)
     election.locator("input[name$='-planned_date']").fill(days(request.election_in_days))
     clerk.shot("fills-the-add-form")
+    return page
 
+
+def register(clerk, request):
+    """The intake clerk logs the request in the admin's add form; returns the reference EAS gave it."""
+    page = fill_intake_form(clerk, request)
     clerk.save_and_continue()
     expect(clerk.admin_message()).to_contain_text("was added successfully")
     expect(page.locator(".errornote")).to_have_count(0)
