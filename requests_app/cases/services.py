@@ -58,8 +58,10 @@ def record_event(
 
 
 def next_reference(year: int) -> str:
-    """EAS-YYYY-NNNN. The counter only grows, so a number is never given twice."""
-    with transaction.atomic():
+    """EAS-YYYY-NNNN. The counter only grows, so a number is never given twice.
+
+    Within the registration's transaction (no savepoint of its own: a failure undoes it all)."""
+    with transaction.atomic(savepoint=False):
         updated = ReferenceCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
         if not updated:
             counter, created = ReferenceCounter.objects.get_or_create(year=year, defaults={"last_number": 1})
@@ -75,7 +77,6 @@ def enter_stage(case: AssistanceRequest, stage: str, at: datetime, election_days
     case.stage_due_at = deadlines.due_at(case, stage, at, election_days=election_days)
 
 
-@transaction.atomic
 def register_request(
     *,
     actor: User | None,
@@ -91,6 +92,20 @@ def register_request(
     ``elections``, unsaved. The case is written once, its deadline counted from its elections."""
     mandates, elections = list(mandates), list(elections)
     _check_registration(actor, case, mandates)
+    # One transaction, without a savepoint inside the admin's own: nothing in it is caught and
+    # retried, so a failure undoes the whole registration (a refusal comes before it).
+    with transaction.atomic(savepoint=False):
+        return _write_registration(actor, case, requested_types, elections, mandates, comment)
+
+
+def _write_registration(
+    actor: User | None,
+    case: AssistanceRequest,
+    requested_types: Iterable[AssistanceType] | None,
+    elections: list[Election],
+    mandates: list[Any],
+    comment: str,
+) -> AssistanceRequest:
     now = timezone.now()
     case.reference = next_reference(timezone.localdate(now).year)
     enter_stage(case, Stage.RECEIVED, now, election_days=[election.planned_date for election in elections])

@@ -94,7 +94,8 @@ def case_list(request):
 def case_or_404(request, reference):
     """The case, if this user may see it; a case outside their scope does not exist for them."""
     try:
-        case = selectors.visible_cases(request.user, selectors.case_detail()).get(reference=reference)
+        page = deadline_services.with_stage_policy(selectors.case_detail())
+        case = selectors.visible_cases(request.user, page).get(reference=reference)
     except models.AssistanceRequest.DoesNotExist:
         raise Http404 from None
     return selectors.with_recommendations(case)
@@ -144,7 +145,7 @@ def _case_page(request, case, bound=None, status=200):
             "decisions": versions.decisions_with_versions(case),
             "follows": selectors.linked_cases(request.user, [case.follows] if case.follows else []),
             "followed_by": selectors.linked_cases(request.user, list(case.followed_by.all())),
-            "urgent": deadline_services.is_urgent(case),
+            "urgent": deadline_services.is_urgent_as_loaded(case),
             "now": timezone.now(),
             "reads": document_selectors.reads_of_case(request.user, case),
             "may_see_reads": document_selectors.may_see_reads(request.user),
