@@ -184,6 +184,28 @@ def test_a_close_election_brings_the_deadline_forward(
     case = fresh(case)
     assert case.stage_due_at == expected_due(received)
     assert deadlines.is_urgent(case) is urgent
+    # The case pages read the policy with the case (no query of its own): the same answer.
+    assert deadlines.is_urgent_as_loaded(with_policy(case)) is urgent
+
+
+def with_policy(case):
+    return deadlines.with_stage_policy(AssistanceRequest.objects.filter(pk=case.pk)).get()
+
+
+def test_the_policy_read_with_the_case_is_its_stages(officer, frozen):
+    case = new_request(actor=officer, received_days_ago=0, election_in_days=400)
+    loaded = deadlines.loaded_policy(with_policy(case))
+    policy = StagePolicy.objects.get(stage=Stage.RECEIVED)
+    assert (loaded.stage, loaded.days, loaded.anchor, loaded.days_if_no_anchor, loaded.election_cutoff_days) == (
+        policy.stage,
+        policy.days,
+        policy.anchor,
+        policy.days_if_no_anchor,
+        policy.election_cutoff_days,
+    )
+    StagePolicy.objects.filter(stage=Stage.RECEIVED).delete()
+    assert deadlines.loaded_policy(with_policy(case)) is None  # a stage without a policy has no deadline
+    assert deadlines.is_urgent_as_loaded(with_policy(case)) is False
 
 
 def test_a_case_due_at_once_is_reminded_at_the_next_sweep(officer, frozen, django_capture_on_commit_callbacks):
