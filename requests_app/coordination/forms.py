@@ -210,33 +210,6 @@ class VehicleForm(forms.Form):
 # Who was told ------------------------------------------------------------------------------------------
 
 
-def told_defaults(case: AssistanceRequest, version: selectors.VersionToTell | None, audience: str) -> dict[str, Any]:
-    """What a letter telling ``audience`` of ``version`` usually says: to whom, through which channel."""
-    state = case.member_state.name
-    if audience == Audience.REQUESTER:
-        recipient = gettext("Permanent Mission of %(state)s to the United Nations") % {"state": state}
-        channel, kind = Channel.PERMANENT_MISSION, LetterKind.NOTE_VERBALE
-    elif audience == Audience.HEAD_OF_MISSION:
-        recipient = gettext("Head of the United Nations mission in %(state)s") % {"state": state}
-        channel, kind = Channel.DIRECT, LetterKind.LETTER
-    else:
-        recipient = gettext("Resident Coordinator in %(state)s") % {"state": state}
-        channel, kind = Channel.RESIDENT_COORDINATOR, LetterKind.LETTER
-    if version is None or version.number == 1:
-        what = gettext("Decision on the request: %(outcome)s") % {
-            "outcome": version.decision.get_outcome_display() if version else ""
-        }
-    else:
-        what = gettext("Amended decision on the request (version %(version)d)") % {"version": version.number}
-    if audience != Audience.REQUESTER:
-        what = gettext("For information: %(what)s (%(state)s, %(reference)s)") % {
-            "what": what,
-            "state": state,
-            "reference": case.reference,
-        }
-    return {"recipient": recipient, "channel": channel, "kind": kind, "subject": what}
-
-
 class ToldForm(forms.Form):
     version = forms.ChoiceField(label=_("Of"))
     audience = forms.ChoiceField(label=_("Who was told"), choices=Audience.choices)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import DecisionOutcome, Stage
@@ -29,7 +30,7 @@ from requests_app.coordination.models import (
 )
 from requests_app.core.confidentiality import may_read
 from requests_app.core.types import StrOrPromise, User
-from requests_app.correspondence.models import Direction, Letter, Purpose
+from requests_app.correspondence.models import Channel, Direction, Letter, LetterKind, Purpose
 from requests_app.mandates.models import Mandate
 from requests_app.roster import selectors as roster_selectors
 from requests_app.roster.models import Deployment
@@ -200,6 +201,33 @@ def who_was_told(case: AssistanceRequest) -> list[VersionToTell]:
 def version_to_tell(case: AssistanceRequest, key: str) -> VersionToTell | None:
     """The version named by ``key`` ("<decision id>:<version>"), with who was told; None for any other text."""
     return next((version for version in who_was_told(case) if version.key == key), None)
+
+
+def told_defaults(case: AssistanceRequest, version: VersionToTell | None, audience: str) -> dict[str, Any]:
+    """What a letter telling ``audience`` of ``version`` usually says: to whom, through which channel."""
+    state = case.member_state.name
+    if audience == Audience.REQUESTER:
+        recipient = gettext("Permanent Mission of %(state)s to the United Nations") % {"state": state}
+        channel, kind = Channel.PERMANENT_MISSION, LetterKind.NOTE_VERBALE
+    elif audience == Audience.HEAD_OF_MISSION:
+        recipient = gettext("Head of the United Nations mission in %(state)s") % {"state": state}
+        channel, kind = Channel.DIRECT, LetterKind.LETTER
+    else:
+        recipient = gettext("Resident Coordinator in %(state)s") % {"state": state}
+        channel, kind = Channel.RESIDENT_COORDINATOR, LetterKind.LETTER
+    if version is None or version.number == 1:
+        what = gettext("Decision on the request: %(outcome)s") % {
+            "outcome": version.decision.get_outcome_display() if version else ""
+        }
+    else:
+        what = gettext("Amended decision on the request (version %(version)d)") % {"version": version.number}
+    if audience != Audience.REQUESTER:
+        what = gettext("For information: %(what)s (%(state)s, %(reference)s)") % {
+            "what": what,
+            "state": state,
+            "reference": case.reference,
+        }
+    return {"recipient": recipient, "channel": channel, "kind": kind, "subject": what}
 
 
 # The case page ------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from requests_app.coordination.forms import (
     ToldForm,
     VehicleForm,
     donor_value,
-    told_defaults,
 )
 from requests_app.coordination.models import Audience, Consultation, ImplementationVehicle, MissionMember
 from requests_app.core.access import staff_with_permission
@@ -213,7 +212,7 @@ def _told_initial(request, case, versions):
     if audience not in untold:
         audience = untold[0] if untold else Audience.RESIDENT_COORDINATOR
     initial = {"version": version.key if version else "", "audience": audience, "date": timezone.localdate()}
-    return initial | told_defaults(case, version, audience)
+    return initial | selectors.told_defaults(case, version, audience)
 
 
 @staff_with_permission("requests_app.view_decisionnotice")
