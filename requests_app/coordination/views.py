@@ -59,7 +59,7 @@ def member_new(request, reference):
     if request.method == "POST":
         done, member = _submit(request, form, lambda data: services.add_member(actor=request.user, case=case, **data))
         if done:
-            messages.success(request, _("%(member)s is recorded as a member of the mission.") % {"member": member})
+            messages.success(request, _("%(member)s is recorded as a member of the mission.") % {"member": member.name})
             return redirect(case_url(case))
     return _page(
         request,
@@ -98,7 +98,7 @@ def member_remove(request, reference, member_id):
         case,
         member,
         remove=lambda: services.remove_member(actor=request.user, member=member),
-        done=_("%(member)s is no longer recorded on the mission.") % {"member": member},
+        done=_("%(member)s is no longer recorded on the mission.") % {"member": member.name},
         what=_("Remove a member of the mission"),
     )
 
@@ -154,7 +154,8 @@ def _vehicle_page(request, case, vehicle, *, initial=None, donors_initial=None):
     refusals = services.vehicle_refusals(request.user, case, permission)
     data = request.POST if request.method == "POST" else None
     form = VehicleForm(data, case=case, initial=initial)
-    donors = DonorFormSet(data, prefix="donors", initial=donors_initial)
+    # What was posted stands alone: a row posted as it started would otherwise count as unchanged, and empty.
+    donors = DonorFormSet(data, prefix="donors", initial=None if data is not None else donors_initial)
 
     def write(cleaned):
         terms = form.terms(donors.pledges())  # type: ignore[attr-defined]  # BaseDonorFormSet's
