@@ -679,7 +679,9 @@ def record_told(*, actor: User | None, case: AssistanceRequest, notice: Notice) 
         recipient=notice.recipient.strip(),
         subject=notice.subject,
         notes=notice.notes,
-        purpose=Purpose.DECISION if to_requester else Purpose.OTHER,
+        # "Other": the register's decision letter is the one the decision's own step files, which a drafted
+        # or attached decision letter joins (correspondence.services); a notice's letter stands apart.
+        purpose=Purpose.OTHER,
     )
     comment = _("Told of %(version)s: %(whom)s.") % {"version": str(version.label).lower(), "whom": told.label}
     letter = correspondence.register_outgoing(

@@ -470,7 +470,8 @@ def test_the_requester_is_told_of_an_amendment_in_reply_to_its_request(implement
         ),
     )
 
-    assert notice.letter.purpose == Purpose.DECISION
+    # A letter of its own: the register's decision letter stays the one the decision filed.
+    assert notice.letter.purpose == Purpose.OTHER
     assert notice.letter.in_reply_to.purpose == Purpose.REQUEST
     first, amendment = versions(implementing)
     assert told_of(amendment)[Audience.REQUESTER].letter == notice.letter
