@@ -73,7 +73,8 @@ def record_consultation(officer, reference):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record a consultation")
     page.get_by_label("With", exact=True).select_option(label="Electoral management body")
     page.get_by_label("Name or organisation").fill("Electoral Commission of Ghana, its chair and two commissioners")
-    page.get_by_label("Outcome").fill("The commission asks for support to voter registration; its budget is 60% funded.")
+    outcome = "The commission asks for support to voter registration; its budget is 60% funded."
+    page.get_by_label("Outcome").fill(outcome)
     page.get_by_label("Level of the outcome").select_option(label="Confidential")
 
     # A day in the future is refused, with the reason and what was typed kept.
@@ -167,9 +168,7 @@ def test_members_consultations_who_was_told_and_a_basket_fund(journey, mission):
     officer = journey.actor(mission["officer"], "officer")
 
     add_member(officer, reference, "Ingrid Solberg", "DPPA Electoral Assistance Division", "Team leader")
-    add_member(
-        officer, reference, "Fatou Ndiaye", "A regional organisation", "Member", "African Union Commission"
-    )
+    add_member(officer, reference, "Fatou Ndiaye", "A regional organisation", "Member", "African Union Commission")
     record_consultation(officer, reference)
 
     # The mission returns and reports; the officer submits (the assessment's own journeys walk it).
