@@ -97,6 +97,8 @@ class MissionMember(models.Model):
         ]
 
     def __str__(self):
+        if not self.name:  # an unsaved row, as a forged form makes one
+            return str(_("mission member"))
         return f"{self.name} ({self.organisation_label})"
 
     @property
@@ -344,6 +346,8 @@ class DecisionNotice(models.Model):
         ]
 
     def __str__(self):
+        if self.letter_id is None:  # an unsaved row, as a forged form makes one
+            return str(self.get_audience_display())
         return f"{self.get_audience_display()} — {self.letter}"
 
 
