@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.cases.choices import DecisionOutcome, Stage
+from requests_app.cases.choices import AssessmentMethod, DecisionOutcome, Stage
 from requests_app.cases.models import AssistanceRequest, Decision, NeedsAssessment
 from requests_app.cases.selectors import may_work_on
 from requests_app.coordination.models import (
@@ -246,7 +246,7 @@ def _roster_deployments(case: AssistanceRequest, rows: list[ImplementationVehicl
 def case_section(case: AssistanceRequest, user: User) -> dict[str, Any]:
     """What the case page shows of who took part, and what this user may record there."""
     assessment = assessment_of(case)
-    is_mission = assessment is not None and assessment.method == "mission"
+    is_mission = assessment is not None and assessment.method == AssessmentMethod.MISSION
     case_rows = case_vehicles(case)
     open_assessment = assessment is not None and case.is_open
     return {

@@ -18,6 +18,7 @@ from django.db.models import Field
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from requests_app.cases.choices import AssessmentMethod
 from requests_app.cases.models import AssistanceRequest, NeedsAssessment
 from requests_app.cases.selectors import may_work_on
 from requests_app.cases.services import record_event
@@ -105,7 +106,7 @@ def member_refusals(actor: User | None, case: AssistanceRequest, permission: str
     if problems:
         return problems
     assessment = selectors.assessment_of(case)
-    if assessment is not None and assessment.method != "mission":
+    if assessment is not None and assessment.method != AssessmentMethod.MISSION:
         return [_("The needs are assessed by a desk review: a desk review sends no mission, so it has no members.")]
     return []
 
