@@ -1,6 +1,7 @@
 """The admin: each domain registers its own (requests_app/<domain>/admin.py)."""
 
 from requests_app.cases import admin as cases_admin  # noqa: F401
+from requests_app.coordination import admin as coordination_admin  # noqa: F401
 from requests_app.core import admin as core_admin  # noqa: F401
 from requests_app.correspondence import admin as correspondence_admin  # noqa: F401
 from requests_app.deadlines import admin as deadlines_admin  # noqa: F401

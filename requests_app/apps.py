@@ -19,6 +19,7 @@ def _register_history_vocabulary():
     The event model cannot import them: the workflow and those domains record events.
     """
     from requests_app.cases.workflow import ACTIONS
+    from requests_app.coordination import models as coordination
     from requests_app.core.confidentiality import Level
     from requests_app.correspondence import models as correspondence
     from requests_app.deadlines.models import DeadlineReason
@@ -43,6 +44,9 @@ def _register_history_vocabulary():
             "purpose": Purpose,
         }
     )
+    reading.register_action_labels(coordination.EVENT_LABELS)
+    reading.register_detail_choices(coordination.HISTORY_CHOICES)
+    reading.register_detail_labels(coordination.HISTORY_DETAILS, days=["held_on", "signed_on"])
     reading.register_action_labels(correspondence.HISTORY_ACTIONS)
     reading.register_detail_choices({"letter_kind": correspondence.LetterKind, "channel": correspondence.Channel})
     reading.register_detail_labels(correspondence.HISTORY_DETAILS, days=["reply_due", "replied_on"], hidden=["letter"])

@@ -22,6 +22,13 @@ from requests_app.cases.models import (
     ReferenceCounter,
     RegionalDesk,
 )
+from requests_app.coordination.models import (
+    BasketDonor,
+    Consultation,
+    DecisionNotice,
+    ImplementationVehicle,
+    MissionMember,
+)
 from requests_app.correspondence.models import Letter, LetterTemplate
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, ConfidentialRead, DocumentKind
@@ -39,14 +46,17 @@ __all__ = [
     "AssistanceRequest",
     "AssistanceType",
     "AuthorityType",
+    "BasketDonor",
     "Basis",
     "BalanceAlert",
     "CalendarToken",
     "CaseDocument",
     "CaseEvent",
     "ConfidentialRead",
+    "Consultation",
     "Decision",
     "DecisionAmendment",
+    "DecisionNotice",
     "DeadlineReason",
     "Deployment",
     "DecisionOutcome",
@@ -60,6 +70,7 @@ __all__ = [
     "ExchangeRate",
     "Expert",
     "ImplementationModality",
+    "ImplementationVehicle",
     "Language",
     "LessonLearned",
     "LedgerEntry",
@@ -67,6 +78,7 @@ __all__ = [
     "Letter",
     "LetterTemplate",
     "MemberState",
+    "MissionMember",
     "NeedsAssessment",
     "Organ",
     "Origin",

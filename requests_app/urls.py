@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from requests_app.calendar import views as calendar_views
 from requests_app.cases import exports_views
 from requests_app.cases import views as cases_views
+from requests_app.coordination import views as views_coordination
 from requests_app.core import ids
 from requests_app.correspondence import views as views_correspondence
 from requests_app.documents import views as documents_views
@@ -84,6 +85,33 @@ urlpatterns += [
     path("cases/<str:reference>/evaluation/", views_evaluation.evaluation_edit, name="evaluation-edit"),
     path("cases/<str:reference>/lessons/new/", views_evaluation.lesson_new, name="lesson-new"),
     path("cases/<str:reference>/lessons/<id:lesson_id>/", views_evaluation.lesson_edit, name="lesson-edit"),
+]
+
+# Who took part (paras 10-11): the mission's members, consultations, the vehicle, who was told of the decision.
+urlpatterns += [
+    path("cases/<str:reference>/coordination/members/new/", views_coordination.member_new, name="member-new"),
+    path(
+        "cases/<str:reference>/coordination/members/<id:member_id>/remove/",
+        views_coordination.member_remove,
+        name="member-remove",
+    ),
+    path(
+        "cases/<str:reference>/coordination/consultations/new/",
+        views_coordination.consultation_new,
+        name="consultation-new",
+    ),
+    path(
+        "cases/<str:reference>/coordination/consultations/<id:consultation_id>/remove/",
+        views_coordination.consultation_remove,
+        name="consultation-remove",
+    ),
+    path("cases/<str:reference>/coordination/vehicles/new/", views_coordination.vehicle_new, name="vehicle-new"),
+    path(
+        "cases/<str:reference>/coordination/vehicles/<id:vehicle_id>/",
+        views_coordination.vehicle_edit,
+        name="vehicle-edit",
+    ),
+    path("cases/<str:reference>/coordination/told/new/", views_coordination.told_new, name="told-new"),
 ]
 
 # A country's engagement across elections: the country file (paras 2, 5, 9).

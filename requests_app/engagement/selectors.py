@@ -20,6 +20,7 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election
 from requests_app.cases.search import unaccent
 from requests_app.cases.selectors import visible_cases
+from requests_app.coordination import selectors as coordination_selectors
 from requests_app.core.types import StrOrPromise, User
 from requests_app.correspondence import selectors as correspondence_selectors
 from requests_app.fund.models import LedgerEntry
@@ -145,6 +146,14 @@ def fund_entries(scope: Scope) -> list[LedgerEntry] | None:
     return list(LedgerEntry.objects.filter(case__in=scope.case_ids).order_by("-value_date", "-id"))
 
 
+def vehicles(scope: Scope) -> Rows | None:
+    """What carried the assistance to the country's cases: UNDP projects and their donors, missions' electoral
+    components, roster experts; for those who may see the vehicles (as on the case page)."""
+    if not scope.user.has_perm("requests_app.view_implementationvehicle"):
+        return None
+    return coordination_selectors.for_cases(scope.case_ids)
+
+
 def mandates(scope: Scope) -> Rows | None:
     """The Security Council's and General Assembly's mandates for the country, newest first."""
     if not scope.user.has_perm("requests_app.view_mandate"):
@@ -173,6 +182,7 @@ SECTIONS: list[SectionSource] = [
     SectionSource("decisions", _("Decisions"), decisions, "engagement/_decisions.html"),
     SectionSource("deployments", _("Experts deployed"), deployments, "engagement/_deployments.html"),
     SectionSource("contributions", _("Partner contributions"), contributions, "engagement/_contributions.html"),
+    SectionSource("vehicles", _("Vehicles of implementation"), vehicles, "coordination/_country_section.html"),
     SectionSource("fund", _("Trust Fund"), fund_entries, "engagement/_fund.html"),
     SectionSource(
         "letters", _("Correspondence"), letters, "correspondence/_country_section.html", _("Last letter"), newest

@@ -11,7 +11,7 @@ from requests_app.cases.choices import Stage
 from requests_app.core import roles
 from requests_app.history.models import CaseEvent
 from tests.engagement.conftest import engagement
-from tests.factories import member_of, new_request
+from tests.factories import case_in_stage, member_of, new_request
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +152,38 @@ def test_the_roster_and_the_partners_rows_follow_their_permissions(client, ghana
 
     assert len(response.context["file"].rows("cases")) == 6
     page = text(response)
-    for key in ("deployments", "contributions", "fund"):
+    for key in ("deployments", "contributions", "fund", "vehicles"):
         assert f'id="section-{key}"' not in page, key
+
+
+def test_the_vehicles_of_implementation_are_listed_with_their_case_and_donors(client, focal, officer):
+    from decimal import Decimal
+
+    from requests_app.coordination import services as coordination
+    from requests_app.reference.models import MemberState
+
+    case = case_in_stage(Stage.IN_IMPLEMENTATION, actor=officer, state="GHA")
+    terms = coordination.VehicleTerms(
+        kind="undp_project",
+        title="Support to the Electoral Cycle in Ghana",
+        budget=Decimal("6800000"),
+        currency="USD",
+        basket_fund=True,
+        donors=[
+            coordination.Pledge(member_state=MemberState.objects.get(iso3="NOR"), pledged=Decimal(5), currency="NOK")
+        ],
+    )
+    coordination.record_vehicle(actor=focal, case=case, terms=terms)
+    client.force_login(focal)
+    response = client.get(url())
+
+    [vehicle] = response.context["file"].rows("vehicles")
+    assert vehicle.case.reference == case.reference
+    page = text(response)
+    section = page[page.index('id="section-vehicles"') :]
+    assert "Vehicles of implementation" in page
+    assert "Support to the Electoral Cycle in Ghana" in section and "6,800,000.00 USD" in section
+    assert "Norway" in section
 
 
 # Speed ---------------------------------------------------------------------------------------------
@@ -161,8 +191,9 @@ def test_the_roster_and_the_partners_rows_follow_their_permissions(client, ghana
 # Session, user, the user's permissions and their groups', the country, the cases and their
 # elections, the elections, the decisions and their types, deployments, contributions, the last
 # activity; then the Trust Fund's entries for the focal point, the desks (the scope) for the officer.
-# With the mandates and the correspondence (one query each when the country has none).
-QUERIES = {"focal": 16, "desk_officer": 16}
+# With the mandates, the correspondence and the vehicles of implementation (one query each when the
+# country has none; the vehicles' donors are a second query once there are vehicles).
+QUERIES = {"focal": 17, "desk_officer": 17}
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -24,6 +24,7 @@ from requests_app.cases.models import (
 )
 from requests_app.demo.bulk import BulkSeeder
 from requests_app.demo.cases import DemoSeeder
+from requests_app.demo.coordination import seed_coordination
 from requests_app.demo.correspondence import seed_correspondence
 from requests_app.demo.decisions import seed_decisions
 from requests_app.demo.engagement import seed_engagements
@@ -98,6 +99,7 @@ class Command(BaseCommand):
         seed_trust_fund(team=team, stdout=self.stdout, seed=seed, password=DEMO_PASSWORD)
         seed_territories(team=team, stdout=self.stdout)
         seed_correspondence(team=team, stdout=self.stdout)
+        seed_coordination(team=team, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({time.monotonic() - started:.1f} s)."))
 
     def _bulk(self, cases, *, team, rng, now, batch_size):
