@@ -1,6 +1,6 @@
 """Who took part in the admin: read and searched there, within the reader's scope, changed by nobody; a
 consultation's outcome withheld from a role that may not read its level; and who holds which right
-(migration 0025_took14)."""
+(migration 0026_took14)."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -65,7 +65,7 @@ def test_no_role_may_change_or_delete_history_or_delete_a_case():
         ("add_expert", {roles.TEAM_LEAD, roles.FOCAL_POINT}),
         ("add_partnercontribution", {roles.ELECTORAL_OFFICER, roles.TEAM_LEAD, roles.FOCAL_POINT}),
         ("view_expert", set(roles.ALL)),
-        # Who took part (migration 0025_took14): the focal point records who was told of a decision.
+        # Who took part (migration 0026_took14): the focal point records who was told of a decision.
         ("add_missionmember", {roles.ELECTORAL_OFFICER, roles.TEAM_LEAD, roles.FOCAL_POINT}),
         ("add_implementationvehicle", {roles.ELECTORAL_OFFICER, roles.TEAM_LEAD, roles.FOCAL_POINT}),
         ("add_decisionnotice", {roles.FOCAL_POINT}),
