@@ -22,7 +22,7 @@ from requests_app.cases.models import (
     ReferenceCounter,
     RegionalDesk,
 )
-from requests_app.correspondence.models import Letter, LetterTemplate
+from requests_app.correspondence.models import Letter, LetterEvent, LetterTemplate
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, ConfidentialRead, DocumentKind
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
@@ -65,6 +65,7 @@ __all__ = [
     "LedgerEntry",
     "Mandate",
     "Letter",
+    "LetterEvent",
     "LetterTemplate",
     "MemberState",
     "NeedsAssessment",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from requests_app.cases.choices import AuthorityType, Origin
 from requests_app.cases.models import AssistanceRequest, Decision
 from requests_app.cases.services import record_event
+from requests_app.core.confidentiality import RANK, Level, highest, label, may_read
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
 from requests_app.core.validators import has_control_characters
@@ -27,15 +28,17 @@ from requests_app.correspondence.models import (
     Channel,
     Direction,
     Letter,
+    LetterEvent,
     LetterKind,
     LetterStatus,
     Purpose,
     SenderKind,
+    default_level,
 )
 from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.documents.services import document_problems, shortened_name
 from requests_app.history.models import CaseEvent
-from requests_app.reference.models import MemberState
+from requests_app.reference.models import MemberState, UnLanguage
 
 
 @dataclass
@@ -55,6 +58,8 @@ class LetterDetails:
     purpose: str = Purpose.OTHER
     upload: File | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    level: str = ""  # empty: its kind's (models.default_level)
+    language: str = ""  # empty: the case's correspondence's, else its State's (selectors.case_language)
 
 
 def _choice_problems(details: LetterDetails) -> list[StrOrPromise]:
@@ -77,6 +82,25 @@ def _choice_problems(details: LetterDetails) -> list[StrOrPromise]:
     if any(has_control_characters(text) for text in (details.sender, details.recipient, details.subject)):
         problems.append(_("Line breaks, tabs and other control characters are not allowed in a name or subject."))
     return problems
+
+
+def level_problems(actor: User | None, level: str, default: str) -> list[StrOrPromise]:
+    """Why ``actor`` may not register a letter at ``level``: an unknown level, or one below its kind's
+    default chosen by someone who may not read that default."""
+    if level not in Level.values:
+        return [_("Choose the level of the letter.")]
+    if RANK[level] < RANK[default] and not may_read(actor, default):
+        return [
+            _("This letter is %(default)s; only someone who may read %(default)s letters may file it as %(level)s.")
+            % {"default": label(default).lower(), "level": label(level).lower()}
+        ]
+    return []
+
+
+def _language_problems(language: str) -> list[StrOrPromise]:
+    if language and language not in UnLanguage.values:
+        return [_("Choose the language of the letter: one of the six official languages of the United Nations.")]
+    return []
 
 
 def _date_problems(details: LetterDetails, direction: str) -> list[StrOrPromise]:
@@ -145,6 +169,7 @@ def _event_details(letter: Letter) -> dict[str, Any]:
         "letter_kind": letter.kind,
         "channel": letter.channel,
         "subject": letter.subject,
+        "language": letter.language,
     }
     details["sender" if letter.is_incoming else "recipient"] = letter.correspondent
     if letter.reply_due_on:
@@ -194,7 +219,9 @@ def _register(
             Letter.objects.select_for_update(of=("self",)).select_related("case__member_state").get(pk=in_reply_to.pk)
         )
     country, case = _where(actor, country, case, in_reply_to)
+    default = default_level(direction, details.purpose, status)
     problems = _choice_problems(details) + _date_problems(details, direction)
+    problems += level_problems(actor, details.level or default, default) + _language_problems(details.language)
     if in_reply_to is not None:
         problems += _reply_problems(details, in_reply_to, country)
     if details.upload is not None:
@@ -208,6 +235,8 @@ def _register(
         country=country,
         in_reply_to=in_reply_to,
         registered_by=actor,
+        level=details.level or default,
+        language=details.language or selectors.correspondence_language(country, case),
         **_fields(details, incoming=direction == Direction.IN),
     )
     _store_file(letter, details.upload)
@@ -216,7 +245,14 @@ def _register(
         _answer(in_reply_to, letter.date)
     if case is not None:
         action = "letter_received" if direction == Direction.IN else "letter_sent"
-        record_event(case=case, actor=actor, action=action, comment=comment, details=_event_details(letter))
+        record_event(
+            case=case,
+            actor=actor,
+            action=action,
+            comment=comment,
+            details=_event_details(letter),
+            level=letter.level,
+        )
     return letter
 
 
@@ -288,7 +324,9 @@ def mark_replied(*, actor: User | None, letter: Letter, replied_on: datetime.dat
     _answer(letter, replied_on)
     if letter.case is not None:
         details = _event_details(letter) | {"replied_on": replied_on}
-        record_event(case=letter.case, actor=actor, action="letter_replied", comment=comment, details=details)
+        record_event(
+            case=letter.case, actor=actor, action="letter_replied", comment=comment, details=details, level=letter.level
+        )
     return letter
 
 
@@ -312,6 +350,9 @@ def register_not_considered(
         problems.append(_("Write what the reply says: why the letter is not considered as a request."))
     if problems:
         raise ActionRefused(*problems)
+    # The reply names the letter's subject and speaks its language: unless told otherwise, it is read as the letter is.
+    reply.level = reply.level or letter.level
+    reply.language = reply.language or letter.language
     received = _register(
         actor=actor, direction=Direction.IN, details=letter, country=country, status=LetterStatus.NOT_CONSIDERED
     )
@@ -352,6 +393,8 @@ def _case_letter(event: CaseEvent, *, direction: str, purpose: str, subject: str
         "country_id": case.member_state_id,
         "registered_by": event.actor,
         "registered_at": event.created_at,
+        "level": default_level(direction, purpose),
+        "language": selectors.case_language(case),
     }
     if direction == Direction.IN:
         values["sender"] = case.requesting_authority
@@ -482,6 +525,7 @@ class DraftedLetter:
     subject: str
     signatory: str
     pdf: bytes
+    language: str = ""  # empty: the case's correspondence's
 
 
 def _drafted_problems(case: AssistanceRequest, drafted: DraftedLetter) -> list[StrOrPromise]:
@@ -494,7 +538,7 @@ def _drafted_problems(case: AssistanceRequest, drafted: DraftedLetter) -> list[S
         problems.append(_("Say who signs the letter."))
     if has_control_characters(drafted.signatory) or len(drafted.signatory.strip()) > 200:
         problems.append(_("The signatory is one line of at most 200 characters."))
-    return problems
+    return problems + _language_problems(drafted.language)
 
 
 def _waiting_entry(case: AssistanceRequest, purpose: str) -> Letter | None:
@@ -530,6 +574,7 @@ def file_drafted(*, actor: User | None, case: AssistanceRequest, drafted: Drafte
             purpose=drafted.purpose,
             notes=_("Signed by %(signatory)s.") % {"signatory": drafted.signatory.strip()},
             upload=upload,
+            language=drafted.language,
         )
         return register_outgoing(
             actor=actor, details=details, case=case, in_reply_to=request_letter(case), comment=details.notes
@@ -538,10 +583,11 @@ def file_drafted(*, actor: User | None, case: AssistanceRequest, drafted: Drafte
     if problems:
         raise ActionRefused(*problems)
     letter.subject = drafted.subject.strip()
+    letter.language = drafted.language or letter.language
     _store_file(letter, upload)
-    letter.save(update_fields=["subject", "file", "original_name", "size"])
+    letter.save(update_fields=["subject", "language", "file", "original_name", "size"])
     event = _event_details(letter) | {"signatory": drafted.signatory.strip()}
-    record_event(case=case, actor=actor, action="letter_sent", details=event)
+    record_event(case=case, actor=actor, action="letter_sent", details=event, level=letter.level)
     return letter
 
 
@@ -555,3 +601,71 @@ def _details_of(letter: Letter, subject: str) -> LetterDetails:
         recipient=letter.recipient,
         purpose=letter.purpose,
     )
+
+
+# A letter's level -----------------------------------------------------------------------------------
+
+
+def _locked_for_level(actor: User | None, letter: Letter) -> Letter:
+    """The letter read again and locked, if ``actor`` may change its level: who may register the
+    letters of its case or country and read the letter as it is."""
+    letter = (
+        Letter.objects.select_for_update(of=("self",)).select_related("case__member_state", "country").get(pk=letter.pk)
+    )
+    if actor is None or not selectors.may_file(actor, country=letter.country, case=letter.case):
+        raise ActionRefused(_("You do not have permission to change the letters of this case or country."))
+    if not may_read(actor, letter.level):
+        raise ActionRefused(
+            _("This letter is %(level)s: only those who may read it may change its level.")
+            % {"level": label(letter.level).lower()}
+        )
+    return letter
+
+
+def _raise_case_entries(letter: Letter, level: str) -> None:
+    """The case's entries about the letter (its subject is in their details) are read at least at its
+    new level. Lowering a letter leaves them as they were: what they say was written at their level."""
+    if letter.case_id is None:
+        return
+    lower = [name for name in Level.values if RANK[name] < RANK[level]]
+    CaseEvent.objects.filter(case_id=letter.case_id, details__letter=letter.pk, level__in=lower).update(level=level)
+
+
+@transaction.atomic
+def change_level(*, actor: User | None, letter: Letter, level: str, comment: str) -> Letter:
+    """Change who may read a letter (its subject, notes and file), saying why: written in the letter's
+    history and, for a letter of a case, in the case's, at the higher of the two levels."""
+    letter = _locked_for_level(actor, letter)
+    problems: list[StrOrPromise] = []
+    if level not in Level.values:
+        problems.append(_("Choose the level of the letter."))
+    elif level == letter.level:
+        problems.append(_("The letter is already %(level)s.") % {"level": label(level).lower()})
+    if not comment.strip():
+        problems.append(_("Say why the level changes: it is written in the letter's history."))
+    if problems:
+        raise ActionRefused(*problems)
+    before = letter.level
+    letter.level = level
+    letter.save(update_fields=["level"])
+    changes = {str(_("level")): [str(label(before)), str(label(level))]}
+    entry_level = highest([before, level])  # the comment may say what the letter holds
+    LetterEvent.objects.create(
+        letter=letter,
+        actor=actor,
+        action="level_changed",
+        comment=comment.strip(),
+        details={"changes": changes},
+        level=entry_level,
+    )
+    _raise_case_entries(letter, level)
+    if letter.case is not None:
+        record_event(
+            case=letter.case,
+            actor=actor,
+            action="letter_level_changed",
+            comment=comment.strip(),
+            details=_event_details(letter) | {"changes": changes},
+            level=entry_level,
+        )
+    return letter
