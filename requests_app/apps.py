@@ -46,7 +46,13 @@ def _register_history_vocabulary():
     )
     reading.register_action_labels(correspondence.HISTORY_ACTIONS)
     reading.register_detail_choices(
-        {"letter_kind": correspondence.LetterKind, "channel": correspondence.Channel, "language": UnLanguage}
+        {
+            "letter_kind": correspondence.LetterKind,
+            "channel": correspondence.Channel,
+            "language": UnLanguage,
+            "level_was": Level,
+            "level_now": Level,
+        }
     )
     reading.register_detail_labels(correspondence.HISTORY_DETAILS, days=["reply_due", "replied_on"], hidden=["letter"])
 

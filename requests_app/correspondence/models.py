@@ -351,4 +351,6 @@ HISTORY_DETAILS = {
     "replied_on": _("replied on"),
     "signatory": _("signed by"),
     "language": _("language"),
+    "level_was": _("level was"),
+    "level_now": _("level now"),
 }

@@ -665,7 +665,7 @@ def change_level(*, actor: User | None, letter: Letter, level: str, comment: str
             actor=actor,
             action="letter_level_changed",
             comment=comment.strip(),
-            details=_event_details(letter) | {"changes": changes},
+            details=_event_details(letter) | {"level_was": before, "level_now": level, "changes": changes},
             level=entry_level,
         )
     return letter
