@@ -622,13 +622,18 @@ def _locked_for_level(actor: User | None, letter: Letter) -> Letter:
     return letter
 
 
+# The case's entries that say what a letter is (its subject among their details); a reminder's does not.
+LETTER_ENTRIES = ["letter_received", "letter_sent", "letter_replied", "letter_level_changed"]
+
+
 def _raise_case_entries(letter: Letter, level: str) -> None:
     """The case's entries about the letter (its subject is in their details) are read at least at its
     new level. Lowering a letter leaves them as they were: what they say was written at their level."""
     if letter.case_id is None:
         return
     lower = [name for name in Level.values if RANK[name] < RANK[level]]
-    CaseEvent.objects.filter(case_id=letter.case_id, details__letter=letter.pk, level__in=lower).update(level=level)
+    entries = CaseEvent.objects.filter(case_id=letter.case_id, action__in=LETTER_ENTRIES, details__letter=letter.pk)
+    entries.filter(level__in=lower).update(level=level)
 
 
 @transaction.atomic
