@@ -15,7 +15,7 @@ from requests_app.core.forms import day_field
 from requests_app.core.ids import parse_id
 from requests_app.core.validators import validate_single_line
 from requests_app.correspondence.models import FOCAL_POINT, Channel, Direction, LetterKind, SenderKind
-from requests_app.correspondence.selectors import country_choices, visible_letters
+from requests_app.correspondence.selectors import country_choices, may_read_letter, visible_letters
 from requests_app.correspondence.services import LetterDetails
 from requests_app.documents.forms import DocumentUploadField
 from requests_app.reference.models import MemberState, UnLanguage
@@ -118,6 +118,8 @@ class LetterForm(forms.Form):
         answered = visible_letters(self.user).filter(pk=parse_id(value)).first()
         if answered is None:
             raise forms.ValidationError(_("The letter this one answers is not in the register."))
+        if not may_read_letter(self.user, answered):
+            raise forms.ValidationError(_("You may not read the letter this one answers: you cannot reply to it."))
         self.answered = answered
         return answered
 

@@ -122,8 +122,16 @@ def _date_problems(details: LetterDetails, direction: str) -> list[StrOrPromise]
     return problems
 
 
-def _reply_problems(details: LetterDetails, answered: Letter, country: MemberState) -> list[StrOrPromise]:
+def _reply_problems(
+    actor: User | None, details: LetterDetails, answered: Letter, country: MemberState, *, reads: bool = True
+) -> list[StrOrPromise]:
+    """Why a letter cannot answer ``answered``; with ``reads``, also that its author may not read it."""
     problems: list[StrOrPromise] = []
+    if reads and not may_read(actor, answered.level):
+        problems.append(
+            _("The letter this one answers is %(level)s: only those who may read it reply to it.")
+            % {"level": label(answered.level).lower()}
+        )
     if answered.country_id != country.pk:
         problems.append(_("A reply concerns the same country as the letter it answers."))
     if details.date is not None and details.date < (answered.received_on or answered.date):
@@ -213,7 +221,10 @@ def _register(
     in_reply_to: Letter | None = None,
     status: str = LetterStatus.FILED,
     comment: str = "",
+    step: bool = False,
 ) -> Letter:
+    """Register a letter. ``step``: a letter of the case's own steps (the acknowledgement, the decision
+    letter drafted), which answers the request without saying what it says, whatever its level."""
     if in_reply_to is not None:
         in_reply_to = (
             Letter.objects.select_for_update(of=("self",)).select_related("case__member_state").get(pk=in_reply_to.pk)
@@ -223,7 +234,7 @@ def _register(
     problems = _choice_problems(details) + _date_problems(details, direction)
     problems += level_problems(actor, details.level or default, default) + _language_problems(details.language)
     if in_reply_to is not None:
-        problems += _reply_problems(details, in_reply_to, country)
+        problems += _reply_problems(actor, details, in_reply_to, country, reads=not step)
     if details.upload is not None:
         problems += document_problems(details.upload)
     if problems:
@@ -308,6 +319,11 @@ def mark_replied(*, actor: User | None, letter: Letter, replied_on: datetime.dat
     if actor is None or not selectors.may_file(actor, country=letter.country, case=letter.case):
         raise ActionRefused(_("You do not have permission to change the letters of this case or country."))
     problems: list[StrOrPromise] = []
+    if not may_read(actor, letter.level):
+        problems.append(
+            _("This letter is %(level)s: only those who may read it mark it replied.")
+            % {"level": label(letter.level).lower()}
+        )
     if not letter.is_incoming:
         problems.append(_("Only a letter received is replied to."))
     elif letter.replied_on is not None:
@@ -576,8 +592,14 @@ def file_drafted(*, actor: User | None, case: AssistanceRequest, drafted: Drafte
             upload=upload,
             language=drafted.language,
         )
-        return register_outgoing(
-            actor=actor, details=details, case=case, in_reply_to=request_letter(case), comment=details.notes
+        return _register(
+            actor=actor,
+            direction=Direction.OUT,
+            details=details,
+            case=case,
+            in_reply_to=request_letter(case),
+            comment=details.notes,
+            step=True,
         )
     problems = _choice_problems(_details_of(letter, drafted.subject)) + document_problems(upload)
     if problems:

@@ -85,8 +85,9 @@ def letter_detail(request, pk, replied_form=None, level_form=None, status=200):
     _may_read(request)
     letter = letter_or_404(request, pk)
     user = request.user
-    may_write = selectors.may_file(user, country=letter.country, case=letter.case)
     readable = selectors.may_read_letter(user, letter)
+    # Answering a letter, or marking it answered, needs reading it.
+    may_write = readable and selectors.may_file(user, country=letter.country, case=letter.case)
     context = {
         "letter": letter,
         "readable": readable,
@@ -94,7 +95,7 @@ def letter_detail(request, pk, replied_form=None, level_form=None, status=200):
         "replies": selectors.visible_letters(user, letter.replies.order_by("date", "id")),
         "may_write": may_write,
         "replied_form": replied_form or (RepliedForm() if may_write and letter.awaits_reply else None),
-        "level_form": level_form or (LetterLevelForm(letter=letter) if may_write and readable else None),
+        "level_form": level_form or (LetterLevelForm(letter=letter) if may_write else None),
         "history": selectors.letter_history(user, letter),
     }
     if letter.former_case_id is not None and readable:
@@ -173,7 +174,8 @@ def _presets(request):
     country = request.GET.get("country", "")[:3]
     if country:
         initial["country"] = country
-    answered = selectors.visible_letters(request.user).filter(pk=parse_id(request.GET.get("reply_to", ""))).first()
+    answered = selectors.readable_letters(request.user, selectors.visible_letters(request.user))
+    answered = answered.filter(pk=parse_id(request.GET.get("reply_to", ""))).first()
     if answered is not None:
         initial.update(
             direction=Direction.OUT,

@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from requests_app.core.confidentiality import Level
+from requests_app.core.errors import ActionRefused
 from requests_app.correspondence import services
 from requests_app.correspondence.models import Letter, LetterEvent
 from requests_app.documents.models import ConfidentialRead
@@ -207,3 +208,22 @@ def test_the_auditors_export_lists_the_openings_of_letters_of_no_case(client, co
     assert [row[1:3] for row in rows] == [["", ""]]  # no case, no Member State: the letter's subject names it
     assert "downloaded from the correspondence register" in rows[0][8] and "Opposition" not in content
     assert ", Ghana;" in rows[0][8]
+
+
+def test_a_letter_above_the_reader_is_neither_answered_nor_marked_replied_by_them(client, ghana_officer, clerk_role):
+    case = new_request(officer=ghana_officer, state="GHA")
+    letter = services.register_incoming(
+        actor=ghana_officer, case=case, details=details(subject=SUBJECT, level=Level.CONFIDENTIAL, reply_due_on=days(5))
+    )
+    client.force_login(clerk_role)
+    page = page_of(client, letter).content.decode()
+    assert "Register a reply" not in page and "Mark replied" not in page
+    form = client.get(reverse("workspace:letter-new"), {"reply_to": letter.pk})
+    assert SUBJECT not in form.content.decode() and form.context["answered"] is None
+    with pytest.raises(ActionRefused, match="only those who may read it reply to it"):
+        services.register_outgoing(
+            actor=clerk_role, details=details(received_on=None, subject="Reply"), in_reply_to=letter
+        )
+    with pytest.raises(ActionRefused, match="only those who may read it mark it replied"):
+        services.mark_replied(actor=clerk_role, letter=letter, replied_on=days(0))
+    assert Letter.objects.get(pk=letter.pk).replied_on is None
