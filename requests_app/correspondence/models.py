@@ -253,8 +253,8 @@ def describe_letter(letter: "Letter") -> str:
         return str(kind)
     values = {"kind": kind, "day": formats.date_format(letter.date, "j M Y"), "number": letter.pk}
     if letter.direction == Direction.IN:
-        return gettext("%(kind)s received, of %(day)s (no. %(number)s)") % values
-    return gettext("%(kind)s sent, of %(day)s (no. %(number)s)") % values
+        return gettext("%(kind)s received, dated %(day)s (no. %(number)s)") % values
+    return gettext("%(kind)s sent, dated %(day)s (no. %(number)s)") % values
 
 
 class LetterEvent(models.Model):

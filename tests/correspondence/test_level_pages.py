@@ -82,7 +82,7 @@ def test_a_reader_of_the_level_reads_it_and_the_opening_is_recorded(client, conf
     assert SUBJECT in html and NOTES in html and FILE in html
     [read] = ConfidentialRead.objects.filter(reader=ghana_officer)
     assert (read.case, read.level, read.place) == (letter.case, Level.CONFIDENTIAL, "letter_page")
-    assert read.subject.startswith("Letter: Note verbale received, of") and SUBJECT not in read.subject
+    assert read.subject.startswith("Letter: Note verbale received, dated") and SUBJECT not in read.subject
 
 
 def test_the_file_is_refused_below_its_level_with_the_sites_page_and_served_and_recorded_above(
@@ -193,7 +193,7 @@ def test_a_reminders_email_never_carries_the_subject_of_a_confidential_letter(gh
         )
         lines[letter.subject] = reply_item(reminder, timezone.now(), labels)["stage"]
     assert lines["Calendar"] == "Reply due: Calendar"
-    assert SUBJECT not in lines[SUBJECT] and lines[SUBJECT].startswith("Reply due: Note verbale received, of")
+    assert SUBJECT not in lines[SUBJECT] and lines[SUBJECT].startswith("Reply due: Note verbale received, dated")
     assert not mail.outbox
 
 
