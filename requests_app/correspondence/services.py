@@ -602,6 +602,11 @@ def file_drafted(*, actor: User | None, case: AssistanceRequest, drafted: Drafte
             step=True,
         )
     problems = _choice_problems(_details_of(letter, drafted.subject)) + document_problems(upload)
+    if not may_read(actor, letter.level):
+        problems.append(
+            _("The entry of this letter is %(level)s: only those who may read it file its PDF.")
+            % {"level": label(letter.level).lower()}
+        )
     if problems:
         raise ActionRefused(*problems)
     letter.subject = drafted.subject.strip()

@@ -174,8 +174,8 @@ def _presets(request):
     country = request.GET.get("country", "")[:3]
     if country:
         initial["country"] = country
-    answered = selectors.readable_letters(request.user, selectors.visible_letters(request.user))
-    answered = answered.filter(pk=parse_id(request.GET.get("reply_to", ""))).first()
+    answerable = selectors.readable_letters(request.user, selectors.visible_letters(request.user))
+    answered = answerable.filter(pk=parse_id(request.GET.get("reply_to", ""))).first()
     if answered is not None:
         initial.update(
             direction=Direction.OUT,

@@ -190,3 +190,17 @@ def test_reading_is_the_one_rule_of_the_levels_and_a_file_is_read_at_its_documen
     assert selectors.file_level(request) == Level.STRICTLY_CONFIDENTIAL
     assert selectors.may_read_letter(ghana_officer, request) and not selectors.may_open_file(ghana_officer, request)
     assert selectors.may_open_file(focal_point, request)
+
+
+def test_the_pdf_of_a_letter_whose_entry_is_above_the_sender_is_refused(officer, ghana_officer, focal_point):
+    from requests_app.correspondence import exports
+
+    case = case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer, state="GHA", officer=ghana_officer)
+    entry = Letter.objects.get(case=case, purpose=Purpose.DECISION)
+    services.change_level(actor=focal_point, letter=entry, level=Level.STRICTLY_CONFIDENTIAL, comment="Sensitive.")
+    pdf = exports.letter_pdf(subject="Decision", body="Text.", signatory="A. Person", place_and_date="x")
+    drafted = services.DraftedLetter(purpose=Purpose.DECISION, subject="Decision", signatory="A. Person", pdf=pdf)
+    text = refused(services.file_drafted, actor=ghana_officer, case=case, drafted=drafted)
+    assert "only those who may read it file its PDF" in text
+    assert not Letter.objects.get(pk=entry.pk).file
+    assert services.file_drafted(actor=focal_point, case=case, drafted=drafted).pk == entry.pk
