@@ -410,7 +410,8 @@ def _case_letter(event: CaseEvent, *, direction: str, purpose: str, subject: str
         "registered_by": event.actor,
         "registered_at": event.created_at,
         "level": default_level(direction, purpose),
-        "language": selectors.case_language(case),
+        # The request is the case's first letter: in its State's language (no query for one not yet filed).
+        "language": case.member_state.letter_language if purpose == Purpose.REQUEST else selectors.case_language(case),
     }
     if direction == Direction.IN:
         values["sender"] = case.requesting_authority
