@@ -29,6 +29,7 @@ def _register_history_vocabulary():
     from requests_app.history import reading
     from requests_app.mandates.models import Organ
     from requests_app.partners.models import PartnerContribution
+    from requests_app.reference.models import UnLanguage
     from requests_app.reminders.models import Reminder
 
     reading.register_action_labels({name: action.label for name, action in ACTIONS.items()})
@@ -48,7 +49,15 @@ def _register_history_vocabulary():
     reading.register_detail_choices(coordination.HISTORY_CHOICES)
     reading.register_detail_labels(coordination.HISTORY_DETAILS, days=["held_on", "signed_on"])
     reading.register_action_labels(correspondence.HISTORY_ACTIONS)
-    reading.register_detail_choices({"letter_kind": correspondence.LetterKind, "channel": correspondence.Channel})
+    reading.register_detail_choices(
+        {
+            "letter_kind": correspondence.LetterKind,
+            "channel": correspondence.Channel,
+            "language": UnLanguage,
+            "level_was": Level,
+            "level_now": Level,
+        }
+    )
     reading.register_detail_labels(correspondence.HISTORY_DETAILS, days=["reply_due", "replied_on"], hidden=["letter"])
 
 

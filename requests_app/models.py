@@ -29,7 +29,7 @@ from requests_app.coordination.models import (
     ImplementationVehicle,
     MissionMember,
 )
-from requests_app.correspondence.models import Letter, LetterTemplate
+from requests_app.correspondence.models import Letter, LetterEvent, LetterTemplate
 from requests_app.deadlines.models import DeadlineReason, StagePolicy
 from requests_app.documents.models import CaseDocument, ConfidentialRead, DocumentKind
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
@@ -76,6 +76,7 @@ __all__ = [
     "LedgerEntry",
     "Mandate",
     "Letter",
+    "LetterEvent",
     "LetterTemplate",
     "MemberState",
     "MissionMember",

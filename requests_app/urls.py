@@ -136,6 +136,7 @@ urlpatterns += [
     ),
     path("correspondence/<id:pk>/", views_correspondence.letter_detail, name="letter-detail"),
     path("correspondence/<id:pk>/replied/", views_correspondence.letter_replied, name="letter-replied"),
+    path("correspondence/<id:pk>/level/", views_correspondence.letter_level, name="letter-level"),
     path("correspondence/<id:pk>/file/", views_correspondence.letter_file, name="letter-file"),
     path(
         "correspondence/<id:pk>/former-case/documents/<id:document_id>/",

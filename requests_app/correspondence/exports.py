@@ -18,7 +18,7 @@ from django.template import (
     defaultfilters,
     defaulttags,
 )
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from requests_app.cases.models import AssistanceRequest, Decision
@@ -69,7 +69,10 @@ def render_text(text: str, values: dict[str, str]) -> str:
 
 
 def _day(value: datetime.date | None) -> str:
-    return formats.date_format(value, "j F Y") if value else ""
+    """A day as a letter writes it in the active language: 3 March 2026, 3 mars 2026, 3 de marzo de 2026."""
+    if not value:
+        return ""
+    return formats.date_format(value, "j F Y" if translation.get_language() == "en" else "DATE_FORMAT")
 
 
 def latest_decision(case: AssistanceRequest) -> Decision | None:
@@ -104,19 +107,23 @@ def case_values(case: AssistanceRequest, signatory: str = "") -> dict[str, str]:
 class Draft:
     subject: str
     body: str
+    language: str = "en"  # the language of the template it was drafted from
 
 
 def draft(case: AssistanceRequest, purpose: str, language: str = "en") -> Draft:
-    """The letter's subject and body as its template (in ``language``, else English) words them."""
+    """The letter's subject and body as its template (in ``language``, else English) words them, the
+    days and the decision's terms written in the template's language."""
     templates = LetterTemplate.objects.filter(purpose=purpose)
     template = templates.filter(language=language).first() or templates.filter(language="en").first()
     if template is None:
         return Draft(subject=str(Purpose(purpose).label), body="")
-    values = case_values(case, signatory="{{ signatory }}")
+    with translation.override(template.language):
+        values = case_values(case, signatory="{{ signatory }}")
     try:
-        return Draft(subject=render_text(template.subject, values)[:300], body=render_text(template.body, values))
+        subject, body = render_text(template.subject, values)[:300], render_text(template.body, values)
     except TemplateTextError:
-        return Draft(subject=template.subject[:300], body=template.body)
+        subject, body = template.subject[:300], template.body
+    return Draft(subject=subject, body=body, language=template.language)
 
 
 INK, MUTED, BRAND = (31, 41, 55), (107, 114, 128), (11, 79, 113)

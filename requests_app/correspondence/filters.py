@@ -1,14 +1,17 @@
-"""The filters of the correspondence register: country, direction, channel, kind, dates, case, text."""
+"""The filters of the correspondence register: country, direction, channel, kind, level, language,
+dates, case, text (a subject is searched only among the letters the reader may read)."""
 
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.core.confidentiality import Level
 from requests_app.core.forms import DateInput
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.correspondence.models import Channel, Direction, Letter, LetterKind, LetterStatus, Purpose
-from requests_app.correspondence.selectors import country_choices
+from requests_app.correspondence.selectors import country_choices, readable_letters
+from requests_app.reference.models import UnLanguage
 
 
 class LetterFilter(django_filters.FilterSet):
@@ -25,6 +28,10 @@ class LetterFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("Any channel"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=LetterKind.choices, empty_label=_("Any kind"))
     purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=Purpose.choices, empty_label=_("Any"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("Any level"))
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=UnLanguage.choices, empty_label=_("Any language")
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         method="filter_status",
@@ -57,7 +64,12 @@ class LetterFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(subject__icontains=value) | Q(sender__icontains=value) | Q(recipient__icontains=value))
+        # A word of a subject the reader may not read never finds its letter: the search would tell it.
+        user = getattr(self.request, "user", None)
+        subjects = queryset.filter(subject__icontains=value)
+        # Without a reader (no request), no subject is searched.
+        readable = (readable_letters(user, subjects) if user is not None else subjects.none()).values("pk")
+        return queryset.filter(Q(pk__in=readable) | Q(sender__icontains=value) | Q(recipient__icontains=value))
 
     def filter_case(self, queryset, name, value):
         value = value.strip()

@@ -1,4 +1,5 @@
-"""The register's forms: a letter in or out, a letter not considered with its reply, a reply recorded.
+"""The register's forms: a letter in or out, a letter not considered with its reply, a reply recorded,
+a letter's level changed, a letter drafted and its language.
 
 They collect what a service needs; the service decides (and says why it refuses)."""
 
@@ -9,14 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.selectors import visible_cases
+from requests_app.core.confidentiality import Level, label
 from requests_app.core.forms import day_field
 from requests_app.core.ids import parse_id
 from requests_app.core.validators import validate_single_line
 from requests_app.correspondence.models import FOCAL_POINT, Channel, Direction, LetterKind, SenderKind
-from requests_app.correspondence.selectors import country_choices, visible_letters
+from requests_app.correspondence.selectors import country_choices, may_read_letter, visible_letters
 from requests_app.correspondence.services import LetterDetails
 from requests_app.documents.forms import DocumentUploadField
-from requests_app.reference.models import MemberState
+from requests_app.reference.models import MemberState, UnLanguage
 
 
 def _line(label, *, max_length=200, required=True, **kwargs):
@@ -28,6 +30,25 @@ def _line(label, *, max_length=200, required=True, **kwargs):
 def _notes(label, **kwargs):
     return forms.CharField(
         label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **kwargs
+    )
+
+
+def _level(help_text=None):
+    return forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[("", _("As its kind: internal")), *Level.choices],
+        help_text=help_text
+        or _("Who may read its subject, notes and file (README, Security). Those below it see only that it exists."),
+    )
+
+
+def _language():
+    return forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The case's correspondence's, else the State's")), *UnLanguage.choices],
+        help_text=_("The language the letter is written in."),
     )
 
 
@@ -60,6 +81,8 @@ class LetterForm(forms.Form):
     subject = _line(_("Subject"), max_length=300)
     notes = _notes(_("Notes"))
     file = DocumentUploadField(label=_("File"), required=False)
+    level = _level()
+    language = _language()
     reply_due_on = day_field(
         _("Reply due on"),
         required=False,
@@ -95,6 +118,8 @@ class LetterForm(forms.Form):
         answered = visible_letters(self.user).filter(pk=parse_id(value)).first()
         if answered is None:
             raise forms.ValidationError(_("The letter this one answers is not in the register."))
+        if not may_read_letter(self.user, answered):
+            raise forms.ValidationError(_("You may not read the letter this one answers: you cannot reply to it."))
         self.answered = answered
         return answered
 
@@ -119,6 +144,8 @@ class LetterForm(forms.Form):
             received_on=data["received_on"],
             reply_due_on=data["reply_due_on"],
             upload=data["file"] or None,
+            level=data["level"],
+            language=data["language"],
         )
 
 
@@ -137,7 +164,11 @@ class NotConsideredForm(forms.Form):
     received_on = day_field(_("Received on"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.DIRECT)
     subject = _line(_("Subject"), max_length=300, help_text=_("What the letter asks, in a line."))
+    language = _language()
     file = DocumentUploadField(label=_("File of the letter"), required=False)
+    level = _level(
+        help_text=_("Who may read the letter, its reply and their files. Those below it see that they exist.")
+    )
 
     reply_date = day_field(_("Reply sent on"))
     reply_kind = forms.ChoiceField(label=_("Reply: kind"), choices=LetterKind.choices)
@@ -152,8 +183,11 @@ class NotConsideredForm(forms.Form):
     reply_file = DocumentUploadField(label=_("File of the reply"), required=False)
 
     groups = [
-        (_("The letter"), ["country", "kind", "sender", "sender_kind", "date", "received_on", "channel", "subject"]),
-        (None, ["file"]),
+        (
+            _("The letter"),
+            ["country", "kind", "sender", "sender_kind", "date", "received_on", "channel", "subject", "language"],
+        ),
+        (None, ["file", "level"]),
         (_("The reply sent"), ["reply_date", "reply_kind", "reply_channel", "reply_recipient", "reply_text"]),
         (None, ["reply_file"]),
     ]
@@ -183,6 +217,8 @@ class NotConsideredForm(forms.Form):
             sender_kind=data["sender_kind"],
             subject=data["subject"],
             upload=data["file"] or None,
+            level=data["level"],
+            language=data["language"],
         )
 
     def reply(self):
@@ -218,3 +254,28 @@ class DraftLetterForm(forms.Form):
     signatory = _line(
         _("Signed by"), help_text=_("The person who signs the letter, with their title, as it is printed under it.")
     )
+    # Chosen above the form (DraftLanguageForm): the language the letter is filed in.
+    language = forms.ChoiceField(choices=[("", ""), *UnLanguage.choices], required=False, widget=forms.HiddenInput)
+
+
+class DraftLanguageForm(forms.Form):
+    """The language a letter is drafted in (?language=fr): its template's, else English's."""
+
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=UnLanguage.choices)
+
+
+class LetterLevelForm(forms.Form):
+    """A letter's new level, and why: the comment is written in its history."""
+
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    comment = _notes(
+        _("Why"), help_text=_("Written in the letter's history (and its case's), read at the higher of the two levels.")
+    )
+
+    def __init__(self, *args, letter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("level", letter.level)
+        self.fields["comment"].required = True
+
+    def level_label(self):
+        return str(label(self.cleaned_data["level"])).lower()

@@ -11,14 +11,15 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.models import AssistanceRequest
+from requests_app.core.confidentiality import LEVEL_MAX_LENGTH, Level
 from requests_app.core.validators import validate_single_line
 from requests_app.documents.models import CaseDocument
-from requests_app.reference.models import MemberState
+from requests_app.reference.models import MemberState, UnLanguage
 
 
 class LetterKind(models.TextChoices):
@@ -73,6 +74,26 @@ class SenderKind(models.TextChoices):
 # Who writes the unit's letters, as the register names the sender of a letter sent.
 FOCAL_POINT = _("Focal point for electoral assistance")
 
+# The Division's rule for a letter's own level, unless the one who registers it chooses another: a
+# request letter or an incoming note verbale, a letter not considered, an acknowledgement or a decision
+# letter sent are all internal; so is any other letter. (Its file, when a case's document holds it, is
+# also read at the document's level: selectors.file_level.)
+DEFAULT_LEVELS: dict[tuple[str, str], str] = {
+    (Direction.IN, Purpose.REQUEST): Level.INTERNAL,
+    (Direction.IN, Purpose.OTHER): Level.INTERNAL,
+    (Direction.OUT, Purpose.ACKNOWLEDGEMENT): Level.INTERNAL,
+    (Direction.OUT, Purpose.DECISION): Level.INTERNAL,
+    (Direction.OUT, Purpose.OTHER): Level.INTERNAL,
+}
+NOT_CONSIDERED_LEVEL = Level.INTERNAL
+
+
+def default_level(direction: str, purpose: str, status: str = LetterStatus.FILED) -> str:
+    """The level a letter is registered at unless its registrar chooses another."""
+    if status == LetterStatus.NOT_CONSIDERED:
+        return NOT_CONSIDERED_LEVEL
+    return DEFAULT_LEVELS.get((direction, purpose), Level.INTERNAL)
+
 
 def letter_path(instance, filename):
     # Stored under a generated name, as a case's documents are: the sender's file name never reaches the disk.
@@ -94,6 +115,16 @@ class Letter(models.Model):
     recipient = models.CharField(_("to"), max_length=200, blank=True, validators=[validate_single_line])
     subject = models.CharField(_("subject"), max_length=300, validators=[validate_single_line])
     notes = models.TextField(_("notes"), blank=True)
+    # Who may read its subject, notes and file (README "Security", confidentiality): the others see
+    # that it exists (its date, direction, kind, correspondent, country and case).
+    level = models.CharField(
+        _("level"),
+        max_length=LEVEL_MAX_LENGTH,
+        choices=Level.choices,
+        default=Level.INTERNAL,
+        help_text=_("Who may read its subject, notes and file (README, Security)."),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=UnLanguage.choices, default=UnLanguage.ENGLISH)
 
     file = models.FileField(_("file"), upload_to=letter_path, max_length=200, blank=True)
     original_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
@@ -180,7 +211,9 @@ class Letter(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.date:%d %b %Y}: {self.subject}" if self.date else self.subject
+        # Never the subject: this is what the admin's pages, the reminders and the auditor's lists
+        # show to readers who may not read the letter (a subject can say what it holds).
+        return describe_letter(self)
 
     @property
     def is_incoming(self):
@@ -213,6 +246,56 @@ class Letter(models.Model):
         return self.sender if self.is_incoming else (self.recipient or gettext("—"))
 
 
+def describe_letter(letter: "Letter") -> str:
+    """A letter as someone who may not read it sees it: "Note verbale received of 3 Mar 2026, Ghana (no. 12)"."""
+    kind = dict(LetterKind.choices).get(letter.kind, letter.kind)
+    if letter.date is None:
+        return str(kind)
+    values = {"kind": kind, "day": formats.date_format(letter.date, "j M Y"), "number": letter.pk}
+    if letter.direction == Direction.IN:
+        return gettext("%(kind)s received, dated %(day)s (no. %(number)s)") % values
+    return gettext("%(kind)s sent, dated %(day)s (no. %(number)s)") % values
+
+
+class LetterEvent(models.Model):
+    """One line of a letter's own history: its level changed, by whom, when and why.
+
+    A letter of a case is also in the case's history; a letter that concerns no case has only this.
+    Written by services only; never edited. Its comment is read at its ``level``."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="events", verbose_name=_("letter"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    level = models.CharField(
+        _("level of the comment"), max_length=LEVEL_MAX_LENGTH, choices=Level.choices, default=Level.INTERNAL
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("history entry of a letter")
+        verbose_name_plural = _("history of letters")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {LETTER_ACTIONS.get(self.action, self.action)}"
+
+    @property
+    def action_label(self):
+        return LETTER_ACTIONS.get(self.action, self.action)
+
+
+LETTER_ACTIONS = {"level_changed": _("Level changed")}
+
+
 class LetterTemplate(models.Model):
     """The wording of a letter EAS drafts from a case, in one language, as an administrator edits it.
 
@@ -228,7 +311,7 @@ class LetterTemplate(models.Model):
         max_length=20,
         choices=[(Purpose.ACKNOWLEDGEMENT, Purpose.ACKNOWLEDGEMENT.label), (Purpose.DECISION, Purpose.DECISION.label)],
     )
-    language = models.CharField(_("language code"), max_length=8, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=UnLanguage.choices, default=UnLanguage.ENGLISH)
     subject = models.CharField(_("subject"), max_length=300, validators=[validate_single_line])
     body = models.TextField(
         _("body"),
@@ -256,6 +339,7 @@ HISTORY_ACTIONS = {
     "letter_received": _("Letter received"),
     "letter_sent": _("Letter sent"),
     "letter_replied": _("Letter marked replied"),
+    "letter_level_changed": _("Level of a letter changed"),
 }
 HISTORY_DETAILS = {
     "letter_kind": _("kind"),
@@ -266,4 +350,7 @@ HISTORY_DETAILS = {
     "reply_due": _("reply due"),
     "replied_on": _("replied on"),
     "signatory": _("signed by"),
+    "language": _("language"),
+    "level_was": _("level was"),
+    "level_now": _("level now"),
 }

@@ -1,16 +1,23 @@
-"""Reads of the correspondence register: who sees which letters, a case's and a country's letters,
-replies due (for the reminders), letters not considered (for the briefing)."""
+"""Reads of the correspondence register: who sees which letters and who reads them, a case's and a
+country's letters, the language of a case's correspondence, replies due (for the reminders), letters
+not considered (for the briefing).
+
+Seeing a letter is the cases' scope (``visible_letters``); reading it (its subject, notes and file) is
+its level, by the one rule of requests_app.core.confidentiality (``may_read_letter``, ``readable_letters``):
+a reader below its level sees that it exists (its date, direction, kind, correspondent, country, case
+and level), never what it says."""
 
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.selectors import desk_groups, may_work_on, sees_all_cases, visible_cases
+from requests_app.core.confidentiality import highest, label, may_read, readable_levels
 from requests_app.core.types import User
-from requests_app.correspondence.models import Direction, Letter, LetterStatus
+from requests_app.correspondence.models import Direction, Letter, LetterEvent, LetterStatus, Purpose
 from requests_app.reference.models import MemberState
 
 
@@ -105,3 +112,68 @@ def not_considered_counts(start: date | None, end: date | None) -> dict[str, int
     if end is not None:
         letters = letters.filter(arrived__lte=end)
     return dict(letters.values_list("sender_kind").annotate(n=Count("id")).order_by())
+
+
+# Reading a letter: its level --------------------------------------------------------------------
+
+
+def may_read_letter(user: User, letter: Letter) -> bool:
+    """Whether ``user``, who sees the letter, may read its subject and notes."""
+    return may_read(user, letter.level)
+
+
+def file_level(letter: Letter) -> str:
+    """The level its file is read at: the letter's, or its case's document's when that is higher."""
+    if letter.document_id is not None and letter.document is not None:
+        return highest([letter.level, letter.document.level])
+    return letter.level
+
+
+def may_open_file(user: User, letter: Letter) -> bool:
+    return may_read(user, file_level(letter))
+
+
+def readable_letters(user: User, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
+    """The letters of ``queryset`` whose subject and notes ``user`` may read (a search of subjects)."""
+    return queryset.filter(level__in=sorted(readable_levels(user)))
+
+
+def with_readable(user: User, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
+    """Each letter annotated ``readable``: whether ``user`` may read it (the admin's list)."""
+    readable = ExpressionWrapper(Q(level__in=sorted(readable_levels(user))), output_field=BooleanField())
+    return queryset.annotate(readable=readable)
+
+
+def withheld_label(letter: Letter) -> str:
+    """What a reader below its level reads instead of the subject: "Confidential: not yours to read"."""
+    return str(label(letter.level))
+
+
+def letter_history(user: User, letter: Letter) -> list[LetterEvent]:
+    """The letter's own history, oldest first, each entry marked ``withheld`` (its level's label) when
+    ``user`` may not read its comment. One query."""
+    events = list(LetterEvent.objects.filter(letter=letter).select_related("actor"))
+    for event in events:
+        event.withheld = "" if may_read(user, event.level) else str(label(event.level))  # type: ignore[attr-defined]
+    return events
+
+
+# The language of the correspondence -------------------------------------------------------------
+
+
+def correspondence_language(country: MemberState, case: AssistanceRequest | None = None) -> str:
+    """The language a new letter is in unless someone chooses another: its case's correspondence's,
+    else its State's."""
+    return case_language(case) if case is not None else country.letter_language
+
+
+def case_language(case: AssistanceRequest) -> str:
+    """The language of a case's correspondence: that of the letter by which its request arrived,
+    else its State's usual one (MemberState.correspondence_language), else English."""
+    request = (
+        Letter.objects.filter(case=case, direction=Direction.IN, purpose=Purpose.REQUEST)
+        .order_by("date", "id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return request or case.member_state.letter_language

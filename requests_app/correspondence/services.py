@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from requests_app.cases.choices import AuthorityType, Origin
 from requests_app.cases.models import AssistanceRequest, Decision
 from requests_app.cases.services import record_event
+from requests_app.core.confidentiality import RANK, Level, highest, label, may_read
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
 from requests_app.core.validators import has_control_characters
@@ -27,15 +28,17 @@ from requests_app.correspondence.models import (
     Channel,
     Direction,
     Letter,
+    LetterEvent,
     LetterKind,
     LetterStatus,
     Purpose,
     SenderKind,
+    default_level,
 )
 from requests_app.documents.models import CaseDocument, DocumentKind
 from requests_app.documents.services import document_problems, shortened_name
 from requests_app.history.models import CaseEvent
-from requests_app.reference.models import MemberState
+from requests_app.reference.models import MemberState, UnLanguage
 
 
 @dataclass
@@ -55,6 +58,8 @@ class LetterDetails:
     purpose: str = Purpose.OTHER
     upload: File | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    level: str = ""  # empty: its kind's (models.default_level)
+    language: str = ""  # empty: the case's correspondence's, else its State's (selectors.case_language)
 
 
 def _choice_problems(details: LetterDetails) -> list[StrOrPromise]:
@@ -79,6 +84,25 @@ def _choice_problems(details: LetterDetails) -> list[StrOrPromise]:
     return problems
 
 
+def level_problems(actor: User | None, level: str, default: str) -> list[StrOrPromise]:
+    """Why ``actor`` may not register a letter at ``level``: an unknown level, or one below its kind's
+    default chosen by someone who may not read that default."""
+    if level not in Level.values:
+        return [_("Choose the level of the letter.")]
+    if RANK[level] < RANK[default] and not may_read(actor, default):
+        return [
+            _("This letter is %(default)s; only someone who may read %(default)s letters may file it as %(level)s.")
+            % {"default": label(default).lower(), "level": label(level).lower()}
+        ]
+    return []
+
+
+def _language_problems(language: str) -> list[StrOrPromise]:
+    if language and language not in UnLanguage.values:
+        return [_("Choose the language of the letter: one of the six official languages of the United Nations.")]
+    return []
+
+
 def _date_problems(details: LetterDetails, direction: str) -> list[StrOrPromise]:
     today = timezone.localdate()
     problems: list[StrOrPromise] = []
@@ -98,8 +122,16 @@ def _date_problems(details: LetterDetails, direction: str) -> list[StrOrPromise]
     return problems
 
 
-def _reply_problems(details: LetterDetails, answered: Letter, country: MemberState) -> list[StrOrPromise]:
+def _reply_problems(
+    actor: User | None, details: LetterDetails, answered: Letter, country: MemberState, *, reads: bool = True
+) -> list[StrOrPromise]:
+    """Why a letter cannot answer ``answered``; with ``reads``, also that its author may not read it."""
     problems: list[StrOrPromise] = []
+    if reads and not may_read(actor, answered.level):
+        problems.append(
+            _("The letter this one answers is %(level)s: only those who may read it reply to it.")
+            % {"level": label(answered.level).lower()}
+        )
     if answered.country_id != country.pk:
         problems.append(_("A reply concerns the same country as the letter it answers."))
     if details.date is not None and details.date < (answered.received_on or answered.date):
@@ -145,6 +177,7 @@ def _event_details(letter: Letter) -> dict[str, Any]:
         "letter_kind": letter.kind,
         "channel": letter.channel,
         "subject": letter.subject,
+        "language": letter.language,
     }
     details["sender" if letter.is_incoming else "recipient"] = letter.correspondent
     if letter.reply_due_on:
@@ -188,15 +221,20 @@ def _register(
     in_reply_to: Letter | None = None,
     status: str = LetterStatus.FILED,
     comment: str = "",
+    step: bool = False,
 ) -> Letter:
+    """Register a letter. ``step``: a letter of the case's own steps (the acknowledgement, the decision
+    letter drafted), which answers the request without saying what it says, whatever its level."""
     if in_reply_to is not None:
         in_reply_to = (
             Letter.objects.select_for_update(of=("self",)).select_related("case__member_state").get(pk=in_reply_to.pk)
         )
     country, case = _where(actor, country, case, in_reply_to)
+    default = default_level(direction, details.purpose, status)
     problems = _choice_problems(details) + _date_problems(details, direction)
+    problems += level_problems(actor, details.level or default, default) + _language_problems(details.language)
     if in_reply_to is not None:
-        problems += _reply_problems(details, in_reply_to, country)
+        problems += _reply_problems(actor, details, in_reply_to, country, reads=not step)
     if details.upload is not None:
         problems += document_problems(details.upload)
     if problems:
@@ -208,6 +246,8 @@ def _register(
         country=country,
         in_reply_to=in_reply_to,
         registered_by=actor,
+        level=details.level or default,
+        language=details.language or selectors.correspondence_language(country, case),
         **_fields(details, incoming=direction == Direction.IN),
     )
     _store_file(letter, details.upload)
@@ -216,7 +256,14 @@ def _register(
         _answer(in_reply_to, letter.date)
     if case is not None:
         action = "letter_received" if direction == Direction.IN else "letter_sent"
-        record_event(case=case, actor=actor, action=action, comment=comment, details=_event_details(letter))
+        record_event(
+            case=case,
+            actor=actor,
+            action=action,
+            comment=comment,
+            details=_event_details(letter),
+            level=letter.level,
+        )
     return letter
 
 
@@ -272,6 +319,11 @@ def mark_replied(*, actor: User | None, letter: Letter, replied_on: datetime.dat
     if actor is None or not selectors.may_file(actor, country=letter.country, case=letter.case):
         raise ActionRefused(_("You do not have permission to change the letters of this case or country."))
     problems: list[StrOrPromise] = []
+    if not may_read(actor, letter.level):
+        problems.append(
+            _("This letter is %(level)s: only those who may read it mark it replied.")
+            % {"level": label(letter.level).lower()}
+        )
     if not letter.is_incoming:
         problems.append(_("Only a letter received is replied to."))
     elif letter.replied_on is not None:
@@ -288,7 +340,9 @@ def mark_replied(*, actor: User | None, letter: Letter, replied_on: datetime.dat
     _answer(letter, replied_on)
     if letter.case is not None:
         details = _event_details(letter) | {"replied_on": replied_on}
-        record_event(case=letter.case, actor=actor, action="letter_replied", comment=comment, details=details)
+        record_event(
+            case=letter.case, actor=actor, action="letter_replied", comment=comment, details=details, level=letter.level
+        )
     return letter
 
 
@@ -312,6 +366,9 @@ def register_not_considered(
         problems.append(_("Write what the reply says: why the letter is not considered as a request."))
     if problems:
         raise ActionRefused(*problems)
+    # The reply names the letter's subject and speaks its language: unless told otherwise, it is read as the letter is.
+    reply.level = reply.level or letter.level
+    reply.language = reply.language or letter.language
     received = _register(
         actor=actor, direction=Direction.IN, details=letter, country=country, status=LetterStatus.NOT_CONSIDERED
     )
@@ -352,6 +409,9 @@ def _case_letter(event: CaseEvent, *, direction: str, purpose: str, subject: str
         "country_id": case.member_state_id,
         "registered_by": event.actor,
         "registered_at": event.created_at,
+        "level": default_level(direction, purpose),
+        # The request is the case's first letter: in its State's language (no query for one not yet filed).
+        "language": case.member_state.letter_language if purpose == Purpose.REQUEST else selectors.case_language(case),
     }
     if direction == Direction.IN:
         values["sender"] = case.requesting_authority
@@ -482,6 +542,7 @@ class DraftedLetter:
     subject: str
     signatory: str
     pdf: bytes
+    language: str = ""  # empty: the case's correspondence's
 
 
 def _drafted_problems(case: AssistanceRequest, drafted: DraftedLetter) -> list[StrOrPromise]:
@@ -494,7 +555,7 @@ def _drafted_problems(case: AssistanceRequest, drafted: DraftedLetter) -> list[S
         problems.append(_("Say who signs the letter."))
     if has_control_characters(drafted.signatory) or len(drafted.signatory.strip()) > 200:
         problems.append(_("The signatory is one line of at most 200 characters."))
-    return problems
+    return problems + _language_problems(drafted.language)
 
 
 def _waiting_entry(case: AssistanceRequest, purpose: str) -> Letter | None:
@@ -530,18 +591,31 @@ def file_drafted(*, actor: User | None, case: AssistanceRequest, drafted: Drafte
             purpose=drafted.purpose,
             notes=_("Signed by %(signatory)s.") % {"signatory": drafted.signatory.strip()},
             upload=upload,
+            language=drafted.language,
         )
-        return register_outgoing(
-            actor=actor, details=details, case=case, in_reply_to=request_letter(case), comment=details.notes
+        return _register(
+            actor=actor,
+            direction=Direction.OUT,
+            details=details,
+            case=case,
+            in_reply_to=request_letter(case),
+            comment=details.notes,
+            step=True,
         )
     problems = _choice_problems(_details_of(letter, drafted.subject)) + document_problems(upload)
+    if not may_read(actor, letter.level):
+        problems.append(
+            _("The entry of this letter is %(level)s: only those who may read it file its PDF.")
+            % {"level": label(letter.level).lower()}
+        )
     if problems:
         raise ActionRefused(*problems)
     letter.subject = drafted.subject.strip()
+    letter.language = drafted.language or letter.language
     _store_file(letter, upload)
-    letter.save(update_fields=["subject", "file", "original_name", "size"])
+    letter.save(update_fields=["subject", "language", "file", "original_name", "size"])
     event = _event_details(letter) | {"signatory": drafted.signatory.strip()}
-    record_event(case=case, actor=actor, action="letter_sent", details=event)
+    record_event(case=case, actor=actor, action="letter_sent", details=event, level=letter.level)
     return letter
 
 
@@ -555,3 +629,76 @@ def _details_of(letter: Letter, subject: str) -> LetterDetails:
         recipient=letter.recipient,
         purpose=letter.purpose,
     )
+
+
+# A letter's level -----------------------------------------------------------------------------------
+
+
+def _locked_for_level(actor: User | None, letter: Letter) -> Letter:
+    """The letter read again and locked, if ``actor`` may change its level: who may register the
+    letters of its case or country and read the letter as it is."""
+    letter = (
+        Letter.objects.select_for_update(of=("self",)).select_related("case__member_state", "country").get(pk=letter.pk)
+    )
+    if actor is None or not selectors.may_file(actor, country=letter.country, case=letter.case):
+        raise ActionRefused(_("You do not have permission to change the letters of this case or country."))
+    if not may_read(actor, letter.level):
+        raise ActionRefused(
+            _("This letter is %(level)s: only those who may read it may change its level.")
+            % {"level": label(letter.level).lower()}
+        )
+    return letter
+
+
+# The case's entries that say what a letter is (its subject among their details); a reminder's does not.
+LETTER_ENTRIES = ["letter_received", "letter_sent", "letter_replied", "letter_level_changed"]
+
+
+def _raise_case_entries(letter: Letter, level: str) -> None:
+    """The case's entries about the letter (its subject is in their details) are read at least at its
+    new level. Lowering a letter leaves them as they were: what they say was written at their level."""
+    if letter.case_id is None:
+        return
+    lower = [name for name in Level.values if RANK[name] < RANK[level]]
+    entries = CaseEvent.objects.filter(case_id=letter.case_id, action__in=LETTER_ENTRIES, details__letter=letter.pk)
+    entries.filter(level__in=lower).update(level=level)
+
+
+@transaction.atomic
+def change_level(*, actor: User | None, letter: Letter, level: str, comment: str) -> Letter:
+    """Change who may read a letter (its subject, notes and file), saying why: written in the letter's
+    history and, for a letter of a case, in the case's, at the higher of the two levels."""
+    letter = _locked_for_level(actor, letter)
+    problems: list[StrOrPromise] = []
+    if level not in Level.values:
+        problems.append(_("Choose the level of the letter."))
+    elif level == letter.level:
+        problems.append(_("The letter is already %(level)s.") % {"level": label(level).lower()})
+    if not comment.strip():
+        problems.append(_("Say why the level changes: it is written in the letter's history."))
+    if problems:
+        raise ActionRefused(*problems)
+    before = letter.level
+    letter.level = level
+    letter.save(update_fields=["level"])
+    changes = {str(_("level")): [str(label(before)), str(label(level))]}
+    entry_level = highest([before, level])  # the comment may say what the letter holds
+    LetterEvent.objects.create(
+        letter=letter,
+        actor=actor,
+        action="level_changed",
+        comment=comment.strip(),
+        details={"changes": changes},
+        level=entry_level,
+    )
+    _raise_case_entries(letter, level)
+    if letter.case is not None:
+        record_event(
+            case=letter.case,
+            actor=actor,
+            action="letter_level_changed",
+            comment=comment.strip(),
+            details=_event_details(letter) | {"level_was": before, "level_now": level, "changes": changes},
+            level=entry_level,
+        )
+    return letter

@@ -3,22 +3,34 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from requests_app.cases.selectors import visible_cases
 from requests_app.core.access import staff_required
+from requests_app.core.confidentiality import may_read
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.ids import parse_id
 from requests_app.core.views import report_filter_errors
 from requests_app.correspondence import exports, selectors, services
 from requests_app.correspondence.filters import LetterFilter
-from requests_app.correspondence.forms import DraftLetterForm, LetterForm, NotConsideredForm, RepliedForm
-from requests_app.correspondence.models import Direction, Purpose
+from requests_app.correspondence.forms import (
+    DraftLanguageForm,
+    DraftLetterForm,
+    LetterForm,
+    LetterLevelForm,
+    NotConsideredForm,
+    RepliedForm,
+)
+from requests_app.correspondence.models import Direction, Letter, Purpose
+from requests_app.documents import services as document_services
 from requests_app.documents.models import CaseDocument, ConfidentialRead
-from requests_app.documents.views import serve_document
+from requests_app.documents.selectors import mark_withheld
+from requests_app.documents.views import serve_document, serve_protected
 from requests_app.history.models import CaseEvent
+from requests_app.reference.models import UnLanguage
 
 PAGE_SIZE = 50
 
@@ -37,7 +49,9 @@ def _may_write(request):
 def letter_list(request):
     _may_read(request)
     letter_filter = LetterFilter(
-        request.GET or None, queryset=selectors.visible_letters(request.user, selectors.letter_list())
+        request.GET or None,
+        queryset=selectors.visible_letters(request.user, selectors.letter_list()),
+        request=request,
     )
     report_filter_errors(request, letter_filter)
     page = Paginator(letter_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -48,40 +62,68 @@ def letter_or_404(request, pk):
     return get_object_or_404(selectors.visible_letters(request.user, selectors.letter_detail()), pk=pk)
 
 
+def _opened(letter: Letter, level: str) -> document_services.Opened:
+    """The letter as the auditor's record of openings names it: never its subject."""
+    subject = _("Letter: %(letter)s, %(country)s") % {"letter": letter, "country": letter.country.name}
+    return document_services.Opened(letter.case_id, letter, level, subject)
+
+
+def _former_case(request, letter, context):
+    """The case this letter was registered as, before the register: its record, as it was kept (each
+    entry and document read at its level)."""
+    events = list(CaseEvent.objects.filter(case=letter.former_case_id).select_related("actor"))
+    documents = list(CaseDocument.objects.filter(case=letter.former_case_id))
+    mark_withheld(request.user, events, {document.pk: document.level for document in documents})
+    for document in documents:
+        document.readable = may_read(request.user, document.level)  # type: ignore[attr-defined]  # for the page
+    context["former_events"] = events
+    context["former_documents"] = documents
+
+
 @staff_required
-def letter_detail(request, pk, replied_form=None, status=200):
+def letter_detail(request, pk, replied_form=None, level_form=None, status=200):
     _may_read(request)
     letter = letter_or_404(request, pk)
-    may_write = selectors.may_file(request.user, country=letter.country, case=letter.case)
+    user = request.user
+    readable = selectors.may_read_letter(user, letter)
+    # Answering a letter, or marking it answered, needs reading it.
+    may_write = readable and selectors.may_file(user, country=letter.country, case=letter.case)
     context = {
         "letter": letter,
-        "replies": selectors.visible_letters(request.user, letter.replies.order_by("date", "id")),
+        "readable": readable,
+        "file_readable": selectors.may_open_file(user, letter),
+        "replies": selectors.visible_letters(user, letter.replies.order_by("date", "id")),
         "may_write": may_write,
         "replied_form": replied_form or (RepliedForm() if may_write and letter.awaits_reply else None),
+        "level_form": level_form or (LetterLevelForm(letter=letter) if may_write else None),
+        "history": selectors.letter_history(user, letter),
     }
-    if letter.former_case_id is not None:
-        # The case this letter was registered as, before the register: its record, as it was kept.
-        context["former_events"] = CaseEvent.objects.filter(case=letter.former_case_id).select_related("actor")
-        context["former_documents"] = CaseDocument.objects.filter(case=letter.former_case_id)
-    return render(request, "correspondence/detail.html", context, status=status)
+    if letter.former_case_id is not None and readable:
+        _former_case(request, letter, context)
+    response = render(request, "correspondence/detail.html", context, status=status)
+    if readable and status == 200:
+        document_services.record_reads(
+            reader=user, place=ConfidentialRead.Place.LETTER_PAGE, opened=[_opened(letter, letter.level)]
+        )
+    return response
 
 
 @staff_required
 def letter_file(request, pk):
+    """The letter's file: its own, or its case's document's; read at the letter's level (or the
+    document's, if higher), refused below it with the site's 403 page, a confidential opening recorded."""
     _may_read(request)
     letter = letter_or_404(request, pk)
     if letter.file:
-        handle = letter.file
-    elif letter.document_id is not None:
-        # A case's document: its level decides who may open it (documents.views.serve_document).
-        return serve_document(request, letter.document, place=ConfidentialRead.Place.DOWNLOAD)
+        file, filename = letter.file, letter.original_name
+    elif letter.document_id is not None and letter.document is not None:
+        file, filename = letter.document.file, letter.document.original_name
     else:
         raise Http404
-    try:
-        opened = handle.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(opened, as_attachment=True, filename=letter.original_name)
+    opened = _opened(letter, selectors.file_level(letter))
+    return serve_protected(
+        request, opened=opened, file=file, filename=filename, place=ConfidentialRead.Place.LETTER_DOWNLOAD
+    )
 
 
 @staff_required
@@ -90,8 +132,37 @@ def former_case_document(request, pk, document_id):
     letter = letter_or_404(request, pk)
     if letter.former_case_id is None:
         raise Http404
+    if not selectors.may_read_letter(request.user, letter):
+        raise PermissionDenied(
+            _("This letter is %(level)s: your role may see that it exists, not open its documents.")
+            % {"level": selectors.withheld_label(letter).lower()}
+        )
     document = get_object_or_404(CaseDocument, pk=document_id, case=letter.former_case_id)
     return serve_document(request, document, place=ConfidentialRead.Place.DOWNLOAD)
+
+
+@staff_required
+def letter_level(request, pk):
+    """Change who may read a letter, saying why (POST from the letter's page)."""
+    _may_write(request)
+    letter = letter_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("workspace:letter-detail", pk=letter.pk)
+    form = LetterLevelForm(request.POST, letter=letter)
+    if form.is_valid():
+        try:
+            services.change_level(
+                actor=request.user,
+                letter=letter,
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ActionRefused as refusal:
+            tell_refusal(refusal, form=form)
+        else:
+            messages.success(request, _("The letter is now %(level)s.") % {"level": form.level_label()})
+            return redirect("workspace:letter-detail", pk=letter.pk)
+    return letter_detail(request, pk, level_form=form, status=400)
 
 
 def _presets(request):
@@ -103,7 +174,8 @@ def _presets(request):
     country = request.GET.get("country", "")[:3]
     if country:
         initial["country"] = country
-    answered = selectors.visible_letters(request.user).filter(pk=parse_id(request.GET.get("reply_to", ""))).first()
+    answerable = selectors.readable_letters(request.user, selectors.visible_letters(request.user))
+    answered = answerable.filter(pk=parse_id(request.GET.get("reply_to", ""))).first()
     if answered is not None:
         initial.update(
             direction=Direction.OUT,
@@ -140,7 +212,7 @@ def letter_new(request):
             except ActionRefused as refusal:
                 tell_refusal(refusal, form=form)
             else:
-                messages.success(request, _("Registered: %(letter)s.") % {"letter": letter})
+                messages.success(request, _("Registered: %(letter)s.") % {"letter": letter.subject})
                 return redirect("workspace:letter-detail", pk=letter.pk)
         answered = form.answered or answered
         status = 400
@@ -165,7 +237,8 @@ def letter_not_considered(request):
             else:
                 messages.success(
                     request,
-                    _("Filed as not considered, with its reply: %(letter)s. It is not a request.") % {"letter": letter},
+                    _("Filed as not considered, with its reply: %(letter)s. It is not a request.")
+                    % {"letter": letter.subject},
                 )
                 return redirect("workspace:letter-detail", pk=letter.pk)
         status = 400
@@ -213,33 +286,56 @@ def _draft_case(request, reference, purpose):
 
 def _preview(form, case):
     data = form.cleaned_data
-    values = exports.case_values(case, signatory=data["signatory"])
-    pdf = exports.letter_pdf(
-        subject=data["subject"],
-        body=exports.render_text(data["body"], values),
-        signatory=data["signatory"],
-        place_and_date=_("New York, %(day)s") % {"day": values["today"]},
-    )
+    with translation.override(data["language"]):  # the days in the letter's language
+        values = exports.case_values(case, signatory=data["signatory"])
+        pdf = exports.letter_pdf(
+            subject=data["subject"],
+            body=exports.render_text(data["body"], values),
+            signatory=data["signatory"],
+            place_and_date=_("New York, %(day)s") % {"day": values["today"]},
+        )
     return pdf, f"{case.reference}-{DRAFTED_SLUGS[form.purpose]}.pdf"
+
+
+def _draft_language(request, case):
+    """The language asked for (?language=fr), else the case's correspondence's."""
+    asked = DraftLanguageForm(request.GET)
+    if "language" in request.GET and asked.is_valid():
+        return asked.cleaned_data["language"]
+    return selectors.case_language(case)
 
 
 @staff_required
 def letter_draft(request, reference, purpose):
-    """Draft the acknowledgement or the decision letter from its template, preview it, file it as sent."""
+    """Draft the acknowledgement or the decision letter from its template, in the language of the case's
+    correspondence unless another is chosen, preview it, file it as sent."""
     case = _draft_case(request, reference, purpose)
     status = 200
     if request.method == "POST":
         form = DraftLetterForm(request.POST)
         form.purpose = DRAFTED[purpose]
         if form.is_valid():
+            form.cleaned_data["language"] = form.cleaned_data["language"] or selectors.case_language(case)
             response = _send_or_preview(request, form, case)
             if response is not None:
                 return response
         status = 400
+        language = form.data.get("language") or selectors.case_language(case)
+        language = language if language in UnLanguage.values else selectors.case_language(case)
+        drafted_from = language
     else:
-        text = exports.draft(case, DRAFTED[purpose], request.GET.get("language", "en")[:8])
-        form = DraftLetterForm(initial={"subject": text.subject, "body": text.body})
-    context = {"form": form, "case": case, "title": DRAFTED[purpose].label}
+        language = _draft_language(request, case)
+        text = exports.draft(case, DRAFTED[purpose], language)
+        drafted_from = text.language
+        form = DraftLetterForm(initial={"subject": text.subject, "body": text.body, "language": language})
+    context = {
+        "form": form,
+        "case": case,
+        "title": DRAFTED[purpose].label,
+        "language_form": DraftLanguageForm(initial={"language": language}),
+        "language_label": UnLanguage(language).label,
+        "fallback": drafted_from != language,
+    }
     return render(request, "correspondence/draft_form.html", context, status=status)
 
 
@@ -254,14 +350,18 @@ def _send_or_preview(request, form, case):
             pdf, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
     drafted = services.DraftedLetter(
-        purpose=form.purpose, subject=form.cleaned_data["subject"], signatory=form.cleaned_data["signatory"], pdf=pdf
+        purpose=form.purpose,
+        subject=form.cleaned_data["subject"],
+        signatory=form.cleaned_data["signatory"],
+        pdf=pdf,
+        language=form.cleaned_data["language"],
     )
     try:
         letter = services.file_drafted(actor=request.user, case=case, drafted=drafted)
     except ActionRefused as refusal:
         tell_refusal(refusal, form=form)
         return None
-    messages.success(request, _("Filed as sent, with its PDF: %(letter)s.") % {"letter": letter})
+    messages.success(request, _("Filed as sent, with its PDF: %(letter)s.") % {"letter": letter.subject})
     return redirect("workspace:letter-detail", pk=letter.pk)
 
 

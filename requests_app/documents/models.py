@@ -110,9 +110,17 @@ class ConfidentialRead(models.Model):
         CASE_PAGE = "case_page", _("shown on the case page")
         ADMIN_PAGE = "admin_page", _("shown in the intake desk")
         EXPORT = "export", _("in an export")
+        LETTER_DOWNLOAD = "letter_download", _("downloaded from the correspondence register")
+        LETTER_PAGE = "letter_page", _("shown in the correspondence register")
 
+    # Empty for a letter that concerns no case (a country's correspondence): its subject names the country.
     case = models.ForeignKey(
-        AssistanceRequest, on_delete=models.CASCADE, related_name="confidential_reads", verbose_name=_("case")
+        AssistanceRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="confidential_reads",
+        verbose_name=_("case"),
     )
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("read by")

@@ -275,9 +275,10 @@ def set_document_level(*, actor: User | None, document: CaseDocument, level: str
 
 
 class Opened(NamedTuple):
-    """Something with a level that a reader opened: its case, the row, its level, and how the auditor names it."""
+    """Something with a level that a reader opened: its case (none for a letter of a country), the row, its
+    level, and how the auditor names it."""
 
-    case_id: int
+    case_id: int | None
     row: models.Model
     level: str
     subject: str

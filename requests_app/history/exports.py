@@ -77,7 +77,11 @@ def reads(user, *, case=None, start=None, end=None):
     """The openings of confidential documents and notes, oldest first, for a reader who may see them."""
     if not documents.may_see_reads(user):
         return ConfidentialRead.objects.none()
-    opened = _in_period(ConfidentialRead.objects.filter(case__in=_cases(user, case)), "read_at", start, end)
+    opened = ConfidentialRead.objects.filter(case__in=_cases(user, case))
+    if case is None and selectors.sees_all_cases(user):
+        # The openings of letters that concern no case (a country's correspondence) are in the whole history.
+        opened = opened | ConfidentialRead.objects.filter(case__isnull=True)
+    opened = _in_period(opened, "read_at", start, end)
     return opened.select_related("case__member_state", "reader").order_by("read_at", "id")
 
 
@@ -144,8 +148,8 @@ class Export:
     def _read_row(self, read):
         return [
             read.read_at.astimezone(self.zone).isoformat(" ", "seconds"),
-            read.case.reference,
-            read.case.member_state.name,
+            read.case.reference if read.case else "",
+            read.case.member_state.name if read.case else "",
             str(OPENED % {"what": label(read.level).lower()}),
             "",
             "",

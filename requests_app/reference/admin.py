@@ -9,11 +9,26 @@ from requests_app.reference.models import AssistanceType, MemberState
 
 @admin.register(MemberState)
 class MemberStateAdmin(FixedSetAdmin):
-    list_display = ["name", "iso3", "status", "region", "administering_power"]  # un_basis: too long for a column
-    list_filter = ["status", "regional_group", "in_regional_group"]
+    list_display = [
+        "name",
+        "iso3",
+        "status",
+        "region",
+        "correspondence_language",
+        "administering_power",
+    ]  # un_basis: too long for a column
+    list_filter = ["status", "regional_group", "in_regional_group", "correspondence_language"]
     list_select_related = ["administering_power"]
     search_fields = ["name", "iso3"]
-    fields = ["name", "iso3", "status", ("regional_group", "in_regional_group"), "administering_power", "un_basis"]
+    fields = [
+        "name",
+        "iso3",
+        "status",
+        ("regional_group", "in_regional_group"),
+        "correspondence_language",
+        "administering_power",
+        "un_basis",
+    ]
     readonly_fields = ["iso3", "status"]
 
     def has_view_permission(self, request, obj=None):

@@ -27,6 +27,17 @@ class CountryStatus(models.TextChoices):
     TERRITORY = "territory", _("Territory")
 
 
+class UnLanguage(models.TextChoices):
+    """The six official languages of the United Nations, in which the unit writes to a State."""
+
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh-hans", _("Chinese")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    RUSSIAN = "ru", _("Russian")
+    SPANISH = "es", _("Spanish")
+
+
 STATUS_AFTER_NAME: dict[str, StrOrPromise] = {
     CountryStatus.OBSERVER_STATE: _("observer State"),
     CountryStatus.TERRITORY: _("territory"),
@@ -86,6 +97,16 @@ class MemberState(models.Model):
             "Security Council resolution 1244 (1999)."
         ),
     )
+    correspondence_language = models.CharField(
+        _("language of correspondence"),
+        max_length=8,
+        choices=UnLanguage.choices,
+        blank=True,
+        help_text=_(
+            "The official language in which the State usually writes to the United Nations and is answered: "
+            "its letters and the letters drafted for it default to it. Empty: English."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -109,6 +130,11 @@ class MemberState(models.Model):
         if self.status in STATUS_AFTER_NAME:
             return f"{self.name} ({STATUS_AFTER_NAME[self.status]})"
         return self.name
+
+    @property
+    def letter_language(self):
+        """The language its letters are in unless someone chooses another: its own, else English."""
+        return self.correspondence_language or UnLanguage.ENGLISH
 
     @property
     def is_member_state(self):

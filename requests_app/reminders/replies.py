@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from requests_app.core.confidentiality import is_recorded
 from requests_app.core.types import User
 from requests_app.core.urls import absolute_url
+from requests_app.correspondence.models import Letter
 from requests_app.correspondence.selectors import replies_due
 from requests_app.reminders.models import Reminder
 
@@ -80,6 +82,12 @@ def _lateness(due_on: date, today: date) -> str:
     return ngettext("reply due in %(days)d day", "reply due in %(days)d days", -days) % {"days": -days}
 
 
+def _subject(letter: Letter) -> str:
+    """What an email says of the letter: its subject, unless it is confidential or above (an email
+    leaves the system: it never carries what only some may read)."""
+    return str(letter) if is_recorded(letter.level) else letter.subject
+
+
 def reply_item(reminder: Reminder, now: datetime, level_labels: Mapping[str, str]) -> dict[str, Any]:
     """A digest's line for a reply due: the letter, its country, the day, how late."""
     letter = reminder.letter
@@ -88,7 +96,7 @@ def reply_item(reminder: Reminder, now: datetime, level_labels: Mapping[str, str
     return {
         "reference": reminder.case.reference if reminder.case_id and reminder.case else _("Letter"),
         "state": letter.country.name,
-        "stage": _("Reply due: %(subject)s") % {"subject": letter.subject},
+        "stage": _("Reply due: %(subject)s") % {"subject": _subject(letter)},
         "due": timezone.localtime(reminder.due_at),
         "lateness": _lateness(letter.reply_due_on or today, today),
         "level": level_labels[reminder.level],
@@ -100,6 +108,10 @@ def reply_item(reminder: Reminder, now: datetime, level_labels: Mapping[str, str
 LETTER_FIELDS: Iterable[str] = (
     "letter__id",
     "letter__subject",
+    "letter__level",
+    "letter__kind",
+    "letter__direction",
+    "letter__date",
     "letter__replied_on",
     "letter__reply_due_on",
     "letter__country__name",

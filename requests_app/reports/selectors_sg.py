@@ -27,7 +27,11 @@ def _day(moment: datetime) -> date:
 
 
 def _assistance() -> tuple[dict[int, date], dict[int, set[str]]]:
-    """Per case: the day of its first decision to assist, and the types its decisions to assist name."""
+    """Per case: the day of its first decision to assist, and the types its decisions to assist name.
+
+    The types are the original decision's, as it was communicated (Decision.assistance_types), never an
+    amendment's (DecisionAmendment, the version in force): the report counts the responses given to the
+    requests, and an amendment is no new response. The briefing reads the version in force instead."""
     first: dict[int, date] = {}
     types: defaultdict[int, set[str]] = defaultdict(set)
     for case_id, decided_at in Decision.objects.filter(outcome__in=ASSISTING).values_list("case_id", "decided_at"):

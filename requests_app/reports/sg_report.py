@@ -242,7 +242,8 @@ class SgReport:
             for name in self.type_order
         ]
         note = gettext(
-            "The types named by the decisions to assist: a State or a case given three types counts once under each."
+            "The types named by the decisions to assist as they were first communicated, not as amended since: "
+            "a State or a case given three types counts once under each."
         )
         title = gettext("States and territories assisted, by type of assistance")
         return self._two_counts(gettext("Type of assistance"), title, "types", gettext("By type"), rows, note, False)
@@ -387,6 +388,15 @@ SG_DEFINITIONS = [
         ),
     ),
     (_("New and continuing engagements"), ENGAGEMENT_DEFINITION),
+    (
+        _("Types of assistance"),
+        _(
+            "The types named by each decision to assist as it was first communicated to the government (the "
+            "original decision). A later amendment that changes the types, the period or the scope does not "
+            "change the report: it is no new response to the request. The briefing to Member States counts "
+            "the version in force at the end of its period instead."
+        ),
+    ),
     (
         _("Requests received and their outcome"),
         _(
