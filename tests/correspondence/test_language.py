@@ -1,4 +1,4 @@
-"""The language of the correspondence (issue 14): each State's usual one (migration 0025_corr14, edited in
+"""The language of the correspondence (issue 14): each State's usual one (migration 0027_corr14, edited in
 the admin), a letter's (its case's correspondence's, else its State's, unless chosen), the drafting page's
 default and choice, the letter filed in it, and the register's column and filter."""
 

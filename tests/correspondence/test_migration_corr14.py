@@ -1,4 +1,4 @@
-"""Migration 0025_corr14 on letters registered before it: each in its State's language, internal, or its
+"""Migration 0027_corr14 on letters registered before it: each in its State's language, internal, or its
 document's level when that is higher; the States' languages of correspondence; French and Spanish templates."""
 
 import datetime
@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE, AFTER = "0024_letters14", "0025_corr14"
+BEFORE, AFTER = "0024_letters14", "0027_corr14"
 
 
 def migrate(target):

@@ -91,7 +91,7 @@ def unfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0024_letters14'),
+        ("requests_app", "0026_took14"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
