@@ -1,0 +1,107 @@
+"""The briefing's PDF in Arabic, Chinese and Russian: its text read back (pypdf) is the catalogue's
+translation, in the order the report reads; its pages are kept as PNG images (pypdfium2) in
+test-artifacts/screenshots/pdf-languages/, which CI keeps, for a person to look at.
+
+These check the catalogues' translations: a language whose catalogue lacks the strings fails here,
+saying which string is still English.
+"""
+
+import io
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from pypdf import PdfReader
+
+from requests_app.reports.pdf import pdf_bytes
+from requests_app.reports.selectors import build_briefing
+from tests.reports.helpers import END, START
+
+pytestmark = pytest.mark.django_db
+
+TITLE_TEXT = "Electoral assistance: briefing to Member States"  # reports.briefing.TITLE's words
+# What the reader meets first to last: the title, the first table's heading, the last part's.
+IN_ORDER = (TITLE_TEXT, "Key figures", "Requests and responses by region", "How the figures are counted")
+
+
+def screenshots(request) -> Path:
+    path = Path(request.config.rootpath) / "test-artifacts" / "screenshots" / "pdf-languages"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_pages(content: bytes, folder: Path, name: str, pages: int = 2) -> list[Path]:
+    """The first pages of the PDF as PNG images, as a PDF viewer draws them (PDFium, Chromium's)."""
+    document = pypdfium2.PdfDocument(content)
+    saved = []
+    try:
+        for number in range(min(pages, len(document))):
+            path = folder / f"{name}-page-{number + 1}.png"
+            document[number].render(scale=1.5).to_pil().save(path)
+            saved.append(path)
+    finally:
+        document.close()
+    return saved
+
+
+def text_of(content: bytes) -> str:
+    """The PDF's text as pypdf reads it, in the order it is drawn. pypdf reads the codes of a CFF
+    (OpenType) font such as Noto Sans SC as two bytes with a NUL first: the NULs are its, not the PDF's
+    (PDFium, a PDF viewer's engine, reads no NUL there)."""
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+
+
+def briefing_in(language: str, history) -> tuple[bytes, list[str]]:
+    history.move_on()
+    with translation.override(language):
+        content = pdf_bytes(build_briefing(START, END))
+        expected = [gettext(text) for text in IN_ORDER]
+    return content, expected
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans", "ru"])
+def test_the_briefing_pdf_is_written_in_the_language_in_reading_order(language, history, request):
+    content, expected = briefing_in(language, history)
+    save_pages(content, screenshots(request), f"briefing-{language}")
+    untranslated = [english for english, text in zip(IN_ORDER, expected, strict=True) if text == english]
+    assert not untranslated, f"the {language} catalogue does not translate {untranslated}"
+    text = text_of(content)
+    places = [text.find(words) for words in expected]
+    assert -1 not in places, [words for words, place in zip(expected, places, strict=True) if place == -1]
+    assert places == sorted(places)
+    assert "Key figures" not in text and "How the figures are counted" not in text
+
+
+def test_the_arabic_pdf_joins_its_letters_and_mirrors_its_tables(history, request):
+    content, expected = briefing_in("ar", history)
+    document = pypdfium2.PdfDocument(content)
+    try:
+        page = document[0].get_textpage()
+        chars = [(page.get_charbox(i), page.get_text_range(i, 1)) for i in range(page.count_chars())]
+    finally:
+        document.close()
+    # Right to left: the title's first letter is drawn to the right of its last.
+    text = "".join(char for _box, char in chars)
+    title = expected[0]
+    start = text.find(title[:6])
+    assert start != -1, "the Arabic title is not on the first page"
+    first, last = chars[start][0], chars[start + len(title[:6]) - 1][0]
+    assert first[0] > last[0]
+    # The first page's text starts on the right: its widest line ends near the right margin (A4, 15 mm).
+    right_edges = [box[2] for box, char in chars if char.strip()]
+    assert max(right_edges) > 595 - 15 * 72 / 25.4 - 3
+
+
+def test_the_command_writes_the_briefing_in_a_language(history, tmp_path):
+    from django.core.management import call_command
+
+    history.move_on()
+    output = tmp_path / "briefing.pdf"
+    call_command("briefing", "--from", "2026-01-01", "--to", "2026-03-31", "--language", "zh_Hans", "-o", str(output))
+    with translation.override("zh-hans"):
+        title = gettext(TITLE_TEXT)
+    assert title != TITLE_TEXT, "the Chinese catalogue does not translate the title"
+    assert title in text_of(output.read_bytes())
