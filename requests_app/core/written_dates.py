@@ -13,6 +13,7 @@ import datetime
 
 from babel import Locale
 from babel.dates import format_date
+from django.utils import formats, timezone
 from django.utils.translation import get_language, to_locale
 
 # The months as the United Nations' Arabic texts name them.
@@ -73,3 +74,9 @@ def long_date(day: datetime.date | None, language: str | None = None) -> str:
 def short_date(day: datetime.date | None, language: str | None = None) -> str:
     """``day`` with its month abbreviated where the language does (Arabic and Chinese do not)."""
     return _written(day, language, SHORT) if day else ""
+
+
+def short_moment(moment: datetime.datetime) -> str:
+    """A moment in the current time zone, its day as ``short_date`` writes it: 5 Jan 2026 14:30, 2026年1月5日 14:30."""
+    local = timezone.localtime(moment)
+    return f"{short_date(local.date())} {formats.time_format(local, 'H:i')}"
