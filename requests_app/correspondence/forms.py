@@ -5,6 +5,7 @@ They collect what a service needs; the service decides (and says why it refuses)
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,9 +210,12 @@ class RepliedForm(forms.Form):
 
 
 class DraftLetterForm(forms.Form):
-    """A letter drafted from its template and the case: its wording as edited, and who signs it."""
+    """A letter drafted from its template and the case: its wording as edited, and who signs it, in
+    its language (kept from the drafting page: the PDF's letterhead, dates, fonts and direction)."""
 
     purpose = ""  # the letter's Purpose (set by the view)
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.HiddenInput)
 
     subject = _line(_("Subject"), max_length=300)
     body = forms.CharField(label=_("Text of the letter"), max_length=20000, widget=forms.Textarea(attrs={"rows": 18}))

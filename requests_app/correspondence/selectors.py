@@ -4,6 +4,7 @@ replies due (for the reminders), letters not considered (for the briefing)."""
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -105,3 +106,21 @@ def not_considered_counts(start: date | None, end: date | None) -> dict[str, int
     if end is not None:
         letters = letters.filter(arrived__lte=end)
     return dict(letters.values_list("sender_kind").annotate(n=Count("id")).order_by())
+
+
+def letter_language(subject: Letter | AssistanceRequest | None = None, asked: str | None = None) -> str:
+    """The language a letter is written in: the one asked for (the drafting page's ``?language=``)
+    when it is one of EAS's; else the letter's own; else the language its country corresponds in;
+    else English.
+
+    The one place that decides it. A letter's ``language`` and a country's
+    ``correspondence_language`` are read when the models have them (issue 14's register adds them)."""
+    languages = dict(settings.LANGUAGES)
+    if asked in languages:
+        return str(asked)
+    own = getattr(subject, "language", "")
+    if own in languages:
+        return str(own)
+    country = subject.country if isinstance(subject, Letter) else getattr(subject, "member_state", None)
+    corresponds_in = getattr(country, "correspondence_language", "")
+    return str(corresponds_in) if corresponds_in in languages else settings.LANGUAGE_CODE

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
@@ -482,6 +483,9 @@ class DraftedLetter:
     subject: str
     signatory: str
     pdf: bytes
+    # The language it is written in (correspondence.selectors.letter_language): the register's
+    # letters record it once the Letter has a language of its own (issue 14).
+    language: str = settings.LANGUAGE_CODE
 
 
 def _drafted_problems(case: AssistanceRequest, drafted: DraftedLetter) -> list[StrOrPromise]:

@@ -1,16 +1,21 @@
 """The correspondence register's pages: the register, a letter, registering letters and replies."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from requests_app.cases.selectors import visible_cases
 from requests_app.core.access import staff_required
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.ids import parse_id
+from requests_app.core.languages import is_rtl
 from requests_app.core.views import report_filter_errors
 from requests_app.correspondence import exports, selectors, services
 from requests_app.correspondence.filters import LetterFilter
@@ -212,15 +217,32 @@ def _draft_case(request, reference, purpose):
 
 
 def _preview(form, case):
+    """The letter's PDF in its language: the placeholders left in its text, the place and the day too."""
     data = form.cleaned_data
-    values = exports.case_values(case, signatory=data["signatory"])
-    pdf = exports.letter_pdf(
-        subject=data["subject"],
-        body=exports.render_text(data["body"], values),
-        signatory=data["signatory"],
-        place_and_date=_("New York, %(day)s") % {"day": values["today"]},
-    )
+    language = data["language"]
+    with translation.override(language):
+        values = exports.case_values(case, signatory=data["signatory"])
+        pdf = exports.letter_pdf(
+            subject=data["subject"],
+            body=exports.render_text(data["body"], values),
+            signatory=data["signatory"],
+            place_and_date=_("New York, %(day)s") % {"day": values["today"]},
+            language=language,
+        )
     return pdf, f"{case.reference}-{DRAFTED_SLUGS[form.purpose]}.pdf"
+
+
+def _languages(request, language):
+    """The six languages to draft the letter in, by their own names, each a link: (code, name, url, current)."""
+    return [
+        (
+            code,
+            get_language_info(code)["name_local"],
+            f"{request.path}?{urlencode({'language': code})}",
+            code == language,
+        )
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 @staff_required
@@ -237,9 +259,18 @@ def letter_draft(request, reference, purpose):
                 return response
         status = 400
     else:
-        text = exports.draft(case, DRAFTED[purpose], request.GET.get("language", "en")[:8])
-        form = DraftLetterForm(initial={"subject": text.subject, "body": text.body})
-    context = {"form": form, "case": case, "title": DRAFTED[purpose].label}
+        language = selectors.letter_language(case, request.GET.get("language"))
+        text = exports.draft(case, DRAFTED[purpose], language)
+        form = DraftLetterForm(initial={"subject": text.subject, "body": text.body, "language": language})
+    language = form["language"].value() if form["language"].value() in dict(settings.LANGUAGES) else ""
+    context = {
+        "form": form,
+        "case": case,
+        "title": DRAFTED[purpose].label,
+        "language": language,
+        "languages": _languages(request, language),
+        "rtl": is_rtl(language),
+    }
     return render(request, "correspondence/draft_form.html", context, status=status)
 
 
@@ -254,7 +285,11 @@ def _send_or_preview(request, form, case):
             pdf, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
     drafted = services.DraftedLetter(
-        purpose=form.purpose, subject=form.cleaned_data["subject"], signatory=form.cleaned_data["signatory"], pdf=pdf
+        purpose=form.purpose,
+        subject=form.cleaned_data["subject"],
+        signatory=form.cleaned_data["signatory"],
+        pdf=pdf,
+        language=form.cleaned_data["language"],
     )
     try:
         letter = services.file_drafted(actor=request.user, case=case, drafted=drafted)
