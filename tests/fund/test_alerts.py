@@ -196,7 +196,9 @@ def test_with_nobody_in_the_roles_the_focal_points_office_is_told(frozen, thresh
     assert alert_emails()[0].to == ["focal-point@un.example.org"]
 
 
-def test_the_alert_is_written_in_each_recipients_language(frozen, finance, focal, case, threshold, no_support_costs, run):
+def test_the_alert_is_written_in_each_recipients_language(
+    frozen, finance, focal, case, threshold, no_support_costs, run
+):
     from django.core import mail
     from django.utils import translation
     from django.utils.translation import gettext
