@@ -10,8 +10,8 @@ virtual environment and no font is assumed on the machine:
 
 The face of the document's language comes first; the others are fallbacks for what it lacks (a
 Latin reference number in Arabic has Amiri's own Latin; a Chinese name in a French letter takes
-Noto Sans SC). Noto Sans SC is read only when a text needs it: it is large, and most PDFs have no
-Chinese. fpdf2 embeds only the glyphs a document uses.
+Noto Sans SC), each read only when a text needs it: reading a face costs a tenth of a second or
+more, and most documents need one. fpdf2 embeds only the glyphs a document uses.
 """
 
 import logging
@@ -28,7 +28,7 @@ logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 ROBOTO, AMIRI, NOTO_SC = "Roboto", "Amiri", "NotoSansSC"
 # The face a language is written in; any other language (none today) in Roboto.
 FACE_OF_LANGUAGE = {"ar": AMIRI, "zh-hans": NOTO_SC}
-# Noto Sans SC is read when a text has a character past these (CJK radicals, punctuation, ideographs).
+# Noto Sans SC is wanted for a character past these (CJK radicals, punctuation, ideographs).
 CJK_FROM = 0x2E80
 # Arabic letters, in any document, are joined by the shaping engine (the blocks of Arabic and its presentation forms).
 ARABIC = ((0x0600, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
@@ -51,7 +51,7 @@ def font_files() -> dict[str, dict[str, Path]]:
         ROBOTO: {"": Path(font_roboto.Roboto), "B": Path(font_roboto.RobotoBold)},
         AMIRI: {"": amiri / "Amiri-Regular.ttf", "B": amiri / "Amiri-Bold.ttf"},
         # Noto Sans SC has one weight here: a bold heading is set in it too, told apart by size and colour.
-        NOTO_SC: {"": chinese, "B": chinese},
+        NOTO_SC: {"": chinese},
     }
 
 
@@ -63,18 +63,27 @@ class Typesetting:
     language: str
     family: str
     rtl: bool
-    known: set[int] = field(default_factory=set)
+    known: set[int] = field(default_factory=set)  # what any of its faces draws
+    own: set[int] = field(default_factory=set)  # what its own face draws
     loaded: list[str] = field(default_factory=list)
 
     def ensure(self, text: str) -> None:
-        """Read Noto Sans SC when ``text`` needs it and it is not read yet; shape Arabic letters."""
+        """Read the faces ``text`` needs that are not read yet (as fallbacks), and shape its Arabic."""
         if not self.pdf.text_shaping and has_arabic(text):
             self.pdf.set_text_shaping(True)
-        if NOTO_SC in self.loaded:
+        missing = [char for char in text if ord(char) not in self.known and char != "\n"]
+        if not missing:
             return
-        if any(ord(char) >= CJK_FROM and ord(char) not in self.known for char in text):
-            self._load(NOTO_SC)
-            self._fallbacks()
+        wanted = []
+        if has_arabic("".join(missing)):
+            wanted.append(AMIRI)
+        if any(ord(char) >= CJK_FROM for char in missing):
+            wanted.append(NOTO_SC)
+        wanted.append(ROBOTO)  # Latin, Cyrillic, Greek, punctuation
+        for family in wanted:
+            if family not in self.loaded and any(ord(char) not in self.known for char in missing):
+                self._load(family)
+        self._fallbacks()
 
     def drawable(self, text: str) -> str:
         """``text`` as the faces can draw it: a character none has is drawn as "?", never left out silently."""
@@ -82,6 +91,16 @@ class Typesetting:
         if all(ord(char) in self.known or char == "\n" for char in text):
             return text
         return "".join(char if ord(char) in self.known or char == "\n" else "?" for char in text)
+
+    def plain(self, text: str) -> bool:
+        """Whether ``text`` can be drawn as it is, glyph after glyph left to right in the document's own
+        face: no Arabic to shape, no character of another face. fpdf2's ``text()`` draws such a text
+        several times faster than ``cell()``, which shapes, finds fallbacks and orders bidirectional text."""
+        return not has_arabic(text) and all(ord(char) in self.own for char in text)
+
+    def set_font(self, style: str, size: float) -> None:
+        """The document's face in ``style`` ("" or "B"), or its regular weight when it has no bold."""
+        self.pdf.set_font(self.family, style if style in font_files()[self.family] else "", size)
 
     def align(self, align: str = "L") -> str:
         """An alignment as the language reads it: the start of a line is on the right in Arabic."""
@@ -108,10 +127,7 @@ def typeset(pdf: Any, language: str) -> Typesetting:
     family = FACE_OF_LANGUAGE.get(language, ROBOTO)
     setting = Typesetting(pdf=pdf, language=language, family=family, rtl=is_rtl(language))
     setting._load(family)
-    for other in (ROBOTO, AMIRI):
-        if other != family:
-            setting._load(other)
-    setting._fallbacks()
+    setting.own = set(setting.known)
     if setting.rtl:
         pdf.set_text_shaping(True, direction="rtl")
     return setting

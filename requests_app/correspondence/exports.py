@@ -161,7 +161,7 @@ class _LetterWriter:
         after: float = 4,
         justify: bool = True,
     ) -> None:
-        self.pdf.set_font(self.type.family, style, size)
+        self.type.set_font(style, size)
         self.pdf.set_text_color(*color)
         # The body justified; a heading from the start of the line (the left, the right in Arabic).
         align = "R" if self.type.rtl else "J" if justify else "L"

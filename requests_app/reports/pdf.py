@@ -71,7 +71,7 @@ class _Writer:
         return drawable
 
     def font(self, size, style="", color=INK):
-        self.pdf.set_font(self.type.family, style, size)
+        self.type.set_font(style, size)
         self.pdf.set_text_color(*color)
 
     def paragraph(self, value, size=9, style="", color=INK, after=1.5):
@@ -130,7 +130,7 @@ class _Writer:
         key = (style, value)
         width = self._measured.get(key)
         if width is None:
-            self.pdf.set_font(self.type.family, style, TABLE_FONT_SIZE)
+            self.type.set_font(style, TABLE_FONT_SIZE)
             width = self._measured[key] = self.pdf.get_string_width(value)
         return width
 
@@ -196,7 +196,7 @@ class _Writer:
         if fill:
             pdf.set_fill_color(*fill)
             pdf.rect(pdf.l_margin, top, sum(widths), height, style="F")
-        pdf.set_font(self.type.family, style, TABLE_FONT_SIZE)
+        self.type.set_font(style, TABLE_FONT_SIZE)
         pdf.set_text_color(*INK)
         margin, pdf.c_margin = pdf.c_margin, 0
         # A header's lines sit at the bottom of its cell, over the values they name; a figure at the
@@ -206,8 +206,7 @@ class _Writer:
             align = self.type.align("R" if is_number else "L")
             for number, line in enumerate(cell):
                 if line:
-                    pdf.set_xy(x + CELL_PAD_X, first + number * TABLE_LINE_HEIGHT)
-                    pdf.cell(width - 2 * CELL_PAD_X, TABLE_LINE_HEIGHT, line, align=align)
+                    self._draw_line(line, x, width, first + number * TABLE_LINE_HEIGHT, align, style)
         pdf.c_margin = margin
         right = pdf.l_margin + sum(widths)
         if total:
@@ -216,6 +215,18 @@ class _Writer:
             pdf.set_draw_color(*LINE)
         pdf.line(pdf.l_margin, top + height, right, top + height)
         pdf.set_xy(pdf.l_margin, top + height)
+
+    def _draw_line(self, line, x, width, top, align, style):
+        """One line of a cell, at its start or its end (``align``: "L" or "R")."""
+        pdf = self.pdf
+        if self.type.plain(line):
+            # The figures and most names: drawn directly, measured once (see Typesetting.plain).
+            inner = width - 2 * CELL_PAD_X
+            left = x + CELL_PAD_X + (inner - self._width_of(line, style) if align == "R" else 0)
+            pdf.text(left, top + TABLE_LINE_HEIGHT * 0.75, line)
+            return
+        pdf.set_xy(x + CELL_PAD_X, top)
+        pdf.cell(width - 2 * CELL_PAD_X, TABLE_LINE_HEIGHT, line, align=align)
 
     @staticmethod
     def _cell(value):

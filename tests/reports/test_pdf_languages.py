@@ -1,4 +1,4 @@
-"""The briefing's PDF in Arabic, Chinese and Russian: its text read back (pypdf) is the catalogue's
+"""The briefing's PDF in Arabic, Chinese and Russian: its text read back (PDFium) is the catalogue's
 translation, in the order the report reads; its pages are kept as PNG images (pypdfium2) in
 test-artifacts/screenshots/pdf-languages/, which CI keeps, for a person to look at.
 
@@ -6,14 +6,12 @@ These check the catalogues' translations: a language whose catalogue lacks the s
 saying which string is still English.
 """
 
-import io
 from pathlib import Path
 
 import pypdfium2
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
-from pypdf import PdfReader
 
 from requests_app.reports.pdf import pdf_bytes
 from requests_app.reports.selectors import build_briefing
@@ -47,11 +45,14 @@ def save_pages(content: bytes, folder: Path, name: str, pages: int = 2) -> list[
 
 
 def text_of(content: bytes) -> str:
-    """The PDF's text as pypdf reads it, in the order it is drawn. pypdf reads the codes of a CFF
-    (OpenType) font such as Noto Sans SC as two bytes with a NUL first: the NULs are its, not the PDF's
-    (PDFium, a PDF viewer's engine, reads no NUL there)."""
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    """The PDF's text in the order it is drawn, as a PDF viewer reads it (PDFium, Chromium's engine).
+    Not pypdf's: it reads the two-byte codes of an OpenType (CFF) font such as Noto Sans SC as one byte
+    each after a page or two, and loses the Chinese text that PDFium, Acrobat and pdftotext read."""
+    document = pypdfium2.PdfDocument(content)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
 
 
 def briefing_in(language: str, history) -> tuple[bytes, list[str]]:
@@ -105,3 +106,27 @@ def test_the_command_writes_the_briefing_in_a_language(history, tmp_path):
         title = gettext(TITLE_TEXT)
     assert title != TITLE_TEXT, "the Chinese catalogue does not translate the title"
     assert title in text_of(output.read_bytes())
+
+
+def test_each_download_takes_its_language_from_the_address_else_the_interfaces(client, history):
+    from django.urls import reverse
+
+    from tests.reports.helpers import QUERY, focal_point
+
+    history.move_on()
+    client.force_login(focal_point())
+    url = reverse("workspace:briefing-csv") + QUERY
+    french = client.get(url + "&language=fr")
+    assert french.status_code == 200 and french["Content-Language"] == "fr"
+    assert french["Content-Disposition"] == 'attachment; filename="eas-briefing-2026-01-01-to-2026-03-31-fr.csv"'
+    with translation.override("fr"):
+        key_figures = gettext("Key figures")
+    assert key_figures != "Key figures", "the French catalogue does not translate the key figures"
+    assert key_figures in french.content.decode("utf-8-sig")
+    # Without one, the interface's (the browser's here, as Django's LocaleMiddleware reads it).
+    spanish = client.get(url, headers={"accept-language": "es"})
+    assert spanish["Content-Language"] == "es" and spanish["Content-Disposition"].endswith('-es.csv"')
+    assert client.get(url)["Content-Disposition"].endswith('31.csv"')
+    # A language EAS does not have: the page, saying so; never a file, never an error.
+    refused = client.get(reverse("workspace:briefing-pdf") + QUERY + "&language=xx")
+    assert refused.status_code == 400 and "is not one of the languages of EAS" in refused.content.decode()
