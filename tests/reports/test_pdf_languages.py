@@ -130,3 +130,18 @@ def test_each_download_takes_its_language_from_the_address_else_the_interfaces(c
     # A language EAS does not have: the page, saying so; never a file, never an error.
     refused = client.get(reverse("workspace:briefing-pdf") + QUERY + "&language=xx")
     assert refused.status_code == 400 and "is not one of the languages of EAS" in refused.content.decode()
+
+
+def test_the_secretary_generals_report_downloads_in_arabic(client, history):
+    from django.urls import reverse
+
+    from tests.reports.helpers import focal_point
+
+    history.move_on()
+    client.force_login(focal_point())
+    response = client.get(reverse("workspace:sg-report-pdf") + "?from=2025-01-01&to=2026-12-31&language=ar")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('-ar.pdf"')
+    with translation.override("ar"):
+        title = gettext("Electoral assistance: report of the Secretary-General")
+    assert title != "Electoral assistance: report of the Secretary-General", "the Arabic catalogue lacks the title"
+    assert title in text_of(response.content)
