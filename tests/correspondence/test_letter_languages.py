@@ -28,6 +28,8 @@ SIGNATORY = "Rosemary A. DiCarlo"
 NAMES = {
     "fr": ("LAO", "République démocratique populaire lao"),
     "ar": ("VEN", "جمهورية فنزويلا البوليفارية"),
+    "ru": ("BOL", "Многонациональное Государство Боливия"),
+    "zh-hans": ("COD", "刚果民主共和国"),
 }
 
 
@@ -107,3 +109,16 @@ def test_the_drafting_page_drafts_in_the_language_asked_and_prints_it(client, of
     assert not Letter.objects.filter(case=case, purpose=Purpose.DECISION).exclude(file="").exists()
     # An unknown ?language= drafts in English.
     assert "The Secretariat of the United Nations" in client.get(url + "?language=xx").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "opening", "day"),
+    [
+        ("ru", "Секретариат Организации Объединенных Наций свидетельствует свое уважение", "от 1 марта 2026 года"),
+        ("zh-hans", "联合国秘书处向刚果民主共和国常驻联合国代表团致意", "2026年3月1日的选举援助请求"),
+    ],
+)
+def test_russian_and_chinese_decision_letters_print_their_script(officer, request, language, opening, day):
+    case, draft, _text = letter_in(language, officer, request)
+    assert flat(draft.body).startswith(opening) and day in flat(draft.body)
+    assert NAMES[language][1] in draft.body and case.reference in draft.subject
