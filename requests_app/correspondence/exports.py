@@ -6,7 +6,6 @@ a context of plain strings only, so that nothing beyond the placeholders is reac
 """
 
 import datetime
-import unicodedata
 from dataclasses import dataclass
 
 from django.template import (
@@ -18,10 +17,12 @@ from django.template import (
     defaultfilters,
     defaulttags,
 )
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext
 
 from requests_app.cases.models import AssistanceRequest, Decision
+from requests_app.core.pdf_fonts import typeset
+from requests_app.core.written_dates import long_date
 from requests_app.correspondence.models import LetterTemplate, Purpose
 
 # What a template may use: conditions, comments and a few filters that change a text's case. No
@@ -69,10 +70,12 @@ def render_text(text: str, values: dict[str, str]) -> str:
 
 
 def _day(value: datetime.date | None) -> str:
-    """A day as a letter writes it in the active language: 3 March 2026, 3 mars 2026, 3 de marzo de 2026."""
-    if not value:
-        return ""
-    return formats.date_format(value, "j F Y" if translation.get_language() == "en" else "DATE_FORMAT")
+    """A day as the letter's language writes it (the active one): 5 January 2026, 2026年1月5日."""
+    return long_date(value)
+
+
+# How a list (the types of assistance) is joined in a sentence; a comma elsewhere.
+LIST_SEPARATORS = {"zh-hans": "、", "ar": "، "}
 
 
 def latest_decision(case: AssistanceRequest) -> Decision | None:
@@ -80,7 +83,8 @@ def latest_decision(case: AssistanceRequest) -> Decision | None:
 
 
 def case_values(case: AssistanceRequest, signatory: str = "") -> dict[str, str]:
-    """What the placeholders say of a case (and of its latest decision)."""
+    """What the placeholders say of a case (and of its latest decision), in the active language: the
+    caller writes the letter inside ``translation.override(<its language>)``."""
     values = {
         "state": case.member_state.name,
         "requesting_authority": case.requesting_authority,
@@ -94,7 +98,9 @@ def case_values(case: AssistanceRequest, signatory: str = "") -> dict[str, str]:
     if decision is not None:
         values |= {
             "outcome": decision.get_outcome_display(),
-            "assistance_types": ", ".join(str(kind) for kind in decision.assistance_types.all()),
+            "assistance_types": LIST_SEPARATORS.get(get_language(), ", ").join(
+                str(kind) for kind in decision.assistance_types.all()
+            ),
             "period_start": _day(decision.period_start),
             "period_end": _day(decision.period_end),
             "scope": decision.scope,
@@ -116,7 +122,8 @@ def draft(case: AssistanceRequest, purpose: str, language: str = "en") -> Draft:
     templates = LetterTemplate.objects.filter(purpose=purpose)
     template = templates.filter(language=language).first() or templates.filter(language="en").first()
     if template is None:
-        return Draft(subject=str(Purpose(purpose).label), body="")
+        with translation.override(language):
+            return Draft(subject=str(Purpose(purpose).label), body="", language=language)
     with translation.override(template.language):
         values = case_values(case, signatory="{{ signatory }}")
     try:
@@ -130,55 +137,53 @@ INK, MUTED, BRAND = (31, 41, 55), (107, 114, 128), (11, 79, 113)
 
 
 class _LetterWriter:
-    """An A4 letter in Roboto (font-roboto, as the briefing's PDF): a Unicode font, so that accents and
-    typographic quotes print; a character it lacks prints without its accents, else as "?"."""
+    """An A4 letter in the fonts of its language (core.pdf_fonts): Roboto, Amiri for Arabic (shaped,
+    right to left), Noto Sans SC for Chinese, each a fallback for the others; a character none has
+    prints as "?"."""
 
-    def __init__(self, title: str) -> None:
-        import font_roboto
+    def __init__(self, title: str, language: str) -> None:
         from fpdf import FPDF
 
         pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-        pdf.add_font("Roboto", "", font_roboto.Roboto)
-        pdf.add_font("Roboto", "B", font_roboto.RobotoBold)
-        self.known: set[int] = set(getattr(pdf.fonts["roboto"], "cmap", {}))
-        pdf.set_title(title)
+        self.type = typeset(pdf, language)
+        pdf.set_title(self.type.drawable(title))
         pdf.set_author(gettext("United Nations"))
         pdf.set_creator("EAS")
+        pdf.set_lang(self.type.language)
         pdf.set_margins(25, 25, 25)
         pdf.set_auto_page_break(True, margin=25)
         self.pdf = pdf
 
-    def text(self, value: str) -> str:
-        out = []
-        for char in value:
-            if ord(char) in self.known or char == "\n":
-                out.append(char)
-                continue
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", char) if ord(c) in self.known and not unicodedata.combining(c)
-            )
-            out.append(base or "?")
-        return "".join(out)
-
     def paragraph(
-        self, value: str, *, size: int = 11, style: str = "", color: tuple[int, int, int] = INK, after: float = 4
+        self,
+        value: str,
+        *,
+        size: int = 11,
+        style: str = "",
+        color: tuple[int, int, int] = INK,
+        after: float = 4,
+        justify: bool = True,
     ) -> None:
-        self.pdf.set_font("Roboto", style, size)
+        self.type.set_font(style, size)
         self.pdf.set_text_color(*color)
-        self.pdf.multi_cell(0, size * 0.5, self.text(value), new_x="LMARGIN", new_y="NEXT")
+        # The body justified; a heading from the start of the line (the left, the right in Arabic).
+        align = "R" if self.type.rtl else "J" if justify else "L"
+        self.pdf.multi_cell(0, size * 0.5, self.type.drawable(value), align=align, new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(after)
 
 
-def letter_pdf(*, subject: str, body: str, signatory: str, place_and_date: str) -> bytes:
-    """The letter as a PDF of A4 pages: long names wrap between words, accents print."""
-    writer = _LetterWriter(title=subject)
-    writer.pdf.add_page()
-    writer.paragraph(gettext("United Nations"), size=10, style="B", color=BRAND, after=1)
-    writer.paragraph(place_and_date, size=10, color=MUTED, after=6)
-    writer.paragraph(subject, size=12, style="B", after=5)
-    for paragraph in body.replace("\r\n", "\n").split("\n\n"):
-        if paragraph.strip():
-            writer.paragraph(paragraph.strip())
-    writer.pdf.ln(4)
-    writer.paragraph(signatory, after=0)
-    return bytes(writer.pdf.output())
+def letter_pdf(*, subject: str, body: str, signatory: str, place_and_date: str, language: str = "en") -> bytes:
+    """The letter as a PDF of A4 pages in ``language`` (its letterhead's words, its fonts, its
+    direction): long names wrap between words, accents print, Arabic joins right to left."""
+    with translation.override(language):
+        writer = _LetterWriter(title=subject, language=language)
+        writer.pdf.add_page()
+        writer.paragraph(gettext("United Nations"), size=10, style="B", color=BRAND, after=1)
+        writer.paragraph(place_and_date, size=10, color=MUTED, after=6)
+        writer.paragraph(subject, size=12, style="B", after=5, justify=False)
+        for paragraph in body.replace("\r\n", "\n").split("\n\n"):
+            if paragraph.strip():
+                writer.paragraph(paragraph.strip())
+        writer.pdf.ln(4)
+        writer.paragraph(signatory, after=0)
+        return bytes(writer.pdf.output())

@@ -245,23 +245,20 @@ class RepliedForm(forms.Form):
 
 
 class DraftLetterForm(forms.Form):
-    """A letter drafted from its template and the case: its wording as edited, and who signs it."""
+    """A letter drafted from its template and the case: its wording as edited, and who signs it, in
+    its language (kept from the drafting page: the PDF's letterhead, dates, fonts and direction)."""
 
     purpose = ""  # the letter's Purpose (set by the view)
+
+    # Chosen above the form (the drafting page's "Draft it in:" links): the language the letter is
+    # filed in; empty, the case's correspondence's (selectors.letter_language).
+    language = forms.ChoiceField(choices=[("", ""), *UnLanguage.choices], required=False, widget=forms.HiddenInput)
 
     subject = _line(_("Subject"), max_length=300)
     body = forms.CharField(label=_("Text of the letter"), max_length=20000, widget=forms.Textarea(attrs={"rows": 18}))
     signatory = _line(
         _("Signed by"), help_text=_("The person who signs the letter, with their title, as it is printed under it.")
     )
-    # Chosen above the form (DraftLanguageForm): the language the letter is filed in.
-    language = forms.ChoiceField(choices=[("", ""), *UnLanguage.choices], required=False, widget=forms.HiddenInput)
-
-
-class DraftLanguageForm(forms.Form):
-    """The language a letter is drafted in (?language=fr): its template's, else English's."""
-
-    language = forms.ChoiceField(label=_("Language of the letter"), choices=UnLanguage.choices)
 
 
 class LetterLevelForm(forms.Form):

@@ -18,7 +18,7 @@ from requests_app.cases.selectors import desk_groups, may_work_on, sees_all_case
 from requests_app.core.confidentiality import highest, label, may_read, readable_levels
 from requests_app.core.types import User
 from requests_app.correspondence.models import Direction, Letter, LetterEvent, LetterStatus, Purpose
-from requests_app.reference.models import MemberState
+from requests_app.reference.models import MemberState, UnLanguage
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -177,3 +177,16 @@ def case_language(case: AssistanceRequest) -> str:
         .first()
     )
     return request or case.member_state.letter_language
+
+
+def letter_language(subject: Letter | AssistanceRequest | None = None, asked: str | None = None) -> str:
+    """The language a letter is written in: the one asked for (the drafting page's ``?language=``)
+    when it is one of the six; else the letter's own (``Letter.language``); for a letter not yet
+    written, its case's correspondence's (``case_language``); else English. The one place that decides it."""
+    if asked in UnLanguage.values:
+        return str(asked)
+    if isinstance(subject, Letter):
+        return subject.language
+    if isinstance(subject, AssistanceRequest):
+        return case_language(subject)
+    return str(UnLanguage.ENGLISH)

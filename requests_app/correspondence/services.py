@@ -542,7 +542,9 @@ class DraftedLetter:
     subject: str
     signatory: str
     pdf: bytes
-    language: str = ""  # empty: the case's correspondence's
+    # The language it is written in (selectors.letter_language), stored as the filed Letter's
+    # ``language``; empty: the case's correspondence's (selectors.case_language).
+    language: str = ""
 
 
 def _drafted_problems(case: AssistanceRequest, drafted: DraftedLetter) -> list[StrOrPromise]:

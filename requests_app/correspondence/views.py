@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from requests_app.cases.selectors import visible_cases
@@ -13,11 +15,11 @@ from requests_app.core.access import staff_required
 from requests_app.core.confidentiality import may_read
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.ids import parse_id
+from requests_app.core.languages import is_rtl
 from requests_app.core.views import report_filter_errors
 from requests_app.correspondence import exports, selectors, services
 from requests_app.correspondence.filters import LetterFilter
 from requests_app.correspondence.forms import (
-    DraftLanguageForm,
     DraftLetterForm,
     LetterForm,
     LetterLevelForm,
@@ -285,24 +287,32 @@ def _draft_case(request, reference, purpose):
 
 
 def _preview(form, case):
+    """The letter's PDF in its language: the placeholders left in its text, the place and the day too."""
     data = form.cleaned_data
-    with translation.override(data["language"]):  # the days in the letter's language
+    language = data["language"]
+    with translation.override(language):  # the days and the letterhead in the letter's language
         values = exports.case_values(case, signatory=data["signatory"])
         pdf = exports.letter_pdf(
             subject=data["subject"],
             body=exports.render_text(data["body"], values),
             signatory=data["signatory"],
             place_and_date=_("New York, %(day)s") % {"day": values["today"]},
+            language=language,
         )
     return pdf, f"{case.reference}-{DRAFTED_SLUGS[form.purpose]}.pdf"
 
 
-def _draft_language(request, case):
-    """The language asked for (?language=fr), else the case's correspondence's."""
-    asked = DraftLanguageForm(request.GET)
-    if "language" in request.GET and asked.is_valid():
-        return asked.cleaned_data["language"]
-    return selectors.case_language(case)
+def _languages(request, language):
+    """The six languages to draft the letter in, by their own names, each a link: (code, name, url, current)."""
+    return [
+        (
+            code,
+            get_language_info(code)["name_local"],
+            f"{request.path}?{urlencode({'language': code})}",
+            code == language,
+        )
+        for code in UnLanguage.values
+    ]
 
 
 @staff_required
@@ -310,30 +320,34 @@ def letter_draft(request, reference, purpose):
     """Draft the acknowledgement or the decision letter from its template, in the language of the case's
     correspondence unless another is chosen, preview it, file it as sent."""
     case = _draft_case(request, reference, purpose)
-    status = 200
     if request.method == "POST":
         form = DraftLetterForm(request.POST)
         form.purpose = DRAFTED[purpose]
         if form.is_valid():
-            form.cleaned_data["language"] = form.cleaned_data["language"] or selectors.case_language(case)
+            form.cleaned_data["language"] = selectors.letter_language(case, form.cleaned_data["language"])
             response = _send_or_preview(request, form, case)
             if response is not None:
                 return response
-        status = 400
-        language = form.data.get("language") or selectors.case_language(case)
-        language = language if language in UnLanguage.values else selectors.case_language(case)
-        drafted_from = language
-    else:
-        language = _draft_language(request, case)
-        text = exports.draft(case, DRAFTED[purpose], language)
-        drafted_from = text.language
-        form = DraftLetterForm(initial={"subject": text.subject, "body": text.body, "language": language})
+        # Drafted again as it was sent: in the language it was being written in.
+        language = selectors.letter_language(case, form.data.get("language"))
+        return _draft_page(request, form, case, purpose, language=language, drafted_from=language, status=400)
+    language = selectors.letter_language(case, request.GET.get("language"))
+    text = exports.draft(case, DRAFTED[purpose], language)
+    form = DraftLetterForm(initial={"subject": text.subject, "body": text.body, "language": language})
+    return _draft_page(request, form, case, purpose, language=language, drafted_from=text.language)
+
+
+def _draft_page(request, form, case, purpose, *, language, drafted_from, status=200):
+    """The drafting page in ``language``; ``drafted_from``: the language of the template its text
+    came from (English when ``language`` has none yet: the page says so)."""
     context = {
         "form": form,
         "case": case,
         "title": DRAFTED[purpose].label,
-        "language_form": DraftLanguageForm(initial={"language": language}),
+        "language": language,
         "language_label": UnLanguage(language).label,
+        "languages": _languages(request, language),
+        "rtl": is_rtl(language),
         "fallback": drafted_from != language,
     }
     return render(request, "correspondence/draft_form.html", context, status=status)

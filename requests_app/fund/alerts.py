@@ -5,16 +5,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from requests_app.accounts.selectors import by_language
 from requests_app.core import roles
-from requests_app.core.emails import send_templated_email
+from requests_app.core.emails import templated_email
 from requests_app.core.queue import enqueue_on_commit
 from requests_app.core.urls import absolute_url
+from requests_app.core.written_dates import short_date, short_moment
 from requests_app.fund.models import BalanceAlert, LedgerEntry
-from requests_app.fund.money import ZERO, converted_text, day_text, money
+from requests_app.fund.money import ZERO, converted_text, money
 from requests_app.fund.selectors import Kind, _settings_row, balance, open_pledges, pledge_usd
 
 # An alert whose email has not left this long after the fall is sent again by the periodic check
@@ -85,9 +88,10 @@ def fund_url() -> str:
 
 
 def send_alert(alert_id: int, *, now: datetime | None = None) -> bool:
-    """Email the alert to finance and the focal point. Safe to run twice: sends nothing once sent.
+    """Email the alert to finance and the focal point, each in the language they read EAS in (one
+    email per language). Safe to run twice: sends nothing once sent.
 
-    The alert row stays locked while the email leaves, so a second delivery of the task waits and
+    The alert row stays locked while the emails leave, so a second delivery of the task waits and
     then finds it sent. A fall that is over before its email left is not told any more.
     """
     now = now or timezone.now()
@@ -95,18 +99,28 @@ def send_alert(alert_id: int, *, now: datetime | None = None) -> bool:
         alert = BalanceAlert.objects.select_for_update().filter(pk=alert_id).first()
         if alert is None or alert.sent_at is not None or alert.recovered_at is not None:
             return False
-        recipients = alert_recipients()
-        context = _alert_context(alert, now=now)
-        # A failure leaves sent_at empty, for the task to try again.
-        send_templated_email(
-            "emails/trust_fund_alert",
-            context,
-            subject=_("[EAS] The Trust Fund is below its threshold: %(balance)s USD") % {"balance": context["balance"]},
-            to=recipients,
-        )
+        # A failure leaves sent_at empty, for the task to try again: every language's email is
+        # built first, so that a mistake in one sends none.
+        messages = [
+            _alert_email(alert, to=addresses, language=language, now=now)
+            for language, addresses in by_language(alert_recipients()).items()
+        ]
+        for message in messages:
+            message.send()
         alert.sent_at = now
         alert.save(update_fields=["sent_at"])
         return True
+
+
+def _alert_email(alert: BalanceAlert, *, to: list[str], language: str, now: datetime) -> EmailMultiAlternatives:
+    with translation.override(language):
+        context = _alert_context(alert, now=now)
+        return templated_email(
+            "emails/trust_fund_alert",
+            context,
+            subject=_("[EAS] The Trust Fund is below its threshold: %(balance)s USD") % {"balance": context["balance"]},
+            to=to,
+        )
 
 
 def _alert_context(alert: BalanceAlert, *, now: datetime) -> dict[str, Any]:
@@ -122,6 +136,7 @@ def _alert_context(alert: BalanceAlert, *, now: datetime) -> dict[str, Any]:
         "threshold": money(alert.threshold_usd),
         "shortfall": money(alert.threshold_usd - alert.balance_usd),
         "crossed": timezone.localtime(alert.crossed_at),
+        "crossed_text": short_moment(alert.crossed_at),
         "now_balance": money(balance(timezone.localdate(now))),
         "allocations": [_allocation_line(entry) for entry in latest],
         "outstanding_pledges": money(sum((pledge_usd(p) for p in open_pledges()), ZERO)),
@@ -134,7 +149,7 @@ def _allocation_line(entry: LedgerEntry) -> dict[str, str]:
     case = entry.case
     assert case is not None  # an allocation names its case (constraint ledger_allocation_has_case)
     return {
-        "day": day_text(entry.value_date),
+        "day": short_date(entry.value_date),
         "case": case.reference,
         "state": case.member_state.name,
         "usd": money(entry.amount_usd),

@@ -7,14 +7,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from requests_app.accounts.selectors import languages_of_addresses
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core.emails import templated_email
 from requests_app.core.urls import absolute_url
+from requests_app.core.written_dates import short_date, short_moment
 from requests_app.reminders.models import Reminder
 from requests_app.reminders.replies import reply_item
 
@@ -57,6 +59,7 @@ def _item(
         "state": case.member_state.name,
         "stage": stage_labels[case.stage],
         "due": timezone.localtime(reminder.due_at),
+        "due_text": short_moment(reminder.due_at),
         "lateness": _expiry(reminder.due_at, now) if mandate else _lateness(reminder.due_at, now),
         "level": level_labels[reminder.level],
         "overdue": reminder.due_at <= now,
@@ -64,6 +67,7 @@ def _item(
         # A mandate the case rests on, about to expire: its symbol and its last day.
         "mandate": mandate.symbol if mandate else "",
         "mandate_expires": mandate.expires_on if mandate else None,
+        "mandate_expires_text": short_date(mandate.expires_on) if mandate else "",
     }
 
 
@@ -88,7 +92,13 @@ def message_id(reminder_ids: Iterable[int]) -> str:
 
 
 def digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMultiAlternatives:
-    """The email telling ``recipient`` about these reminders."""
+    """The email telling ``recipient`` about these reminders, in the language they read EAS in
+    (their preference; the site's default for an address that is no user's, such as an office's)."""
+    with translation.override(languages_of_addresses([recipient])[recipient]):
+        return _digest(live, recipient=recipient, now=now)
+
+
+def _digest(live: list[Reminder], *, recipient: str, now: datetime) -> EmailMultiAlternatives:
     # One line per case (and per mandate about to expire that a case rests on, and per letter whose
     # reply is due), at the highest level it reached, the most pressing first.
     by_case: dict[tuple[str, int | None, int | None], Reminder] = {}

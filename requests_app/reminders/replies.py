@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from requests_app.core.confidentiality import is_recorded
 from requests_app.core.types import User
 from requests_app.core.urls import absolute_url
+from requests_app.core.written_dates import short_date
 from requests_app.correspondence.models import Letter
 from requests_app.correspondence.selectors import replies_due
 from requests_app.reminders.models import Reminder
@@ -98,6 +99,7 @@ def reply_item(reminder: Reminder, now: datetime, level_labels: Mapping[str, str
         "state": letter.country.name,
         "stage": _("Reply due: %(subject)s") % {"subject": _subject(letter)},
         "due": timezone.localtime(reminder.due_at),
+        "due_text": short_date(letter.reply_due_on or today),
         "lateness": _lateness(letter.reply_due_on or today, today),
         "level": level_labels[reminder.level],
         "overdue": (letter.reply_due_on or today) < today,

@@ -28,12 +28,14 @@ counted apart). The page, its downloads (briefing_export) and the ``briefing`` c
 import datetime
 from dataclasses import dataclass, field, fields
 
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Basis, ImplementationModality
 from requests_app.core.types import StrOrPromise
+from requests_app.core.written_dates import short_date
 from requests_app.reference.models import STATUS_AFTER_NAME, CountryStatus, RegionalGroup
 
 # Short headers for the regional groups, where five of them share a table's width; keyed by the
@@ -441,9 +443,18 @@ def definitions():
 
 
 def period_text(start, end):
-    """The period as a reader says it: 1 Jan 2026 – 30 Jun 2026."""
-    return f"{formats.date_format(start, 'j M Y')} – {formats.date_format(end, 'j M Y')}"
+    """The period as a reader of the active language says it: 1 Jan 2026 – 30 Jun 2026."""
+    return f"{short_date(start)} – {short_date(end)}"
 
 
 def file_name(start, end, extension):
     return f"eas-briefing-{start.isoformat()}-to-{end.isoformat()}.{extension}"
+
+
+def named_in(name, language):
+    """A file's name, with its language before the extension when it is not English, the site's default:
+    eas-briefing-2026-01-01-to-2026-03-31-fr.pdf."""
+    if language == settings.LANGUAGE_CODE:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    return f"{stem}-{language}{dot}{extension}"

@@ -4,8 +4,9 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from requests_app.core.forms import DATE_HELP, add_reporting_period_fields
 
@@ -84,3 +85,21 @@ class ReportingPeriodForm(forms.Form):
     @property
     def period(self):
         return self.cleaned_data["from"], self.cleaned_data["to"]
+
+
+class ReportLanguageForm(forms.Form):
+    """The language of a report's file (``?language=``): one of EAS's six; blank for the interface's."""
+
+    language = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + list(settings.LANGUAGES),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "“%(value)s” is not one of the languages of EAS: ar, zh-hans, en, fr, ru or es."
+            )
+        },
+    )
+
+    def language_or(self, default):
+        """The language asked for, else ``default``: call once the form is valid."""
+        return self.cleaned_data.get("language") or default

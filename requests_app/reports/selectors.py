@@ -252,15 +252,27 @@ def _read_backward(
         )
 
 
+def country_name(state: MemberState) -> str:
+    """A country's or territory's name as the reports write it, in the active language (the caller's
+    ``translation.override``), without what a non-member is: the reports say that themselves.
+
+    The one place the reports read a name: it follows the names in six languages that MemberState
+    holds (issue 15), as its display does."""
+    return state.name
+
+
+def country_names() -> dict[int, str]:
+    """Every country's and territory's name in the active language, by id: one query."""
+    return {state.pk: country_name(state) for state in MemberState.objects.all()}
+
+
 class _StateRows:
     """The briefing's figures per State or territory, each row made when one first has one."""
 
     def __init__(self) -> None:
         self.states = {
-            pk: (iso3, name, region, status)
-            for pk, iso3, name, region, status in MemberState.objects.values_list(
-                "pk", "iso3", "name", "regional_group", "status"
-            )
+            state.pk: (state.iso3, country_name(state), state.regional_group, state.status)
+            for state in MemberState.objects.all()
         }
         self.per_state: dict[int, StateFigures] = {}
 

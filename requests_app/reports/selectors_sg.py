@@ -16,6 +16,7 @@ from requests_app.cases.models import AssistanceRequest, Decision
 from requests_app.correspondence.selectors import not_considered_counts
 from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType
+from requests_app.reports.selectors import country_names
 from requests_app.reports.sg_report import CaseRow, SgReport
 
 ASSISTING = (DecisionOutcome.ASSIST, DecisionOutcome.NARROW)
@@ -63,10 +64,11 @@ def case_rows() -> list[CaseRow]:
     mandated = set(AssistanceRequest.mandates.through.objects.values_list("assistancerequest_id", flat=True))
     first, types = _assistance()
     ends = _ends()
+    names = country_names()
     cases = AssistanceRequest.objects.exclude(origin__in=Origin.not_requests()).values_list(
         "pk",
         "member_state__iso3",
-        "member_state__name",
+        "member_state_id",
         "member_state__regional_group",
         "member_state__status",
         "received_date",
@@ -78,7 +80,7 @@ def case_rows() -> list[CaseRow]:
         CaseRow(
             pk=pk,
             iso3=iso3,
-            name=name,
+            name=names.get(state_id, ""),
             region=region,
             status=status,
             received=received,
@@ -89,7 +91,7 @@ def case_rows() -> list[CaseRow]:
             assisted_until=ends.get(pk),
             types=sorted(types.get(pk, ())),
         )
-        for pk, iso3, name, region, status, received, origin, stage, follows_id in cases
+        for pk, iso3, state_id, region, status, received, origin, stage, follows_id in cases
     ]
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Basis, Stage
+from requests_app.core.written_dates import long_date
 from requests_app.reference.models import RegionalGroup
 from requests_app.reports.briefing import Column, StateFigures, Table, period_text
 
@@ -311,9 +312,9 @@ class SgReport:
         return Table(
             key="cumulative",
             sheet=gettext("Cumulative"),
-            title=gettext("Cumulative figures since %(date)s") % {"date": formats.date_format(since, "j F Y")},
+            title=gettext("Cumulative figures since %(date)s") % {"date": long_date(since)},
             note=gettext("From %(date)s to the last day of the period (setting EAS_SG_REPORT_START_YEAR).")
-            % {"date": formats.date_format(since, "j F Y")},
+            % {"date": long_date(since)},
             columns=[
                 Column(gettext("Figure"), width=40),
                 Column(gettext("In the period"), numeric=True),

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header, urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -24,9 +25,10 @@ from django.views.decorators.http import require_safe
 from requests_app.core.access import staff_with_permission
 from requests_app.core.types import StrOrPromise
 from requests_app.reports import exports as briefing_export
+from requests_app.reports import pdf as briefing_pdf_export
 from requests_app.reports import sg_report
-from requests_app.reports.briefing import definitions, file_name, period_text
-from requests_app.reports.forms import ReportingPeriodForm, quick_periods
+from requests_app.reports.briefing import definitions, file_name, named_in, period_text
+from requests_app.reports.forms import ReportingPeriodForm, ReportLanguageForm, quick_periods
 from requests_app.reports.selectors import build_briefing
 from requests_app.reports.selectors_sg import build_sg_report
 
@@ -35,8 +37,9 @@ BRIEFING_PERMISSION = "requests_app.view_briefing"
 DOWNLOADS = {
     "csv": (briefing_export.csv_bytes, briefing_export.CSV_CONTENT_TYPE),
     "xlsx": (briefing_export.xlsx_bytes, briefing_export.XLSX_CONTENT_TYPE),
-    "pdf": (briefing_export.pdf_bytes, briefing_export.PDF_CONTENT_TYPE),
+    "pdf": (briefing_pdf_export.pdf_bytes, briefing_pdf_export.PDF_CONTENT_TYPE),
 }
+DOWNLOAD_LABELS = (("pdf", _lazy("PDF, to print")), ("xlsx", _lazy("Excel")), ("csv", _lazy("CSV")))
 
 
 # Staff who may see cases and hold the permission to see the briefing.
@@ -89,11 +92,24 @@ def _page(request, which):
             "definitions": report.definitions(),
             "other_report": (other.title, reverse(f"workspace:{other.url_name}") + query),
             "downloads": [
-                (label, reverse(f"workspace:{spec.url_name}-{kind}") + query)
-                for kind, label in (("pdf", _("PDF, to print")), ("xlsx", _("Excel")), ("csv", _("CSV")))
+                (label, reverse(f"workspace:{spec.url_name}-{kind}") + query) for kind, label in DOWNLOAD_LABELS
             ],
+            "in_language": _in_language(spec, start, end),
         },
     )
+
+
+def _in_language(spec, start, end):
+    """What the page's "in another language" form needs: the period, the six languages by their own
+    names (the interface's chosen), and a button per format."""
+    current = translation.get_language()
+    return {
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "languages": [
+            (code, get_language_info(code)["name_local"], code == current) for code, _name in settings.LANGUAGES
+        ],
+        "formats": [(label, reverse(f"workspace:{spec.url_name}-{kind}")) for kind, label in DOWNLOAD_LABELS],
+    }
 
 
 @briefing_required
@@ -136,14 +152,23 @@ def _context(form, spec):
 
 
 def _download(request, kind, which="briefing"):
+    """The report as a file, in the language of ``?language=`` (the interface's without one)."""
     spec = REPORTS[which]
     form = ReportingPeriodForm(request.GET)
-    if not form.is_valid():
+    chosen = ReportLanguageForm(request.GET)
+    if not form.is_valid() or not chosen.is_valid():
+        for error in chosen.errors.get("language", []):
+            form.add_error(None, error)
         return render(request, "reports/briefing.html", _context(form, spec), status=400)
     start, end = form.period
+    language = chosen.language_or(translation.get_language())
     write, content_type = DOWNLOADS[kind]
-    response = HttpResponse(write(spec.build(start, end)), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, spec.file_name(start, end, kind))
+    with translation.override(language):
+        content = write(spec.build(start, end))
+    response = HttpResponse(content, content_type=content_type)
+    name = named_in(spec.file_name(start, end, kind), language)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Language"] = language
     return response
 
 

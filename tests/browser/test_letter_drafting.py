@@ -1,6 +1,7 @@
 """A letter EAS drafts, in a real browser: the focal point drafts the decision letter of a decided case
 from its template, edits a sentence, previews the PDF, and files it as sent. It is in the case's
-correspondence and in the register, with its PDF. Screenshots: test-artifacts/screenshots/<test>/.
+correspondence and in the register, with its PDF. The same in Arabic and in French, chosen on the
+drafting page. Screenshots: test-artifacts/screenshots/<test>/.
 """
 
 import io
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 STATE = "São Tomé and Príncipe"
 SIGNATORY = "Rosemary A. DiCarlo, Under-Secretary-General"
-EDITED = "after careful consideration of the needs assessment, she has decided"
+EDITED = "after careful consideration of the needs assessment, has decided"
 
 
 @pytest.fixture
@@ -48,11 +49,11 @@ def test_the_focal_point_drafts_edits_previews_and_files_the_decision_letter(jou
     section.get_by_role("link", name="Draft the decision letter").click()
 
     body = page.get_by_label("Text of the letter")
-    expect(body).to_contain_text(f"Permanent Representative of {STATE} to the United Nations")
+    expect(body).to_contain_text(f"Permanent Mission of {STATE} to the United Nations")
     expect(page.get_by_label("Subject")).to_have_value(
         f"Decision on the request for electoral assistance: {STATE} ({case.reference})"
     )
-    body.fill(body.input_value().replace("she has decided", EDITED))
+    body.fill(body.input_value().replace("has decided", EDITED))
     page.get_by_label("Signed by").fill(SIGNATORY)
     focal_point.shot("drafts-and-edits")
 
@@ -83,4 +84,42 @@ def test_the_focal_point_drafts_edits_previews_and_files_the_decision_letter(jou
 
     [letter] = Letter.objects.filter(case=case, purpose=Purpose.DECISION)
     assert letter.file and case.events.latest("id").actor.username == ensure_users().focal_point.username
+    journey.assert_clean()
+
+
+# The opening of the decision letter in each language, and the language's link (its own name).
+IN_LANGUAGE = {
+    "ar": ("العربيّة", "تهدي الأمانة العامة للأمم المتحدة تحياتها إلى البعثة الدائمة"),
+    "fr": ("français", "Le Secrétariat de l’Organisation des Nations Unies présente ses compliments"),
+}
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_focal_point_drafts_and_files_the_decision_letter_in_another_language(journey, officer, language):
+    link, opening = IN_LANGUAGE[language]
+    case = case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer, state="CIV")
+    focal_point = journey.actor(ensure_users().focal_point, "focal point")
+    page = focal_point.open_case(case.reference)
+    section = page.locator("section", has=page.get_by_role("heading", name="Correspondence"))
+    section.get_by_role("link", name="Draft the decision letter").click()
+    expect(page.get_by_label("Text of the letter")).to_contain_text("The Secretariat of the United Nations")
+
+    page.get_by_role("link", name=link, exact=True).click()
+    body = page.get_by_label("Text of the letter")
+    expect(body).to_contain_text(opening)
+    expect(page.locator(".letter-languages [aria-current=true]")).to_have_text(link)
+    if language == "ar":
+        expect(page.locator("div[dir=rtl]", has=body)).to_have_count(1)
+    page.get_by_label("Signed by").fill(SIGNATORY)
+    focal_point.shot(f"drafted-in-{language}")
+
+    page.get_by_role("button", name="File as sent").click()
+    expect(page.locator(".messages .message.success")).to_contain_text("Filed as sent, with its PDF")
+    focal_point.shot(f"filed-in-{language}")
+    with page.expect_download() as filed:
+        page.get_by_role("link", name=f"{case.reference}-decision.pdf").click()
+    text = pdf_text(filed.value.path())
+    assert " ".join(opening.split()) in text and case.reference in text and SIGNATORY in text
+    [letter] = Letter.objects.filter(case=case, purpose=Purpose.DECISION)
+    assert letter.file
     journey.assert_clean()

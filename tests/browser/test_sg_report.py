@@ -41,8 +41,8 @@ def test_the_focal_point_reads_and_downloads_the_sg_report_for_two_years(journey
     page.goto(f"/reports/briefing/?from={days(-30)}&to={days(0)}")
     page.get_by_role("link", name="Report of the Secretary-General").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Report of the Secretary-General")
-    page.locator("input[name=from]").fill(days(-729))
-    page.locator("input[name=to]").fill(days(0))
+    page.locator(".period-form input[name=from]").fill(days(-729))
+    page.locator(".period-form input[name=to]").fill(days(0))
     page.get_by_role("button", name="Show the report").click()
 
     outcomes = page.locator("#part-outcomes")
@@ -63,4 +63,35 @@ def test_the_focal_point_reads_and_downloads_the_sg_report_for_two_years(journey
     assert total[1:5] == (3, 0, 0, 3)
     cumulative = {row[0]: row[1:] for row in book["Cumulative"].iter_rows(values_only=True) if row[0]}
     assert cumulative["Requests received"] == (3, 4)
+    journey.assert_clean()
+
+
+def test_the_focal_point_downloads_the_briefing_pdf_in_russian(journey):
+    from pypdf import PdfReader
+
+    team = ensure_users()
+    new_request(state="GHA", received_days_ago=30)
+    focal_point = journey.actor(team.focal_point, "focal point")
+    page = focal_point.page
+
+    page.goto(f"/reports/briefing/?from={days(-60)}&to={days(0)}")
+    form = page.locator("form.download-language")
+    form.get_by_label("In the language").select_option(label="Русский")
+    focal_point.shot("chooses-russian")
+    with page.expect_download() as downloaded:
+        form.get_by_role("button", name="PDF, to print").click()
+    assert downloaded.value.suggested_filename == f"eas-briefing-{days(-60)}-to-{days(0)}-ru.pdf"
+    reader = PdfReader(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
+    text = " ".join(page.extract_text() for page in reader.pages)
+    # The period as Russian writes it (the month abbreviated in Russian).
+    import datetime
+
+    from django.utils import translation
+
+    from requests_app.reports.briefing import period_text
+
+    with translation.override("ru"):
+        period = period_text(datetime.date.fromisoformat(days(-60)), datetime.date.fromisoformat(days(0)))
+    assert period in " ".join(text.split())
     journey.assert_clean()

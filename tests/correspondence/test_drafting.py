@@ -1,5 +1,6 @@
-"""Letters EAS drafts: the templates (0024_letters14's English wording), their rendering from a case,
-the PDF (text read back with pypdf) and filing it as sent (correspondence.services.file_drafted)."""
+"""Letters EAS drafts: the templates (0027_letters15's wording in six languages), their rendering from a
+case, the PDF (text read back with pypdf) and filing it as sent (correspondence.services.file_drafted).
+The letters in other languages than English: tests/correspondence/test_letter_languages.py."""
 
 import io
 
@@ -38,10 +39,25 @@ def decided_case(officer, iso3="GHA", name=None):
     return case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer, state=iso3)
 
 
-def test_the_migration_adds_english_templates_worded_to_a_permanent_mission():
-    templates = {t.purpose: t for t in LetterTemplate.objects.filter(language="en")}
-    assert set(templates) == {Purpose.ACKNOWLEDGEMENT, Purpose.DECISION}
-    assert "presents her compliments to the Permanent Representative of {{ state }}" in templates["decision"].body
+def test_the_migrations_add_both_letters_in_the_six_languages_to_a_permanent_mission():
+    templates = {(t.language, t.purpose): t for t in LetterTemplate.objects.all()}
+    assert set(templates) == {
+        (language, purpose)
+        for language in ("ar", "zh-hans", "en", "fr", "ru", "es")
+        for purpose in (Purpose.ACKNOWLEDGEMENT, Purpose.DECISION)
+    }
+    opening = {
+        "en": "The Secretariat of the United Nations presents its compliments to the Permanent Mission of {{ state }}",
+        "fr": "Le Secrétariat de l’Organisation des Nations Unies présente ses compliments à la Mission permanente",
+        "es": "La Secretaría de las Naciones Unidas saluda atentamente a la Misión Permanente de {{ state }}",
+        "ru": "Секретариат Организации Объединенных Наций свидетельствует свое уважение Постоянному представительству",
+        "ar": "تهدي الأمانة العامة للأمم المتحدة تحياتها إلى البعثة الدائمة لـ{{ state }}",
+        "zh-hans": "联合国秘书处向{{ state }}常驻联合国代表团致意",
+    }
+    for (language, _purpose), template in templates.items():
+        assert template.body.startswith(opening[language])
+        assert "{{ reference }}" in template.subject and "{{ state }}" in template.subject
+        exports.render_text(template.subject, {}), exports.render_text(template.body, {})  # each renders
 
 
 def test_a_template_reaches_nothing_beyond_its_placeholders():
@@ -62,17 +78,19 @@ def test_the_decision_letter_prints_long_names_and_accents(officer, iso3, name):
     body = exports.render_text(draft.body, exports.case_values(case, signatory="Rosemary A. DiCarlo"))
     content = exports.letter_pdf(subject=draft.subject, body=body, signatory="Rosemary A. DiCarlo", place_and_date="x")
     text = flat(pdf_text(content))
-    assert f"Permanent Representative of {name} to the United Nations" in text
+    assert f"Permanent Mission of {name} to the United Nations" in text
     assert flat(draft.subject) in text and "Rosemary A. DiCarlo" in text
     assert "{{" not in text
 
 
 def test_an_administrators_template_in_another_language_is_used(officer):
-    LetterTemplate.objects.create(
-        purpose=Purpose.ACKNOWLEDGEMENT, language="ru", subject="Просьба: {{ state }}", body="Подтверждение."
+    LetterTemplate.objects.filter(purpose=Purpose.ACKNOWLEDGEMENT, language="ru").update(
+        subject="Просьба: {{ state }}", body="Подтверждение."
     )
+    LetterTemplate.objects.filter(language="ar").delete()
     case = new_request(actor=officer, state="KAZ")
     assert exports.draft(case, Purpose.ACKNOWLEDGEMENT, "ru").body == "Подтверждение."
+    # A language whose template an administrator removed is drafted from the English one, and says so.
     fallback = exports.draft(case, Purpose.ACKNOWLEDGEMENT, "ar")
     assert fallback.subject.startswith("Request for electoral assistance") and fallback.language == "en"
 
@@ -124,7 +142,7 @@ def test_the_page_previews_and_files_the_letter(client, officer, focal_point):
     url = reverse("workspace:letter-draft", args=[case.reference, "decision"])
     page = client.get(url)
     assert page.status_code == 200 and "São Tomé and Príncipe" in page.content.decode()
-    form = {"subject": "Decision: São Tomé", "body": "Dear {{ state }}.", "signatory": "A. Person"}
+    form = {"subject": "Decision: São Tomé", "body": "Dear {{ state }}.", "signatory": "A. Person", "language": "en"}
     preview = client.post(url, form | {"preview": "1"})
     assert preview["Content-Type"] == "application/pdf"
     assert "Dear São Tomé and Príncipe." in pdf_text(preview.content)

@@ -194,3 +194,38 @@ def test_with_nobody_in_the_roles_the_focal_points_office_is_told(frozen, thresh
     )
     run(alerts.check_balance)
     assert alert_emails()[0].to == ["focal-point@un.example.org"]
+
+
+def test_the_alert_is_written_in_each_recipients_language(
+    frozen, finance, focal, case, threshold, no_support_costs, run
+):
+    from django.core import mail
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from requests_app.accounts.services import set_language
+
+    set_language(finance, "fr")
+    colleague = member_of(roles.FINANCE, email="tresorerie@un.example.org")
+    set_language(colleague, "fr")
+    run(
+        fund_services.record_contribution,
+        actor=finance,
+        donor="Government of Norway",
+        amount=Decimal("600000.00"),
+        currency="USD",
+        value_date=D(2026, 3, 1),
+    )
+    run(allocate, focal, case, "150000.00")
+
+    # One email per language: the French readers of Finance together, the focal point in English.
+    by_reader = {tuple(sorted(email.to)): email for email in mail.outbox}
+    assert set(by_reader) == {tuple(sorted([finance.email, colleague.email])), (focal.email,)}
+    french, english = by_reader[tuple(sorted([finance.email, colleague.email]))], by_reader[(focal.email,)]
+    english_subject = "[EAS] The Trust Fund is below its threshold: %(balance)s USD"
+    with translation.override("fr"):
+        subject = gettext(english_subject)
+    assert subject != english_subject, "the French catalogue does not translate the alert's subject"
+    assert french.subject.startswith(subject.split("%(balance)s")[0]) and "450" in french.subject
+    assert english.subject == "[EAS] The Trust Fund is below its threshold: 450,000.00 USD"
+    assert french.extra_headers["Content-Language"] == "fr" and "Short of the threshold by" not in french.body

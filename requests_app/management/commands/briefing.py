@@ -4,10 +4,12 @@
     python manage.py briefing --from 2026-01-01 --to 2026-06-30 --format csv --output -   # to stdout
     python manage.py briefing --format xlsx          # the last complete quarter, to eas-briefing-….xlsx
     python manage.py briefing --report sg --from 2024-01-01 --to 2025-12-31 --format pdf   # the SG's report
+    python manage.py briefing --language ar --format pdf   # in Arabic (ar, zh-hans, en, fr, ru or es)
 
 The format comes from --format, else from the extension of --output. Without --from and --to the
 report covers the last complete quarter; without --output it is written to a file named after the
-period in the current directory.
+period in the current directory. The report is written in --language (English by default), its
+file named with it (eas-briefing-…-ar.pdf).
 """
 
 from collections.abc import Callable
@@ -15,11 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from requests_app.reports import exports as briefing_export
+from requests_app.reports import pdf as briefing_pdf_export
 from requests_app.reports import sg_report
-from requests_app.reports.briefing import file_name
+from requests_app.reports.briefing import file_name, named_in
 from requests_app.reports.forms import ReportingPeriodForm
 from requests_app.reports.selectors import build_briefing
 from requests_app.reports.selectors_sg import build_sg_report
@@ -27,7 +32,7 @@ from requests_app.reports.selectors_sg import build_sg_report
 WRITERS = {
     "csv": briefing_export.csv_bytes,
     "xlsx": briefing_export.xlsx_bytes,
-    "pdf": briefing_export.pdf_bytes,
+    "pdf": briefing_pdf_export.pdf_bytes,
 }
 
 
@@ -62,6 +67,12 @@ class Command(BaseCommand):
             help="csv, xlsx or pdf (default: from the extension of --output).",
         )
         parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            metavar="CODE",
+            help="The language it is written in: ar, zh-hans, en, fr, ru or es (default: en).",
+        )
+        parser.add_argument(
             "--output",
             "-o",
             metavar="FILE",
@@ -71,6 +82,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, start=None, end=None, kind=None, output=None, report="briefing", **options):
         kind = self._format(kind, output)
+        language = self._language(options.get("language") or settings.LANGUAGE_CODE)
         form = ReportingPeriodForm({"from": start or "", "to": end or ""})
         if not form.is_valid():
             problems = [
@@ -82,11 +94,12 @@ class Command(BaseCommand):
         if output == "-" and kind != "csv":
             raise CommandError(f"A {kind.upper()} file cannot go to standard output: give --output FILE.")
         build, name_file, what = REPORTS[report]
-        content = WRITERS[kind](build(start, end))
+        with translation.override(language):
+            content = WRITERS[kind](build(start, end))
         if output == "-":
             self.stdout.write(content.decode("utf-8-sig"), ending="")
             return
-        path = Path(output or name_file(start, end, kind))
+        path = Path(output or named_in(name_file(start, end, kind), language))
         try:
             path.write_bytes(content)
         except OSError as error:
@@ -94,6 +107,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{what} {start.isoformat()} to {end.isoformat()} written to {path} ({len(content):,} bytes)."
         )
+
+    @staticmethod
+    def _language(code):
+        """The language code as EAS names it: zh-Hans, zh_Hans and zh-hans are one."""
+        language = code.strip().lower().replace("_", "-")
+        if language not in dict(settings.LANGUAGES):
+            codes = ", ".join(code for code, _name in settings.LANGUAGES)
+            raise CommandError(f"Unknown language {code!r}: choose one of {codes}.")
+        return language
 
     @staticmethod
     def _format(kind, output):
