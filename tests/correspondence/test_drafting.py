@@ -1,4 +1,4 @@
-"""Letters EAS drafts: the templates (0027_letters15's wording in six languages), their rendering from a
+"""Letters EAS drafts: the templates (0029_letters15's wording in six languages), their rendering from a
 case, the PDF (text read back with pypdf) and filing it as sent (correspondence.services.file_drafted).
 The letters in other languages than English: tests/correspondence/test_letter_languages.py."""
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0024_letters14'),
+        ("requests_app", "0027_corr14"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

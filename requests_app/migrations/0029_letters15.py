@@ -244,7 +244,7 @@ def remove_templates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("requests_app", "0025_preferences15"),
+        ("requests_app", "0028_preferences15"),
     ]
 
     operations = [
