@@ -1,10 +1,11 @@
 # The two letters EAS drafts (the acknowledgement of a request, the decision on it), in the six
 # official languages, as a note verbale of the United Nations Secretariat to the Permanent Mission:
 # the form every language's diplomatic usage shares, and one that needs neither the gender of the
-# Permanent Representative nor a title that changes. The English wording of 0024_letters14 (from
-# the Under-Secretary-General to the Permanent Representative) becomes the same note, unless an
-# administrator has changed it since. Placeholders: LetterTemplate's docstring. Administrators edit
-# every wording in the admin (Letter templates); the person drafting a letter edits its text.
+# Permanent Representative nor a title that changes. The English wording of 0024_letters14 and the
+# French and Spanish of 0027_corr14 (from the Under-Secretary-General to the Permanent Representative)
+# become the same note, unless an administrator has changed them since (then they are left as they
+# are). Placeholders: LetterTemplate's docstring. Administrators edit every wording in the admin
+# (Letter templates); the person drafting a letter edits its text.
 
 from django.db import migrations
 
@@ -199,46 +200,51 @@ TEMPLATES = {
     },
 }
 
+def _earlier_wordings():
+    """(language, purpose) -> (subject, body) as the earlier migrations wrote them: 0024_letters14 the
+    English, 0027_corr14 the French and the Spanish (to a Permanent Representative)."""
+    from importlib import import_module
+
+    english = import_module("requests_app.migrations.0024_letters14")
+    corr = import_module("requests_app.migrations.0027_corr14")
+    wordings = {
+        ("en", "acknowledgement"): (english.ACKNOWLEDGEMENT_SUBJECT, english.ACKNOWLEDGEMENT_BODY),
+        ("en", "decision"): (english.DECISION_SUBJECT, english.DECISION_BODY),
+    }
+    for purpose, language, subject, body in corr.TEMPLATES:
+        wordings[(language, purpose)] = (subject, body)
+    return wordings
+
+
 def add_templates(apps, schema_editor):
+    """Each letter in each language: created where there is none; an earlier migration's wording (0024's
+    English, 0027_corr14's French and Spanish) rewritten as the note verbale unless an administrator has
+    changed it since (then it is left as they wrote it)."""
     LetterTemplate = apps.get_model("requests_app", "LetterTemplate")
+    earlier = _earlier_wordings()
     for language, letters in TEMPLATES.items():
         for purpose, (subject, body) in letters.items():
             template, created = LetterTemplate.objects.get_or_create(
                 purpose=purpose, language=language, defaults={"subject": subject, "body": body}
             )
-            if not created and language == "en" and _as_0024_wrote(template, purpose):
+            if not created and (template.subject, template.body) == earlier.get((language, purpose)):
                 template.subject, template.body = subject, body
                 template.save(update_fields=["subject", "body"])
 
 
-def _as_0024_wrote(template, purpose):
-    from importlib import import_module
-
-    earlier = import_module("requests_app.migrations.0024_letters14")
-    wording = {
-        "acknowledgement": (earlier.ACKNOWLEDGEMENT_SUBJECT, earlier.ACKNOWLEDGEMENT_BODY),
-        "decision": (earlier.DECISION_SUBJECT, earlier.DECISION_BODY),
-    }[purpose]
-    return (template.subject, template.body) == wording
-
-
 def remove_templates(apps, schema_editor):
-    """Back to 0024's English and no other language, where nobody has changed the wording since."""
-    from importlib import import_module
-
-    earlier = import_module("requests_app.migrations.0024_letters14")
+    """Back to the earlier migrations' wordings (0024's English, 0027_corr14's French and Spanish) and no
+    other language, where nobody has changed the wording since."""
     LetterTemplate = apps.get_model("requests_app", "LetterTemplate")
+    earlier = _earlier_wordings()
     for language, letters in TEMPLATES.items():
         for purpose, (subject, body) in letters.items():
             rows = LetterTemplate.objects.filter(purpose=purpose, language=language, subject=subject, body=body)
-            if language != "en":
+            before = earlier.get((language, purpose))
+            if before is None:
                 rows.delete()
-                continue
-            before = {
-                "acknowledgement": (earlier.ACKNOWLEDGEMENT_SUBJECT, earlier.ACKNOWLEDGEMENT_BODY),
-                "decision": (earlier.DECISION_SUBJECT, earlier.DECISION_BODY),
-            }[purpose]
-            rows.update(subject=before[0], body=before[1])
+            else:
+                rows.update(subject=before[0], body=before[1])
 
 
 class Migration(migrations.Migration):

@@ -43,7 +43,14 @@ def test_letters_before_take_their_states_language_and_their_documents_level():
     report = Document.objects.create(case=case, kind="request_letter", file="x.pdf", level="strictly_confidential")
     held = Letter.objects.create(country=case.member_state, case=case, document=report, **fields).pk
 
-    new = migrate(AFTER)
+    try:
+        new = migrate(AFTER)
+        check_after(new, made, held)
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests_app")[0][1])  # and the rest
+
+
+def check_after(new, made, held):
     Letter = new.get_model("requests_app", "Letter")
     languages = {iso3: Letter.objects.get(pk=pk).language for iso3, pk in made.items()}
     assert languages == {"CIV": "fr", "MEX": "es", "GHA": "en", "EGY": "ar"}
