@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from requests_app.cases.choices import Stage
 from requests_app.core.errors import ActionRefused
 from requests_app.correspondence import selectors, services
-from requests_app.correspondence.models import Letter, Purpose
+from requests_app.correspondence.models import Letter, LetterTemplate, Purpose
 from requests_app.reference.models import MemberState
 from tests.correspondence.helpers import details, reply_details
 from tests.factories import case_in_stage, member_state, new_request
@@ -85,9 +85,12 @@ def test_drafting_for_a_francophone_state_defaults_to_french_and_files_the_lette
     url = reverse("workspace:letter-draft", args=[case.reference, "decision"])
     page = client.get(url)
     form = page.context["form"]
-    assert form.initial["language"] == "fr" and page.context["language_form"].initial["language"] == "fr"
-    assert form.initial["subject"].startswith("Décision relative à la demande d'assistance électorale : Côte d'Ivoire")
-    assert "a l'honneur de l'informer" in form.initial["body"] and not page.context["fallback"]
+    # French is the language the page drafts in: the one of the "Draft it in:" links it marks current.
+    assert form.initial["language"] == "fr" and page.context["language"] == "fr"
+    assert '<strong lang="fr" aria-current="true">' in page.content.decode()
+    french = "Décision concernant la demande d’assistance électorale\u00a0: Côte d'Ivoire"  # no-break space, as French
+    assert form.initial["subject"].startswith(french)
+    assert "a l’honneur de l’informer" in form.initial["body"] and not page.context["fallback"]
     post = {"subject": form.initial["subject"], "body": form.initial["body"], "signatory": "R. DiCarlo"}
     preview = client.post(url, post | {"language": "fr", "preview": "1"})
     assert "New York, " in pdf_text(preview.content)
@@ -106,6 +109,9 @@ def test_the_drafting_page_lets_the_user_choose_another_language(client, officer
     spanish = client.get(url, {"language": "es"})
     assert spanish.context["form"].initial["subject"].startswith("Solicitud de asistencia electoral")
     assert "de 20" in spanish.context["form"].initial["body"]  # "3 de marzo de 2026": the day in Spanish
+    page = client.get(url).content.decode()  # the "Draft it in:" links: Spanish by its own name
+    assert f'<a href="{url}?language=es" lang="es" hreflang="es">español</a>' in page
+    LetterTemplate.objects.filter(language="ru").delete()  # an administrator removed the Russian wording
     russian = client.get(url, {"language": "ru"})
     assert russian.context["fallback"] and "There is no template in Russian yet" in russian.content.decode()
     assert russian.context["form"].initial["language"] == "ru"
