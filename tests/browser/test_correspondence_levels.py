@@ -191,23 +191,23 @@ def test_the_decision_letter_for_a_francophone_state_is_drafted_and_filed_in_fre
     section = page.locator("section", has=page.get_by_role("heading", name="Correspondence"))
     section.get_by_role("link", name="Draft the decision letter").click()
 
-    expect(page.get_by_label("Language of the letter")).to_have_value("fr")
+    # Drafted in French, the language the "Draft it in:" links mark current.
+    expect(page.locator(".letter-languages [aria-current=true]")).to_have_text("français")
     expect(page.get_by_label("Subject")).to_have_value(
-        f"Décision relative à la demande d'assistance électorale : Côte d'Ivoire ({case.reference})"
+        f"Décision concernant la demande d’assistance électorale\u00a0: Côte d'Ivoire ({case.reference})"
     )
-    expect(page.get_by_label("Text of the letter")).to_contain_text("a l'honneur de l'informer")
+    expect(page.get_by_label("Text of the letter")).to_contain_text("a l’honneur de l’informer")
     focal_point.shot("drafts-in-french")
 
     # Another language can be chosen: Spanish, then back to French.
-    page.get_by_label("Language of the letter").select_option(label="Spanish")
-    page.get_by_role("button", name="Draft in this language").click()
+    page.get_by_role("link", name="español", exact=True).click()
     expect(page.get_by_label("Subject")).to_have_value(
         f"Decisión sobre la solicitud de asistencia electoral: Côte d'Ivoire ({case.reference})"
     )
+    expect(page.locator(".letter-languages [aria-current=true]")).to_have_text("español")
     focal_point.shot("or-in-spanish")
-    page.get_by_label("Language of the letter").select_option(label="French")
-    page.get_by_role("button", name="Draft in this language").click()
-    expect(page.get_by_label("Text of the letter")).to_contain_text("a l'honneur de l'informer")
+    page.get_by_role("link", name="français", exact=True).click()
+    expect(page.get_by_label("Text of the letter")).to_contain_text("a l’honneur de l’informer")
 
     page.get_by_label("Signed by").fill("Rosemary A. DiCarlo, Secrétaire générale adjointe")
     page.get_by_role("button", name="File as sent").click()
@@ -216,7 +216,7 @@ def test_the_decision_letter_for_a_francophone_state_is_drafted_and_filed_in_fre
     focal_point.shot("filed-in-french")
 
     page.goto("/correspondence/?language=fr")
-    row = page.locator("table.letters tbody tr", has_text="Décision relative à la demande")
+    row = page.locator("table.letters tbody tr", has_text="Décision concernant la demande")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("French")
     focal_point.shot("in-the-register-in-french")

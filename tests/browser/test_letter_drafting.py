@@ -97,12 +97,14 @@ IN_LANGUAGE = {
 @pytest.mark.parametrize("language", ["ar", "fr"])
 def test_the_focal_point_drafts_and_files_the_decision_letter_in_another_language(journey, officer, language):
     link, opening = IN_LANGUAGE[language]
-    case = case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer, state="CIV")
+    # Ghana corresponds in English: the letter is drafted in English until another language is chosen.
+    case = case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer, state="GHA")
     focal_point = journey.actor(ensure_users().focal_point, "focal point")
     page = focal_point.open_case(case.reference)
     section = page.locator("section", has=page.get_by_role("heading", name="Correspondence"))
     section.get_by_role("link", name="Draft the decision letter").click()
     expect(page.get_by_label("Text of the letter")).to_contain_text("The Secretariat of the United Nations")
+    expect(page.locator(".letter-languages [aria-current=true]")).to_have_text("English")
 
     page.get_by_role("link", name=link, exact=True).click()
     body = page.get_by_label("Text of the letter")
@@ -121,5 +123,6 @@ def test_the_focal_point_drafts_and_files_the_decision_letter_in_another_languag
     text = pdf_text(filed.value.path())
     assert " ".join(opening.split()) in text and case.reference in text and SIGNATORY in text
     [letter] = Letter.objects.filter(case=case, purpose=Purpose.DECISION)
-    assert letter.file
+    assert letter.file and letter.language == language  # filed in the language it was drafted in
+    expect(page.locator("dl.facts")).to_contain_text({"ar": "Arabic", "fr": "French"}[language])
     journey.assert_clean()

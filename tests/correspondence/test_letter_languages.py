@@ -85,11 +85,15 @@ def test_an_arabic_decision_letter_is_in_arabic_joined_and_right_to_left(officer
     assert united_nations in text and case.reference in text
 
 
-def test_the_letters_language_is_the_one_asked_else_english():
+def test_the_letters_language_is_the_one_asked_else_its_own_else_its_cases_correspondences(officer):
     letter = Letter(country=MemberState.objects.get(iso3="FRA"))
     assert letter_language(letter, "ar") == "ar"
     assert letter_language(letter, "zh-hans") == "zh-hans"
     assert letter_language(letter, "xx") == letter_language(letter, None) == letter_language(None) == "en"
+    assert letter_language(Letter(language="ru"), "xx") == "ru"  # the letter's own (Letter.language)
+    # A letter not yet written: its case's correspondence's (the request letter's, else its State's).
+    case = case_in_stage(Stage.DECISION_COMMUNICATED, actor=officer, state="CIV")
+    assert letter_language(case) == letter_language(case, "xx") == "fr" and letter_language(case, "es") == "es"
 
 
 def test_the_drafting_page_drafts_in_the_language_asked_and_prints_it(client, officer, focal_point):
