@@ -143,7 +143,8 @@ def main(argv=None):
             started = time.monotonic()
             result = core.measure(item, ctx, runs=args.runs, warmup=args.warmup)
             print(
-                f"  {item.name}: median {result.median_ms:.1f} ms, {result.queries_text} queries "
+                f"  {item.name}: median {result.median_ms:.1f} ms (CPU {result.median_cpu_text}), "
+                f"{result.queries_text} queries "
                 f"({time.monotonic() - started:.1f} s)",
                 flush=True,
             )

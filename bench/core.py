@@ -46,6 +46,7 @@ class Timed:
 
     ms: float
     queries: int
+    cpu_ms: float | None = None  # the process's processor time over the same part, when measured
 
 
 def benchmark(name, *, setup=None, runs=None):
@@ -120,10 +121,16 @@ class Result:
     cases: int
     timings_ms: list = field(default_factory=list)
     queries: list = field(default_factory=list)
+    cpu_ms: list = field(default_factory=list)  # None for a run whose part alone was not measured
 
     @property
     def median_ms(self):
         return statistics.median(self.timings_ms)
+
+    @property
+    def median_cpu_text(self):
+        measured = [ms for ms in self.cpu_ms if ms is not None]
+        return f"{statistics.median(measured):.1f}" if measured else "—"
 
     @property
     def p95_ms(self):
@@ -150,15 +157,17 @@ def measure(item, ctx, *, runs, warmup):
     result = Result(name=item.name, cases=ctx.case_count)
     for _ in range(min(runs, item.runs or runs)):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             timed = item.function(ctx, *args)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         if isinstance(timed, Timed):
             result.timings_ms.append(timed.ms)
             result.queries.append(timed.queries)
+            result.cpu_ms.append(timed.cpu_ms)
         else:
             result.timings_ms.append(elapsed * 1000)
             result.queries.append(len(captured.captured_queries))
+            result.cpu_ms.append(cpu * 1000)
     return result
 
 
@@ -173,6 +182,14 @@ def machine():
     except OSError:
         pass
     return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores"
+
+
+def load():
+    """The machine's load averages over 1, 5 and 15 minutes: how many processes wanted its cores."""
+    try:
+        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def database():
@@ -195,19 +212,20 @@ def report(results, *, runs, warmup, notes=()):
     from django.utils import timezone
 
     lines = [
-        "| benchmark | cases | median ms | p95 ms | queries |",
-        "|---|---:|---:|---:|---:|",
+        "| benchmark | cases | median ms | p95 ms | CPU ms | queries |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         lines.append(
             f"| {result.name} | {result.cases:,} | {result.median_ms:.1f} | {result.p95_ms:.1f} "
-            f"| {result.queries_text} |"
+            f"| {result.median_cpu_text} | {result.queries_text} |"
         )
     lines += [
         "",
-        f"Database: {database()}. Date: {timezone.localtime():%Y-%m-%d %H:%M %Z}. Machine: {machine()}.",
+        f"Database: {database()}. Date: {timezone.localtime():%Y-%m-%d %H:%M %Z}. Machine: {machine()}, load {load()}.",
         f"Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{runs} timed runs after {warmup} warm-ups each.",
+        f"{runs} timed runs after {warmup} warm-ups each. CPU ms: the median processor time of this process "
+        "(not of a database server), what a run costs without waiting for a processor on a busy machine.",
     ]
     lines += [f"- {note}" for note in notes]
     return "\n".join(lines)

@@ -147,7 +147,7 @@ def _download(ctx, url, target):
         response.close()
     target.flush()
     target.seek(0)
-    return Timed(ms=elapsed * 1000, queries=len(captured)), memory
+    return Timed(ms=elapsed * 1000, queries=len(captured), cpu_ms=memory.cpu * 1000), memory
 
 
 class ExportNote:
