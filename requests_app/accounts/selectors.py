@@ -4,6 +4,19 @@ from django.conf import settings
 
 from requests_app.accounts.models import Preference
 
+# The session key under which a logged-in user's choice rides from their login on ("": none).
+SESSION_KEY = "eas_language"
+
+# Each language by its own name, as a reader of that language looks for it in the switcher.
+OWN_NAMES = {
+    "ar": "العربية",
+    "zh-hans": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+
 
 def chosen_language(user) -> str:
     """The language the user chose in their preferences, or "" when they follow their browser."""
@@ -19,3 +32,8 @@ def language_for(user) -> str:
     """The language to write to the user in when no browser is there to ask (emails, exports by
     command): their choice, else the site's default."""
     return chosen_language(user) or settings.LANGUAGE_CODE
+
+
+def languages_by_own_name() -> list[tuple[str, str]]:
+    """The languages of EAS in the order of settings.LANGUAGES, each named in itself."""
+    return [(code, OWN_NAMES.get(code, str(name))) for code, name in settings.LANGUAGES]

@@ -138,3 +138,11 @@ def _labels(vocabulary):
     from requests_app.reference.models import RegionalGroup
 
     return {"stage": dict(Stage.choices), "region": dict(RegionalGroup.choices)}[vocabulary]
+
+
+@register.simple_tag
+def languages_by_own_name():
+    """The six languages, each by its own name, for the menus' switcher."""
+    from requests_app.accounts.selectors import languages_by_own_name as languages
+
+    return languages()
