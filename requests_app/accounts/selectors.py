@@ -1,8 +1,10 @@
 """Which language a user reads EAS in."""
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from requests_app.accounts.models import Preference
+from requests_app.core.types import User
 
 # The session key under which a logged-in user's choice rides from their login on ("": none).
 SESSION_KEY = "eas_language"
@@ -18,9 +20,9 @@ OWN_NAMES = {
 }
 
 
-def chosen_language(user) -> str:
+def chosen_language(user: User | AnonymousUser | None) -> str:
     """The language the user chose in their preferences, or "" when they follow their browser."""
-    if user is None or not getattr(user, "pk", None):
+    if user is None or isinstance(user, AnonymousUser) or not user.pk:
         return ""
     try:
         return user.preference.language
@@ -28,7 +30,7 @@ def chosen_language(user) -> str:
         return ""
 
 
-def language_for(user) -> str:
+def language_for(user: User | AnonymousUser | None) -> str:
     """The language to write to the user in when no browser is there to ask (emails, exports by
     command): their choice, else the site's default."""
     return chosen_language(user) or settings.LANGUAGE_CODE

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 from requests_app.accounts.models import Preference
 from requests_app.core.errors import ActionRefused
+from requests_app.core.types import User
 
 
 @transaction.atomic
-def set_language(user, language: str) -> Preference:
+def set_language(user: User, language: str) -> Preference:
     """Record the language the user reads EAS in ("" to follow the browser)."""
     if language and language not in dict(settings.LANGUAGES):
         raise ActionRefused(_("%(language)s is not one of the languages of EAS.") % {"language": language})

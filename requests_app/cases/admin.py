@@ -47,7 +47,7 @@ from requests_app.documents.views import serve_document
 from requests_app.mandates import selectors as mandate_selectors
 from requests_app.mandates import services as mandate_services
 from requests_app.reference.forms import AssistanceTypesField
-from requests_app.reference.models import CountryStatus, RegionalGroup
+from requests_app.reference.models import CountryStatus, LocalName, RegionalGroup
 
 
 class RecordAdmin(FixedSetAdmin):
@@ -395,7 +395,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     # Columns
 
-    @admin.display(description=_("Member State"), ordering="member_state__name")
+    @admin.display(description=_("Member State"), ordering=LocalName("member_state__"))
     def country(self, case):
         """The country's name, linking to its country file (the workspace's /countries/<ISO code>/)."""
         return format_html(

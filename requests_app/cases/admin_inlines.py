@@ -258,7 +258,7 @@ class DecisionInline(ReadOnlyInline):
 
     @admin.display(description=_("assistance"))
     def types(self, decision):
-        return ", ".join(t.name for t in decision.assistance_types.all())
+        return ", ".join(t.local_name for t in decision.assistance_types.all())
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("decided_by").prefetch_related("assistance_types")

@@ -200,7 +200,7 @@ class AssistanceRequest(models.Model):
         if self.member_state_id and earlier.member_state_id != self.member_state_id:
             return {
                 "follows": _("%(reference)s concerns %(state)s: a follow-up follows a case of the same country.")
-                % {"reference": earlier.reference, "state": earlier.member_state.name}
+                % {"reference": earlier.reference, "state": earlier.member_state.local_name}
             }
         if self.received_date and (
             earlier.received_date > self.received_date

@@ -37,7 +37,7 @@ def decision_versions(decision: Decision) -> list[DecisionVersion]:
     versions = [
         DecisionVersion(
             number=1,
-            types=sorted(t.name for t in decision.assistance_types.all()),
+            types=sorted(t.local_name for t in decision.assistance_types.all()),
             phase=decision.phase,
             period_start=decision.period_start,
             period_end=decision.period_end,
@@ -50,7 +50,7 @@ def decision_versions(decision: Decision) -> list[DecisionVersion]:
     for amendment in sorted(decision.amendments.all(), key=lambda a: a.version):
         version = DecisionVersion(
             number=amendment.version,
-            types=sorted(t.name for t in amendment.assistance_types.all()),
+            types=sorted(t.local_name for t in amendment.assistance_types.all()),
             phase=decision.phase,
             period_start=amendment.period_start,
             period_end=amendment.period_end,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract, extract_python
+from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
@@ -140,7 +140,7 @@ def messages_in(path: Path) -> Iterator[Key]:
         # Django writes each translation of a template as a call on its own line, among filler
         # that xgettext skips; Python's tokenizer would stop at the filler's indentation.
         text = "\n".join(line.lstrip() for line in templatize(text, origin=str(path)).splitlines())
-    found = extract(extract_python, io.BytesIO(text.encode("utf-8")), keywords=KEYWORDS, comment_tags=(), options={})
+    found = extract("python", io.BytesIO(text.encode("utf-8")), keywords=KEYWORDS, comment_tags=(), options={})
     for _line, message, _comments, context in found:
         singular = message[0] if isinstance(message, tuple) else message
         if singular:

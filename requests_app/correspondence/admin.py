@@ -11,14 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.core.admin import person_column
 from requests_app.correspondence import exports, selectors
 from requests_app.correspondence.models import Letter, LetterTemplate
+from requests_app.reference.admin import CountrySearchMixin
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(CountrySearchMixin, admin.ModelAdmin):
     list_display = ["date", "direction", "kind", "country", "case", "correspondent", "subject", "status", "reply"]
     list_filter = ["direction", "kind", "channel", "purpose", "status", "country__regional_group"]
     list_select_related = ["country", "case"]
-    search_fields = ["subject", "sender", "recipient", "case__reference", "country__name"]
+    search_fields = ["subject", "sender", "recipient", "case__reference"]
+    country_search = "country"
     date_hierarchy = "date"
     show_full_result_count = False
     list_per_page = 50

@@ -9,6 +9,7 @@ from requests_app.core.forms import DateInput
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.correspondence.models import Channel, Direction, Letter, LetterKind, LetterStatus, Purpose
 from requests_app.correspondence.selectors import country_choices
+from requests_app.reference import selectors as reference
 
 
 class LetterFilter(django_filters.FilterSet):
@@ -16,7 +17,7 @@ class LetterFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text=_("In the subject, the sender and the recipient."),
+        help_text=_("In the subject, the sender, the recipient and the country's name."),
     )
     country = django_filters.ChoiceFilter(label=_("Country"), field_name="country__iso3", empty_label=None)
     direction = django_filters.ChoiceFilter(
@@ -57,7 +58,14 @@ class LetterFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(subject__icontains=value) | Q(sender__icontains=value) | Q(recipient__icontains=value))
+        # A country by its name in any of the six languages (reference.selectors).
+        countries = reference.countries_matching(value)
+        return queryset.filter(
+            Q(subject__icontains=value)
+            | Q(sender__icontains=value)
+            | Q(recipient__icontains=value)
+            | Q(country__in=countries)
+        )
 
     def filter_case(self, queryset, name, value):
         value = value.strip()

@@ -95,7 +95,7 @@ class _CaseListRow:
             f"{self.prefix}{quote(case.reference, safe='')}{self.suffix}",
             case.reference,
             f"{self.country_prefix}{quote(case.member_state.iso3, safe='')}{self.country_suffix}",
-            case.member_state.name,
+            case.member_state.local_name,
             self.statuses.get(case.member_state.status, ""),
             self.regions.get(case.member_state.regional_group, case.member_state.regional_group),
             case.stage,
