@@ -162,6 +162,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers in each language: Django's formats, with EAS's own over them (eas/formats).
+FORMAT_MODULE_PATH = ["eas.formats"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_TZ = True

@@ -25,7 +25,8 @@ def feed_url(entry):
 
 def _moment(value):
     # With its zone: the calendar shows the event in the reader's zone, the text cannot.
-    return formats.date_format(timezone.localtime(value), "j M Y H:i T")
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {formats.date_format(local, 'T')}"
 
 
 def feed_text(value):

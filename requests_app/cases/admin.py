@@ -433,7 +433,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def due_display(self, case):
         if not case.is_open or case.stage_due_at is None:
             return "—"
-        due = date_format(timezone.localtime(case.stage_due_at), "j M Y")
+        due = date_format(timezone.localtime(case.stage_due_at), "DATE_FORMAT")
         if not case.is_overdue:
             return due
         days = (timezone.now() - case.stage_due_at).days
@@ -467,7 +467,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def emb_acceptance(self, case):
         if case.emb_request_accepted_at is None:
             return "—"
-        accepted = date_format(timezone.localtime(case.emb_request_accepted_at), "j M Y H:i")
+        accepted = date_format(timezone.localtime(case.emb_request_accepted_at), "DATETIME_FORMAT")
         if case.emb_request_accepted_by is not None:
             accepted = gettext("%(when)s by %(name)s") % {
                 "when": accepted,

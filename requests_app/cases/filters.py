@@ -19,13 +19,14 @@ from requests_app.cases import selectors
 from requests_app.cases.choices import Basis, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.cases.search import Unaccent, unaccent
+from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
 from requests_app.core.people import display_name
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.reference import selectors as reference
 from requests_app.reference.models import CountryStatus, LocalName, MemberState, RegionalGroup
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()  # ISO in the value, as type="date" needs in every language
 
 
 class QuickSelect(forms.Select):

@@ -66,7 +66,9 @@ def decision_versions(decision: Decision) -> list[DecisionVersion]:
 
 
 def _period_text(version: DecisionVersion) -> str:
-    return " – ".join(formats.date_format(day, "j M Y") for day in (version.period_start, version.period_end) if day)
+    return " – ".join(
+        formats.date_format(day, "DATE_FORMAT") for day in (version.period_start, version.period_end) if day
+    )
 
 
 def version_changes(before: DecisionVersion, after: DecisionVersion) -> dict[StrOrPromise, list[str]]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -180,7 +181,7 @@ class Letter(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.date:%d %b %Y}: {self.subject}" if self.date else self.subject
+        return f"{self.get_kind_display()} {date_format(self.date)}: {self.subject}" if self.date else self.subject
 
     @property
     def is_incoming(self):

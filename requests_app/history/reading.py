@@ -233,7 +233,7 @@ def _format_day(value):
         day = dateparse.parse_date(str(value))
     except ValueError:
         day = None
-    return formats.date_format(day, "j M Y") if day else str(value)
+    return formats.date_format(day, "DATE_FORMAT") if day else str(value)
 
 
 def _format_moment(value):
@@ -241,4 +241,4 @@ def _format_moment(value):
     moment = dateparse.parse_datetime(value)
     if moment is None:
         return value
-    return formats.date_format(timezone.localtime(moment), "j M Y H:i")
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")

@@ -32,7 +32,9 @@ class LanguageAdmin(admin.ModelAdmin):
 def deployment_status_text(deployment):
     if deployment.cancelled_at is None:
         return gettext("Booked")
-    return gettext("Cancelled on %(day)s") % {"day": date_format(timezone.localtime(deployment.cancelled_at), "j M Y")}
+    return gettext("Cancelled on %(day)s") % {
+        "day": date_format(timezone.localtime(deployment.cancelled_at), "DATE_FORMAT")
+    }
 
 
 class ExpertDeploymentInline(admin.TabularInline):

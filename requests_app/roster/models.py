@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.models import AssistanceRequest
@@ -130,7 +131,7 @@ class Deployment(models.Model):
     def __str__(self):
         if None in (self.starts_on, self.ends_on, self.expert_id):  # an unsaved row, as a forged form makes one
             return str(self.role)
-        return f"{self.expert} — {self.role} ({self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y})"
+        return f"{self.expert} — {self.role} ({date_format(self.starts_on)} – {date_format(self.ends_on)})"
 
     @property
     def is_cancelled(self):

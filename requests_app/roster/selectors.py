@@ -22,7 +22,7 @@ ExpertsT = TypeVar("ExpertsT", bound=Iterable[Expert])
 
 def day(value: date) -> str:
     """A date as the refusals and the history write it: 3 Mar 2026."""
-    return formats.date_format(value, "j M Y")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def roster() -> QuerySet[Expert]:

@@ -3,8 +3,8 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -60,7 +60,7 @@ class _CaseListRow:
         self.statuses = {
             value: format_html(' <span class="muted">({})</span>', label) for value, label in STATUS_AFTER_NAME.items()
         }
-        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.day = functools.lru_cache(maxsize=512)(page_day)  # a page of 50 rows has few distinct days
         placeholder = "0"
         self.prefix, _placeholder, self.suffix = reverse("workspace:case-detail", args=[placeholder]).rpartition(
             placeholder
@@ -70,10 +70,6 @@ class _CaseListRow:
         ).rpartition(placeholder)
         self.unassigned = format_html('<span class="muted">{}</span>', _("Unassigned"))
         self.no_deadline = mark_safe('<span class="muted">—</span>')
-
-    def day(self, value):
-        """The "j M Y" of the pages: 7 Dec 2026."""
-        return f"{value.day} {self.months[value.month]} {value.year}"
 
     def due(self, case, *, open_case, overdue):
         """The due date and how late the case is, or how long it has left; a dash with no deadline."""
@@ -104,6 +100,11 @@ class _CaseListRow:
             self.due(case, open_case=open_case, overdue=overdue),
             self.day(case.received_date),
         )
+
+
+def page_day(value):
+    """A day as the pages write it in the active language (its DATE_FORMAT: 7 Dec 2026, 7 décembre 2026)."""
+    return dateformat.format(value, get_format("DATE_FORMAT"))
 
 
 @register.filter
@@ -146,3 +147,11 @@ def languages_by_own_name():
     from requests_app.accounts.selectors import languages_by_own_name as languages
 
     return languages()
+
+
+@register.filter
+def currency(value, code):
+    """`amount|currency:"USD"`: the amount with its currency as the page's language writes money."""
+    from requests_app.core.numbers import currency_text
+
+    return currency_text(value, code)
