@@ -7,6 +7,8 @@ of every language (reference.selectors) are compared here, folded once each.
 import functools
 import unicodedata
 
+from django.utils.translation import get_language_bidi
+
 # Letters that carry their mark in the letter itself, so decomposition leaves them as they are;
 # PostgreSQL's unaccent rules map them the same way.
 LETTERS = str.maketrans(
@@ -46,3 +48,9 @@ def folded(text):
     """The text as searches compare it: without accents or marks, case folded. Cached: the same
     few hundred country names are folded for every search."""
     return unaccent(text).casefold()
+
+
+def arrow() -> str:
+    """The arrow from what was to what is, pointing the way the active language reads ("→"; "←" in
+    Arabic: an arrow is not mirrored by the browser's bidirectional layout, as brackets are)."""
+    return "←" if get_language_bidi() else "→"

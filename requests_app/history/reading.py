@@ -23,6 +23,7 @@ from requests_app.cases.choices import (
     ImplementationModality,
     Origin,
 )
+from requests_app.core.text import arrow
 from requests_app.core.types import StrOrPromise
 
 # The events the services write besides the workflow's actions (those are registered).
@@ -178,7 +179,7 @@ def details_text(action: str, details: Mapping | None) -> str:
     details = details or {}
     parts = []
     for label, (old, new) in (details.get("changes") or {}).items():
-        parts.append(f"{field_label(label)}: {old or '—'} → {new or '—'}")
+        parts.append(f"{field_label(label)}: {old or '—'} {arrow()} {new or '—'}")
     for key, value in sorted(details.items(), key=lambda item: DETAIL_ORDER.get(item[0], len(DETAIL_ORDER))):
         if key in HIDDEN_KEYS:
             continue

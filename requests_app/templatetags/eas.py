@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from requests_app.core.people import display_name
+from requests_app.core.text import arrow
 
 register = template.Library()
 
@@ -40,7 +41,7 @@ def case_rows(cases):
 
 _CASE_LIST_ROW = (
     '<tr{}><td><a href="{}">{}</a></td><td><a href="{}">{}</a>{}</td><td>{}</td>'
-    '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td>{}</td></tr>'
+    '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td class="day">{}</td></tr>'
 )
 
 
@@ -155,3 +156,9 @@ def currency(value, code):
     from requests_app.core.numbers import currency_text
 
     return currency_text(value, code)
+
+
+@register.simple_tag(name="arrow")
+def arrow_tag():
+    """`{% arrow %}`: from what was to what is, pointing the way the page reads (core.text.arrow)."""
+    return arrow()
