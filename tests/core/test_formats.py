@@ -113,3 +113,15 @@ def test_no_template_or_code_writes_a_date_format_of_its_own():
         found += [f"{relative}: {m[2]}" for m in CODE_FORMAT.finditer(text) if m[2] not in NAMED]
         found += [f"{relative}: strftime %b/%B" for _m in STRFTIME_MONTH.finditer(text)]
     assert found == []
+
+
+@pytest.mark.django_db
+def test_the_charts_geometry_is_never_written_with_a_decimal_comma(client, officer):
+    """SVG reads "12.5": a French page that wrote its bars' widths as "12,5" drew nothing (and its
+    browser logged an error per bar)."""
+    for days_ago in (1, 2, 400):
+        new_request(actor=officer, received_days_ago=days_ago)
+    client.force_login(officer)
+    page = client.get(reverse("workspace:dashboard"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'lang="fr"' in page and "<rect" in page
+    assert re.findall(r'(?:x|y|width|height|x1|x2|y1|y2)="[^"]*\d,\d[^"]*"', page) == []
