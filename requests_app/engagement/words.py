@@ -9,10 +9,10 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 
 from requests_app.cases.choices import DecisionOutcome, ElectionType, ElectoralPhase, Origin, Stage
+from requests_app.core.dates import local_day
 
 
 class Words:
@@ -22,8 +22,6 @@ class Words:
         self.outcomes = {value: str(label) for value, label in DecisionOutcome.choices}
         self.phases = {value: str(label) for value, label in ElectoralPhase.choices}
         self.origins = {value: str(label) for value, label in Origin.choices}
-        self.date_format = get_format("DATE_FORMAT")
-        self._days: dict[date, str] = {}
         placeholder = "0"
         self._case_url = reverse("workspace:case-detail", args=[placeholder]).rpartition(placeholder)
 
@@ -31,9 +29,7 @@ class Words:
         """As the pages write a day in the active language (its DATE_FORMAT): 7 Dec 2026; a moment on its local day."""
         if isinstance(value, datetime):
             value = timezone.localdate(value)
-        if value not in self._days:
-            self._days[value] = dateformat.format(value, self.date_format)
-        return self._days[value]
+        return local_day(value)
 
     def case_url(self, reference: str) -> str:
         prefix, _placeholder, suffix = self._case_url

@@ -178,7 +178,9 @@ class LocalName(Expression):
         english = F(f"{self.path}name")
         if language == "en":
             return english.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        local = Coalesce(NullIf(KeyTextTransform(language, f"{self.path}names"), models.Value("")), english)
+        text = CharField()
+        given = NullIf(KeyTextTransform(language, f"{self.path}names"), models.Value(""), output_field=text)
+        local = Coalesce(given, english, output_field=text)
         return local.resolve_expression(query, allow_joins, reuse, summarize, for_save)
 
 

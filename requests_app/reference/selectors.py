@@ -7,11 +7,11 @@ from itertools import groupby
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from requests_app.core.text import folded
 from requests_app.core.types import StrOrPromise
-from requests_app.reference.models import AssistanceType, CountryStatus, MemberState, name_in
+from requests_app.reference.models import AssistanceType, CountryStatus, LocalName, MemberState
 
 Choice = tuple[Any, StrOrPromise]
 # A flat choice, or a group of them under a heading, as Django's choices take them.
@@ -37,22 +37,14 @@ def group_by_heading(rows: Iterable[tuple[Any, Any, StrOrPromise]], headings: di
 
 def country_pairs(key: str = "iso3") -> list[tuple[Any, str]]:
     """Every country or territory as (``key``, name in the active language), by name."""
-    language = get_language()
-    pairs = [
-        (value, name_in(name, names, language))
-        for value, name, names in MemberState.objects.values_list(key, "name", "names")
-    ]
+    pairs = MemberState.objects.annotate(local=LocalName()).values_list(key, "local")
     return sorted(pairs, key=lambda pair: name_order(pair[1]))
 
 
 def country_choices(key: str = "iso3") -> list[GroupedChoice]:
     """Every country or territory as (``key``, name in the active language), under a heading per
     status, by name; plain tuples, no model instance for each of 213."""
-    language = get_language()
-    named = [
-        (status, value, name_in(name, names, language))
-        for status, value, name, names in MemberState.objects.values_list("status", key, "name", "names")
-    ]
+    named = MemberState.objects.annotate(local=LocalName()).values_list("status", key, "local")
     rows = sorted(named, key=lambda row: (STATUS_ORDER.get(row[0], len(STATUS_ORDER)), name_order(row[2])))
     headings = {
         CountryStatus.MEMBER_STATE: CountryStatus.MEMBER_STATE.label,
@@ -76,10 +68,7 @@ def type_choices(key: str = "code", types: QuerySet[AssistanceType] | None = Non
 
 def local_names() -> dict[int, str]:
     """Every country's name in the active language, by id: for the rows of an export, read at once."""
-    language = get_language()
-    return {
-        pk: name_in(name, names, language) for pk, name, names in MemberState.objects.values_list("pk", "name", "names")
-    }
+    return dict(MemberState.objects.annotate(local=LocalName()).values_list("pk", "local"))
 
 
 def searchable_countries() -> list[tuple[int, tuple[str, ...]]]:

@@ -3,13 +3,13 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from requests_app.core.dates import local_day
 from requests_app.core.people import display_name
 from requests_app.core.text import arrow
 
@@ -61,7 +61,7 @@ class _CaseListRow:
         self.statuses = {
             value: format_html(' <span class="muted">({})</span>', label) for value, label in STATUS_AFTER_NAME.items()
         }
-        self.day = functools.lru_cache(maxsize=512)(page_day)  # a page of 50 rows has few distinct days
+        self.day = local_day
         placeholder = "0"
         self.prefix, _placeholder, self.suffix = reverse("workspace:case-detail", args=[placeholder]).rpartition(
             placeholder
@@ -101,11 +101,6 @@ class _CaseListRow:
             self.due(case, open_case=open_case, overdue=overdue),
             self.day(case.received_date),
         )
-
-
-def page_day(value):
-    """A day as the pages write it in the active language (its DATE_FORMAT: 7 Dec 2026, 7 décembre 2026)."""
-    return dateformat.format(value, get_format("DATE_FORMAT"))
 
 
 @register.filter
