@@ -16,7 +16,10 @@ $(INSTALLED): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The translation catalogues (locale/*/LC_MESSAGES/django.po) compiled with babel, which
+# requirements.txt installs: no GNU gettext needed. Only those changed since are compiled again.
 install: $(INSTALLED)
+	@$(MANAGE) compile_catalogues --quiet
 
 migrate: install
 	$(MANAGE) migrate --noinput

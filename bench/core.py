@@ -14,6 +14,7 @@ and may need a setup run once, untimed, before it:
         ctx.get(f"/admin/requests_app/assistancerequest/{case.pk}/change/")
 """
 
+import contextlib
 import importlib
 import math
 import os
@@ -74,15 +75,29 @@ class PageError(AssertionError):
     pass
 
 
-class Context:
-    """What benchmarks share: a logged-in test client, and notes for the report."""
+@contextlib.contextmanager
+def language(user, code):
+    """The benchmark user reads EAS in ``code`` for the run (their preference), as before after it."""
+    from requests_app.accounts.selectors import chosen_language
+    from requests_app.accounts.services import set_language
 
-    def __init__(self, user):
+    before = chosen_language(user)
+    set_language(user, code)
+    try:
+        yield user
+    finally:
+        set_language(user, before)
+
+
+class Context:
+    """What benchmarks share: a logged-in test client (asking for ``language``), and notes for the report."""
+
+    def __init__(self, user, language="en"):
         from django.test import Client
 
         self.user = user
-        self.client = Client()
-        self.client.force_login(user)
+        self.client = Client(headers={"accept-language": language})
+        self.client.force_login(user)  # the session holds the user's language from here (accounts.receivers)
         self.notes = []
 
     def get(self, url, status=200):
@@ -207,7 +222,7 @@ def database():
     return f"{connection.vendor} {version}".strip() + reuse
 
 
-def report(results, *, runs, warmup, notes=()):
+def report(results, *, runs, warmup, notes=(), language="en"):
     import django
     from django.utils import timezone
 
@@ -224,8 +239,8 @@ def report(results, *, runs, warmup, notes=()):
         "",
         f"Database: {database()}. Date: {timezone.localtime():%Y-%m-%d %H:%M %Z}. Machine: {machine()}, load {load()}.",
         f"Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{runs} timed runs after {warmup} warm-ups each. CPU ms: the median processor time of this process "
-        "(not of a database server), what a run costs without waiting for a processor on a busy machine.",
+        f"{runs} timed runs after {warmup} warm-ups each; pages in {language}. CPU ms: the median processor time of "
+        "this process (not of a database server), what a run costs without waiting for a processor on a busy machine.",
     ]
     lines += [f"- {note}" for note in notes]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ class RequestsAppConfig(AppConfig):
         _register_history_vocabulary()
         _register_tasks()
         _connect_correspondence()
+        _connect_accounts()
 
 
 def _register_history_vocabulary():
@@ -74,5 +75,12 @@ def _register_tasks():
 def _connect_correspondence():
     """The register files the letters of a case's steps as their events are written."""
     from requests_app.correspondence import receivers
+
+    receivers.connect()
+
+
+def _connect_accounts():
+    """A user's language rides in their session from login on (accounts.receivers)."""
+    from requests_app.accounts import receivers
 
     receivers.connect()

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from requests_app.accounts import views as accounts_views
 from requests_app.calendar import views as calendar_views
 from requests_app.cases import exports_views
 from requests_app.cases import views as cases_views
@@ -29,6 +30,9 @@ urlpatterns = [
     path("cases/export.xlsx", exports_views.case_export_xlsx, name="case-export-xlsx"),
     path("calendar/", calendar_views.calendar_settings, name="calendar-settings"),
     path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar-feed"),
+    # The user's own settings and the menus' language switcher (issue 15).
+    path("settings/", accounts_views.settings_page, name="settings"),
+    path("language/", accounts_views.switch_language, name="language"),
 ]
 
 # The auditor's export of the history.

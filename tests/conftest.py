@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from requests_app.cases.workflow import WORKFLOW_PERMISSIONS
 from tests.factories import UserFactory
@@ -14,6 +15,14 @@ def _needs_postgres(request):
 
     if connection.vendor != "postgresql":
         service_missing("needs PostgreSQL: set DATABASE_URL=postgres://… to run it")
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A page asked in Arabic leaves Arabic active in the thread (LocaleMiddleware activates, nothing
+    deactivates): the next test starts from the site's language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

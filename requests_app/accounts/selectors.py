@@ -9,10 +9,23 @@ from django.contrib.auth.models import AnonymousUser
 from requests_app.accounts.models import Preference
 from requests_app.core.types import User
 
+# The session key under which a logged-in user's choice rides from their login on ("": none).
+SESSION_KEY = "eas_language"
+
+# Each language by its own name, as a reader of that language looks for it in the switcher.
+OWN_NAMES = {
+    "ar": "العربية",
+    "zh-hans": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+
 
 def chosen_language(user: User | AnonymousUser | None) -> str:
     """The language the user chose in their preferences, or "" when they follow their browser."""
-    if not isinstance(user, User) or user.pk is None:
+    if user is None or isinstance(user, AnonymousUser) or not user.pk:
         return ""
     try:
         return user.preference.language
@@ -46,3 +59,8 @@ def by_language(addresses: Iterable[str]) -> dict[str, list[str]]:
     for address, language in languages_of_addresses(addresses).items():
         groups.setdefault(language, []).append(address)
     return groups
+
+
+def languages_by_own_name() -> list[tuple[str, str]]:
+    """The languages of EAS in the order of settings.LANGUAGES, each named in itself."""
+    return [(code, OWN_NAMES.get(code, str(name))) for code, name in settings.LANGUAGES]

@@ -15,4 +15,5 @@ def set_language(user: User, language: str) -> Preference:
     if language and language not in dict(settings.LANGUAGES):
         raise ActionRefused(_("%(language)s is not one of the languages of EAS.") % {"language": language})
     preference, _created = Preference.objects.update_or_create(user=user, defaults={"language": language})
+    user.preference = preference  # the caller's user reads the new choice, not one cached before
     return preference

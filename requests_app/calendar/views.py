@@ -25,7 +25,8 @@ def feed_url(entry):
 
 def _moment(value):
     # With its zone: the calendar shows the event in the reader's zone, the text cannot.
-    return formats.date_format(timezone.localtime(value), "j M Y H:i T")
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {formats.date_format(local, 'T')}"
 
 
 def feed_text(value):
@@ -112,7 +113,7 @@ def _deadline_event(case, stamp):
         "summary",
         feed_text(
             _("%(reference)s %(state)s — due: %(stage)s")
-            % {"reference": case.reference, "state": case.member_state.name, "stage": stage}
+            % {"reference": case.reference, "state": case.member_state.local_name, "stage": stage}
         ),
     )
     lines = [
@@ -137,14 +138,14 @@ def _election_event(election, stamp):
             _("Election: %(type)s — %(state)s (%(reference)s)")
             % {
                 "type": election.get_election_type_display(),
-                "state": case.member_state.name,
+                "state": case.member_state.local_name,
                 "reference": case.reference,
             }
         ),
     )
     lines = [
         _("Planned election day in %(state)s. Case %(reference)s is %(stage)s.")
-        % {"state": case.member_state.name, "reference": case.reference, "stage": case.stage_phrase},
+        % {"state": case.member_state.local_name, "reference": case.reference, "stage": case.stage_phrase},
         link,
     ]
     event.add("description", feed_text("\n".join(lines)))

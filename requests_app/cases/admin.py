@@ -49,7 +49,7 @@ from requests_app.documents.views import serve_document
 from requests_app.mandates import selectors as mandate_selectors
 from requests_app.mandates import services as mandate_services
 from requests_app.reference.forms import AssistanceTypesField
-from requests_app.reference.models import CountryStatus, RegionalGroup
+from requests_app.reference.models import CountryStatus, LocalName, RegionalGroup
 
 
 class RecordAdmin(FixedSetAdmin):
@@ -398,7 +398,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     # Columns
 
-    @admin.display(description=_("Member State"), ordering="member_state__name")
+    @admin.display(description=_("Member State"), ordering=LocalName("member_state__"))
     def country(self, case):
         """The country's name, linking to its country file (the workspace's /countries/<ISO code>/)."""
         return format_html(
@@ -436,7 +436,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def due_display(self, case):
         if not case.is_open or case.stage_due_at is None:
             return "—"
-        due = date_format(timezone.localtime(case.stage_due_at), "j M Y")
+        due = date_format(timezone.localtime(case.stage_due_at), "DATE_FORMAT")
         if not case.is_overdue:
             return due
         days = (timezone.now() - case.stage_due_at).days
@@ -470,7 +470,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def emb_acceptance(self, case):
         if case.emb_request_accepted_at is None:
             return "—"
-        accepted = date_format(timezone.localtime(case.emb_request_accepted_at), "j M Y H:i")
+        accepted = date_format(timezone.localtime(case.emb_request_accepted_at), "DATETIME_FORMAT")
         if case.emb_request_accepted_by is not None:
             accepted = gettext("%(when)s by %(name)s") % {
                 "when": accepted,

@@ -16,6 +16,7 @@ from requests_app.cases.models import Decision, Election, NeedsAssessment
 from requests_app.core.admin import person_column
 from requests_app.core.confidentiality import Level, label, may_read
 from requests_app.core.forms import DateInput
+from requests_app.core.text import arrow
 from requests_app.documents import services as document_services
 from requests_app.documents.forms import DocumentUploadField
 from requests_app.documents.models import CaseDocument, default_level
@@ -273,7 +274,7 @@ class DecisionInline(ReadOnlyInline):
 
     @admin.display(description=_("assistance"))
     def types(self, decision):
-        return ", ".join(t.name for t in decision.assistance_types.all())
+        return ", ".join(t.local_name for t in decision.assistance_types.all())
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("decided_by").prefetch_related("assistance_types")
@@ -425,7 +426,7 @@ class EventInline(ReadOnlyInline):
     @admin.display(description=_("stage"))
     def stage_change(self, event):
         if event.from_stage and event.to_stage and event.from_stage != event.to_stage:
-            return f"{choice_label(Stage, event.from_stage)} → {choice_label(Stage, event.to_stage)}"
+            return f"{choice_label(Stage, event.from_stage)} {arrow()} {choice_label(Stage, event.to_stage)}"
         return choice_label(Stage, event.to_stage) if event.to_stage and not event.from_stage else ""
 
     @admin.display(description=_("comment"))

@@ -74,7 +74,7 @@ def _type_problems(case: AssistanceRequest, assistance_types: Iterable[Assistanc
     assistance_types = list(assistance_types)
     if not assistance_types:
         return [_("Name the types of assistance to provide.")]
-    mandated_only = [t.name for t in assistance_types if t.requires_mandate]
+    mandated_only = [t.local_name for t in assistance_types if t.requires_mandate]
     if mandated_only and not case.is_mandate:
         return [
             _("%(types)s can only be provided on a Security Council or General Assembly mandate.")
@@ -220,7 +220,7 @@ def amendment_problems(case: AssistanceRequest, in_force: versions.DecisionVersi
 def _as_version(in_force: versions.DecisionVersion, terms: AmendmentTerms) -> versions.DecisionVersion:
     return versions.DecisionVersion(
         number=in_force.number + 1,
-        types=sorted(t.name for t in terms.assistance_types),
+        types=sorted(t.local_name for t in terms.assistance_types),
         phase=in_force.phase,
         period_start=terms.period_start,
         period_end=terms.period_end,

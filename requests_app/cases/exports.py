@@ -19,6 +19,7 @@ from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.core import spreadsheets
 from requests_app.core.spreadsheets import DATE, LABEL, MOMENT, TEXT, batches, neutralise
 from requests_app.reference.models import AssistanceType, RegionalGroup
+from requests_app.reference.selectors import local_names
 
 CHUNK_SIZE = 2000
 
@@ -67,7 +68,8 @@ class _RequestedTypes:
     """
 
     def __init__(self):
-        self.names = dict(AssistanceType.objects.order_by("position", "name").values_list("pk", "name"))
+        types = AssistanceType.objects.order_by("position", "name").values_list("pk", "name")
+        self.names = {pk: gettext(name) for pk, name in types}  # in the language of the export
         self.rank = {pk: rank for rank, pk in enumerate(self.names)}
         self.sql = {}  # chunk size -> SQL with one placeholder per case id
 
@@ -106,7 +108,7 @@ class _RequestedTypes:
 VALUES = (
     "pk",
     "reference",
-    "member_state__name",
+    "member_state_id",
     "member_state__regional_group",
     "has_mandate",
     "origin",
@@ -153,6 +155,7 @@ class _Cells:
         # Labels looked up once, not once per row: 100,000 lazy translations add up.
         self.stages, self.origins, self.regions = _labels(Stage), _labels(Origin), _labels(RegionalGroup)
         self.bases = _labels(Basis)
+        self.states = local_names()  # in the language of the export, by id
         self.ends = Stage.ends()
         self.yes, self.no = gettext("yes"), gettext("no")
         self.now = timezone.now()
@@ -167,7 +170,7 @@ class _Cells:
     def rows(self, chunk, types):
         """The chunk's rows; ``types``: the assistance each case asks for, by case id."""
         stages, origins, regions, bases, ends = self.stages, self.origins, self.regions, self.bases, self.ends
-        local, now, yes, no = self.local, self.now, self.yes, self.no
+        local, now, yes, no, states = self.local, self.now, self.yes, self.no, self.states
         for (
             pk,
             reference,
@@ -190,7 +193,7 @@ class _Cells:
             due = due_at if due_at is not None and stage not in ends else None
             yield [
                 reference,
-                state,
+                states.get(state, ""),
                 regions.get(region, region),
                 origins.get(origin, origin),
                 authority,

@@ -19,13 +19,14 @@ from requests_app.cases import selectors
 from requests_app.cases.choices import Basis, Origin, Stage
 from requests_app.cases.models import AssistanceRequest, Election
 from requests_app.cases.search import Unaccent, unaccent
+from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
 from requests_app.core.people import display_name
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.reference import selectors as reference
-from requests_app.reference.models import CountryStatus, MemberState, RegionalGroup
+from requests_app.reference.models import CountryStatus, LocalName, MemberState, RegionalGroup
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()  # ISO in the value, as type="date" needs in every language
 
 
 class QuickSelect(forms.Select):
@@ -94,10 +95,11 @@ def assistance_choices():
     return [("", "---------"), *reference.type_choices()]
 
 
+# A country sorts by its name in the language of the page (reference.models.LocalName).
 SORTS = {
     "reference": ("reference",),
-    "state": ("member_state__name", "id"),
-    "region": ("member_state__regional_group", "member_state__name", "id"),
+    "state": (LocalName("member_state__"), "id"),
+    "region": ("member_state__regional_group", LocalName("member_state__"), "id"),
     "stage": ("stage", "id"),
     "officer": ("officer__last_name", "officer__first_name", "id"),
     "due": ("stage_due_at", "id"),
@@ -248,8 +250,8 @@ def search_cases(queryset, value):
     # The matching states as a list of ids, not a join: every condition is then on the case's
     # own columns, and PostgreSQL answers each from its trigram index (migrations 0008, 0013).
     # 213 names are compared here rather than in SQL, the same way on both databases.
-    folded = plain.casefold()
-    states = [pk for pk, name in MemberState.objects.values_list("pk", "name") if folded in unaccent(name).casefold()]
+    # A country matches by its name in any of the six languages (reference.selectors).
+    states = reference.countries_matching(value)
     if connections[queryset.db].vendor == "sqlite" and len(plain) >= 3:
         # SQLite: the trigram full-text index of the unaccented texts (migration 0013; three characters at least).
         phrase = '"' + plain.replace('"', '""') + '"'
@@ -272,8 +274,6 @@ def apply_sort(queryset, value, *, by_index=True):
     index answers (COALESCE(x, x) is x), so the database finds the rows first and then sorts them."""
     value = sort_key(value)
     descending = value.startswith("-")
-    fields = SORTS[value.lstrip("-")]
-    if by_index:
-        return queryset.order_by(*[("-" + f) if descending else f for f in fields])
-    values = [Coalesce(F(f), F(f)) for f in fields]
+    fields = [F(f) if isinstance(f, str) else f for f in SORTS[value.lstrip("-")]]
+    values = fields if by_index else [Coalesce(f, f) for f in fields]
     return queryset.order_by(*[v.desc() if descending else v.asc() for v in values])

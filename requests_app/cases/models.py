@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -215,7 +216,7 @@ class AssistanceRequest(models.Model):
         if self.member_state_id and earlier.member_state_id != self.member_state_id:
             return {
                 "follows": _("%(reference)s concerns %(state)s: a follow-up follows a case of the same country.")
-                % {"reference": earlier.reference, "state": earlier.member_state.name}
+                % {"reference": earlier.reference, "state": earlier.member_state.local_name}
             }
         if self.received_date and (
             earlier.received_date > self.received_date
@@ -296,7 +297,7 @@ class Election(models.Model):
     def __str__(self):
         if self.planned_date is None:  # an unsaved row, as a forged admin form makes one
             return str(self.get_election_type_display())
-        return f"{self.get_election_type_display()} — {self.planned_date:%d %b %Y}"
+        return f"{self.get_election_type_display()} — {date_format(self.planned_date)}"
 
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
@@ -466,7 +467,7 @@ class Decision(models.Model):
     def __str__(self):
         if self.decided_at is None:  # an unsaved row, as a forged admin form makes one
             return str(self.get_outcome_display())
-        return f"{self.get_outcome_display()} — {self.decided_at:%d %b %Y}"
+        return f"{self.get_outcome_display()} — {date_format(timezone.localtime(self.decided_at))}"
 
 
 class DecisionAmendment(models.Model):

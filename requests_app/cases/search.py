@@ -2,46 +2,15 @@
 
 Both sides of a comparison go through the same function, eas_unaccent: on PostgreSQL the
 unaccent extension behind an IMMUTABLE wrapper (an expression index needs one; migration
-0015_search_unaccent), on SQLite the Python function below, registered on every connection.
+0015_search_unaccent), on SQLite the Python function of requests_app.core.text, registered on every connection.
 """
-
-import unicodedata
 
 from django.db.backends.signals import connection_created
 from django.db.models import Func, TextField
 
-# Letters that carry their mark in the letter itself, so decomposition leaves them as they are;
-# PostgreSQL's unaccent rules map them the same way.
-LETTERS = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ı": "i",
-        "ħ": "h",
-        "Ħ": "H",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "þ": "th",
-        "Þ": "TH",
-    }
-)
+from requests_app.core.text import unaccent
 
-
-def unaccent(text):
-    """The text without its accents and marks, case kept: "Côte d'Ivoire" → "Cote d'Ivoire"."""
-    if text is None:
-        return None
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(LETTERS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+__all__ = ["Unaccent", "register_sqlite_unaccent", "unaccent"]
 
 
 class Unaccent(Func):

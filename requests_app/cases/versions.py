@@ -37,7 +37,7 @@ def decision_versions(decision: Decision) -> list[DecisionVersion]:
     versions = [
         DecisionVersion(
             number=1,
-            types=sorted(t.name for t in decision.assistance_types.all()),
+            types=sorted(t.local_name for t in decision.assistance_types.all()),
             phase=decision.phase,
             period_start=decision.period_start,
             period_end=decision.period_end,
@@ -50,7 +50,7 @@ def decision_versions(decision: Decision) -> list[DecisionVersion]:
     for amendment in sorted(decision.amendments.all(), key=lambda a: a.version):
         version = DecisionVersion(
             number=amendment.version,
-            types=sorted(t.name for t in amendment.assistance_types.all()),
+            types=sorted(t.local_name for t in amendment.assistance_types.all()),
             phase=decision.phase,
             period_start=amendment.period_start,
             period_end=amendment.period_end,
@@ -66,7 +66,9 @@ def decision_versions(decision: Decision) -> list[DecisionVersion]:
 
 
 def _period_text(version: DecisionVersion) -> str:
-    return " – ".join(formats.date_format(day, "j M Y") for day in (version.period_start, version.period_end) if day)
+    return " – ".join(
+        formats.date_format(day, "DATE_FORMAT") for day in (version.period_start, version.period_end) if day
+    )
 
 
 def version_changes(before: DecisionVersion, after: DecisionVersion) -> dict[StrOrPromise, list[str]]:

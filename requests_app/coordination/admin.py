@@ -43,7 +43,7 @@ class AssessmentRecordAdmin(RecordAdmin):
 
     @admin.display(description=_("country"), ordering="assessment__case__member_state__name")
     def country(self, row):
-        return row.assessment.case.member_state.name
+        return row.assessment.case.member_state.local_name
 
     def view_on_site(self, row):
         return _case_page(row.assessment.case)
@@ -136,7 +136,7 @@ class ImplementationVehicleAdmin(RecordAdmin):
 
     @admin.display(description=_("country"), ordering="case__member_state__name")
     def country(self, vehicle):
-        return vehicle.case.member_state.name
+        return vehicle.case.member_state.local_name
 
     def view_on_site(self, vehicle):
         return _case_page(vehicle.case)

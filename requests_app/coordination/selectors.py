@@ -205,7 +205,7 @@ def version_to_tell(case: AssistanceRequest, key: str) -> VersionToTell | None:
 
 def told_defaults(case: AssistanceRequest, version: VersionToTell | None, audience: str) -> dict[str, Any]:
     """What a letter telling ``audience`` of ``version`` usually says: to whom, through which channel."""
-    state = case.member_state.name
+    state = case.member_state.local_name
     if audience == Audience.REQUESTER:
         recipient = gettext("Permanent Mission of %(state)s to the United Nations") % {"state": state}
         channel, kind = Channel.PERMANENT_MISSION, LetterKind.NOTE_VERBALE

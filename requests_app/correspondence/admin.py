@@ -18,6 +18,7 @@ from requests_app.correspondence import exports, selectors
 from requests_app.correspondence.models import Letter, LetterTemplate
 from requests_app.documents import services as document_services
 from requests_app.documents.models import ConfidentialRead
+from requests_app.reference.selectors import countries_matching
 
 
 @admin.register(Letter)
@@ -71,7 +72,7 @@ class LetterAdmin(admin.ModelAdmin):
                 Q(sender__icontains=word)
                 | Q(recipient__icontains=word)
                 | Q(case__reference__icontains=word)
-                | Q(country__name__icontains=word)
+                | Q(country__in=countries_matching(word))
                 | Q(pk__in=readable.filter(subject__icontains=word).values("pk"))
             )
         return queryset, False

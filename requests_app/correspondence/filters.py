@@ -11,6 +11,7 @@ from requests_app.core.forms import DateInput
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.correspondence.models import Channel, Direction, Letter, LetterKind, LetterStatus, Purpose
 from requests_app.correspondence.selectors import country_choices, readable_letters
+from requests_app.reference import selectors as reference
 from requests_app.reference.models import UnLanguage
 
 
@@ -19,7 +20,7 @@ class LetterFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text=_("In the subject, the sender and the recipient."),
+        help_text=_("In the subject, the sender, the recipient and the country's name."),
     )
     country = django_filters.ChoiceFilter(label=_("Country"), field_name="country__iso3", empty_label=None)
     direction = django_filters.ChoiceFilter(
@@ -69,7 +70,12 @@ class LetterFilter(django_filters.FilterSet):
         subjects = queryset.filter(subject__icontains=value)
         # Without a reader (no request), no subject is searched.
         readable = (readable_letters(user, subjects) if user is not None else subjects.none()).values("pk")
-        return queryset.filter(Q(pk__in=readable) | Q(sender__icontains=value) | Q(recipient__icontains=value))
+        return queryset.filter(
+            Q(pk__in=readable)
+            | Q(sender__icontains=value)
+            | Q(recipient__icontains=value)
+            | Q(country__in=reference.countries_matching(value))
+        )
 
     def filter_case(self, queryset, name, value):
         value = value.strip()

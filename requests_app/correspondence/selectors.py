@@ -18,12 +18,13 @@ from requests_app.cases.selectors import desk_groups, may_work_on, sees_all_case
 from requests_app.core.confidentiality import highest, label, may_read, readable_levels
 from requests_app.core.types import User
 from requests_app.correspondence.models import Direction, Letter, LetterEvent, LetterStatus, Purpose
+from requests_app.reference import selectors as reference
 from requests_app.reference.models import MemberState, UnLanguage
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """(ISO code, name) of every country, as plain pairs (as the case list's filter has them)."""
-    return [("", "---------"), *MemberState.objects.order_by("name").values_list("iso3", "name")]
+    """(ISO code, name) of every country, as plain pairs, by their names in the active language."""
+    return [("", "---------"), *reference.country_pairs()]
 
 
 def letter_list() -> QuerySet[Letter]:

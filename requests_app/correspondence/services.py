@@ -161,7 +161,7 @@ def _where(
         if country is not None and country.pk != case.member_state_id:
             raise ActionRefused(
                 _("Case %(reference)s concerns %(state)s: a letter of the case concerns that country.")
-                % {"reference": case.reference, "state": case.member_state.name}
+                % {"reference": case.reference, "state": case.member_state.local_name}
             )
         country = case.member_state
     if country is None:

@@ -92,7 +92,7 @@ def describe_document(kind: str, uploaded_at: datetime | None, pk: int | None) -
     kind_label = dict(DocumentKind.choices).get(kind, kind)
     if uploaded_at is None:
         return str(kind_label)
-    day = formats.date_format(timezone.localtime(uploaded_at), "j M Y")
+    day = formats.date_format(timezone.localtime(uploaded_at), "DATE_FORMAT")
     return str(_("%(kind)s of %(day)s (no. %(number)s)") % {"kind": kind_label, "day": day, "number": pk})
 
 

@@ -330,7 +330,7 @@ def _notes_readable(reader: User, assessment: NeedsAssessment) -> bool:
 
 def note_subject(event: CaseEvent) -> str:
     """A history entry as the auditor's list names it: "History entry: Submit assessment for decision, 3 Mar 2026"."""
-    day = formats.date_format(timezone.localtime(event.created_at), "j M Y H:i")
+    day = formats.date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT")
     return _("History entry: %(action)s, %(when)s") % {"action": event.action_label, "when": day}
 
 

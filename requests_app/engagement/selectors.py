@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest, Decision, Election
-from requests_app.cases.search import unaccent
 from requests_app.cases.selectors import visible_cases
 from requests_app.coordination import selectors as coordination_selectors
 from requests_app.core.types import StrOrPromise, User
@@ -27,6 +26,7 @@ from requests_app.fund.models import LedgerEntry
 from requests_app.history.models import CaseEvent
 from requests_app.mandates import selectors as mandates_selectors
 from requests_app.partners.models import PartnerContribution
+from requests_app.reference import selectors as reference
 from requests_app.reference.models import MemberState
 from requests_app.roster.models import Deployment
 
@@ -305,13 +305,18 @@ def countries(user: User, *, text: str = "", region: str = "", without_cases: bo
     """Countries by name, each with its open and ended cases this reader may see and the day of
     their last history entry. By default only countries with such a case; a search by name (accents
     ignored) looks at every country. Two queries, whatever the number of cases."""
-    wanted = unaccent(text.strip()).casefold()
-    states = [
-        state
-        for state in MemberState.objects.order_by("name")
-        if (not region or state.regional_group == region)
-        and (not wanted or wanted in unaccent(state.name).casefold() or wanted == state.iso3.casefold())
-    ]
+    wanted = text.strip()
+    # By its name in any of the six languages (reference.selectors), or its code; listed by name as read.
+    found = set(reference.countries_matching(wanted)) if wanted else None
+    states = sorted(
+        (
+            state
+            for state in MemberState.objects.all()
+            if (not region or state.regional_group == region)
+            and (found is None or state.pk in found or wanted.casefold() == state.iso3.casefold())
+        ),
+        key=lambda state: reference.name_order(state.local_name),
+    )
     # Each case's latest entry, one step down the history's index (case, created_at): no scan of the history.
     last_event = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
     figures = {

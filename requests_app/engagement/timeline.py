@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import Stage
@@ -23,6 +23,9 @@ from requests_app.engagement.words import Words
 from requests_app.roster.models import Deployment
 
 MAX_LANES = 60  # more lanes than a desk reads at a glance: the older cases are left to the list below
+# Languages whose months a column names by number: one character of the name says nothing
+# (Chinese writes every month with its number; in Arabic, January, June and July begin alike).
+NUMBERED_MONTHS = {"zh-hans", "ar"}
 MONTHS_UP_TO = 36  # an engagement this long (in months) is drawn by month, then by quarter
 QUARTERS_UP_TO = 15 * 12  # ... up to 15 years; longer, by year
 
@@ -85,7 +88,9 @@ class Periods:
             return str(year)
         if self.unit == "quarter":
             return gettext("Q%(quarter)d") % {"quarter": (month - 1) // 3 + 1}
-        return formats.date_format(date(year, month, 1), "M")[:1]
+        if get_language() in NUMBERED_MONTHS:
+            return str(month)
+        return formats.date_format(date(year, month, 1), "M")[:1].upper()
 
     def years(self) -> list[tuple[int, int]]:
         spans: dict[int, int] = {}

@@ -10,9 +10,9 @@ from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 
 from requests_app.cases.choices import DecisionOutcome, ElectionType, ElectoralPhase, Origin, Stage
+from requests_app.core.dates import local_day
 
 
 class Words:
@@ -22,15 +22,14 @@ class Words:
         self.outcomes = {value: str(label) for value, label in DecisionOutcome.choices}
         self.phases = {value: str(label) for value, label in ElectoralPhase.choices}
         self.origins = {value: str(label) for value, label in Origin.choices}
-        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
         placeholder = "0"
         self._case_url = reverse("workspace:case-detail", args=[placeholder]).rpartition(placeholder)
 
     def day(self, value: date | datetime) -> str:
-        """As the pages write a day ("j M Y"): 7 Dec 2026; a moment on its local day."""
+        """As the pages write a day in the active language (its DATE_FORMAT): 7 Dec 2026; a moment on its local day."""
         if isinstance(value, datetime):
             value = timezone.localdate(value)
-        return f"{value.day} {self.months[value.month]} {value.year}"
+        return local_day(value)
 
     def case_url(self, reference: str) -> str:
         prefix, _placeholder, suffix = self._case_url

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.cases.admin import RecordAdmin
 from requests_app.core.admin import FixedSetAdmin, person_column
 from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonLearned
+from requests_app.reference.admin import CountrySearchMixin
+from requests_app.reference.models import LocalName
 
 
 def _case_page(case):
@@ -25,17 +27,18 @@ def _case_reference(model_admin, obj):
     return obj.case.reference  # the reference only: a lesson's case may be outside the reader's desks
 
 
-@admin.display(description=_("country"), ordering="case__member_state__name")
+@admin.display(description=_("country"), ordering=LocalName("case__member_state__"))
 def _country(model_admin, obj):
-    return obj.case.member_state.name
+    return obj.case.member_state.local_name
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(RecordAdmin):
+class EvaluationAdmin(CountrySearchMixin, RecordAdmin):
     list_display = ["case", "country", "evaluated_on", "evaluated_by", "recorder", "updated_at"]
     list_filter = ["case__member_state__regional_group"]
     list_select_related = ["case__member_state", "recorded_by"]
-    search_fields = ["case__reference", "case__member_state__name", "evaluated_by"]
+    search_fields = ["case__reference", "evaluated_by"]
+    country_search = "case__member_state"
     date_hierarchy = "evaluated_on"
     fields = [
         "case",
@@ -54,10 +57,11 @@ class EvaluationAdmin(RecordAdmin):
 
 
 @admin.register(EvaluationWaiver)
-class EvaluationWaiverAdmin(RecordAdmin):
+class EvaluationWaiverAdmin(CountrySearchMixin, RecordAdmin):
     list_display = ["case", "country", "reason_shown", "waiver", "waived_at"]
     list_select_related = ["case__member_state", "waived_by"]
-    search_fields = ["case__reference", "case__member_state__name", "reason"]
+    search_fields = ["case__reference", "reason"]
+    country_search = "case__member_state"
     fields = ["case", "reason", ("waiver", "waived_at")]
     readonly_fields = ["waiver"]
     country = _country
@@ -72,13 +76,14 @@ class EvaluationWaiverAdmin(RecordAdmin):
 
 
 @admin.register(LessonLearned)
-class LessonLearnedAdmin(FixedSetAdmin):
+class LessonLearnedAdmin(CountrySearchMixin, FixedSetAdmin):
     """Read only, for everyone, across desks (institutional memory: evaluation.selectors)."""
 
     list_display = ["title", "case_reference", "country", "recorded_at"]
     list_filter = ["case__member_state__regional_group", "areas"]
     list_select_related = ["case__member_state"]
-    search_fields = ["title", "lesson", "case__reference", "case__member_state__name"]
+    search_fields = ["title", "lesson", "case__reference"]
+    country_search = "case__member_state"
     date_hierarchy = "recorded_at"
     fields = ["title", "lesson", "area_names", ("case_reference", "country"), ("recorder", "recorded_at", "updated_at")]
     readonly_fields = [
@@ -103,7 +108,7 @@ class LessonLearnedAdmin(FixedSetAdmin):
 
     @admin.display(description=_("areas of assistance"))
     def area_names(self, lesson):
-        return ", ".join(area.name for area in lesson.areas.all()) or "—"
+        return ", ".join(area.local_name for area in lesson.areas.all()) or "—"
 
     def view_on_site(self, lesson):
         return reverse("workspace:lessons") + "?q=" + lesson.case.reference

@@ -38,8 +38,8 @@ def _row(lesson: LessonLearned) -> list[str]:
     cells = [
         lesson.title,
         lesson.lesson,
-        ", ".join(area.name for area in lesson.areas.all()),
-        case.member_state.name,
+        ", ".join(area.local_name for area in lesson.areas.all()),
+        case.member_state.local_name,
         case.member_state.get_regional_group_display(),
         case.reference,
         ", ".join(election.planned_date.isoformat() for election in case.elections.all()),

@@ -10,7 +10,7 @@ from requests_app.cases.models import Election
 from requests_app.cases.search import Unaccent, unaccent
 from requests_app.core.validators import SEARCH_MAX_LENGTH
 from requests_app.evaluation.models import LessonLearned
-from requests_app.reference.models import MemberState
+from requests_app.reference import selectors as reference
 
 # More words than this narrow nothing further: the rest of a pasted paragraph is ignored.
 MAX_WORDS = 8
@@ -28,11 +28,10 @@ def search_lessons(queryset, value):
     words = value.split()[:MAX_WORDS]
     if not words:
         return queryset
-    states = list(MemberState.objects.values_list("pk", "name"))
+    states = reference.searchable_countries()  # by their names in any of the six languages
     for word in words:
         plain = unaccent(word)
-        folded = plain.casefold()
-        in_states = [pk for pk, name in states if folded in unaccent(name).casefold()]
+        in_states = reference.matching(states, word)
         queryset = queryset.filter(
             Q(IContains(Unaccent("title"), plain))
             | Q(IContains(Unaccent("lesson"), plain))

@@ -74,7 +74,7 @@ def _single_line_problems(**texts: str) -> list[StrOrPromise]:
 
 
 def _day(value: date | None) -> str:
-    return formats.date_format(value, "j M Y") if value else ""
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
 def _evaluation_problems(

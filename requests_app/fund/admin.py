@@ -9,6 +9,7 @@ from requests_app.fund import alerts, money
 from requests_app.fund import selectors as fund_selectors
 from requests_app.fund import services as fund_services
 from requests_app.fund.models import BalanceAlert, EarmarkDraw, ExchangeRate, LedgerEntry, TrustFundSettings
+from requests_app.reference.admin import CountrySearchMixin
 
 # The Trust Fund (para 7) -----------------------------------------------------------------------
 #
@@ -82,7 +83,7 @@ def _support_rate_column(self, obj):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(FundRecordAdmin):
+class LedgerEntryAdmin(CountrySearchMixin, FundRecordAdmin):
     list_display = [
         "value_date",
         "kind",
@@ -99,7 +100,8 @@ class LedgerEntryAdmin(FundRecordAdmin):
     ]
     list_filter = ["kind", "purpose", "currency", "earmark_region", "earmark_purpose"]
     list_select_related = ["case", "recorded_by", "earmark_country"]
-    search_fields = ["donor", "case__reference", "description", "earmark_country__name"]
+    search_fields = ["donor", "case__reference", "description"]
+    country_search = "earmark_country"
     date_hierarchy = "value_date"
     ordering = ["-value_date", "-id"]
     readonly_fields = (

@@ -151,7 +151,7 @@ def _allocation_line(entry: LedgerEntry) -> dict[str, str]:
     return {
         "day": short_date(entry.value_date),
         "case": case.reference,
-        "state": case.member_state.name,
+        "state": case.member_state.local_name,
         "usd": money(entry.amount_usd),
         "converted": converted_text(entry),
         "url": absolute_url("workspace:case-detail", case.reference),

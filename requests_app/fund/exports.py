@@ -91,7 +91,7 @@ def _entry_row(line, kinds, zone):
         str(kinds[entry.kind]),
         donor=entry.donor,
         case=case.reference if case else "",
-        state=case.member_state.name if case else "",
+        state=case.member_state.local_name if case else "",
         purpose=entry.get_purpose_display() if entry.purpose else "",
         earmark=entry.earmark_text,
         description=description,

@@ -16,6 +16,7 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.core.forms import add_reporting_period_fields, day_field
 from requests_app.fund import money, selectors
 from requests_app.fund.models import LedgerEntry, Purpose
+from requests_app.reference import selectors as reference
 from requests_app.reference.models import MemberState, RegionalGroup
 
 
@@ -162,7 +163,7 @@ def pledges_outstanding():
 
 def earmark_choices():
     """One list for the earmark: none, then the countries, the regional groups and the purposes."""
-    countries = [(f"country:{iso3}", name) for iso3, name in MemberState.objects.values_list("iso3", "name")]
+    countries = [(f"country:{iso3}", name) for iso3, name in reference.country_pairs()]
     return [
         ("", gettext("— none: unearmarked —")),
         (gettext("A country"), countries),
@@ -230,7 +231,7 @@ class ContributionForm(DonorEntryForm):
 
 class CaseChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, case):
-        return f"{case.reference} — {case.member_state.name} ({case.get_stage_display()})"
+        return f"{case.reference} — {case.member_state.local_name} ({case.get_stage_display()})"
 
 
 class CaseEntryForm(EntryForm):

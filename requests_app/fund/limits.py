@@ -125,7 +125,7 @@ def _earmarked_refusal(allocation: CaseMoney, charge: Charge, seen: Usable) -> s
     ]
     figures = {
         "reference": case.reference,
-        "state": case.member_state.name,
+        "state": case.member_state.local_name,
         "region": case.member_state.get_regional_group_display(),
         "purpose": Purpose(charge.purpose).phrase,
         "usable": money(seen.total),

@@ -42,7 +42,7 @@ def rate_text(rate: Decimal | int | str) -> str:
 
 
 def day_text(day: date) -> str:
-    return formats.date_format(day, "j M Y")
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 @overload

@@ -136,7 +136,7 @@ class Export:
         return [
             event.created_at.astimezone(self.zone).isoformat(" ", "seconds"),
             event.case.reference,
-            event.case.member_state.name,
+            event.case.member_state.local_name,
             str(event.action_label),
             self.stages.get(event.from_stage, event.from_stage),
             self.stages.get(event.to_stage, event.to_stage),
@@ -149,7 +149,7 @@ class Export:
         return [
             read.read_at.astimezone(self.zone).isoformat(" ", "seconds"),
             read.case.reference if read.case else "",
-            read.case.member_state.name if read.case else "",
+            read.case.member_state.local_name if read.case else "",
             str(OPENED % {"what": label(read.level).lower()}),
             "",
             "",

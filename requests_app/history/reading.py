@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 
 from django.db.models import Choices
 from django.utils import dateparse, formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.choices import (
@@ -21,6 +23,7 @@ from requests_app.cases.choices import (
     ImplementationModality,
     Origin,
 )
+from requests_app.core.text import arrow
 from requests_app.core.types import StrOrPromise
 
 # The events the services write besides the workflow's actions (those are registered).
@@ -133,6 +136,10 @@ RETIRED_LABELS = {
     ("authority", "un_organ"): _("Security Council or General Assembly"),
 }
 
+# Details that hold names of the typology (reference.models.TYPOLOGY_NAMES), stored in English:
+# shown in the reader's language.
+TYPOLOGY_KEYS = {"types", "type_was", "type_now"}
+
 # Details the line leaves out: they identify a row (a decision, a document...), the rest says what it is.
 HIDDEN_KEYS = {"changes", "decision", "document", "ledger_entry", "deployment", "recommendation", "mapping"}
 
@@ -172,7 +179,7 @@ def details_text(action: str, details: Mapping | None) -> str:
     details = details or {}
     parts = []
     for label, (old, new) in (details.get("changes") or {}).items():
-        parts.append(f"{label}: {old or '—'} → {new or '—'}")
+        parts.append(f"{field_label(label)}: {old or '—'} {arrow()} {new or '—'}")
     for key, value in sorted(details.items(), key=lambda item: DETAIL_ORDER.get(item[0], len(DETAIL_ORDER))):
         if key in HIDDEN_KEYS:
             continue
@@ -196,13 +203,30 @@ def _value_text(action, key, value):
     elif isinstance(value, dict):  # what a case recorded before (migration 0019_mandates), in a line of its own
         value = ", ".join(f"{DETAIL_LABELS.get(k, k)} {_value_text(action, k, v)}" for k, v in value.items() if v)
     elif isinstance(value, list):
-        if key == "period":
-            value = " – ".join(_format_day(v) for v in value if v)
-        else:
-            value = ", ".join(str(v) for v in value if v)
+        value = _list_text(key, value)
+    elif key in TYPOLOGY_KEYS and isinstance(value, str):
+        value = gettext(value)
     elif key in DAY_KEYS and isinstance(value, str):
         value = _format_day(value)
     return value
+
+
+def _list_text(key, values):
+    if key == "period":
+        return " – ".join(_format_day(v) for v in values if v)
+    if key in TYPOLOGY_KEYS:
+        return ", ".join(gettext(v) for v in values if v)
+    return ", ".join(str(v) for v in values if v)
+
+
+def field_label(label: str) -> str:
+    """A field's label as an edit stored it (in English, "Officer"), in the reader's language when
+    the catalogues know it, as the field's name or its capitalised form."""
+    translated = gettext(label)
+    if translated == label and label[:1].isupper():
+        lowered = label[:1].lower() + label[1:]
+        translated = capfirst(gettext(lowered)) if gettext(lowered) != lowered else label
+    return translated
 
 
 def _format_day(value):
@@ -210,7 +234,7 @@ def _format_day(value):
         day = dateparse.parse_date(str(value))
     except ValueError:
         day = None
-    return formats.date_format(day, "j M Y") if day else str(value)
+    return formats.date_format(day, "DATE_FORMAT") if day else str(value)
 
 
 def _format_moment(value):
@@ -218,4 +242,4 @@ def _format_moment(value):
     moment = dateparse.parse_datetime(value)
     if moment is None:
         return value
-    return formats.date_format(timezone.localtime(moment), "j M Y H:i")
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")

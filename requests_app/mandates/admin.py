@@ -19,6 +19,7 @@ from requests_app.core.ids import parse_id
 from requests_app.core.types import StrOrPromise
 from requests_app.mandates import selectors, services
 from requests_app.mandates.models import Mandate, normalise_symbol
+from requests_app.reference.admin import CountrySearchMixin
 
 
 class MandateForm(forms.ModelForm):
@@ -63,7 +64,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Mandate)
-class MandateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class MandateAdmin(CountrySearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     form = MandateForm
     autocomplete_fields = ["member_state", "renews"]
     list_display = [
@@ -77,7 +78,8 @@ class MandateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "case_count",
     ]
     list_filter = ["organ", ExpiryFilter, "member_state__regional_group"]
-    search_fields = ["symbol", "member_state__name"]
+    search_fields = ["symbol"]
+    country_search = "member_state"
     list_per_page = 50
     readonly_fields = ["chain_display", "cases_display", "recorded_by_name", "recorded_at"]
     recorded_by_name = person_column(Mandate, "recorded_by")

@@ -190,7 +190,7 @@ class Mandate(models.Model):
             return gettext("not recorded")
         if self.adopted_on_year_only:
             return gettext("in %(year)d (day not recorded)") % {"year": self.adopted_on.year}
-        return date_format(self.adopted_on, "j M Y")
+        return date_format(self.adopted_on, "DATE_FORMAT")
 
     def expiry_text(self, today=None):
         """ "expires in 12 days", "expired 3 days ago", "no expiry": as the list and the case page say it."""

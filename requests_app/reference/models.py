@@ -5,9 +5,12 @@ reads them. A row is a Member State, one of the two observer States, or a territ
 received or may receive electoral assistance (``status``).
 """
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.utils.translation import gettext
+from django.db.models import CharField, Expression, F, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.core.types import StrOrPromise
@@ -60,6 +63,14 @@ class MemberState(models.Model):
         help_text=_("ISO 3166 three-letter code; XKX for Kosovo, which has none."),
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # Its short name in each official language of the United Nations, by language code ("ar", "zh-hans",
+    # ...; "en" is ``name``): data/country_names.json, made by tools/country_names.py (migration 0026).
+    names = models.JSONField(
+        _("names in the six languages"),
+        default=dict,
+        blank=True,
+        help_text=_("Its name in each official language of the United Nations, by language code."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=CountryStatus.choices, default=CountryStatus.MEMBER_STATE, db_index=True
     )
@@ -128,8 +139,17 @@ class MemberState(models.Model):
     def __str__(self):
         # Where a country is named by itself (the admin, its autocomplete), a non-member says what it is.
         if self.status in STATUS_AFTER_NAME:
-            return f"{self.name} ({STATUS_AFTER_NAME[self.status]})"
-        return self.name
+            return f"{self.local_name} ({STATUS_AFTER_NAME[self.status]})"
+        return self.local_name
+
+    def name_in(self, language):
+        """Its name in a language of EAS ("fr", "zh-hans"); the English name when it has none there."""
+        return name_in(self.name, self.names, language)
+
+    @property
+    def local_name(self):
+        """Its name in the language of the page, the email or the file being made."""
+        return self.name_in(get_language())
 
     @property
     def letter_language(self):
@@ -155,8 +175,68 @@ class MemberState(models.Model):
             return str(self.get_status_display())
         return gettext("%(status)s, administered by %(power)s") % {
             "status": self.get_status_display(),
-            "power": self.administering_power.name,
+            "power": self.administering_power.local_name,
         }
+
+
+def name_in(english, names, language):
+    """A country's name in ``language`` from its ``names``, its English name when that has none."""
+    language = language or settings.LANGUAGE_CODE
+    if not names or language == "en":
+        return english
+    return names.get(language) or names.get(language.split("-")[0]) or english
+
+
+class LocalName(Expression):
+    """A country's name in the language active when the query is made, for ORDER BY: the English
+    column in English, else the language's key of ``names``. ``path`` reaches the country from the
+    model queried ("member_state__"). Resolved late, so an admin column's ordering, set once, still
+    sorts each request in its reader's language."""
+
+    output_field = CharField()
+
+    def __init__(self, path=""):
+        super().__init__(output_field=CharField())
+        self.path = path
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        language = get_language() or settings.LANGUAGE_CODE
+        english = F(f"{self.path}name")
+        if language == "en":
+            return english.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        text = CharField()
+        given = NullIf(KeyTextTransform(language, f"{self.path}names"), models.Value(""), output_field=text)
+        local = Coalesce(given, english, output_field=text)
+        return local.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+
+
+# The typology's names as data/assistance_types.csv words them, marked here for the translation
+# catalogues: a type is shown in the reader's language by its name's translation (a name edited in
+# the admin, which no catalogue holds, is shown as edited). tests/reference checks both lists agree.
+TYPOLOGY_NAMES = [
+    gettext_noop("Electoral administration and planning"),
+    gettext_noop("Legal framework"),
+    gettext_noop("Boundary delimitation"),
+    gettext_noop("Voter registration"),
+    gettext_noop("Budgeting and procurement"),
+    gettext_noop("Electoral technology"),
+    gettext_noop("Voting and counting operations"),
+    gettext_noop("Results management"),
+    gettext_noop("Voter and civic education"),
+    gettext_noop("Training"),
+    gettext_noop("Electoral dispute resolution"),
+    gettext_noop("Electoral security"),
+    gettext_noop("Women's participation and inclusion"),
+    gettext_noop("Media"),
+    gettext_noop("Donor coordination"),
+    gettext_noop("Support to domestic observers"),
+    gettext_noop("Coordination of international observers"),
+    gettext_noop("Expert panels"),
+    gettext_noop("Organization and conduct of elections"),
+    gettext_noop("Supervision"),
+    gettext_noop("Certification"),
+    gettext_noop("Observation"),
+]
 
 
 class AssistanceType(models.Model):
@@ -190,4 +270,9 @@ class AssistanceType(models.Model):
         verbose_name_plural = _("types of assistance")
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self):
+        """Its name in the language of the page (the catalogue's translation of the typology's name)."""
+        return gettext(self.name)

@@ -56,7 +56,7 @@ def _item(
     mandate = reminder.mandate if reminder.mandate_id is not None else None
     return {
         "reference": case.reference,
-        "state": case.member_state.name,
+        "state": case.member_state.local_name,
         "stage": stage_labels[case.stage],
         "due": timezone.localtime(reminder.due_at),
         "due_text": short_moment(reminder.due_at),

@@ -96,7 +96,7 @@ def reply_item(reminder: Reminder, now: datetime, level_labels: Mapping[str, str
     today = timezone.localdate(now)
     return {
         "reference": reminder.case.reference if reminder.case_id and reminder.case else _("Letter"),
-        "state": letter.country.name,
+        "state": letter.country.local_name,
         "stage": _("Reply due: %(subject)s") % {"subject": _subject(letter)},
         "due": timezone.localtime(reminder.due_at),
         "due_text": short_date(letter.reply_due_on or today),
@@ -117,4 +117,5 @@ LETTER_FIELDS: Iterable[str] = (
     "letter__replied_on",
     "letter__reply_due_on",
     "letter__country__name",
+    "letter__country__names",
 )

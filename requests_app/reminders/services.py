@@ -534,6 +534,7 @@ def _mark_sending(
             "case__stage",
             "case__stage_entered_at",
             "case__member_state__name",
+            "case__member_state__names",
             "mandate__symbol",
             "mandate__expires_on",
             *LETTER_FIELDS,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.admin import RecordAdmin
 from requests_app.core.autocomplete import SafeAutocompleteMixin
+from requests_app.reference.admin import CountrySearchMixin
 from requests_app.roster.models import Deployment, Expert, Language
 
 # The roster of experts (paras 8-9) -----------------------------------------------------------------
@@ -31,7 +32,9 @@ class LanguageAdmin(admin.ModelAdmin):
 def deployment_status_text(deployment):
     if deployment.cancelled_at is None:
         return gettext("Booked")
-    return gettext("Cancelled on %(day)s") % {"day": date_format(timezone.localtime(deployment.cancelled_at), "j M Y")}
+    return gettext("Cancelled on %(day)s") % {
+        "day": date_format(timezone.localtime(deployment.cancelled_at), "DATE_FORMAT")
+    }
 
 
 class ExpertDeploymentInline(admin.TabularInline):
@@ -65,7 +68,7 @@ class ExpertDeploymentInline(admin.TabularInline):
 
 
 @admin.register(Expert)
-class ExpertAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ExpertAdmin(CountrySearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "family_name",
         "given_name",
@@ -79,7 +82,8 @@ class ExpertAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display_links = ["family_name", "given_name"]
     list_filter = ["is_active", "gender", "nationality__regional_group", "expertise", "languages"]
     list_select_related = ["nationality"]
-    search_fields = ["family_name", "given_name", "email", "nationality__name"]
+    search_fields = ["family_name", "given_name", "email"]
+    country_search = "nationality"
     autocomplete_fields = ["nationality"]
     filter_horizontal = ["expertise", "languages"]
     inlines = [ExpertDeploymentInline]

@@ -24,8 +24,8 @@ class LanguageChoices(ModelChoiceIterator):
         for language in self.queryset:
             groups[language.is_un_official].append(self.choice(language))
         for official, label in ((True, _("Official UN languages")), (False, _("Other languages"))):
-            if groups[official]:
-                yield (str(label), groups[official])
+            if groups[official]:  # each group by the languages' names as the page writes them
+                yield (str(label), sorted(groups[official], key=lambda choice: str(choice[1]).casefold()))
 
 
 class LanguageField(forms.ModelMultipleChoiceField):

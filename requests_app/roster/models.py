@@ -1,9 +1,13 @@
 """Paras 8-9: the roster of electoral experts, and their deployments to cases."""
 
+from babel import Locale
+from babel.core import UnknownLocaleError
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.models import AssistanceRequest
@@ -23,7 +27,19 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self):
+        """The language named in the reader's language, by its ISO code (the Unicode CLDR, through
+        babel): "arabe" on a French page. Its own name when the CLDR knows no such code."""
+        from requests_app.core.numbers import babel_locale
+
+        try:
+            name = Locale.parse(babel_locale()).languages.get(self.code.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            name = None
+        return capfirst(name) if name else self.name
 
 
 class Expert(models.Model):
@@ -130,7 +146,7 @@ class Deployment(models.Model):
     def __str__(self):
         if None in (self.starts_on, self.ends_on, self.expert_id):  # an unsaved row, as a forged form makes one
             return str(self.role)
-        return f"{self.expert} — {self.role} ({self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y})"
+        return f"{self.expert} — {self.role} ({date_format(self.starts_on)} – {date_format(self.ends_on)})"
 
     @property
     def is_cancelled(self):

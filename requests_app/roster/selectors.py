@@ -22,7 +22,7 @@ ExpertsT = TypeVar("ExpertsT", bound=Iterable[Expert])
 
 def day(value: date) -> str:
     """A date as the refusals and the history write it: 3 Mar 2026."""
-    return formats.date_format(value, "j M Y")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def roster() -> QuerySet[Expert]:
@@ -239,6 +239,6 @@ def expert_choices(
 def _label(expert: Expert, why: str = "") -> str:
     """Name and nationality, why the expert is not free (first, so a narrow select still shows
     it), then the areas of expertise."""
-    areas = ", ".join(area.name for area in expert.expertise.all())
-    name = f"{expert.family_name}, {expert.given_name} ({expert.nationality.name})"
+    areas = ", ".join(area.local_name for area in expert.expertise.all())
+    name = f"{expert.family_name}, {expert.given_name} ({expert.nationality.local_name})"
     return f"{name} — {why} · {areas}" if why else f"{name} · {areas}"

@@ -131,7 +131,7 @@ def country_decision_rows(context, decisions):
     until = _("to consider again on %(day)s")
 
     def cells(decision):
-        types = ", ".join(t.name for t in decision.assistance_types.all())
+        types = ", ".join(t.local_name for t in decision.assistance_types.all())
         if decision.period_start and decision.period_end:
             period = f"{words.day(decision.period_start)} – {words.day(decision.period_end)}"
         elif decision.revisit_on:

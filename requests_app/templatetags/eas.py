@@ -4,13 +4,14 @@ from urllib.parse import quote
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from requests_app.core.dates import local_day
 from requests_app.core.people import display_name
+from requests_app.core.text import arrow
 
 register = template.Library()
 
@@ -40,7 +41,7 @@ def case_rows(cases):
 
 _CASE_LIST_ROW = (
     '<tr{}><td><a href="{}">{}</a></td><td><a href="{}">{}</a>{}</td><td>{}</td>'
-    '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td>{}</td></tr>'
+    '<td><span class="stage stage-{}">{}</span></td><td>{}</td><td class="due">{}</td><td class="day">{}</td></tr>'
 )
 
 
@@ -60,7 +61,7 @@ class _CaseListRow:
         self.statuses = {
             value: format_html(' <span class="muted">({})</span>', label) for value, label in STATUS_AFTER_NAME.items()
         }
-        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.day = local_day
         placeholder = "0"
         self.prefix, _placeholder, self.suffix = reverse("workspace:case-detail", args=[placeholder]).rpartition(
             placeholder
@@ -70,10 +71,6 @@ class _CaseListRow:
         ).rpartition(placeholder)
         self.unassigned = format_html('<span class="muted">{}</span>', _("Unassigned"))
         self.no_deadline = mark_safe('<span class="muted">—</span>')
-
-    def day(self, value):
-        """The "j M Y" of the pages: 7 Dec 2026."""
-        return f"{value.day} {self.months[value.month]} {value.year}"
 
     def due(self, case, *, open_case, overdue):
         """The due date and how late the case is, or how long it has left; a dash with no deadline."""
@@ -95,7 +92,7 @@ class _CaseListRow:
             f"{self.prefix}{quote(case.reference, safe='')}{self.suffix}",
             case.reference,
             f"{self.country_prefix}{quote(case.member_state.iso3, safe='')}{self.country_suffix}",
-            case.member_state.name,
+            case.member_state.local_name,
             self.statuses.get(case.member_state.status, ""),
             self.regions.get(case.member_state.regional_group, case.member_state.regional_group),
             case.stage,
@@ -138,3 +135,25 @@ def _labels(vocabulary):
     from requests_app.reference.models import RegionalGroup
 
     return {"stage": dict(Stage.choices), "region": dict(RegionalGroup.choices)}[vocabulary]
+
+
+@register.simple_tag
+def languages_by_own_name():
+    """The six languages, each by its own name, for the menus' switcher."""
+    from requests_app.accounts.selectors import languages_by_own_name as languages
+
+    return languages()
+
+
+@register.filter
+def currency(value, code):
+    """`amount|currency:"USD"`: the amount with its currency as the page's language writes money."""
+    from requests_app.core.numbers import currency_text
+
+    return currency_text(value, code)
+
+
+@register.simple_tag(name="arrow")
+def arrow_tag():
+    """`{% arrow %}`: from what was to what is, pointing the way the page reads (core.text.arrow)."""
+    return arrow()

@@ -86,10 +86,10 @@ class Journey:
             lines = str(error).strip().splitlines()
             self.soft_failures.append(f"after screenshot {self.step:02d}: {what}: {lines[0] if lines else error}")
 
-    def actor(self, user, role):
-        """A demo user in their own browser, logged in through the login page."""
+    def actor(self, user, role, locale="en-GB"):
+        """A demo user in their own browser (its language: ``locale``), logged in through the login page."""
         context = self.browser.new_context(
-            base_url=self.base_url, viewport={"width": 1366, "height": 900}, locale="en-GB"
+            base_url=self.base_url, viewport={"width": 1366, "height": 900}, locale=locale
         )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
@@ -108,6 +108,12 @@ class Journey:
         actor.log_in()
         self.timings.append((f"login {user.username}", round(time.monotonic() - t0, 2)))
         return actor
+
+    @staticmethod
+    def chosen(user):
+        from requests_app.accounts.selectors import chosen_language
+
+        return bool(chosen_language(user))
 
     def _seen(self, url):
         if not url.startswith((self.server_url, "data:", "blob:")):
@@ -142,7 +148,7 @@ class Journey:
         """Every check passed; no script error, no failed load but the refusals made, nothing from outside."""
         assert self.soft_failures == [], "checks that failed along the way:\n" + "\n".join(self.soft_failures)
         unexpected = [error for error in self.console_errors if not REFUSED_POST.search(error)]
-        assert unexpected == []
+        assert unexpected == [], unexpected
         assert len(self.console_errors) == refused_posts, self.console_errors
         assert self.outside_requests == [], "the pages must work without any outside network (no CDN)"
 
@@ -163,12 +169,29 @@ class Actor:
         return self.journey.shot(self.page, f"{self.user.username}-{step}", focus)
 
     def log_in(self):
+        """Through the login page, in whatever language it speaks: to the dashboard, whose heading says
+        "Dashboard" in the language the user reads EAS in."""
+        from django.utils import translation
+
+        from requests_app.accounts.selectors import language_for
+
         page = self.page
         page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(self.user.username)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+        page.locator("#id_username").fill(self.user.username)
+        page.locator("#id_password").fill(DEMO_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(self.journey.server_url)
+        language = language_for(self.user) if self.journey.chosen(self.user) else self.context_language()
+        with translation.override(language):
+            dashboard = translation.gettext("Dashboard")
+        expect(page.get_by_role("heading", name=dashboard, level=1)).to_be_visible()
+
+    def context_language(self):
+        """The language the browser asks for (its Accept-Language), as EAS names it."""
+        from django.utils.translation import get_supported_language_variant
+
+        locale = self.page.evaluate("navigator.language")
+        return get_supported_language_variant(locale.lower())
 
     # The workspace's case page -------------------------------------------------------------
 

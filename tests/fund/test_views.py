@@ -362,8 +362,13 @@ def test_the_case_page_shows_its_money(client, frozen, finance, focal, case, no_
     refund(finance, case, "5000.50")
     client.force_login(focal)
     page = " ".join(client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode().split())
-    assert "Trust Fund" in page and "−60,000.00 USD" in page and "+5,000.50 USD" in page
-    assert 'Net from the fund</th><td class="money"><strong>54,999.50 USD' in page
+    assert "Trust Fund" in page and "−$60,000.00" in page and "+$5,000.50" in page
+    assert 'Net from the fund</th><td class="money"><strong>$54,999.50' in page
+    # Money as each language writes it (babel's currency formats of the CLDR).
+    french = client.get(reverse("workspace:case-detail", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "<strong>54\u202f999,50\xa0$US</strong>" in french.content.decode()
+    spanish = client.get(reverse("workspace:case-detail", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="es")
+    assert "<strong>54.999,50\xa0US$</strong>" in spanish.content.decode()
     assert f"/trust-fund/new/allocation/?case={case.reference}" in page
     assert "Trust Fund allocation" in page  # in the timeline
     # The intake desk sees every case but not the fund: none of it on the case page (the history
@@ -495,8 +500,8 @@ def test_the_statement_shows_purposes_and_support_costs(client, frozen, finance,
     assert "1,300.00" in page and "88,700.00" in page
     # The case page: the allocation with its purpose, the support costs on their own line.
     page = " ".join(client.get(reverse("workspace:case-detail", args=[case.reference])).content.decode().split())
-    assert "Needs assessment mission" in page and "−1,300.00 USD" in page
-    assert 'Programme support costs, net</th><td class="money">1,300.00 USD' in page
+    assert "Needs assessment mission" in page and "−$1,300.00" in page
+    assert 'Programme support costs, net</th><td class="money">$1,300.00' in page
 
 
 @pytest.mark.parametrize("kind", ["pledge", "contribution", "refund", "allocation"])

@@ -49,7 +49,7 @@ def test_the_partner_list_sums_what_each_partner_brought(client, focal_point, re
     assert eu["funds"] == [("EUR", Decimal("1500.75")), ("USD", Decimal("300.00"))]
     assert (ifes["cases"], ifes["observers"], ifes["experts"], ifes["in_kind"], ifes["funds"]) == (1, 0, 3, 1, [])
     assert rows["Dissolved Institute"]["cases"] == 0
-    assert "1,500.75 EUR" in response.content.decode()
+    assert "€1,500.75" in response.content.decode()
 
 
 def test_an_officer_sees_only_the_contributions_to_cases_in_their_scope(client, recorded):
@@ -104,7 +104,7 @@ def test_the_partner_page_lists_its_contributions(client, focal_point, recorded,
 def test_the_case_page_shows_its_partners(client, focal_point, recorded):
     client.force_login(focal_point)
     body = client.get(reverse("workspace:case-detail", args=[recorded["ghana"].reference])).content.decode()
-    assert "European Union (EU)" in body and "40 people" in body and "1,000.50 EUR" in body
+    assert "European Union (EU)" in body and "40 people" in body and "€1,000.50" in body
     assert reverse("workspace:contribution-new", args=[recorded["ghana"].reference]) in body
     in_kind = client.get(reverse("workspace:case-detail", args=[recorded["peru"].reference])).content.decode()
     assert re.search(r"in kind\s*<br>", in_kind) and "in kind, —" not in in_kind and "Training materials" in in_kind

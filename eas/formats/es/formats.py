@@ -1,0 +1,3 @@
+"""Spanish: the thousands separator of the CLDR (a full stop)."""
+
+THOUSAND_SEPARATOR = "."
