@@ -24,7 +24,7 @@ def fill_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0025_preferences15"),
+        ("requests_app", "0029_letters15"),
     ]
 
     operations = [
