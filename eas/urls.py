@@ -13,6 +13,7 @@ admin.site.index_title = _("Case management")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("requests_app.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("requests_app.urls")),

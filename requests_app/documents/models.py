@@ -110,6 +110,7 @@ class ConfidentialRead(models.Model):
         CASE_PAGE = "case_page", _("shown on the case page")
         ADMIN_PAGE = "admin_page", _("shown in the intake desk")
         EXPORT = "export", _("in an export")
+        API = "api", _("read through the API")
 
     case = models.ForeignKey(
         AssistanceRequest, on_delete=models.CASCADE, related_name="confidential_reads", verbose_name=_("case")
