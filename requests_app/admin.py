@@ -1,5 +1,6 @@
 """The admin: each domain registers its own (requests_app/<domain>/admin.py)."""
 
+from requests_app.api import admin as api_admin  # noqa: F401
 from requests_app.cases import admin as cases_admin  # noqa: F401
 from requests_app.core import admin as core_admin  # noqa: F401
 from requests_app.correspondence import admin as correspondence_admin  # noqa: F401

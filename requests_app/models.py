@@ -1,5 +1,6 @@
 """Every model of requests_app, each defined in its domain's models.py: Django loads the app's models from here."""
 
+from requests_app.api.models import ApiToken
 from requests_app.calendar.models import CalendarToken
 from requests_app.cases.choices import (
     AssessmentMethod,
@@ -35,6 +36,7 @@ from requests_app.reminders.models import Reminder
 from requests_app.roster.models import Deployment, Expert, Language
 
 __all__ = [
+    "ApiToken",
     "AssessmentMethod",
     "AssistanceRequest",
     "AssistanceType",

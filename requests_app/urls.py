@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from requests_app.api import views as views_api
 from requests_app.calendar import views as calendar_views
 from requests_app.cases import exports_views
 from requests_app.cases import views as cases_views
@@ -28,6 +29,8 @@ urlpatterns = [
     path("cases/export.xlsx", exports_views.case_export_xlsx, name="case-export-xlsx"),
     path("calendar/", calendar_views.calendar_settings, name="calendar-settings"),
     path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar-feed"),
+    # Each staff member's token for the REST API (/api/v1/, requests_app.api).
+    path("api-token/", views_api.token_page, name="api-token"),
 ]
 
 # The auditor's export of the history.

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from requests_app.api.models import ApiToken as Token
 
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core.errors import ActionRefused
@@ -48,7 +48,7 @@ def replace_token(*, user: User | None) -> Token:
 @transaction.atomic
 def revoke_token(*, actor: User | None, holder: User) -> bool:
     """Revoke ``holder``'s token (by themselves, or by a staff member who may delete tokens): whether there was one."""
-    if actor is None or not (actor.pk == holder.pk or actor.has_perm("authtoken.delete_token")):
+    if actor is None or not (actor.pk == holder.pk or actor.has_perm("requests_app.delete_apitoken")):
         raise ActionRefused(_("You may revoke only your own API token."))
     deleted, _rows = Token.objects.filter(user=holder).delete()
     if deleted:

@@ -5,8 +5,14 @@ the caller may not read is shown as existing only (serializers). Actions: the sa
 fields and the same services act, with the token's user as the actor.
 """
 
+from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +26,7 @@ from rest_framework.views import APIView
 
 from requests_app.api import actions as api_actions
 from requests_app.api import pagination, selectors, serializers, services
+from requests_app.api.models import ApiToken
 from requests_app.api.permissions import holding
 from requests_app.cases import selectors as case_selectors
 from requests_app.cases import services as case_services
@@ -68,7 +75,11 @@ class CaseFilterBackend(DjangoFilterBackend):
         return {**super().get_filterset_kwargs(request, queryset, view), "user": request.user}
 
 
-@extend_schema(tags=["cases"], summary="Cases")
+@extend_schema(
+    tags=["cases"],
+    summary="Cases",
+    parameters=[OpenApiParameter("officer", OpenApiTypes.STR, description="me, none, or an officer's user id.")],
+)
 class CaseList(generics.ListAPIView):
     """The cases you may see, newest first, with the workspace list's filters (a filter not valid: 400)."""
 
@@ -132,7 +143,9 @@ class CaseAction(APIView):
         action = ACTIONS[self.action_name]
         # The service refuses these too; refused here first, they answer 403 rather than 400.
         if not request.user.has_perm(action.permission):
-            raise PermissionDenied(_("You do not have permission to %(action)s.") % {"action": str(action.label).lower()})
+            raise PermissionDenied(
+                _("You do not have permission to %(action)s.") % {"action": str(action.label).lower()}
+            )
         if not case_selectors.may_work_on(request.user, case):
             raise PermissionDenied(
                 _("This case is not assigned to you: its officer, or the team lead of its desk, moves it on.")
@@ -231,9 +244,7 @@ def _token_data(token):
         responses={200: serializers.TokenSerializer, 201: serializers.TokenSerializer},
         auth=[],
     ),
-    delete=extend_schema(
-        tags=["tokens"], summary="Revoke your token", request=None, responses={204: None}
-    ),
+    delete=extend_schema(tags=["tokens"], summary="Revoke your token", request=None, responses={204: None}),
 )
 class TokenView(APIView):
     """Your API token: POST with username and password to get it; DELETE (with the token) to revoke it."""
@@ -263,3 +274,42 @@ class TokenView(APIView):
     def delete(self, request):
         services.revoke_token(actor=request.user, holder=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# The workspace's page "API token": each staff member makes, replaces or revokes their own ----------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def token_page(request):
+    """GET: whether you hold a token, since when. POST: make or replace it (its key shown this once), or revoke it."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise DjangoPermissionDenied
+    shown = None
+    if request.method == "POST":
+        intent = request.POST.get("intent")
+        if intent == "revoke":
+            if services.revoke_token(actor=request.user, holder=request.user):
+                messages.success(
+                    request, _("Your API token is revoked: programs that used it are refused from now on.")
+                )
+            return redirect("workspace:api-token")
+        if intent not in ("create", "replace"):
+            messages.error(request, _("Choose to make, replace or revoke your token."))
+            return redirect("workspace:api-token")
+        shown = (
+            services.replace_token(user=request.user)
+            if intent == "replace"
+            else services.issue_token(user=request.user)[0]
+        )
+    token = ApiToken.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "api/token.html",
+        {
+            "token": token,
+            "shown": shown,
+            "docs_url": reverse("api:docs"),
+            "api_url": request.build_absolute_uri("/api/v1/"),
+        },
+    )

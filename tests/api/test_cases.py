@@ -145,7 +145,11 @@ def test_a_case_shows_its_request_elections_deadline_and_the_actions_open_to_the
     ]
     election_day = case.received_date + datetime.timedelta(days=300)
     assert body["elections"] == [
-        {"election_type": "general", "type_label": "General (presidential and parliamentary)", "planned_date": election_day.isoformat()}
+        {
+            "election_type": "general",
+            "type_label": "General (presidential and parliamentary)",
+            "planned_date": election_day.isoformat(),
+        }
     ]
     assert body["deadline"]["stage"] == "received"
     assert body["deadline"]["due_at"] is not None and body["deadline"]["is_overdue"] is False
