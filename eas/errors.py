@@ -39,7 +39,9 @@ def not_found(request, exception, template_name="404.html"):
 
 
 def bad_request(request, exception, template_name="400.html"):
-    """400 in the site's layout (JSON for the API). A request malformed enough to fail the menu gets the page without it."""
+    """400 in the site's layout (JSON for the API).
+
+    A request malformed enough to fail the menu gets the page without it."""
     if _api(request):
         return JsonResponse({"detail": "Bad request."}, status=400)
     template = loader.get_template(template_name)

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from requests_app.api.models import ApiToken as Token
 
+from requests_app.api.models import ApiToken as Token
 from requests_app.cases.models import AssistanceRequest
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import User

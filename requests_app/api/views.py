@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -110,7 +110,7 @@ def case_response(request, case):
 
 @extend_schema(tags=["cases"], summary="A case", parameters=[REFERENCE])
 class CaseDetail(APIView):
-    """A case: its request, elections, decision in force, documents' metadata, deadline, and the actions you may take."""
+    """A case: its request, elections, decision in force, documents' metadata, deadline, the actions open to you."""
 
     @extend_schema(responses=serializers.CaseDetailSerializer)
     def get(self, request, reference):
