@@ -6,7 +6,6 @@ history entry's comment and details likewise (README "Security", confidentiality
 """
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -232,7 +231,7 @@ class CaseDetailSerializer(CaseSerializer):
             }
         ).data
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_follows(self, case) -> str | None:
         """The earlier case it follows, when the reader may see it."""
         visible = self.context.get("follows_visible", False)

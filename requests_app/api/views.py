@@ -150,6 +150,8 @@ class CaseAction(APIView):
             raise PermissionDenied(
                 _("This case is not assigned to you: its officer, or the team lead of its desk, moves it on.")
             )
+        if not hasattr(request.data, "get"):
+            raise ValidationError({"non_field_errors": [_("Send the action's fields as an object (JSON) or a form.")]})
         data, errors = api_actions.form_data(self.action_name, request.data)
         form = api_actions.form_class(self.action_name)(data, action=action, case=case)
         if errors or not form.is_valid():
