@@ -6,6 +6,8 @@ cannot drift apart. Types of assistance are named by their codes (GET /api/v1/as
 where the workspace's form sends their ids.
 """
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -61,7 +63,8 @@ def _values(data, name):
 
 def form_data(action_name, data):
     """(the data for the action's form, errors): JSON or form fields as the form reads them; type codes as ids."""
-    prepared, errors = {}, {}
+    prepared: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
     for name, field in form_class(action_name).base_fields.items():
         if name not in data:
             continue

@@ -14,6 +14,7 @@ from requests_app.cases.versions import decision_versions
 from requests_app.cases.workflow import decision_to_assist
 from requests_app.core.confidentiality import may_read
 from requests_app.core.people import display_name
+from requests_app.core.types import User
 from requests_app.documents.models import CaseDocument
 from requests_app.history.models import CaseEvent
 from requests_app.reference.models import AssistanceType, MemberState
@@ -59,7 +60,7 @@ class PersonSerializer(serializers.Serializer):
     username = serializers.CharField(source="get_username")
     name = serializers.SerializerMethodField()
 
-    def get_name(self, user) -> str:
+    def get_name(self, user: User) -> str:
         return display_name(user)
 
 
@@ -93,7 +94,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "summary",
         ]
 
-    def get_url(self, case) -> str:
+    def get_url(self, case: AssistanceRequest) -> str:
         request = self.context.get("request")
         path = reverse("api:case-detail", kwargs={"reference": case.reference})
         return request.build_absolute_uri(path) if request else path
@@ -128,16 +129,16 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_label", "level", "level_label", "uploaded_at", "is_complete", "readable"]
         fields += ["name", "size"]
 
-    def _readable(self, document) -> bool:
+    def _readable(self, document: CaseDocument) -> bool:
         return may_read(self.context["request"].user, document.level)
 
-    def get_readable(self, document) -> bool:
+    def get_readable(self, document: CaseDocument) -> bool:
         return self._readable(document)
 
-    def get_name(self, document) -> str | None:
+    def get_name(self, document: CaseDocument) -> str | None:
         return document.original_name if self._readable(document) else None
 
-    def get_size(self, document) -> int | None:
+    def get_size(self, document: CaseDocument) -> int | None:
         return document.size if self._readable(document) else None
 
 
@@ -232,10 +233,10 @@ class CaseDetailSerializer(CaseSerializer):
         ).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_follows(self, case) -> str | None:
+    def get_follows(self, case: AssistanceRequest) -> str | None:
         """The earlier case it follows, when the reader may see it."""
         visible = self.context.get("follows_visible", False)
-        return case.follows.reference if case.follows_id and visible else None
+        return case.follows.reference if case.follows is not None and visible else None
 
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_actions(self, case):
@@ -255,7 +256,7 @@ class CaseDetailSerializer(CaseSerializer):
             many=True,
         ).data
 
-    def get_history_url(self, case) -> str:
+    def get_history_url(self, case: AssistanceRequest) -> str:
         return self.context["request"].build_absolute_uri(
             reverse("api:case-history", kwargs={"reference": case.reference})
         )
@@ -277,11 +278,11 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "created_at", "action", "action_label", "from_stage", "to_stage", "actor", "level"]
         fields += ["withheld", "comment", "details", "details_text"]
 
-    def get_withheld(self, event) -> bool:
-        return bool(event.withheld)
+    def get_withheld(self, event: CaseEvent) -> bool:
+        return bool(event.withheld)  # type: ignore[attr-defined]  # mark_withheld sets it
 
-    def get_comment(self, event) -> str | None:
-        return None if event.withheld else event.comment
+    def get_comment(self, event: CaseEvent) -> str | None:
+        return None if event.withheld else event.comment  # type: ignore[attr-defined]  # mark_withheld sets it
 
     @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True})
     def get_details(self, event):
@@ -291,8 +292,8 @@ class EventSerializer(serializers.ModelSerializer):
             event.details if isinstance(event.details, dict) else {}
         )
 
-    def get_details_text(self, event) -> str | None:
-        return None if event.withheld else event.details_text
+    def get_details_text(self, event: CaseEvent) -> str | None:
+        return None if event.withheld else event.details_text  # type: ignore[attr-defined]
 
 
 # The roster and the Trust Fund ---------------------------------------------------------------------
@@ -305,7 +306,7 @@ class DeploymentBriefSerializer(serializers.ModelSerializer):
         model = Deployment
         fields = ["case", "role", "starts_on", "ends_on"]
 
-    def get_case(self, deployment) -> str | None:
+    def get_case(self, deployment: Deployment) -> str | None:
         return deployment.case.reference if getattr(deployment, "case_visible", False) else None
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +32,14 @@ from requests_app.api.permissions import holding
 from requests_app.cases import selectors as case_selectors
 from requests_app.cases import services as case_services
 from requests_app.cases.filters import CaseFilter
+from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.workflow import ACTIONS
 from requests_app.core.errors import ActionRefused
 from requests_app.fund import selectors as fund_selectors
 from requests_app.fund import services as fund_services
 from requests_app.roster import selectors as roster_selectors
 from requests_app.roster.filters import ExpertFilter
+from requests_app.roster.models import Expert
 
 REFERENCE = OpenApiParameter("reference", OpenApiTypes.STR, OpenApiParameter.PATH, description="e.g. EAS-2026-0042")
 
@@ -68,6 +71,25 @@ class AssistanceTypeList(generics.ListAPIView):
 # Cases ----------------------------------------------------------------------------------------------
 
 
+CaseRows = QuerySet[AssistanceRequest]
+
+
+class ApiCaseFilter(CaseFilter):
+    """The workspace's filters; a type on the one the schema cannot guess."""
+
+    def filter_assistance(
+        self, queryset: QuerySet[AssistanceRequest], name: str, value: str
+    ) -> QuerySet[AssistanceRequest]:
+        return super().filter_assistance(queryset, name, value)
+
+
+class ApiExpertFilter(ExpertFilter):
+    """The roster page's filters; the schema reads the languages' codes from this type."""
+
+    def filter_languages(self, queryset: QuerySet[Expert], name: str, value: list[str]) -> QuerySet[Expert]:
+        return super().filter_languages(queryset, name, value)
+
+
 class CaseFilterBackend(DjangoFilterBackend):
     """The workspace list's filters (cases.filters.CaseFilter), knowing the caller ("officer=me")."""
 
@@ -85,7 +107,7 @@ class CaseList(generics.ListAPIView):
 
     serializer_class = serializers.CaseSerializer
     filter_backends = [CaseFilterBackend]
-    filterset_class = CaseFilter
+    filterset_class = ApiCaseFilter
 
     def get_queryset(self):
         return selectors.case_list(self.request.user)
@@ -189,7 +211,7 @@ class ExpertList(generics.ListAPIView):
     serializer_class = serializers.ExpertSerializer
     permission_classes = [holding("requests_app.view_expert", _("You may not see the roster."))]
     filter_backends = [DjangoFilterBackend]
-    filterset_class = ExpertFilter
+    filterset_class = ApiExpertFilter
     pagination_class = pagination.ById
 
     def get_queryset(self):

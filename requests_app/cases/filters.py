@@ -192,7 +192,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_basis(self, queryset, name, value):
         return selectors.with_basis(queryset, value)
 
-    def filter_assistance(self, queryset, name, value: str):  # the type: for the API's schema
+    def filter_assistance(self, queryset, name, value):
         through = AssistanceRequest.requested_types.through
         return queryset.filter(
             Exists(through.objects.filter(assistancerequest=OuterRef("pk"), assistancetype__code=value))

@@ -138,7 +138,7 @@ class ExpertFilter(django_filters.FilterSet):
             queryset = queryset.filter(Exists(through.objects.filter(expert=OuterRef("pk"), assistancetype=area)))
         return queryset
 
-    def filter_languages(self, queryset, name, value: list[str]):  # the type: for the API's schema
+    def filter_languages(self, queryset, name, value):
         through = Expert.languages.through
         for language in value:
             queryset = queryset.filter(Exists(through.objects.filter(expert=OuterRef("pk"), language=language)))
