@@ -146,3 +146,24 @@ def test_each_action_has_its_endpoint_with_the_fields_of_its_form(client):
         body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         fields = set(schema["components"]["schemas"][body]["properties"])
         assert fields == set(ACTION_FORMS.get(name, ActionForm).base_fields), name
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ('{"comment": "\\ud800"}', "not valid Unicode"),
+        ('{"comment": "a\\u0000b"}', "NUL character"),
+        ("[1, 2]", "Send the action's fields as an object"),
+        ("null", "Send the action's fields as an object"),
+        ('{"comment": ', "JSON parse error"),
+    ],
+)
+def test_a_body_no_form_could_send_answers_400_and_changes_nothing(african_lead, body, why):
+    case = new_request(state="GHA")
+    before = case_snapshot(case)
+    client = token_client(african_lead)
+    url = reverse("api:case-action-start_review", kwargs={"reference": case.reference})
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert why in str(response.json())
+    assert case_snapshot(case) == before
