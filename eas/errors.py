@@ -9,8 +9,9 @@ check gets the 403 page too (CSRF_FAILURE_VIEW).
 import logging
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.views import defaults
 
 from requests_app.core.errors import ActionRefused
 
@@ -25,8 +26,24 @@ PLAIN_500 = (
 )
 
 
+def _api(request):
+    """Whether the request is the REST API's (/api/), which answers JSON, errors included."""
+    return request.path_info.startswith("/api/")
+
+
+def not_found(request, exception, template_name="404.html"):
+    """404: Django's page, or JSON for the API (an address under /api/ that matches no endpoint)."""
+    if _api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception, template_name)
+
+
 def bad_request(request, exception, template_name="400.html"):
-    """400 in the site's layout. A request malformed enough to fail the menu gets the page without it."""
+    """400 in the site's layout (JSON for the API).
+
+    A request malformed enough to fail the menu gets the page without it."""
+    if _api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
     template = loader.get_template(template_name)
     try:
         return HttpResponseBadRequest(template.render({}, request))

@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-# 403 and 404 are Django's handlers with templates/403.html and 404.html; 400 and 500 need ours.
+# 403 is Django's handler with templates/403.html; 400, 404 (JSON under /api/) and 500 are ours.
 handler400 = "eas.errors.bad_request"
+handler404 = "eas.errors.not_found"
 handler500 = "eas.errors.server_error"
 
 admin.site.site_header = _("EAS — Electoral Assistance")
@@ -13,6 +14,7 @@ admin.site.index_title = _("Case management")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("requests_app.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("requests_app.urls")),

@@ -1,6 +1,7 @@
 """The admin: each domain registers its own (requests_app/<domain>/admin.py)."""
 
 from requests_app.accounts import admin as accounts_admin  # noqa: F401
+from requests_app.api import admin as api_admin  # noqa: F401
 from requests_app.cases import admin as cases_admin  # noqa: F401
 from requests_app.coordination import admin as coordination_admin  # noqa: F401
 from requests_app.core import admin as core_admin  # noqa: F401

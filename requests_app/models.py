@@ -1,6 +1,7 @@
 """Every model of requests_app, each defined in its domain's models.py: Django loads the app's models from here."""
 
 from requests_app.accounts.models import Preference
+from requests_app.api.models import ApiToken
 from requests_app.calendar.models import CalendarToken
 from requests_app.cases.choices import (
     AssessmentMethod,
@@ -44,6 +45,7 @@ from requests_app.roster.models import Deployment, Expert, Language
 
 __all__ = [
     "Preference",
+    "ApiToken",
     "AssessmentMethod",
     "AssistanceRequest",
     "AssistanceType",

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from requests_app.accounts import views as accounts_views
+from requests_app.api import views as views_api
 from requests_app.calendar import views as calendar_views
 from requests_app.cases import exports_views
 from requests_app.cases import views as cases_views
@@ -33,6 +34,8 @@ urlpatterns = [
     # The user's own settings and the menus' language switcher (issue 15).
     path("settings/", accounts_views.settings_page, name="settings"),
     path("language/", accounts_views.switch_language, name="language"),
+    # Each staff member's token for the REST API (/api/v1/, requests_app.api).
+    path("api-token/", views_api.token_page, name="api-token"),
 ]
 
 # The auditor's export of the history.

@@ -6,6 +6,12 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from eas.settings.api import (  # noqa: F401  (settings Django and DRF read by name)
+    EAS_API_ANON_RATE,
+    EAS_API_USER_RATE,
+    REST_FRAMEWORK,
+    SPECTACULAR_SETTINGS,
+)
 from eas.settings.env import BASE_DIR, env
 
 VAR_DIR = Path(env("EAS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -26,6 +32,11 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # The REST API under /api/v1/ (requests_app.api; settings in eas/settings/api.py).
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "requests_app",
 ]
 

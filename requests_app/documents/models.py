@@ -112,6 +112,7 @@ class ConfidentialRead(models.Model):
         EXPORT = "export", _("in an export")
         LETTER_DOWNLOAD = "letter_download", _("downloaded from the correspondence register")
         LETTER_PAGE = "letter_page", _("shown in the correspondence register")
+        API = "api", _("read through the API")
 
     # Empty for a letter that concerns no case (a country's correspondence): its subject names the country.
     case = models.ForeignKey(
