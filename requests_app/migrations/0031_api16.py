@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('authtoken', '0004_alter_tokenproxy_options'),
-        ('requests_app', '0024_letters14'),
+        ("requests_app", "0030_countrynames15"),
     ]
 
     operations = [
