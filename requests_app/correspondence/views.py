@@ -11,6 +11,7 @@ from requests_app.cases.selectors import visible_cases
 from requests_app.core.access import staff_required
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.ids import parse_id
+from requests_app.core.logcontext import note_case
 from requests_app.core.views import report_filter_errors
 from requests_app.correspondence import exports, selectors, services
 from requests_app.correspondence.filters import LetterFilter
@@ -206,6 +207,7 @@ def _draft_case(request, reference, purpose):
         raise Http404
     _may_write(request)
     case = get_object_or_404(visible_cases(request.user).select_related("member_state"), reference=reference)
+    note_case(case.reference)
     if not selectors.may_file(request.user, country=case.member_state, case=case):
         raise PermissionDenied
     return case
