@@ -47,6 +47,8 @@ USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 # Logs as JSON lines, one per request besides (eas.settings.logs); EAS_LOG_FORMAT=text for a terminal.
 EAS_LOG_FORMAT = env("EAS_LOG_FORMAT", default="json")
 LOGGING = logging_config(EAS_LOG_FORMAT, env("LOG_LEVEL", default="INFO"))
+# Celery writes what a process prints as log records, a traceback one piece per record: in JSON, as is.
+CELERY_WORKER_REDIRECT_STDOUTS = EAS_LOG_FORMAT != "json"
 
 # Errors to Sentry when SENTRY_DSN is set; nothing is set up otherwise.
 SENTRY_ENABLED = init_sentry(

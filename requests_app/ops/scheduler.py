@@ -10,6 +10,7 @@ EAS_BEAT_LOCK_SECONDS and the next check takes it over.
 
 import logging
 import time
+from pathlib import Path
 
 from celery.beat import PersistentScheduler
 from django.conf import settings
@@ -36,6 +37,11 @@ class SingleBeatScheduler(PersistentScheduler):
         self._renewed_at: float | None = None  # time.monotonic() of the last renewal, while we hold it
         self._said: tuple[str, str | None] | None = None  # what the log said last, so it says it once
         super().__init__(*args, **kwargs)
+
+    def setup_schedule(self):
+        # The schedule's file (CELERY_BEAT_SCHEDULE_FILENAME, under var/) may be the first thing there.
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()
 
     def tick(self, *args, **kwargs):
         if not self._holds_lease():
@@ -82,7 +88,7 @@ class SingleBeatScheduler(PersistentScheduler):
         self._renewed_at = now
         self._say(
             "holding",
-            None,
+            self.me,
             "Beat %s holds the lock %r in %s: it schedules the periodic tasks, renews the lock every %g s "
             "and lets it expire after %g s if it stops renewing it.",
             self.me,
@@ -132,4 +138,4 @@ class SingleBeatScheduler(PersistentScheduler):
         """Log a change of state once, not at every check."""
         if self._said != (state, holder):
             self._said = (state, holder)
-            logger.log(level, message, *args, extra={"beat_state": state})
+            logger.log(level, message, *args, extra={"beat_state": state, "beat": self.me, "lock_holder": holder})
