@@ -73,7 +73,9 @@ def loggable_path(request):
 
 
 def user_id(request):
-    user = getattr(request, "user", None)
+    """The id of the user, if the request asked who it was (AuthenticationMiddleware keeps it in
+    _cached_user): no query of its own, not even when the database is what failed."""
+    user = getattr(request, "_cached_user", None)
     return user.pk if user is not None and user.is_authenticated else None
 
 

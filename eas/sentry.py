@@ -2,8 +2,9 @@
 
 Called by the settings of the environments that serve the site (production, local), so the web
 processes, the worker and beat all report. Nothing personal is sent: no cookies, user, address
-(send_default_pii=False), no request body, no query string (a search may hold a name); each
-event carries the request's id (eas.logs), which finds its line in the log.
+(send_default_pii=False), no request body, no query string (a search may hold a name), no
+variables of the frames; each event carries the request's id (eas.logs), which finds its line
+in the log, and the case's reference when the request concerned one.
 """
 
 from requests_app.core import logcontext
@@ -24,6 +25,8 @@ def init_sentry(dsn, *, environment, release=None, traces_sample_rate=0.0):
         integrations=[DjangoIntegration(), CeleryIntegration()],
         send_default_pii=False,
         max_request_body_size="never",
+        # A frame's variables hold the request (its query), forms and cases: never sent.
+        include_local_variables=False,
         traces_sample_rate=traces_sample_rate,
         before_send=without_personal_data,
     )
