@@ -266,6 +266,7 @@ EAS_DOCUMENT_MAX_EXPANDED_BYTES = env.int("EAS_DOCUMENT_MAX_EXPANDED_BYTES", def
 # Plain text for a developer; JSON lines, one per request besides, in production (eas.settings.logs).
 EAS_LOG_FORMAT = env("EAS_LOG_FORMAT", default="text")
 LOGGING = logging_config(EAS_LOG_FORMAT, env("LOG_LEVEL", default="INFO"))
+LOGGING_CONFIG = "eas.settings.logs.configure"
 # Celery writes what a process prints as log records, a traceback one piece per record: in JSON, as is.
 CELERY_WORKER_REDIRECT_STDOUTS = EAS_LOG_FORMAT != "json"
 

@@ -8,6 +8,17 @@ of the web server's access log. Only ids, never names or addresses: see README, 
 """
 
 
+import logging
+import logging.config
+
+
+def configure(config):
+    """Django's LOGGING_CONFIG: the configuration, and Python's warnings as records of py.warnings,
+    so that they are written like every other line (a JSON line in production)."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
+
+
 def logging_config(log_format, level):
     """Django's LOGGING for `log_format` ("text" or "json")."""
     json_lines = log_format == "json"
