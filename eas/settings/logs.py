@@ -7,9 +7,9 @@ was written during a request, and one line per request (eas.logs.RequestLogMiddl
 of the web server's access log. Only ids, never names or addresses: see README, Production.
 """
 
-
 import logging
 import logging.config
+from typing import Any
 
 
 def configure(config):
@@ -58,7 +58,7 @@ def logging_config(log_format, level):
 def gunicorn_logging(log_format):
     """gunicorn's own log (its master and workers starting and stopping) in the same format; it
     writes no access log: EAS writes the line of each request itself (text: no line at all)."""
-    config = {
+    config: dict[str, Any] = {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"text": {"format": "%(asctime)s [%(process)d] %(levelname)s %(message)s"}},

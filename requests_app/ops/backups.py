@@ -64,7 +64,9 @@ def _postgres() -> tuple[dict[str, str], str]:
 
 def _run(command: list[str], env: dict[str, str]) -> None:
     if shutil.which(command[0]) is None:
-        raise BackupError(f"{command[0]} is not installed: install PostgreSQL's client (apt-get install postgresql-client).")
+        raise BackupError(
+            f"{command[0]} is not installed: install PostgreSQL's client (apt-get install postgresql-client)."
+        )
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip() or result.returncode}")
@@ -130,7 +132,14 @@ def restore(folder: Path) -> tuple[dict[str, Any], Contents]:
     media = Path(settings.MEDIA_ROOT)
     _refuse_unless_empty(media)
     _run(
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={name}", str(folder / DATABASE_FILE)],
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            f"--dbname={name}",
+            str(folder / DATABASE_FILE),
+        ],
         env,
     )
     media.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ nothing else to agree; with any other broker (`make run`'s file system) it is a 
 database (BeatLease), which every process of one site shares.
 """
 
+import contextlib
 import os
 import socket
 import time
@@ -69,7 +70,7 @@ class Lease(ABC):
     def last_heartbeat(self) -> datetime | None:
         """When the holder last renewed it; None if no beat ever held it."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - only a lease with connections of its own has one to free
         """Free the connections it opened."""
 
 
@@ -104,10 +105,8 @@ class RedisLease(Lease):
     def release(self, me: str) -> None:
         if self._owned:
             self._owned = False
-            try:
+            with contextlib.suppress(LockError):  # already expired: nothing to give up
                 self.lock.release()
-            except LockError:  # already expired: nothing to give up
-                pass
 
     def holding(self) -> Holding:
         token, milliseconds = self.client.get(self.lock.name), self.client.pttl(self.lock.name)

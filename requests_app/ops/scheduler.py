@@ -54,7 +54,9 @@ class SingleBeatScheduler(PersistentScheduler):
             self._renewed_at = None
             try:
                 self.lease.release(self.me)
-                logger.info("Beat %s gave up the lock %r: another beat may take over at once.", self.me, self.lease.name)
+                logger.info(
+                    "Beat %s gave up the lock %r: another beat may take over at once.", self.me, self.lease.name
+                )
             except self.lease.errors as error:
                 logger.warning("Beat %s could not give up the lock (%s): it expires by itself.", self.me, error)
         self.lease.close()
@@ -134,7 +136,7 @@ class SingleBeatScheduler(PersistentScheduler):
             level=logging.ERROR,
         )
 
-    def _say(self, state: str, holder: str | None, message: str, *args, level: int = logging.INFO) -> None:
+    def _say(self, state: str, holder: str | None, message: str, *args: object, level: int = logging.INFO) -> None:
         """Log a change of state once, not at every check."""
         if self._said != (state, holder):
             self._said = (state, holder)

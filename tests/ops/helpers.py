@@ -1,5 +1,6 @@
 """What the tests of running EAS share: the environment of the processes they start, waiting."""
 
+import contextlib
 import os
 import socket
 import time
@@ -30,10 +31,8 @@ def process_env(**changes):
 
 def with_signal(process, sig):
     """Signal a process started in its own group, and its children."""
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it has ended
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def wait_for(condition, what, seconds=30, *, logs=()):
@@ -56,3 +55,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def database_url(name=None):
+    """The address of the tests' PostgreSQL database (or of another on the same server), for a process."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}:{port}/{name or db['NAME']}"

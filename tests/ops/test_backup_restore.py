@@ -17,9 +17,8 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.documents import services as document_services
 from requests_app.documents.models import CaseDocument, DocumentKind
 from tests.factories import new_request, office_package, pdf_upload
-from tests.ops.helpers import process_env
+from tests.ops.helpers import database_url, process_env
 from tests.project import PRODUCTION, ROOT
-
 
 # What a Django pointed at the restored database and media folder finds: every case and document.
 INVENTORY = """
@@ -46,11 +45,6 @@ def inventory():
             for d in CaseDocument.objects.select_related("case")
         ),
     }
-
-
-def database_url(name):
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 @pytest.fixture
@@ -126,7 +120,6 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(settings, tmp_p
     assert not (tmp_path / "media").exists()
     with pytest.raises(CommandError, match="not empty: a backup goes into a new folder"):
         call_command("backup", output=tmp_path / "backup")
-
 
 
 def test_a_site_on_sqlite_is_told_to_copy_its_file(tmp_path):

@@ -13,12 +13,11 @@ import signal
 import time
 
 import pytest
-from django.db import connection
 
 from requests_app.ops import health
 from requests_app.ops.leases import beat_lease
 from requests_app.ops.models import BeatLease
-from tests.ops.helpers import process_env, wait_for, with_signal
+from tests.ops.helpers import database_url, process_env, wait_for, with_signal
 from tests.project import PRODUCTION, ROOT
 
 HEARTBEAT, LOCK = 0.5, 2.0
@@ -95,16 +94,12 @@ def on_redis(redis_url, processes, tmp_path, settings):
 
 @pytest.fixture
 def on_database(processes, tmp_path, settings):
-    db = connection.settings_dict
-    url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     settings.CELERY_BROKER_URL, settings.EAS_BEAT_LOCK_NAME = "memory://", "eas-test-beat"
     settings.EAS_BEAT_HEARTBEAT_SECONDS, settings.EAS_BEAT_LOCK_SECONDS = HEARTBEAT, LOCK
     beats = Beats(
         processes,
         tmp_path,
-        DATABASE_URL=url,
+        DATABASE_URL=database_url(),
         CELERY_BROKER_URL="memory://",  # not Redis: the lock is a row of the database
         EAS_BEAT_LOCK_NAME="eas-test-beat",
     )
@@ -136,11 +131,13 @@ def test_a_second_beat_stands_by_says_why_and_takes_over_when_the_first_is_kille
     second, second_log = beats.start("second")
 
     # The second stands by and says why: who holds the lock, and that it takes over when it is free.
-    standing = wait_for(lambda: [r for r in records(second_log) if r.get("beat_state") == "standing by"], "standby", logs=[second_log])
+    standing = wait_for(
+        lambda: [r for r in records(second_log) if r.get("beat_state") == "standing by"], "standby", logs=[second_log]
+    )
     assert standing[0]["level"] == "WARNING"
     assert standing[0]["lock_holder"] == first_name
-    assert "schedules nothing" in standing[0]["message"] and "takes over when the lock is free" in standing[0]["message"]
-    assert first_name in standing[0]["message"]
+    for words in ("schedules nothing", "takes over when the lock is free", first_name):
+        assert words in standing[0]["message"]
 
     # Longer than the lock's expiry: the first renews it, schedules, and the second stays idle.
     time.sleep(LOCK + 1)

@@ -10,9 +10,8 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.db import connection
 
-from tests.ops.helpers import free_port, process_env, wait_for, with_signal
+from tests.ops.helpers import database_url, free_port, process_env, wait_for, with_signal
 from tests.project import PRODUCTION, ROOT
 
 
@@ -83,10 +82,9 @@ def test_gunicorn_serves_the_web_of_the_procfile_with_production_settings(proces
 def test_the_three_processes_of_the_procfile_are_ready_together(processes, tmp_path, redis_url):
     """README's recipe: collectstatic, then web, worker and beat on PostgreSQL (migrated) and Redis."""
     url, client, prefix = redis_url
-    db = connection.settings_dict
     env = {
         **PRODUCTION,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": url,
         "CELERY_TASK_DEFAULT_QUEUE": f"{prefix}-queue",
         "EAS_BEAT_LOCK_NAME": f"{prefix}-beat",
@@ -116,12 +114,11 @@ def test_the_three_processes_of_the_procfile_are_ready_together(processes, tmp_p
     body = wait_for(ready, "/readyz says ready", 60, logs=[log])
     assert set(body["checks"]) == {"database", "broker", "beat", "migrations"}
     # A page, as the proxy passes it: the site's host, HTTPS said by X-Forwarded-Proto.
-    status, headers, page = get(
-        f"http://127.0.0.1:{port}/accounts/login/", Host="eas.example.org", **{"X-Forwarded-Proto": "https"}
-    )
+    proxied = {"Host": "eas.example.org", "X-Forwarded-Proto": "https"}
+    status, headers, page = get(f"http://127.0.0.1:{port}/accounts/login/", **proxied)
     assert status == 200 and "Strict-Transport-Security" in headers
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
-    assert get(f"http://127.0.0.1:{port}{stylesheet}", Host="eas.example.org", **{"X-Forwarded-Proto": "https"})[0] == 200
+    assert get(f"http://127.0.0.1:{port}{stylesheet}", **proxied)[0] == 200  # WhiteNoise serves the static files
     # The worker ran what beat queued.
     wait_for(
         lambda: any("succeeded" in r["message"] for r in json_records(log) if r["logger"].startswith("celery")),
