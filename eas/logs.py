@@ -13,6 +13,7 @@ import re
 import time
 import uuid
 
+from django.db import DatabaseError
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
@@ -73,10 +74,15 @@ def loggable_path(request):
 
 
 def user_id(request):
-    """The id of the user, if the request asked who it was (AuthenticationMiddleware keeps it in
-    _cached_user): no query of its own, not even when the database is what failed."""
-    user = getattr(request, "_cached_user", None)
-    return user.pk if user is not None and user.is_authenticated else None
+    """The id of the logged-in user, or None; None too when the database, which holds the session,
+    is what failed: the line is written all the same."""
+    if not hasattr(request, "user"):  # answered before authentication: a probe, a static file
+        return None
+    try:
+        user = request.user
+        return user.pk if user.is_authenticated else None
+    except DatabaseError:
+        return None
 
 
 class RequestContext(logging.Filter):
