@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections
 
-from requests_app.ops.leases import Lease, beat_lease, holder_name
+from requests_app.ops.leases import DatabaseLease, Lease, beat_lease, holder_name
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,9 @@ class SingleBeatScheduler(PersistentScheduler):
         now = time.monotonic()
         if self._renewed_at is not None and now - self._renewed_at < self.heartbeat:
             return True
-        # A beat runs for months: a database connection that died meanwhile is replaced, not reused.
-        close_old_connections()
+        if isinstance(self.lease, DatabaseLease):
+            # A beat runs for months: a database connection that died meanwhile is replaced, not reused.
+            close_old_connections()
         try:
             taken = self.lease.take(self.me)
         except self.lease.errors as error:
@@ -128,10 +129,10 @@ class SingleBeatScheduler(PersistentScheduler):
         self._say(
             state,
             holder,
-            "Beat %s cannot reach %s to take or renew the lock %r (%s): it schedules nothing until it can.",
+            "Beat %s cannot take or renew the lock %r in %s (%s): it schedules nothing until it can.",
             self.me,
-            self.lease.backend,
             self.lease.name,
+            self.lease.backend,
             error.__class__.__name__,
             level=logging.ERROR,
         )

@@ -152,3 +152,16 @@ def test_the_heartbeat_must_come_before_the_lock_expires(settings, tmp_path):
     settings.EAS_BEAT_HEARTBEAT_SECONDS, settings.EAS_BEAT_LOCK_SECONDS = 60, 60
     with pytest.raises(ImproperlyConfigured, match="less than EAS_BEAT_LOCK_SECONDS"):
         SingleBeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"), lazy=True)
+
+
+def test_a_beat_that_cannot_reach_its_lock_schedules_nothing_and_says_so_once(settings, tmp_path, caplog):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.EAS_BEAT_HEARTBEAT_SECONDS, settings.EAS_BEAT_LOCK_SECONDS = 5, 20
+    beat = RecordingScheduler(app=app, schedule_filename=str(tmp_path / "schedule"))
+    with caplog.at_level(logging.INFO, logger="requests_app.ops.scheduler"):
+        assert [beat.tick(), beat.tick()] == [5, 5]
+    beat.close()
+    assert beat.queued == []
+    [record] = [r for r in caplog.records if r.name == "requests_app.ops.scheduler"]
+    assert record.levelname == "ERROR"
+    assert record.getMessage().endswith("in Redis (ConnectionError): it schedules nothing until it can.")
