@@ -15,7 +15,7 @@ from pathlib import Path
 from celery.beat import PersistentScheduler
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from requests_app.ops.leases import DatabaseLease, Lease, beat_lease, holder_name
 
@@ -73,8 +73,9 @@ class SingleBeatScheduler(PersistentScheduler):
         now = time.monotonic()
         if self._renewed_at is not None and now - self._renewed_at < self.heartbeat:
             return True
-        if isinstance(self.lease, DatabaseLease):
-            # A beat runs for months: a database connection that died meanwhile is replaced, not reused.
+        if isinstance(self.lease, DatabaseLease) and not connection.in_atomic_block:
+            # A beat runs for months: a database connection that died meanwhile is replaced, not reused
+            # (never one inside a transaction: a test's).
             close_old_connections()
         try:
             taken = self.lease.take(self.me)
