@@ -277,6 +277,7 @@ SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+SENTRY_ENABLED = False  # what eas.sentry.init_sentry answered, in the environments that call it
 
 # The briefing to Member States: leave out the names of the States whose requests were declined.
 EAS_BRIEFING_OMIT_DECLINED_NAMES = env.bool("EAS_BRIEFING_OMIT_DECLINED_NAMES", default=False)
