@@ -16,8 +16,8 @@ NEEDS_REDIS = "needs Redis: set EAS_TEST_REDIS_URL=redis://…"
 
 @pytest.fixture
 def redis_url():
-    """A real Redis (EAS_TEST_REDIS_URL), a client of it and a prefix: the keys that begin with it
-    are deleted after the test."""
+    """A real Redis (EAS_TEST_REDIS_URL), a client of it and a prefix: the keys that hold it are
+    deleted after the test."""
     url = os.environ.get("EAS_TEST_REDIS_URL")
     if not url:
         service_missing(NEEDS_REDIS)
@@ -31,7 +31,7 @@ def redis_url():
         service_missing(f"{NEEDS_REDIS} ({url} does not answer: {error})")
     prefix = f"eas-test-ops-{uuid.uuid4().hex[:10]}"
     yield url, client, prefix
-    keys = list(client.scan_iter(match=f"{prefix}*"))
+    keys = list(client.scan_iter(match=f"*{prefix}*"))  # kombu names its bindings "_kombu.binding.<queue>"
     if keys:
         client.delete(*keys)
     client.close()
