@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test bench migrate clean lint ruff lint-imports mypy
+.PHONY: install run serve test bench migrate clean lint ruff lint-imports mypy backup restore
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,15 @@ bench: install
 # Types: mypy with django-stubs on requests_app (configured in pyproject.toml).
 mypy: install
 	$(VENV)/bin/mypy
+
+# A backup of the PostgreSQL database and the media folder (README, Production): into BACKUP
+# (default var/backups/<time>); `make restore BACKUP=folder` into an empty database and MEDIA_ROOT.
+backup: install
+	$(MANAGE) backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=<folder of the backup>"; exit 2; }
+	$(MANAGE) restore "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .import_linter_cache

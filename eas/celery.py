@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eas.settings.local")
 
@@ -19,3 +19,18 @@ def _make_embedded_broker_folders(sender, **kwargs):
         folder = sender.conf.broker_transport_options.get(key)
         if folder:
             os.makedirs(folder, exist_ok=True)
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def _log_as_the_site_logs(logger, **kwargs):
+    # Celery writes its own handlers in its own text format; in production they write JSON lines
+    # like the web's (eas.settings.logs), with the same fields.
+    from django.conf import settings
+
+    if settings.EAS_LOG_FORMAT == "json":
+        from eas.logs import JsonLines, RequestContext
+
+        for handler in logger.handlers:
+            handler.setFormatter(JsonLines())
+            handler.addFilter(RequestContext())

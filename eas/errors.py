@@ -14,6 +14,7 @@ from django.template import loader
 from django.views import defaults
 
 from requests_app.core.errors import ActionRefused
+from requests_app.core.logcontext import request_id
 
 # Refusals the site gives on purpose: each is one line in the log (Django's own, e.g. "Forbidden
 # (Permission denied): /cases/"), never a traceback, which would bury the errors that need one.
@@ -52,9 +53,10 @@ def bad_request(request, exception, template_name="400.html"):
 
 
 def server_error(request, template_name="500.html"):
-    """500 without the request, which may be what failed; plain HTML if even the template fails."""
+    """500 without the request, which may be what failed; plain HTML if even the template fails.
+    The page gives the request's id (eas.logs): quoted by the user, it finds the error's lines."""
     try:
-        return HttpResponseServerError(loader.get_template(template_name).render({}))
+        return HttpResponseServerError(loader.get_template(template_name).render({"request_id": request_id()}))
     except Exception:  # noqa: BLE001 - whatever broke the page may break the template too
         return HttpResponseServerError(PLAIN_500)
 

@@ -38,6 +38,7 @@ from requests_app.evaluation.models import Evaluation, EvaluationWaiver, LessonL
 from requests_app.fund.models import BalanceAlert, EarmarkDraw, ExchangeRate, LedgerEntry, TrustFundSettings
 from requests_app.history.models import CaseEvent
 from requests_app.mandates.models import Mandate, Organ
+from requests_app.ops.models import BeatLease
 from requests_app.partners.models import Partner, PartnerContribution
 from requests_app.reference.models import AssistanceType, MemberState, RegionalGroup
 from requests_app.reminders.models import Reminder
@@ -53,6 +54,7 @@ __all__ = [
     "BasketDonor",
     "Basis",
     "BalanceAlert",
+    "BeatLease",
     "CalendarToken",
     "CaseDocument",
     "CaseEvent",

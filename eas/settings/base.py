@@ -13,6 +13,7 @@ from eas.settings.api import (  # noqa: F401  (settings Django and DRF read by n
     SPECTACULAR_SETTINGS,
 )
 from eas.settings.env import BASE_DIR, env
+from eas.settings.logs import logging_config
 
 VAR_DIR = Path(env("EAS_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -41,6 +42,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's id (X-Request-ID in and out) and its line in the log, whoever answers.
+    "eas.logs.RequestLogMiddleware",
+    # /healthz and /readyz, before the host check and the HTTPS redirect (README, Production).
+    "eas.health.HealthProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside every middleware that may answer on its own (axes' lockout page included), so
     # every page carries the Content-Security-Policy header.
@@ -218,8 +223,21 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks a worker runs at once; unset: one per core of its machine.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Several sites may share one Redis: each its own queue (and EAS_BEAT_LOCK_NAME).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
+# Exactly one beat schedules, however many are started (requests_app.ops.scheduler): the one that
+# holds the lock (in Redis when the broker is Redis, else in the database) renews it every
+# EAS_BEAT_HEARTBEAT_SECONDS, which is also the heartbeat /readyz checks (at most twice as old);
+# the others stand by, and take over EAS_BEAT_LOCK_SECONDS after the holder stopped renewing.
+CELERY_BEAT_SCHEDULER = "requests_app.ops.scheduler:SingleBeatScheduler"
+EAS_BEAT_HEARTBEAT_SECONDS = env.float("EAS_BEAT_HEARTBEAT_SECONDS", default=15)
+EAS_BEAT_LOCK_SECONDS = env.float("EAS_BEAT_LOCK_SECONDS", default=60)
+EAS_BEAT_LOCK_NAME = env("EAS_BEAT_LOCK_NAME", default="eas-beat")
 
 # Reminders: how often beat sweeps for deadlines, where escalations end, how hard to retry.
 EAS_REMINDER_SWEEP_MINUTES = env.float("EAS_REMINDER_SWEEP_MINUTES", default=15)
@@ -262,20 +280,19 @@ EAS_DOCUMENT_MAX_BYTES = env.int("EAS_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1
 # refuses a "zip bomb" that a reader would unpack to gigabytes.
 EAS_DOCUMENT_MAX_EXPANDED_BYTES = env.int("EAS_DOCUMENT_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"refusals_in_one_line": {"()": "eas.errors.RefusalsInOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Django's default configuration gives "django" a console handler of its own (under DEBUG):
-        # with the root's, every line was written twice. Naming the logger here replaces its handlers.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        # 403, 404 and 400 are one line each (eas.errors): also for what reads the records themselves.
-        "django.request": {"handlers": [], "filters": ["refusals_in_one_line"], "propagate": True},
-    },
-}
+# Plain text for a developer; JSON lines, one per request besides, in production (eas.settings.logs).
+EAS_LOG_FORMAT = env("EAS_LOG_FORMAT", default="text")
+LOGGING = logging_config(EAS_LOG_FORMAT, env("LOG_LEVEL", default="INFO"))
+LOGGING_CONFIG = "eas.settings.logs.configure"
+# Celery writes what a process prints as log records, a traceback one piece per record: in JSON, as is.
+CELERY_WORKER_REDIRECT_STDOUTS = EAS_LOG_FORMAT != "json"
+
+# Error reporting (eas.sentry): set up by the environments that serve the site, only with a DSN.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+SENTRY_ENABLED = False  # what eas.sentry.init_sentry answered, in the environments that call it
 
 # The briefing to Member States: leave out the names of the States whose requests were declined.
 EAS_BRIEFING_OMIT_DECLINED_NAMES = env.bool("EAS_BRIEFING_OMIT_DECLINED_NAMES", default=False)

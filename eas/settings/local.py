@@ -1,7 +1,8 @@
 """Developer machine: everything works out of the box, nothing to install."""
 
+from eas.sentry import init_sentry
 from eas.settings.base import *  # noqa: F403
-from eas.settings.base import VAR_DIR, env
+from eas.settings.base import SENTRY_DSN, SENTRY_RELEASE, SENTRY_TRACES_SAMPLE_RATE, VAR_DIR, env
 
 # The SQLite database, emails, uploads and the embedded broker all live under var/.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -15,3 +16,11 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebase
 # On a laptop, sweep every two minutes so reminders show up soon after `make run`.
 EAS_REMINDER_SWEEP_MINUTES = env.float("EAS_REMINDER_SWEEP_MINUTES", default=2)
 CELERY_BEAT_SCHEDULE["sweep-reminders"]["schedule"] = EAS_REMINDER_SWEEP_MINUTES * 60  # noqa: F405
+
+# A developer trying Sentry out sets SENTRY_DSN; nothing is set up otherwise.
+SENTRY_ENABLED = init_sentry(
+    SENTRY_DSN,
+    environment=env("SENTRY_ENVIRONMENT", default="development"),
+    release=SENTRY_RELEASE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)

@@ -1,10 +1,12 @@
 """Production: secrets have no default; HTTPS everywhere.
 
-Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, CELERY_BROKER_URL.
+Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, CELERY_BROKER_URL. The recipe: README, Production.
 """
 
+from eas.sentry import init_sentry
 from eas.settings.base import *  # noqa: F403
-from eas.settings.base import env
+from eas.settings.base import SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_RELEASE, SENTRY_TRACES_SAMPLE_RATE, env
+from eas.settings.logs import logging_config
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False
@@ -15,8 +17,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
-# Static files served by the application itself, compressed and cached forever.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+# Static files served by the application itself, compressed and cached forever: right after
+# SecurityMiddleware, as WhiteNoise asks.
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE[:_security], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_security:]]  # noqa: F405
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -35,3 +39,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Behind a reverse proxy: it terminates TLS and says so in X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER
+# above); USE_X_FORWARDED_HOST=true when it passes the public host name in X-Forwarded-Host.
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+
+# Logs as JSON lines, one per request besides (eas.settings.logs); EAS_LOG_FORMAT=text for a terminal.
+EAS_LOG_FORMAT = env("EAS_LOG_FORMAT", default="json")
+LOGGING = logging_config(EAS_LOG_FORMAT, env("LOG_LEVEL", default="INFO"))
+# Celery writes what a process prints as log records, a traceback one piece per record: in JSON, as is.
+CELERY_WORKER_REDIRECT_STDOUTS = EAS_LOG_FORMAT != "json"
+
+# Errors to Sentry when SENTRY_DSN is set; nothing is set up otherwise.
+SENTRY_ENABLED = init_sentry(
+    SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
+)

@@ -39,6 +39,7 @@ from requests_app.core.autocomplete import AutocompleteSelect, SafeAutocompleteM
 from requests_app.core.confidentiality import Level, highest
 from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
+from requests_app.core.logcontext import note_case
 from requests_app.core.people import display_name
 from requests_app.deadlines import services as deadline_services
 from requests_app.deadlines.models import DeadlineReason
@@ -362,6 +363,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
         request._eas_case = selectors.with_recommendations(case)
+        note_case(case.reference)
         return case
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -15,6 +15,7 @@ from requests_app.cases.workflow import ACTIONS, short_notice_rule_applies
 from requests_app.core.access import staff_required
 from requests_app.core.confidentiality import may_read
 from requests_app.core.errors import ActionRefused, tell_refusal
+from requests_app.core.logcontext import note_case
 from requests_app.core.views import report_filter_errors
 from requests_app.deadlines import services as deadline_services
 from requests_app.documents import selectors as document_selectors
@@ -98,6 +99,7 @@ def case_or_404(request, reference):
         case = selectors.visible_cases(request.user, page).get(reference=reference)
     except models.AssistanceRequest.DoesNotExist:
         raise Http404 from None
+    note_case(case.reference)
     return selectors.with_recommendations(case)
 
 

@@ -16,6 +16,7 @@ from requests_app.core.confidentiality import may_read
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.ids import parse_id
 from requests_app.core.languages import is_rtl
+from requests_app.core.logcontext import note_case
 from requests_app.core.views import report_filter_errors
 from requests_app.correspondence import exports, selectors, services
 from requests_app.correspondence.filters import LetterFilter
@@ -281,6 +282,7 @@ def _draft_case(request, reference, purpose):
         raise Http404
     _may_write(request)
     case = get_object_or_404(visible_cases(request.user).select_related("member_state"), reference=reference)
+    note_case(case.reference)
     if not selectors.may_file(request.user, country=case.member_state, case=case):
         raise PermissionDenied
     return case

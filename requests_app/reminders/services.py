@@ -456,7 +456,7 @@ def send_digest(
         _close(mail_connection)  # after the commit: the server has the message, whatever QUIT says
         return len({r.case_id for r in live})
     _close(mail_connection)
-    _record_failed(attempt, failure, recipient=recipient, final_attempt=final_attempt)
+    _record_failed(attempt, live, failure, final_attempt=final_attempt)
     if not final_attempt and pending.exists():
         raise failure  # for the task to retry what is still worth a try
     return 0
@@ -496,11 +496,18 @@ def _record_uncertain(
             status=Status.UNCERTAIN, last_error=str(error)[:2000] or error.__class__.__name__
         )
         _events(live, "reminder_uncertain", now=now, recipient=recipient)
-    logger.warning("Reminder digest to %s may or may not have left: %s", recipient, error)
+    # Ids only in the log: the address, and an SMTP error's text that may quote it, are on the reminders.
+    logger.warning("Reminder digest of reminders %s may or may not have left: %s", _ids(live), type(error).__name__)
 
 
-def _record_failed(attempt: QuerySet[Reminder], failure: Exception, *, recipient: str, final_attempt: bool) -> None:
-    logger.warning("Reminder digest to %s failed: %s", recipient, failure)
+def _ids(reminders_: list[Reminder]) -> str:
+    return ", ".join(str(r.pk) for r in sorted(reminders_, key=lambda r: r.pk))
+
+
+def _record_failed(
+    attempt: QuerySet[Reminder], live: list[Reminder], failure: Exception, *, final_attempt: bool
+) -> None:
+    logger.warning("Reminder digest of reminders %s failed: %s", _ids(live), type(failure).__name__)
     # Each reminder counts its own attempts (one that joined this digest after an older one
     # kept failing is not given up with it), and no reminder is tried more than
     # EAS_REMINDER_MAX_ATTEMPTS times in all: by its task's retries, then by later sweeps.

@@ -249,3 +249,11 @@ def test_under_debug_a_line_of_django_is_written_once(settings):
     with console("django.utils.autoreload") as out:
         logging.getLogger("django.utils.autoreload").info("Watching for file changes with StatReloader")
     assert out.getvalue().splitlines() == ["Watching for file changes with StatReloader"]
+
+
+def test_the_500_page_gives_the_reference_that_finds_the_error_in_the_log(officer_client):
+    officer_client.raise_request_exception = False
+    response = officer_client.get("/test-errors/fail/", HTTP_X_REQUEST_ID="7d4e2a90c1b84f6f")
+    assert response.status_code == 500
+    assert response["X-Request-ID"] == "7d4e2a90c1b84f6f"
+    assert "The reference of this error, for the administrator: <code>7d4e2a90c1b84f6f</code>" in page(response)
