@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0024_letters14'),
+        ("requests_app", "0031_api16"),
     ]
 
     operations = [
