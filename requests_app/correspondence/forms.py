@@ -8,6 +8,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from requests_app.cases.selectors import visible_cases
 from requests_app.core.confidentiality import Level, label
@@ -73,11 +74,11 @@ class LetterForm(forms.Form):
     date = day_field(_("Date of the letter"))
     received_on = day_field(_("Received on"), required=False, help_text=_("For a letter received."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    sender = _line(_("From"))
+    sender = _line(pgettext_lazy("letter", "From"))
     sender_kind = forms.ChoiceField(
         label=_("The sender is"), required=False, choices=[("", "---------"), *SenderKind.choices]
     )
-    recipient = _line(_("To"), required=False)
+    recipient = _line(pgettext_lazy("letter", "To"), required=False)
     subject = _line(_("Subject"), max_length=300)
     notes = _notes(_("Notes"))
     file = DocumentUploadField(label=_("File"), required=False)
@@ -154,7 +155,7 @@ class NotConsideredForm(forms.Form):
 
     country = forms.ChoiceField(label=_("Country"))
     kind = forms.ChoiceField(label=_("Kind"), choices=LetterKind.choices)
-    sender = _line(_("From"), help_text=_("Who signed it, and for which body."))
+    sender = _line(pgettext_lazy("letter", "From"), help_text=_("Who signed it, and for which body."))
     sender_kind = forms.ChoiceField(
         label=_("The sender is"),
         choices=[(kind.value, kind.label) for kind in SenderKind if kind in SenderKind.cannot_request()],

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases.models import AssistanceRequest
@@ -110,9 +110,11 @@ class Letter(models.Model):
     date = models.DateField(_("date of the letter"))
     received_on = models.DateField(_("received on"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices, default=Channel.DIRECT)
-    sender = models.CharField(_("from"), max_length=200, validators=[validate_single_line])
+    sender = models.CharField(pgettext_lazy("letter", "from"), max_length=200, validators=[validate_single_line])
     sender_kind = models.CharField(_("sender is"), max_length=20, choices=SenderKind.choices, blank=True)
-    recipient = models.CharField(_("to"), max_length=200, blank=True, validators=[validate_single_line])
+    recipient = models.CharField(
+        pgettext_lazy("letter", "to"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     subject = models.CharField(_("subject"), max_length=300, validators=[validate_single_line])
     notes = models.TextField(_("notes"), blank=True)
     # Who may read its subject, notes and file (README "Security", confidentiality): the others see
@@ -344,8 +346,8 @@ HISTORY_ACTIONS = {
 HISTORY_DETAILS = {
     "letter_kind": _("kind"),
     "channel": _("channel"),
-    "sender": _("from"),
-    "recipient": _("to"),
+    "sender": pgettext_lazy("letter", "from"),
+    "recipient": pgettext_lazy("letter", "to"),
     "subject": _("subject"),
     "reply_due": _("reply due"),
     "replied_on": _("replied on"),
