@@ -138,6 +138,8 @@ def test_an_administrator_sets_a_states_language_in_the_admin(client, officer):
         "correspondence_language": "fr",
         "administering_power": "",
         "un_basis": "",
+        # its names in the other five languages, as the form shows them
+        **{f"name_{code.replace('-', '_')}": ghana.names[code] for code in ("ar", "zh-hans", "fr", "ru", "es")},
     }
     assert client.post(url, form).status_code == 302
     assert MemberState.objects.get(pk=ghana.pk).letter_language == "fr"
