@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.journeys import Journey, expect
 from tests.browser.pages import TIMEOUT_MS, Visit
 from tests.services import service_missing
 
@@ -124,3 +125,17 @@ def visit(request, browser, live_server, screenshots_dir):
         with contextlib.suppress(Exception):  # the page may be gone; the test's own failure matters
             seen.shot("failed")
     context.close()
+
+
+@pytest.fixture
+def journey(request, browser, live_server, screenshots_dir):
+    """A journey through the live site in Chromium, its screenshots kept, its page closed after."""
+    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
+    # A busy CI machine can take seconds over an admin page with uploads: wait as long as for an action.
+    expect.set_options(timeout=TIMEOUT_MS)
+    try:
+        yield walk
+    finally:
+        expect.set_options(timeout=None)  # back to Playwright's default for the other tests
+        call = getattr(request.node, "report_call", None)
+        walk.close(failed=call is not None and call.failed)

@@ -10,23 +10,10 @@ from django.contrib.auth import get_user_model
 
 from requests_app.cases.choices import Stage
 from requests_app.demo.staff import ensure_users
-from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, expect, select2_choose
+from tests.browser.journeys import expect, select2_choose
 from tests.factories import new_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 def test_a_team_lead_makes_a_token_acts_through_the_api_and_revokes_it(journey):

@@ -17,25 +17,13 @@ from requests_app.cases.choices import Stage
 from requests_app.core import roles
 from requests_app.demo.staff import DEMO_PASSWORD, ensure_users
 from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, expect, pdf
+from tests.browser.journeys import expect, pdf
 from tests.factories import UserFactory, case_in_stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REPORT = "nam-report-ghana-2027.pdf"
 FORBIDDEN = re.compile(r"status of 403 \(Forbidden\)")
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

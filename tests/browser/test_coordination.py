@@ -17,22 +17,10 @@ from requests_app.coordination.models import DecisionNotice, ImplementationVehic
 from requests_app.demo.staff import ensure_users
 from requests_app.partners.models import Partner
 from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, days, expect
+from tests.browser.journeys import days, expect
 from tests.factories import case_in_stage, complete_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

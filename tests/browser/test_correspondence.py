@@ -14,8 +14,7 @@ from django.utils import formats, timezone
 
 from requests_app.correspondence.models import Letter, LetterStatus
 from requests_app.demo.staff import ensure_users
-from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, days, expect, pdf
+from tests.browser.journeys import days, expect, pdf
 from tests.factories import new_request
 
 # The live server answers from another thread: a transactional database, restored afterwards.
@@ -23,18 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PARTY = "Secretary-General, Democratic Alliance"
 PARTY_SUBJECT = "Request that the United Nations observe the presidential election"
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from requests_app.core import roles
 from requests_app.correspondence.models import Letter, LetterEvent, Purpose
 from requests_app.demo.staff import DEMO_PASSWORD, ensure_users
 from requests_app.documents.models import ConfidentialRead
-from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, days, expect, pdf
+from tests.browser.journeys import days, expect, pdf
 from tests.factories import UserFactory, case_in_stage, new_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -29,18 +28,6 @@ SUBJECT = "Armed groups near the polling stations of the north"
 NOTES = "The Minister asks that the sources be protected."
 FILE = "security-note-ghana.pdf"
 REFUSED = re.compile(r"status of 40[34] \((Forbidden|Not Found)\)")
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

@@ -16,24 +16,12 @@ from requests_app.demo.staff import ensure_users
 from requests_app.evaluation import services as evaluation_services
 from tests.browser import evaluation_journeys as evaluation_steps
 from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, expect, pdf
+from tests.browser.journeys import expect, pdf
 from tests.factories import assistance_type, attach_mission_report, case_in_stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WAIVER = "Two weeks of expert advice only; the electoral commission's own review stands for the evaluation."
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

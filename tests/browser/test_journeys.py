@@ -12,24 +12,11 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.demo.staff import ensure_users
 from tests.browser import journeys as steps
-from tests.browser.journeys import Assessment, DecisionToAssist, Journey, MandateRecord, Request, expect, pdf
+from tests.browser.journeys import Assessment, DecisionToAssist, MandateRecord, Request, expect, pdf
 
 # The live server answers from another thread, so the data must be committed: a transactional
 # database, restored afterwards with the reference data (Member States …) that migrations load.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    # A busy CI machine can take seconds over an admin page with uploads: wait as long as for an action.
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)  # back to Playwright's default for the other tests
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from requests_app.cases.choices import Stage
 from requests_app.correspondence.models import Letter, Purpose
 from requests_app.demo.staff import ensure_users
 from requests_app.reference.models import MemberState
-from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, expect
+from tests.browser.journeys import expect
 from tests.factories import case_in_stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -22,18 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 STATE = "São Tomé and Príncipe"
 SIGNATORY = "Rosemary A. DiCarlo, Under-Secretary-General"
 EDITED = "after careful consideration of the needs assessment, has decided"
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 def pdf_text(path):

@@ -17,7 +17,7 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.mandates.models import Mandate
 from tests.browser import journeys as steps
 from tests.browser.journeys import MandateRecord, Request, expect
-from tests.browser.test_journeys import journey, open_with, staff  # noqa: F401 - fixtures of the journeys
+from tests.browser.test_journeys import open_with, staff  # noqa: F401 - fixtures of the journeys
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -99,7 +99,7 @@ def test_staff_record_a_mandate_and_its_renewal_then_open_a_case_on_both_a_reque
 
 
 def test_the_officer_and_the_focal_point_are_reminded_before_the_mandate_a_case_rests_on_expires(
-    journey,  # noqa: F811
+    journey,
     staff,  # noqa: F811
     time_machine,
     settings,

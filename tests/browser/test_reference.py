@@ -14,24 +14,12 @@ import pytest
 from requests_app.cases.models import AssistanceRequest
 from requests_app.demo.staff import ensure_users
 from tests.browser import journeys as steps
-from tests.browser.journeys import REFERENCE, Journey, days, expect
+from tests.browser.journeys import REFERENCE, days, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TYPES = ("Voter registration", "Expert panels")
 SIGNED_BY = "Permanent Representative of France to the United Nations, for the administering Power"
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

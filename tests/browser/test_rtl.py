@@ -11,22 +11,9 @@ from requests_app.demo.engagement import EngagementSeeder
 from requests_app.demo.partners import seed_partners
 from requests_app.demo.roster import seed_roster
 from requests_app.demo.staff import ensure_users
-from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, expect
+from tests.browser.journeys import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.demo.staff import ensure_users
 from requests_app.reference.models import AssistanceType, MemberState
-from tests.browser import journeys as steps
-from tests.browser.journeys import REFERENCE, Journey, days, expect, pdf
+from tests.browser.journeys import REFERENCE, days, expect, pdf
 from tests.browser.untranslated import Reader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -35,18 +34,6 @@ SUMMARY = "Voter registration update and civic education before the presidential
 GROUNDS = "A desk review suffices: the Commission's plans are documented."
 TYPED = [AUTHORITY, SUMMARY, GROUNDS, "letter-ghana.pdf", "Letter of the Ministry"]
 TYPES = ("voter-registration", "civic-education")
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture

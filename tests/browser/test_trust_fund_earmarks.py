@@ -16,25 +16,12 @@ from requests_app.demo.staff import DEMO_PASSWORD, ensure_users
 from requests_app.fund import earmarks
 from requests_app.fund import services as fund_services
 from requests_app.fund.models import LedgerEntry, TrustFundSettings
-from tests.browser import journeys as steps
-from tests.browser.journeys import Journey, expect
+from tests.browser.journeys import expect
 from tests.factories import case_in_stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 Kind = LedgerEntry.Kind
-
-
-@pytest.fixture
-def journey(request, browser, live_server, screenshots_dir):
-    walk = Journey(browser, live_server, screenshots_dir, request.node.name)
-    expect.set_options(timeout=steps.TIMEOUT_MS)
-    try:
-        yield walk
-    finally:
-        expect.set_options(timeout=None)
-        call = getattr(request.node, "report_call", None)
-        walk.close(failed=call is not None and call.failed)
 
 
 @pytest.fixture
