@@ -23,6 +23,20 @@ def _back(request, where):
     return settings.LOGIN_REDIRECT_URL
 
 
+def _remember(response, language):
+    """The language cookie, as Django's set_language writes it (LocaleMiddleware reads it)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 @require_POST
 def switch_language(request):
     """The menu's switcher: the language cookie (Django's set_language), and for a logged-in user
@@ -49,10 +63,16 @@ def settings_page(request):
         request.session[SESSION_KEY] = language
         response = HttpResponseRedirect(request.path)
         if language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE)
+            _remember(response, language)
             translation.activate(language)  # the message below, in the language chosen
         else:
-            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)  # the browser's language, not the last choice
+            # The browser's language from now on, not the last one chosen.
+            response.delete_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         messages.success(request, _("Your settings are saved."))
         return response
     return render(request, "accounts/settings.html", {"form": form}, status=400 if form.errors else 200)
