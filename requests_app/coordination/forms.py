@@ -232,4 +232,4 @@ class ToldForm(forms.Form):
 
 
 def version_label(version: selectors.VersionToTell) -> str:
-    return gettext("%(what)s, %(day)s") % {"what": version.label, "day": formats.date_format(version.day, "j M Y")}
+    return gettext("%(what)s, %(day)s") % {"what": version.label, "day": formats.date_format(version.day)}

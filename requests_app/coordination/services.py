@@ -57,7 +57,7 @@ def _lock(case: AssistanceRequest) -> AssistanceRequest:
 
 
 def _day(value: date | None) -> str:
-    return formats.date_format(value, "j M Y") if value else ""
+    return formats.date_format(value) if value else ""
 
 
 def _money(amount: Decimal | None, currency: str) -> str:

@@ -253,7 +253,7 @@ def describe_letter(letter: "Letter") -> str:
     kind = dict(LetterKind.choices).get(letter.kind, letter.kind)
     if letter.date is None:
         return str(kind)
-    values = {"kind": kind, "day": formats.date_format(letter.date, "j M Y"), "number": letter.pk}
+    values = {"kind": kind, "day": formats.date_format(letter.date), "number": letter.pk}
     if letter.direction == Direction.IN:
         return gettext("%(kind)s received, dated %(day)s (no. %(number)s)") % values
     return gettext("%(kind)s sent, dated %(day)s (no. %(number)s)") % values

@@ -11,8 +11,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -41,6 +42,10 @@ def _no_throttling(settings):
 def callers(django_db_setup, django_db_blocker):
     """{role: (token, references of real cases)}: cases of the officer's desk in several stages, one of another
     desk; made once for the module, in a transaction rolled back after it (what the requests change stays)."""
+    # The schema's calls reach the WSGI application itself, not Django's test client: keep the
+    # connection that holds this module's transaction open between requests, as the client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -61,6 +66,8 @@ def callers(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 def call_and_check(case, caller):
