@@ -48,7 +48,10 @@ class Staff(HttpUser):
         self.staff = next(ACCOUNTS)
         self.rng = random.Random()
         self.origin = "https://" + urlsplit(self.host).netloc
-        self.client.headers["X-Forwarded-Proto"] = "https"
+        # As the proxy sends each request to gunicorn: HTTPS said in a header, and a connection of its
+        # own (nginx's default towards its upstream), never one gunicorn may be closing after its
+        # keep-alive of 2 s, which would fail a request that the site never saw.
+        self.client.headers.update({"X-Forwarded-Proto": "https", "Connection": "close"})
         self.references: list[str] = []
         self.countries: list[str] = []
         self.last_page = 1
@@ -73,7 +76,7 @@ class Staff(HttpUser):
         REQUESTS[kind] += 1
         with self.request("GET", path, name) as response:
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code} {response.headers.get('Location', '')}")
+                response.failure(f"HTTP {response.status_code} {response.headers.get('Location') or response.error}")
                 return ""
             problem = pages.problem(response.text, login_page=login_page)
             if problem:
@@ -103,7 +106,7 @@ class Staff(HttpUser):
         with self.send("login", pages.LOGIN, "login", data, pages.LOGIN) as response:
             if response.status_code != 302 or urlsplit(response.headers.get("Location", "")).path != pages.DASHBOARD:
                 problem = pages.problem(response.text, login_page=True)
-                response.failure(f"HTTP {response.status_code}: {problem or 'not logged in'}")
+                response.failure(f"HTTP {response.status_code}: {problem or response.error or 'not logged in'}")
 
     @task(1)
     def dashboard(self):
@@ -175,7 +178,8 @@ class Staff(HttpUser):
             if response.status_code == 302 and urlsplit(response.headers.get("Location", "")).path == path:
                 ACTED[action] += 1
             else:
-                response.failure(f"HTTP {response.status_code}: {pages.problem(response.text) or 'not done'}")
+                problem = pages.problem(response.text) or response.error or "not done"
+                response.failure(f"HTTP {response.status_code}: {problem}")
         return True
 
     @task(1)
@@ -186,7 +190,7 @@ class Staff(HttpUser):
         with self.request("GET", path, "cases export.csv") as response:
             kind = response.headers.get("Content-Type", "")
             if response.status_code != 200 or not kind.startswith("text/csv") or not response.text.strip():
-                response.failure(f"HTTP {response.status_code} {kind}: not a CSV")
+                response.failure(f"HTTP {response.status_code} {kind or response.error}: not a CSV")
 
 
 @events.quitting.add_listener

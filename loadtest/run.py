@@ -10,7 +10,8 @@ Environment (defaults): DATABASE_URL (postgres://postgres@127.0.0.1:5432/eas_loa
 (redis://127.0.0.1:6379/5), LOAD_TIME (5m), LOAD_USERS (50), LOAD_SPAWN_RATE (5 a second), LOAD_CASES
 (5000: bulk cases added while the database holds fewer), LOAD_PORT (8100), LOAD_WEB_WORKERS (4),
 LOAD_CELERY_WORKERS (2), LOAD_OUT (var/load: the CSV statistics, the HTML report, the processes' logs),
-LOAD_STATIC_ROOT (var/load/static), LOAD_WAIT (seconds between a person's tasks: "1,5").
+LOAD_STATIC_ROOT (var/load/static), LOAD_WAIT (seconds between a person's tasks: "1,5"),
+CELERY_TASK_DEFAULT_QUEUE (eas-load), EAS_BEAT_LOCK_NAME (eas-load-beat), CELERY_WORKER_CONCURRENCY (1).
 """
 
 import hashlib
@@ -100,8 +101,8 @@ class Run:
             SECRET_KEY=secrets.token_urlsafe(50),
             DATABASE_URL=settings["database"],
             CELERY_BROKER_URL=settings["broker"],
-            CELERY_TASK_DEFAULT_QUEUE="eas-load",
-            EAS_BEAT_LOCK_NAME="eas-load-beat",
+            CELERY_TASK_DEFAULT_QUEUE=environ.get("CELERY_TASK_DEFAULT_QUEUE", "eas-load"),
+            EAS_BEAT_LOCK_NAME=environ.get("EAS_BEAT_LOCK_NAME", "eas-load-beat"),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SITE_URL=f"http://127.0.0.1:{settings['port']}",
             HOST="127.0.0.1",
@@ -173,6 +174,9 @@ class Run:
             argv, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
         )
         self.started.append((name, process, log))
+        # Each process leads its own group (its pid): what `stop` ends, and the tests check.
+        pids = {started: process.pid for started, process, _log in self.started}
+        (self.out / "processes.json").write_text(json.dumps(pids) + "\n")
         return process
 
     def start_site(self):
@@ -346,7 +350,7 @@ def main(environ=os.environ):
     out = settings["out"]
     (out / "var" / "mail").mkdir(parents=True, exist_ok=True)
     settings["static_root"].mkdir(parents=True, exist_ok=True)
-    for old in [*out.glob("stats_*.csv"), out / "summary.json", out / "report.html"]:
+    for old in [*out.glob("stats_*.csv"), out / "summary.json", out / "report.html", out / "processes.json"]:
         old.unlink(missing_ok=True)
     problems = execute(settings, environ)
     report(out, problems)
