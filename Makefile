@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test bench migrate clean lint ruff lint-imports mypy backup restore
+.PHONY: install run serve test bench load migrate clean lint ruff lint-imports mypy backup restore
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ lint-imports: install
 
 bench: install
 	$(PY) -m bench
+
+# The load test (README, Production): gunicorn with 4 workers on PostgreSQL, 2 Celery workers and beat
+# on Redis, all on the loopback, under LOAD_USERS simulated staff (50) for LOAD_TIME (5m); statistics
+# and report in var/load/. Fails on any failed request; stops every process it started.
+load: install
+	$(PY) -m loadtest.run
 
 # Types: mypy with django-stubs on requests_app (configured in pyproject.toml).
 mypy: install
