@@ -115,6 +115,22 @@ class SweepResult:
         return sum(self.digests.values())
 
 
+class _Unsaved:
+    """Builds unsaved reminders from positional values, the defaults worked out once per sweep.
+
+    ``Reminder(**fields)`` pops each keyword and works out each default (a new uuid, the time
+    twice) for every row: over a million cases, some 160,000 reminders of a busy day, that was
+    seconds. The defaults an unsaved row carries are never written: ``_insert_claims`` writes
+    the sweep's own claim and time.
+    """
+
+    def __init__(self) -> None:
+        self.fields = [(f.attname, f.get_default()) for f in Reminder._meta.concrete_fields]
+
+    def __call__(self, **values: Any) -> Reminder:
+        return Reminder(*[values[name] if name in values else default for name, default in self.fields])
+
+
 def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, tuple[Any, ...]]:
     cases = AssistanceRequest.objects.filter(stage__in=Stage.open_stages(), stage_due_at__lte=horizon)
     return cases.exclude(origin__in=Origin.not_requests()).values_list(
@@ -152,6 +168,7 @@ def _plan_deadlines(now: datetime, team_leads: Mapping[str, User | None]) -> lis
         ).values_list("case_id", "level", "recipient")
     )
     planned: list[Reminder] = []
+    unsaved = _Unsaved()
     for row in _due_cases(now, horizon).iterator(chunk_size=2000):
         case = DueCase(*row)
         policy = policies.get(case.stage)
@@ -166,7 +183,7 @@ def _plan_deadlines(now: datetime, team_leads: Mapping[str, User | None]) -> lis
                     continue
                 taken.add((case.id, level, recipient))
                 planned.append(
-                    Reminder(
+                    unsaved(
                         case_id=case.id,
                         stage=case.stage,
                         stage_entered_at=case.stage_entered_at,
@@ -293,7 +310,18 @@ def _insert_claims(planned: list[Reminder], *, claim: uuid.UUID, now: datetime) 
         for r in planned
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # One statement for all rows, each column sent as an array: executemany, even
+            # pipelined, sends and plans each row (some 20 s for the 160,000 claims of a
+            # million open cases).
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)} ({columns}) "
+                f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            cursor.executemany(sql, rows)
 
 
 # The task that sends one digest (requests_app.reminders.tasks), queued by its name.
