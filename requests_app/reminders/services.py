@@ -128,7 +128,7 @@ class _Unsaved:
         self.fields = [(f.attname, f.get_default()) for f in Reminder._meta.concrete_fields]
 
     def __call__(self, **values: Any) -> Reminder:
-        return Reminder(*[values[name] if name in values else default for name, default in self.fields])
+        return Reminder(*[values.get(name, default) for name, default in self.fields])
 
 
 def _due_cases(now: datetime, horizon: datetime) -> QuerySet[AssistanceRequest, tuple[Any, ...]]:
