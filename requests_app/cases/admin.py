@@ -40,6 +40,7 @@ from requests_app.core.confidentiality import Level, highest
 from requests_app.core.forms import DateInput
 from requests_app.core.ids import parse_id
 from requests_app.core.logcontext import note_case
+from requests_app.core.pagination import EstimatedPaginator
 from requests_app.core.people import display_name
 from requests_app.deadlines import services as deadline_services
 from requests_app.deadlines.models import DeadlineReason
@@ -274,6 +275,7 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["reference", "member_state__name", "summary"]  # see get_search_results
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedPaginator  # no exact COUNT over a million cases (core/pagination.py)
     ordering = ["-received_date", "-id"]
     change_form_template = "admin/requests_app/assistancerequest/change_form.html"
     readonly_fields = [

@@ -1,7 +1,6 @@
 """The staff workspace: the dashboard, the case list, the case page and its actions."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from requests_app.core.access import staff_required
 from requests_app.core.confidentiality import may_read
 from requests_app.core.errors import ActionRefused, tell_refusal
 from requests_app.core.logcontext import note_case
+from requests_app.core.pagination import EstimatedPaginator
 from requests_app.core.views import report_filter_errors
 from requests_app.deadlines import services as deadline_services
 from requests_app.documents import selectors as document_selectors
@@ -67,7 +67,7 @@ def case_paginator(case_filter, cases, sort):
     State's name) it reads thousands of rows to find fifty. Found first from the trigram indexes and
     then sorted, the same page takes a few milliseconds. The count, which is read anyway, says which
     case this is; a common word (more than FEW_MATCHES cases) keeps the walk, which suits it."""
-    paginator = Paginator(cases, PAGE_SIZE)
+    paginator = EstimatedPaginator(cases, PAGE_SIZE)
     searching = case_filter.is_bound and case_filter.is_valid() and case_filter.form.cleaned_data.get("q", "").strip()
     if searching and paginator.count <= FEW_MATCHES:
         paginator.object_list = apply_sort(cases, sort, by_index=False)

@@ -15,7 +15,7 @@ from requests_app.cases.models import AssistanceRequest, Decision, Election, Nee
 from requests_app.deadlines import services as deadlines
 from requests_app.demo.country_file import COUNTRY_FILE_STATE, CountryFilePlan
 from requests_app.demo.documents import demo_pdf
-from requests_app.demo.inserts import _no_query_log, _PlainInsert, _Rows, _timestamps_as_given
+from requests_app.demo.inserts import _CopyInsert, _no_query_log, _PlainInsert, _Rows, _timestamps_as_given
 from requests_app.demo.simulation import SHARED_REPORT_NAME, simulate_case
 from requests_app.demo.vocabulary import (
     COMMON_TYPES,
@@ -48,9 +48,10 @@ class BulkSeeder:
     write — the case with stage, stage_entered_at and stage_due_at from
     ``deadlines.due_at``, its elections and requested types, a "registered" event and one
     event per action, assessments and decisions for cases past those stages, the final
-    mission report of a closed case — a thousand cases per transaction: bulk_create for
-    the rows whose ids are needed (cases, assessments, decisions, documents), plain
-    INSERTs for the others (see ``_PlainInsert``). It reserves its reference numbers from
+    mission report of a closed case — a thousand cases per transaction: the rows whose ids
+    are needed (cases, assessments, decisions, documents) with ids reserved from their
+    sequence and COPY on PostgreSQL, bulk_create elsewhere (``_CopyInsert``); plain INSERTs
+    or COPY for the others (``_PlainInsert``). It reserves its reference numbers from
     ReferenceCounter first, so later registrations never reuse one. Everything else in
     the project writes through the services; so does the demo set above.
     """
@@ -58,8 +59,7 @@ class BulkSeeder:
     YEARS = 12  # cases were registered over the last twelve years
 
     def __init__(self, *, rng, team, now, stdout, batch_size=1000):
-        self.rng = rng
-        self.now = now
+        self.rng, self.now = rng, now
         self.stdout = stdout
         self.batch_size = batch_size
         self.officers = [user.pk for user in team.officers]
@@ -73,6 +73,9 @@ class BulkSeeder:
         self.election_kinds, self.election_weights = _weighted(ELECTION_WEIGHTS.items())
         self.new_case, self.new_assessment = _Rows(AssistanceRequest), _Rows(NeedsAssessment)
         self.new_decision, self.new_document = _Rows(Decision), _Rows(CaseDocument)
+        self.insert_cases, self.insert_assessments, self.insert_decisions, self.insert_documents = (
+            _CopyInsert(model, batch_size) for model in (AssistanceRequest, NeedsAssessment, Decision, CaseDocument)
+        )
         self.insert_events = _PlainInsert(
             CaseEvent, ("case_id", "actor_id", "action", "from_stage", "to_stage", "created_at", "comment", "details")
         )
@@ -183,9 +186,8 @@ class BulkSeeder:
 
     def _write_cases(self, batch):
         """The cases, their elections, requested types and assessments, then the open cases' deadlines."""
-        size = self.batch_size
         cases = [record["case"] for record in batch]
-        AssistanceRequest.objects.bulk_create(cases, batch_size=size)
+        self.insert_cases(cases)
         elections, requested, assessments = [], [], []
         for record in batch:
             case_id = record["case"].pk
@@ -197,7 +199,7 @@ class BulkSeeder:
         self.insert_elections(elections)
         self.insert_requested_types(requested)
         links = self._write_mandates(batch)
-        NeedsAssessment.objects.bulk_create(assessments, batch_size=size)
+        self.insert_assessments(assessments)
         self._set_deadlines([case for case in cases if case.stage not in Stage.ends()])
         return {
             "cases": len(cases),
@@ -209,7 +211,6 @@ class BulkSeeder:
 
     def _write_decisions(self, batch):
         """The decisions (after the assessments they follow), the types they name, and the documents."""
-        size = self.batch_size
         decisions, documents = [], []
         for record in batch:
             if record["decision"] is not None:
@@ -219,8 +220,8 @@ class BulkSeeder:
             if record["document"] is not None:
                 record["document"].case_id = record["case"].pk
                 documents.append(record["document"])
-        Decision.objects.bulk_create(decisions, batch_size=size)
-        CaseDocument.objects.bulk_create(documents, batch_size=size)
+        self.insert_decisions(decisions)
+        self.insert_documents(documents)
         decision_types = [(d.pk, self.type_ids[code]) for d in decisions for code in d.codes]
         self.insert_decision_types(decision_types)
         return {"decisions": len(decisions), "decision_types": len(decision_types), "documents": len(documents)}

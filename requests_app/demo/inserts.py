@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import FileField
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -131,3 +132,47 @@ class _PlainInsert:
                     for row in rows:
                         copy.write_row(row)
         return len(rows)
+
+
+class _CopyInsert:
+    """Model instances whose ids are needed (cases, assessments, decisions, documents) written in bulk.
+
+    On PostgreSQL the ids are taken from the table's sequence first, then the rows go in with
+    COPY, values as they stand (every field of these models psycopg adapts itself, but a file,
+    written by its name): bulk_create passed each value through its field and assembled each
+    row's SQL, about two fifths of the time of a million-case seed. Elsewhere (SQLite),
+    bulk_create, which reads the ids back.
+    """
+
+    def __init__(self, model, batch_size):
+        self.model, self.batch_size = model, batch_size
+        self.postgres = connection.vendor == "postgresql"
+        fields = model._meta.concrete_fields
+        self.attnames = [f.attname for f in fields]
+        self.files = [index for index, f in enumerate(fields) if isinstance(f, FileField)]
+        quote = connection.ops.quote_name
+        self.table, self.pk_column = model._meta.db_table, model._meta.pk.column
+        self.copy = f"COPY {quote(self.table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+
+    def __call__(self, objs):
+        if not objs:
+            return 0
+        if not self.postgres:
+            self.model.objects.bulk_create(objs, batch_size=self.batch_size)
+            return len(objs)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [self.table, self.pk_column, len(objs)],
+            )
+            for obj, pk in zip(objs, sorted(pk for (pk,) in cursor.fetchall()), strict=True):
+                obj.pk = pk
+            with cursor.copy(self.copy) as copy:
+                for obj in objs:
+                    row = [getattr(obj, name) for name in self.attnames]
+                    for index in self.files:
+                        row[index] = str(row[index] or "")
+                    copy.write_row(row)
+        for obj in objs:
+            obj._state.adding, obj._state.db = False, connection.alias
+        return len(objs)

@@ -298,6 +298,19 @@ def test_the_list_page_costs_the_same_queries_for_1_and_50_cases(client, officer
     assert fifty == one
 
 
+@pytest.mark.postgres
+def test_past_the_bound_the_admin_list_says_about_how_many(client, officer, monkeypatch):
+    # No exact COUNT over a million cases in the admin either (core/pagination.py).
+    client.force_login(officer)
+    _cases(4, officer)
+    exact = _query_count(client, LIST_URL)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 2)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 4000)
+    html = client.get(LIST_URL).content.decode()
+    assert "About 4,000 cases match" in html
+    assert _query_count(client, LIST_URL) == exact  # the estimate itself is mocked here
+
+
 def test_the_change_page_costs_the_same_queries_with_a_long_history(client, officer):
     client.force_login(officer)
     short, long = _cases(2, officer)

@@ -545,3 +545,18 @@ def test_a_refusal_for_the_wrong_stage_puts_the_stage_into_a_sentence(officer):
     with pytest.raises(ActionRefused) as refusal:
         services.close_case(actor=officer, case=case)
     assert "“Close the case” is not possible while the case is in needs assessment." in refusal.value.messages
+
+
+@pytest.mark.postgres
+def test_past_the_bound_the_list_says_about_how_many_and_still_pages(staff_client, officer, monkeypatch):
+    # Over a million cases the list does not count them all: past the bound, PostgreSQL's estimate.
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 3)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 60)
+    monkeypatch.setattr("requests_app.cases.views.PAGE_SIZE", 5)
+    for _ in range(7):
+        new_request(actor=officer)
+    html = staff_client.get(LIST).content.decode()
+    assert "About 60 cases match" in html and "Page 1 of about 12" in html
+    assert len(listed(staff_client, "?page=2")) == 2
+    html = staff_client.get(LIST + "?page=12").content.decode()  # past the real end: the real last page
+    assert "Page 2 of 2" in html and "7 cases match" in html

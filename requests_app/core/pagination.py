@@ -1,0 +1,65 @@
+"""A paginator that counts exactly only as far as a page's reader can tell the difference."""
+
+import json
+import math
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+
+class EstimatedPaginator(Paginator):
+    """Counts the matches exactly up to ``exact_up_to``; beyond, on PostgreSQL, takes the planner's estimate.
+
+    An exact COUNT over a million cases reads every row (or every index entry) each time the list
+    is shown, and dominates the page; nobody needs to know whether 998,213 or 998,214 cases match.
+    The bounded count reads at most ``exact_up_to + 1`` rows; past that the planner's estimate of
+    the query's rows (EXPLAIN) is shown, rounded, as "about" (``estimated``). On other databases
+    (SQLite) the count stays exact. A page past the real end (the estimate was high) falls back
+    to an exact count and shows the real last page.
+    """
+
+    exact_up_to = 2000
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.estimated = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
+            return super().count
+        bounded = queryset.order_by()[: self.exact_up_to + 1].count()
+        if bounded <= self.exact_up_to:
+            return bounded
+        self.estimated = True
+        return max(self._planner_estimate(queryset), self.exact_up_to + 1)
+
+    def _planner_estimate(self, queryset):
+        sql, params = queryset.order_by().query.sql_with_params()
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return _rounded(int(plan[0]["Plan"]["Plan Rows"]))
+
+    def page(self, number):
+        page = super().page(number)
+        if self.estimated and page.number > 1 and not len(page):
+            # The estimate was high: count exactly, once, and show the real last page.
+            self.__dict__["count"] = super().count
+            self.__dict__.pop("num_pages", None)
+            self.estimated = False
+            page = super().page(self.num_pages)
+        return page
+
+
+def _rounded(rows):
+    """Two significant digits: the planner's estimate is not more precise than that."""
+    if rows < 100:
+        return rows
+    unit = 10 ** (int(math.log10(rows)) - 1)
+    return round(rows / unit) * unit

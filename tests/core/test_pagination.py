@@ -1,0 +1,66 @@
+"""The paginator that counts exactly up to a bound and estimates beyond it (on PostgreSQL)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from requests_app.core.pagination import EstimatedPaginator, _rounded
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _people(count):
+    for number in range(count):
+        UserFactory(username=f"paged-{number:02d}")
+    return get_user_model().objects.filter(username__startswith="paged-").order_by("username")
+
+
+def _analyze():
+    # The planner's statistics, as autovacuum keeps them; ANALYZE counts this transaction's rows.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(get_user_model()._meta.db_table)}")
+
+
+def test_up_to_the_bound_the_count_is_exact(monkeypatch):
+    monkeypatch.setattr(EstimatedPaginator, "exact_up_to", 7)
+    paginator = EstimatedPaginator(_people(7), 3)
+    assert (paginator.count, paginator.num_pages, paginator.estimated) == (7, 3, False)
+    assert [user.username for user in paginator.page(3)] == ["paged-06"]
+
+
+def test_past_the_bound_other_databases_count_exactly(monkeypatch):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL estimates past the bound (the tests below)")
+    monkeypatch.setattr(EstimatedPaginator, "exact_up_to", 3)
+    paginator = EstimatedPaginator(_people(8), 3)
+    assert (paginator.count, paginator.estimated) == (8, False)
+
+
+@pytest.mark.postgres
+def test_past_the_bound_postgresql_gives_the_planners_estimate(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(EstimatedPaginator, "exact_up_to", 3)
+    people = _people(12)
+    _analyze()
+    paginator = EstimatedPaginator(people.filter(is_active=True), 5)
+    with django_assert_num_queries(2):  # the bounded count, then EXPLAIN
+        count = paginator.count
+    assert paginator.estimated
+    assert 4 <= count <= 20  # the planner's figure for twelve rows, never below the bound
+    assert [user.username for user in paginator.page(2)] == [f"paged-{n:02d}" for n in range(5, 10)]
+
+
+@pytest.mark.postgres
+def test_a_page_past_an_estimate_that_was_too_high_is_the_real_last_page(monkeypatch):
+    monkeypatch.setattr(EstimatedPaginator, "exact_up_to", 3)
+    monkeypatch.setattr(EstimatedPaginator, "_planner_estimate", lambda self, queryset: 1000)
+    paginator = EstimatedPaginator(_people(12), 5)
+    assert (paginator.count, paginator.num_pages) == (1000, 200)
+    page = paginator.get_page(200)
+    assert (page.number, paginator.count, paginator.estimated) == (3, 12, False)
+    assert [user.username for user in page] == ["paged-10", "paged-11"]
+    assert not page.has_next()
+
+
+def test_an_estimate_is_shown_to_two_significant_digits():
+    assert [_rounded(n) for n in (42, 2013, 998_213, 1_049_999)] == [42, 2000, 1_000_000, 1_000_000]
