@@ -141,7 +141,9 @@ def running(pgids):
 
 
 def test_make_load_runs_and_its_machinery_is_what_make_runs():
-    plan = subprocess.run(["make", "-n", "load"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    plan = subprocess.run(
+        ["make", "--no-print-directory", "-n", "load"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert plan.stdout.strip().splitlines()[-1].endswith("-m loadtest.run")
 
 
