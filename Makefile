@@ -67,8 +67,10 @@ ruff: install
 lint-imports: install
 	$(VENV)/bin/lint-imports
 
+# `make bench CASES=1000000` seeds and measures a million cases (PostgreSQL: DATABASE_URL=postgres://…);
+# BENCH_ARGS passes other options of `python -m bench` (--only, --runs, --language …).
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(if $(CASES),--cases $(CASES)) $(BENCH_ARGS)
 
 # The load test (README, Production): gunicorn with 4 workers on PostgreSQL, 2 Celery workers and beat
 # on Redis, all on the loopback, under LOAD_USERS simulated staff (50) for LOAD_TIME (5m); statistics

@@ -1,4 +1,7 @@
-"""`python -m bench --language`: the pages measured in the language asked for."""
+"""`python -m bench`: its options (`--language`: the pages measured in the language asked for), and
+`make bench` passing them on."""
+
+import subprocess
 
 import pytest
 
@@ -7,6 +10,7 @@ from bench import core
 from requests_app.accounts.selectors import chosen_language
 from requests_app.accounts.services import set_language
 from tests.factories import UserFactory
+from tests.project import ROOT
 
 
 def test_the_language_is_one_of_eas(capsys):
@@ -27,3 +31,21 @@ def test_the_benchmark_user_reads_the_pages_in_the_language_for_the_run_only():
         assert '<html lang="ar" dir="rtl">' in page
     user.refresh_from_db()
     assert chosen_language(user) == "fr"
+
+
+def test_make_bench_passes_the_size_and_options_on():
+    def plan(*variables):
+        done = subprocess.run(
+            ["make", "--no-print-directory", "-n", "bench", *variables],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return done.stdout.strip().splitlines()[-1].split()
+
+    assert plan()[-2:] == ["-m", "bench"]  # 100,000 cases, every benchmark
+    command = plan("CASES=1000000", "BENCH_ARGS=--only admin --runs 5")
+    assert command[-8:] == ["-m", "bench", "--cases", "1000000", "--only", "admin", "--runs", "5"]
+    args = bench_main.parse_args(command[command.index("bench") + 1 :])
+    assert args.cases == 1_000_000 and args.only == ["admin"] and args.runs == 5
