@@ -3,7 +3,7 @@
 import json
 import math
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -16,8 +16,10 @@ class EstimatedPaginator(Paginator):
     is shown, and dominates the page; nobody needs to know whether 998,213 or 998,214 cases match.
     The bounded count reads at most ``exact_up_to + 1`` rows; past that the planner's estimate of
     the query's rows (EXPLAIN) is shown, rounded, as "about" (``estimated``). On other databases
-    (SQLite) the count stays exact. A page past the real end (the estimate was high) falls back
-    to an exact count and shows the real last page.
+    (SQLite) the count stays exact. The estimate never hides a case: the last page by the
+    estimate, or any page past it, is counted exactly first (an estimate too low then shows the
+    pages beyond it), and a page past the real end (an estimate too high) counts exactly and shows
+    the real last page.
     """
 
     exact_up_to = 2000
@@ -46,15 +48,31 @@ class EstimatedPaginator(Paginator):
             plan = json.loads(plan)
         return _rounded(int(plan[0]["Plan"]["Plan Rows"]))
 
+    def validate_number(self, number):
+        try:
+            number = super().validate_number(number)
+        except EmptyPage:
+            if not self.estimated:
+                raise
+            self._count_exactly()  # past the estimated end: there may be more than estimated
+            return super().validate_number(number)
+        if self.estimated and number >= self.num_pages:
+            self._count_exactly()  # the estimated last page: is it the last one?
+            return super().validate_number(number)
+        return number
+
     def page(self, number):
         page = super().page(number)
         if self.estimated and page.number > 1 and not len(page):
             # The estimate was high: count exactly, once, and show the real last page.
-            self.__dict__["count"] = super().count
-            self.__dict__.pop("num_pages", None)
-            self.estimated = False
+            self._count_exactly()
             page = super().page(self.num_pages)
         return page
+
+    def _count_exactly(self):
+        self.__dict__["count"] = super().count
+        self.__dict__.pop("num_pages", None)
+        self.estimated = False
 
 
 def _rounded(rows):

@@ -64,3 +64,25 @@ def test_a_page_past_an_estimate_that_was_too_high_is_the_real_last_page(monkeyp
 
 def test_an_estimate_is_shown_to_two_significant_digits():
     assert [_rounded(n) for n in (42, 2013, 998_213, 1_049_999)] == [42, 2000, 1_000_000, 1_000_000]
+
+
+@pytest.mark.postgres
+def test_an_estimate_that_was_too_low_hides_no_case(monkeypatch):
+    monkeypatch.setattr(EstimatedPaginator, "exact_up_to", 3)
+    monkeypatch.setattr(EstimatedPaginator, "_planner_estimate", lambda self, queryset: 6)
+    people = _people(12)
+
+    paginator = EstimatedPaginator(people, 5)
+    assert (paginator.count, paginator.num_pages, paginator.estimated) == (6, 2, True)
+    page = paginator.get_page(2)  # the last page by the estimate: counted, it is not the last
+    assert (paginator.count, paginator.estimated, page.has_next()) == (12, False, True)
+    assert [user.username for user in page] == [f"paged-{n:02d}" for n in range(5, 10)]
+
+    paginator = EstimatedPaginator(people, 5)
+    page = paginator.get_page(3)  # past the estimated end, as a link to the next page asks
+    assert (page.number, paginator.num_pages) == (3, 3)
+    assert [user.username for user in page] == ["paged-10", "paged-11"]
+
+    paginator = EstimatedPaginator(people, 5)
+    assert [user.username for user in paginator.get_page(1)] == [f"paged-{n:02d}" for n in range(5)]
+    assert paginator.estimated  # a page before the estimated end reads no more than its rows
