@@ -6,6 +6,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, InlineModelAdmin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -336,6 +337,10 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.visible_cases(request.user, selectors.case_list())
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        return EstimatedPaginator(queryset, per_page, orphans, allow_empty_first_page, searching=searching)
 
     def get_search_results(self, request, queryset, search_term):
         # The workspace's search: the same matches, answered from indexes on PostgreSQL.

@@ -67,8 +67,8 @@ def case_paginator(case_filter, cases, sort):
     State's name) it reads thousands of rows to find fifty. Found first from the trigram indexes and
     then sorted, the same page takes a few milliseconds. The count, which is read anyway, says which
     case this is; a common word (more than FEW_MATCHES cases) keeps the walk, which suits it."""
-    paginator = EstimatedPaginator(cases, PAGE_SIZE)
     searching = case_filter.is_bound and case_filter.is_valid() and case_filter.form.cleaned_data.get("q", "").strip()
+    paginator = EstimatedPaginator(cases, PAGE_SIZE, searching=bool(searching))
     if searching and paginator.count <= FEW_MATCHES:
         paginator.object_list = apply_sort(cases, sort, by_index=False)
     return paginator

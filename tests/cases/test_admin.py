@@ -435,3 +435,15 @@ def test_the_admin_case_page_says_who_acts_next_when_the_user_cannot(client, cle
     page = client.get(change_url(case)).content.decode()
     assert "Who acts next" in page
     assert "The focal point, Helena Lindqvist: Record the decision" in page
+
+
+@pytest.mark.postgres
+def test_past_the_bound_an_admin_search_says_more_than_the_bound(client, officer, monkeypatch):
+    client.force_login(officer)
+    _cases(4, officer)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 2)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 4000)
+    html = client.get(LIST_URL).content.decode()
+    assert html.count("About 4,000 cases match") == 2  # by the search box and under the list
+    html = client.get(LIST_URL + "?q=EAS").content.decode()
+    assert html.count("More than 2 cases match") == 2 and "About" not in html

@@ -563,3 +563,17 @@ def test_past_the_bound_the_list_says_about_how_many_and_still_pages(staff_clien
     assert len(listed(staff_client, "?page=2")) == 2
     html = staff_client.get(LIST + "?page=12").content.decode()  # past the real end: the real last page
     assert "Page 2 of 2" in html and "7 cases match" in html
+
+
+@pytest.mark.postgres
+def test_past_the_bound_a_search_says_more_than_the_bound_not_a_guess(staff_client, officer, monkeypatch):
+    # The planner cannot tell how many texts hold a word: a search says what it knows.
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 3)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 60)
+    monkeypatch.setattr("requests_app.cases.views.PAGE_SIZE", 5)
+    for _ in range(7):
+        new_request(actor=officer, state="GHA")
+    html = staff_client.get(LIST + "?q=Ghana").content.decode()
+    assert "More than 3 cases match" in html and "About" not in html
+    assert "Page 1<" in html and "Page 1 of" not in html
+    assert len(listed(staff_client, "?q=Ghana&page=2")) == 2
