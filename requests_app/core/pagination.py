@@ -52,22 +52,8 @@ class EstimatedPaginator(Paginator):
         """The planner's rows for the query, never more than its table holds: the planner scales its
         statistics by the table's size on disk, which counts dead rows until a vacuum (after a mass
         update a million cases read as five), while the statistics' live rows do not."""
-        sql, params = queryset.order_by().query.sql_with_params()
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT GREATEST(c.reltuples, s.n_live_tup) FROM pg_class c "
-                "JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
-                [connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)],
-            )
-            held = cursor.fetchone()
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        rows = int(plan[0]["Plan"]["Plan Rows"])
-        if held is not None and held[0] > 0:
-            rows = min(rows, int(held[0]))
-        return _rounded(rows)
+        rows, held = _plan_rows(queryset), _table_rows(queryset)
+        return _rounded(min(rows, held) if held > 0 else rows)
 
     def validate_number(self, number):
         try:
@@ -102,3 +88,27 @@ def _rounded(rows):
         return rows
     unit = 10 ** (int(math.log10(rows)) - 1)
     return round(rows / unit) * unit
+
+
+def _plan_rows(queryset):
+    """The rows PostgreSQL's planner expects the query to return (EXPLAIN)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _table_rows(queryset):
+    """The live rows of the query's table as PostgreSQL's statistics know them (0: not known)."""
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GREATEST(c.reltuples, s.n_live_tup) FROM pg_class c "
+            "JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
+            [connection.ops.quote_name(queryset.model._meta.db_table)],
+        )
+        held = cursor.fetchone()
+    return int(held[0]) if held is not None and held[0] > 0 else 0

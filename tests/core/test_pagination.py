@@ -1,12 +1,10 @@
 """The paginator that counts exactly up to a bound and estimates beyond it (on PostgreSQL)."""
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from requests_app.core.pagination import EstimatedPaginator, _rounded
+from requests_app.core.pagination import EstimatedPaginator, _rounded, _table_rows
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,19 +90,14 @@ def test_an_estimate_that_was_too_low_hides_no_case(monkeypatch):
 
 @pytest.mark.postgres
 def test_an_estimate_is_never_more_than_the_table_holds(monkeypatch):
-    # After a mass update the planner reads the dead rows' pages as live ones: a million cases
-    # read as five million until a vacuum. The table's live rows bound the estimate.
+    # After a mass update the planner reads the dead rows' pages as live ones (a million cases read
+    # as five million until a vacuum): the table's live rows, from the statistics, bound the estimate.
     monkeypatch.setattr(EstimatedPaginator, "exact_up_to", 3)
     people = _people(12)
     _analyze()
-    for round_ in range(150):
-        people.update(first_name=f"round {round_}")
-    sql, params = people.order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    planned = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
-    assert planned > 100  # the planner's own figure, inflated by the dead rows
+    monkeypatch.setattr("requests_app.core.pagination._plan_rows", lambda queryset: 5000)
+    held = _table_rows(people)  # the twelve and whatever users the statistics still count
+    assert 12 <= held < 1000
 
     paginator = EstimatedPaginator(people, 5)
-    assert (paginator.count, paginator.estimated) == (12, True)
+    assert (paginator.count, paginator.estimated) == (_rounded(held), True)
