@@ -69,12 +69,29 @@ class EstimatedPaginator(Paginator):
         return number
 
     def page(self, number):
-        page = super().page(number)
+        estimated = self.estimated
+        try:
+            page = super().page(number)
+        except EmptyPage:
+            if not estimated:
+                raise
+            # Past the real end of a high estimate, counted just now (validate_number): the real
+            # last page, for the admin too, which asks for a page without get_page's fallback.
+            return super().page(self.num_pages)
         if self.estimated and page.number > 1 and not len(page):
             # The estimate was high: count exactly, once, and show the real last page.
             self._count_exactly()
             page = super().page(self.num_pages)
         return page
+
+    def get_elided_page_range(self, number=1, *, on_each_side=3, on_ends=2):
+        # The admin asks for the range around the page number it was given, which may lie past the
+        # real end of a high estimate (its page is then the real last one: page()).
+        try:
+            number = self.validate_number(number)
+        except EmptyPage:
+            number = self.num_pages
+        return super().get_elided_page_range(number, on_each_side=on_each_side, on_ends=on_ends)
 
     def _count_exactly(self):
         self.__dict__["count"] = super().count

@@ -65,6 +65,11 @@ def test_the_admin_says_about_and_more_than_too(visit, officer, seven_cases):
     expect(page.locator("p.paginator")).to_contain_text("About 60 cases match")
     visit.shot("admin-about")
 
+    page.locator("p.paginator").get_by_role("link", name="12").click()  # past the real end
+    expect(page.locator("p.paginator")).to_contain_text("7 assistance requests")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    visit.shot("admin-real-last-page")
+
     page.locator("#searchbar").fill("Ghana")
     page.locator("#searchbar").press("Enter")
     expect(page.locator("#changelist-search")).to_contain_text("More than 3 cases match")

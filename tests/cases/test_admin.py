@@ -447,3 +447,16 @@ def test_past_the_bound_an_admin_search_says_more_than_the_bound(client, officer
     assert html.count("About 4,000 cases match") == 2  # by the search box and under the list
     html = client.get(LIST_URL + "?q=EAS").content.decode()
     assert html.count("More than 2 cases match") == 2 and "About" not in html
+
+
+@pytest.mark.postgres
+def test_a_page_past_a_high_estimate_is_the_admins_real_last_page(client, officer, monkeypatch):
+    client.force_login(officer)
+    _cases(4, officer)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 2)
+    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 4000)
+    monkeypatch.setattr("requests_app.cases.admin.AssistanceRequestAdmin.list_per_page", 3)
+    response = client.get(LIST_URL + "?p=1000")  # a link of the estimate's page numbers
+    assert response.status_code == 200
+    assert "4 assistance requests" in response.content.decode()
+    assert len(response.context["cl"].result_list) == 1  # the fourth case, alone on the real last page
