@@ -5,12 +5,19 @@ Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, CELERY_BROKER_URL. The recipe
 
 from eas.sentry import init_sentry
 from eas.settings.base import *  # noqa: F403
-from eas.settings.base import SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_RELEASE, SENTRY_TRACES_SAMPLE_RATE, env
+from eas.settings.base import (
+    SENTRY_DSN,
+    SENTRY_ENVIRONMENT,
+    SENTRY_RELEASE,
+    SENTRY_TRACES_SAMPLE_RATE,
+    env,
+    with_prepared_statements,
+)
 from eas.settings.logs import logging_config
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": with_prepared_statements(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
