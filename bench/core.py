@@ -159,6 +159,16 @@ class Result:
         return str(low) if low == high else f"{low}–{high}"
 
 
+def default_warmup():
+    """Untimed runs before the timed ones: 2; on PostgreSQL with prepared statements, enough for each
+    repeated statement to be prepared (psycopg's prepare_threshold) and for the server to settle on
+    one plan for it (after five executions), as on a server that has been answering for a while."""
+    from django.db import connection
+
+    threshold = connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold")
+    return 2 if connection.vendor != "postgresql" or threshold is None else threshold + 5
+
+
 def measure(item, ctx, *, runs, warmup):
     """Run a benchmark ``warmup`` times untimed, then ``runs`` times timed, counting its SQL queries."""
     from django.db import connection
@@ -167,7 +177,7 @@ def measure(item, ctx, *, runs, warmup):
     args = ()
     if item.setup is not None:
         args = (item.setup(ctx),)
-    for _ in range(warmup):
+    for _ in range(min(warmup, item.runs or warmup)):  # a slow benchmark warms up as often as it runs
         item.function(ctx, *args)
     result = Result(name=item.name, cases=ctx.case_count)
     for _ in range(min(runs, item.runs or runs)):
@@ -242,8 +252,9 @@ def report(results, *, runs, warmup, notes=(), language="en"):
         "",
         f"Database: {database()}. Date: {timezone.localtime():%Y-%m-%d %H:%M %Z}. Machine: {machine()}, load {load()}.",
         f"Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{runs} timed runs after {warmup} warm-ups each; pages in {language}. CPU ms: the median processor time of "
-        "this process (not of a database server), what a run costs without waiting for a processor on a busy machine.",
+        f"{runs} timed runs after {warmup} warm-ups each (a slow benchmark: as many as its runs); "
+        f"pages in {language}. CPU ms: the median processor time of this process (not of a database server), "
+        "what a run costs without waiting for a processor on a busy machine.",
     ]
     lines += [f"- {note}" for note in notes]
     return "\n".join(lines)
