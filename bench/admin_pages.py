@@ -3,9 +3,8 @@
 import time
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from bench.core import PageError, Timed, benchmark
+from bench.core import PageError, QueryCounter, Timed, benchmark
 
 CHANGELIST = "/admin/requests_app/assistancerequest/"
 ADD = f"{CHANGELIST}add/"
@@ -75,7 +74,7 @@ def add_request(ctx, data):
     from requests_app.cases.models import AssistanceRequest
 
     last = AssistanceRequest.objects.order_by("-pk").values_list("pk", flat=True).first()
-    with CaptureQueriesContext(connection) as captured:
+    with QueryCounter(connection) as captured:
         started, cpu = time.perf_counter(), time.process_time()
         response = ctx.client.post(ADD, data, follow=True)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -12,10 +12,10 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Mod
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench.core import Timed, benchmark
+from bench.core import QueryCounter, Timed, benchmark
 from requests_app.cases.choices import Stage
 from requests_app.cases.models import AssistanceRequest
 from requests_app.reminders import services as reminders
@@ -50,7 +50,7 @@ def sweep(ctx):
             _open_every_case(now)
             # The sweep is what beat runs: find what is due, claim it, queue one digest per person.
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            with CaptureQueriesContext(connection) as captured:
+            with QueryCounter(connection) as captured:
                 started, cpu = time.perf_counter(), time.process_time()
                 result = reminders.sweep(now=now, send=lambda claim, recipient: None)
                 swept, cpu = time.perf_counter() - started, time.process_time() - cpu

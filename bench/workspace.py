@@ -17,9 +17,8 @@ import tracemalloc
 import zipfile
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from bench.core import Timed, benchmark
+from bench.core import QueryCounter, Timed, benchmark
 from requests_app.cases.models import AssistanceRequest
 
 LIST = "/cases/"
@@ -138,7 +137,7 @@ class MemoryWatch:
 
 def _download(ctx, url, target):
     """One export, timed from the request to its last byte, written to ``target``: (Timed, memory watch)."""
-    with MemoryWatch() as memory, CaptureQueriesContext(connection) as captured:
+    with MemoryWatch() as memory, QueryCounter(connection) as captured:
         started, cpu = time.perf_counter(), time.process_time()
         response = ctx.get(url)
         for chunk in response.streaming_content:
