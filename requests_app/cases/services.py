@@ -71,11 +71,8 @@ def next_reference(year: int) -> str:
 def _count_one_more(year: int) -> int | None:
     """The year's counter plus one, read back in the same statement (UPDATE … RETURNING, on
     PostgreSQL and SQLite alike: one round trip instead of two); None if the year has none yet."""
-    counter = ReferenceCounter._meta
-    table, number, key = (
-        connection.ops.quote_name(name)
-        for name in (counter.db_table, counter.get_field("last_number").column, counter.get_field("year").column)
-    )
+    quote = connection.ops.quote_name
+    table, number, key = quote(ReferenceCounter._meta.db_table), quote("last_number"), quote("year")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {number} = {number} + 1 WHERE {key} = %s RETURNING {number}", [year])
         row = cursor.fetchone()
