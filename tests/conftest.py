@@ -31,6 +31,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def planner_estimates(monkeypatch):
+    """``planner_estimates(count, bound=…)``: past ``bound`` matches, the lists' paginator takes
+    ``count`` for PostgreSQL's estimate (requests_app/core/pagination.py) for the rest of the test."""
+
+    def estimate(count, *, bound):
+        monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", bound)
+        monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda *_: count)
+
+    return estimate
+
+
+@pytest.fixture
 def officer(db):
     """A staff member who may take every action on every case, through the admin too."""
     user = UserFactory(is_staff=True)

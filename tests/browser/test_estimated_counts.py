@@ -18,11 +18,10 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def seven_cases(officer, monkeypatch):
+def seven_cases(officer, planner_estimates, monkeypatch):
     from requests_app.cases.admin import AssistanceRequestAdmin
 
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 3)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 60)
+    planner_estimates(60, bound=3)
     monkeypatch.setattr("requests_app.cases.views.PAGE_SIZE", 5)
     monkeypatch.setattr(AssistanceRequestAdmin, "list_per_page", 5)
     return [new_request(actor=officer, state="GHA", officer=officer) for _ in range(7)]

@@ -299,13 +299,12 @@ def test_the_list_page_costs_the_same_queries_for_1_and_50_cases(client, officer
 
 
 @pytest.mark.postgres
-def test_past_the_bound_the_admin_list_says_about_how_many(client, officer, monkeypatch):
+def test_past_the_bound_the_admin_list_says_about_how_many(client, officer, planner_estimates):
     # No exact COUNT over a million cases in the admin either (core/pagination.py).
     client.force_login(officer)
     _cases(4, officer)
     exact = _query_count(client, LIST_URL)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 2)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 4000)
+    planner_estimates(4000, bound=2)
     html = client.get(LIST_URL).content.decode()
     assert "About 4,000 cases match" in html
     assert _query_count(client, LIST_URL) == exact  # the estimate itself is mocked here
@@ -438,11 +437,10 @@ def test_the_admin_case_page_says_who_acts_next_when_the_user_cannot(client, cle
 
 
 @pytest.mark.postgres
-def test_past_the_bound_an_admin_search_says_more_than_the_bound(client, officer, monkeypatch):
+def test_past_the_bound_an_admin_search_says_more_than_the_bound(client, officer, planner_estimates):
     client.force_login(officer)
     _cases(4, officer)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 2)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 4000)
+    planner_estimates(4000, bound=2)
     html = client.get(LIST_URL).content.decode()
     assert html.count("About 4,000 cases match") == 2  # by the search box and under the list
     html = client.get(LIST_URL + "?q=EAS").content.decode()
@@ -450,11 +448,10 @@ def test_past_the_bound_an_admin_search_says_more_than_the_bound(client, officer
 
 
 @pytest.mark.postgres
-def test_a_page_past_a_high_estimate_is_the_admins_real_last_page(client, officer, monkeypatch):
+def test_a_page_past_a_high_estimate_is_the_admins_real_last_page(client, officer, planner_estimates, monkeypatch):
     client.force_login(officer)
     _cases(4, officer)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 2)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 4000)
+    planner_estimates(4000, bound=2)
     monkeypatch.setattr("requests_app.cases.admin.AssistanceRequestAdmin.list_per_page", 3)
     response = client.get(LIST_URL + "?p=1000")  # a link of the estimate's page numbers
     assert response.status_code == 200

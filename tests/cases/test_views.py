@@ -551,10 +551,11 @@ def test_a_refusal_for_the_wrong_stage_puts_the_stage_into_a_sentence(officer):
 
 
 @pytest.mark.postgres
-def test_past_the_bound_the_list_says_about_how_many_and_still_pages(staff_client, officer, monkeypatch):
+def test_past_the_bound_the_list_says_about_how_many_and_still_pages(
+    staff_client, officer, planner_estimates, monkeypatch
+):
     # Over a million cases the list does not count them all: past the bound, PostgreSQL's estimate.
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 3)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 60)
+    planner_estimates(60, bound=3)
     monkeypatch.setattr("requests_app.cases.views.PAGE_SIZE", 5)
     for _ in range(7):
         new_request(actor=officer)
@@ -566,10 +567,11 @@ def test_past_the_bound_the_list_says_about_how_many_and_still_pages(staff_clien
 
 
 @pytest.mark.postgres
-def test_past_the_bound_a_search_says_more_than_the_bound_not_a_guess(staff_client, officer, monkeypatch):
+def test_past_the_bound_a_search_says_more_than_the_bound_not_a_guess(
+    staff_client, officer, planner_estimates, monkeypatch
+):
     # The planner cannot tell how many texts hold a word: a search says what it knows.
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator.exact_up_to", 3)
-    monkeypatch.setattr("requests_app.core.pagination.EstimatedPaginator._planner_estimate", lambda self, qs: 60)
+    planner_estimates(60, bound=3)
     monkeypatch.setattr("requests_app.cases.views.PAGE_SIZE", 5)
     for _ in range(7):
         new_request(actor=officer, state="GHA")
