@@ -550,15 +550,18 @@ def test_a_refusal_for_the_wrong_stage_puts_the_stage_into_a_sentence(officer):
     assert "“Close the case” is not possible while the case is in needs assessment." in refusal.value.messages
 
 
-@pytest.mark.postgres
-def test_past_the_bound_the_list_says_about_how_many_and_still_pages(
-    staff_client, officer, planner_estimates, monkeypatch
-):
-    # Over a million cases the list does not count them all: past the bound, PostgreSQL's estimate.
+@pytest.fixture
+def seven_cases_past_the_bound(officer, planner_estimates, monkeypatch):
+    """Seven cases of Ghana, five to a page, counted exactly up to 3; beyond, the planner says 60."""
     planner_estimates(60, bound=3)
     monkeypatch.setattr("requests_app.cases.views.PAGE_SIZE", 5)
-    for _ in range(7):
-        new_request(actor=officer)
+    return [new_request(actor=officer, state="GHA") for _ in range(7)]
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("seven_cases_past_the_bound")
+def test_past_the_bound_the_list_says_about_how_many_and_still_pages(staff_client):
+    # Over a million cases the list does not count them all: past the bound, PostgreSQL's estimate.
     html = staff_client.get(LIST).content.decode()
     assert "About 60 cases match" in html and "Page 1 of about 12" in html
     assert len(listed(staff_client, "?page=2")) == 2
@@ -567,14 +570,9 @@ def test_past_the_bound_the_list_says_about_how_many_and_still_pages(
 
 
 @pytest.mark.postgres
-def test_past_the_bound_a_search_says_more_than_the_bound_not_a_guess(
-    staff_client, officer, planner_estimates, monkeypatch
-):
+@pytest.mark.usefixtures("seven_cases_past_the_bound")
+def test_past_the_bound_a_search_says_more_than_the_bound_not_a_guess(staff_client):
     # The planner cannot tell how many texts hold a word: a search says what it knows.
-    planner_estimates(60, bound=3)
-    monkeypatch.setattr("requests_app.cases.views.PAGE_SIZE", 5)
-    for _ in range(7):
-        new_request(actor=officer, state="GHA")
     html = staff_client.get(LIST + "?q=Ghana").content.decode()
     assert "More than 3 cases match" in html and "About" not in html
     assert "Page 1<" in html and "Page 1 of" not in html
