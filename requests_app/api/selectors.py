@@ -24,8 +24,8 @@ def case_list(user: User) -> QuerySet[AssistanceRequest]:
 
 def case_detail(user: User, reference: str) -> AssistanceRequest | None:
     """The case with what its page shows, when ``user`` may see it (None: it does not exist for them)."""
-    case = cases.visible_cases(user, cases.case_detail(contributions=False)).filter(reference=reference).first()
-    return cases.with_recommendations(case) if case is not None else None
+    case = cases.visible_cases(user, cases.case_detail()).filter(reference=reference).first()
+    return cases.load_case_page(case, contributions=False) if case is not None else None
 
 
 def history(case: AssistanceRequest) -> QuerySet[CaseEvent]:

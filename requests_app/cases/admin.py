@@ -363,13 +363,15 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            page = selectors.case_detail(contributions=False, versions=False, renewals=False, history=HISTORY_SHOWN)
+            page = selectors.case_detail(history=HISTORY_SHOWN)
             case = selectors.visible_cases(request.user, deadline_services.with_stage_policy(page)).get(
                 pk=parse_id(object_id)
             )
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
-        request._eas_case = selectors.with_recommendations(case)
+        request._eas_case = selectors.load_case_page(
+            case, contributions=False, versions=False, renewals=False, history=HISTORY_SHOWN
+        )
         note_case(case.reference)
         return case
 

@@ -7,7 +7,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -28,7 +28,7 @@ from requests_app.cases.workflow import (
     actions_from,
     latest_recommendation,
 )
-from requests_app.core import roles
+from requests_app.core import presence, roles
 from requests_app.core.charts import bar_rows, grouped_bars
 from requests_app.core.people import display_name
 from requests_app.core.types import StrOrPromise, User
@@ -113,16 +113,11 @@ def case_list() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
 
-def case_detail(
-    *, contributions: bool = True, versions: bool = True, renewals: bool = True, history: int | None = None
-) -> QuerySet[AssistanceRequest]:
-    """A case with everything its page shows and its guards read. The admin's page shows no
-    contributions, follow-ups, versions of its decisions (its history says them) nor the renewals of
-    its mandates (their symbols only); without ``versions``, each decision carries the last day of
-    assistance of its version in force (``period_end_in_force``).
+def case_detail(*, history: int | None = None) -> QuerySet[AssistanceRequest]:
+    """A case with what its page shows one of (in the same query); ``load_case_page`` reads the rest.
 
-    With ``history``, only the latest ``history`` entries of its history are read, newest first, into
-    ``latest_events`` (``case.events`` is then not loaded), and ``history_length`` counts them all."""
+    With ``history``, ``history_length`` counts the entries of its history (``load_case_page`` with
+    the same ``history`` reads the latest of them)."""
     queryset = AssistanceRequest.objects.select_related(
         "member_state__administering_power",
         "officer",
@@ -134,21 +129,55 @@ def case_detail(
         # The close guard and the page's evaluation section read these (requests_app.evaluation).
         "evaluation",
         "evaluation_waiver__waived_by",
-    ).prefetch_related(
+    )
+    if history is None:
+        return queryset
+    entries = CaseEvent.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+    return queryset.annotate(history_length=Coalesce(Subquery(entries.values("n")), 0))
+
+
+def load_case_page(
+    case: AssistanceRequest,
+    *,
+    contributions: bool = True,
+    versions: bool = True,
+    renewals: bool = True,
+    history: int | None = None,
+    sections: tuple[str, ...] = (),
+) -> AssistanceRequest:
+    """What a case's page and its guards read of its many rows, each relation in a query of its own,
+    and none for those it holds no row in (one statement asks which: core.presence), nor for the other
+    ``sections`` the page reads (by their relation's name) when they are empty. The admin's page shows
+    no contributions, follow-ups, versions of its decisions (its history says them) nor the renewals of
+    its mandates (their symbols only); without ``versions``, each decision carries the last day of
+    assistance of its version in force (``period_end_in_force``).
+
+    With ``history``, only the latest ``history`` entries of its history are read, newest first, into
+    ``latest_events`` (``case.events`` is then not loaded); the case comes from ``case_detail`` with
+    the same ``history``."""
+    events = CaseEvent.objects.select_related("actor")
+    lookups: list[str | Prefetch] = [
         "elections",
         "requested_types",
         Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
         Prefetch("decisions", queryset=_decisions(versions)),
         # The mandates it rests on (requests_app.mandates declares the link), with their renewals.
         "mandates__renewals" if renewals else "mandates",
-    )
-    queryset = _with_history(queryset, history)
+        Prefetch("events", queryset=events)
+        if history is None
+        else Prefetch("events", queryset=events.order_by("-created_at", "-id")[:history], to_attr="latest_events"),
+    ]
     if contributions:
-        queryset = queryset.prefetch_related(
+        lookups += [
             Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner")),
             Prefetch("followed_by", queryset=AssistanceRequest.objects.select_related("member_state", "officer")),
-        )
-    return queryset
+        ]
+    reviewing = case.stage in REVIEW_STAGES
+    if reviewing:
+        lookups.append(Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by")))
+    presence.load(case, [presence.root(lookup) for lookup in lookups] + list(sections))
+    presence.prefetch(case, *lookups)
+    return case
 
 
 def _decisions(versions: bool) -> QuerySet[Decision]:
@@ -165,28 +194,8 @@ def _decisions(versions: bool) -> QuerySet[Decision]:
     return decisions.annotate(period_end_in_force=Coalesce(Subquery(latest), "period_end"))
 
 
-def _with_history(queryset: QuerySet[AssistanceRequest], history: int | None) -> QuerySet[AssistanceRequest]:
-    events = CaseEvent.objects.select_related("actor")
-    if history is None:
-        return queryset.prefetch_related(Prefetch("events", queryset=events))
-    latest = events.order_by("-created_at", "-id")[:history]
-    entries = CaseEvent.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
-    return queryset.prefetch_related(Prefetch("events", queryset=latest, to_attr="latest_events")).annotate(
-        history_length=Coalesce(Subquery(entries.values("n")), 0)
-    )
-
-
 # While the focal point may still decide on them, the guards and the page read the recommendations.
 REVIEW_STAGES = frozenset({Stage.RECEIVED, Stage.UNDER_REVIEW})
-
-
-def with_recommendations(case: AssistanceRequest) -> AssistanceRequest:
-    """The case with its recommendations loaded, in the stages that read them (one query, only there)."""
-    if case.stage in REVIEW_STAGES:
-        prefetch_related_objects(
-            [case], Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by"))
-        )
-    return case
 
 
 def pending_recommendation(case: AssistanceRequest) -> Recommendation | None:

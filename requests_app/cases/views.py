@@ -92,6 +92,11 @@ def case_list(request):
     )
 
 
+# The page's sections that other domains read, by their relation to the case: those the case holds no
+# row in are shown empty without their query (selectors.load_case_page asks which, with its own).
+PAGE_SECTIONS = ("letters", "deployments", "vehicles", "ledger_entries", "confidential_reads")
+
+
 def case_or_404(request, reference):
     """The case, if this user may see it; a case outside their scope does not exist for them."""
     try:
@@ -100,7 +105,7 @@ def case_or_404(request, reference):
     except models.AssistanceRequest.DoesNotExist:
         raise Http404 from None
     note_case(case.reference)
-    return selectors.with_recommendations(case)
+    return selectors.load_case_page(case, sections=PAGE_SECTIONS)
 
 
 def _readers_view(request, case, *, timeline):

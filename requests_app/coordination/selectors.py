@@ -28,6 +28,7 @@ from requests_app.coordination.models import (
     MissionMember,
     VehicleKind,
 )
+from requests_app.core import presence
 from requests_app.core.confidentiality import may_read
 from requests_app.core.types import StrOrPromise, User
 from requests_app.correspondence.models import Channel, Direction, Letter, LetterKind, Purpose
@@ -72,6 +73,8 @@ def vehicles(queryset: QuerySet[ImplementationVehicle]) -> list[ImplementationVe
 
 
 def case_vehicles(case: AssistanceRequest) -> list[ImplementationVehicle]:
+    if not presence.holds(case, "vehicles"):
+        return []
     rows = vehicles(ImplementationVehicle.objects.filter(case=case).order_by("recorded_at", "id"))
     for row in rows:
         row.case = case

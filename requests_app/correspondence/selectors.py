@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from requests_app.cases.models import AssistanceRequest
 from requests_app.cases.selectors import desk_groups, may_work_on, sees_all_cases, visible_cases
+from requests_app.core import presence
 from requests_app.core.confidentiality import highest, label, may_read, readable_levels
 from requests_app.core.types import User
 from requests_app.correspondence.models import Direction, Letter, LetterEvent, LetterStatus, Purpose
@@ -58,7 +59,10 @@ def may_file(user: User, *, country: MemberState | None, case: AssistanceRequest
 
 
 def case_letters(case: AssistanceRequest) -> list[Letter]:
-    """A case's letters, newest first, in one query (the case and its state are known already)."""
+    """A case's letters, newest first, in one query (the case and its state are known already); none
+    when the case is known to hold none (core.presence)."""
+    if not presence.holds(case, "letters"):
+        return []
     letters = list(Letter.objects.filter(case=case).select_related("document", "in_reply_to").order_by("-date", "-id"))
     for letter in letters:
         letter.case = case

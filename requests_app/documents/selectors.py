@@ -14,6 +14,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from requests_app.cases.models import AssistanceRequest, NeedsAssessment
+from requests_app.core import presence
 from requests_app.core.confidentiality import highest, label, may_read, readable_levels
 from requests_app.core.types import User
 from requests_app.documents.models import CaseDocument, ConfidentialRead
@@ -90,6 +91,6 @@ def may_see_reads(user: User) -> bool:
 
 def reads_of_case(user: User, case: AssistanceRequest, limit: int = 50) -> list[ConfidentialRead]:
     """The latest openings of the case's confidential documents and notes, for those who may see them."""
-    if not may_see_reads(user):
+    if not may_see_reads(user) or not presence.holds(case, "confidential_reads"):
         return []
     return list(ConfidentialRead.objects.filter(case=case).select_related("reader")[:limit])

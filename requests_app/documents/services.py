@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from requests_app.cases import selectors
 from requests_app.cases.models import AssistanceRequest, NeedsAssessment
 from requests_app.cases.services import record_event
+from requests_app.core import presence
 from requests_app.core.confidentiality import Level, highest, is_recorded, label, may_read
 from requests_app.core.errors import ActionRefused
 from requests_app.core.types import StrOrPromise, User
@@ -360,4 +361,7 @@ def record_notes_shown(
     assessment = getattr(case, "assessment", None)
     if findings and assessment is not None and _notes_readable(reader, assessment):
         opened.append(Opened(case.pk, assessment, assessment.level, _("Notes of the needs assessment")))
-    return record_reads(reader=reader, place=place, opened=opened)
+    written = record_reads(reader=reader, place=place, opened=opened)
+    if written:
+        presence.forget(case, "confidential_reads")  # the page's list of reads shows these too
+    return written

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.cases import selectors
 from requests_app.cases.models import AssistanceRequest
+from requests_app.core import presence
 from requests_app.core.charts import PALETTE
 from requests_app.core.types import User
 from requests_app.reference.models import RegionalGroup
@@ -174,7 +175,10 @@ def deployment_status(deployment: Deployment, today: date | None = None) -> tupl
 
 
 def case_deployments(case: AssistanceRequest) -> list[Deployment]:
-    """A case's deployments, booked ones first in date order, then the cancelled ones."""
+    """A case's deployments, booked ones first in date order, then the cancelled ones (no query when
+    the case is known to hold none: core.presence)."""
+    if not presence.holds(case, "deployments"):
+        return []
     deployments = list(
         Deployment.objects.filter(case=case)
         .select_related("expert__nationality", "recorded_by", "cancelled_by")

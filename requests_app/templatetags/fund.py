@@ -2,6 +2,7 @@
 
 from django import template
 
+from requests_app.core import presence
 from requests_app.fund import money as fund_money
 from requests_app.fund import selectors, services
 
@@ -31,7 +32,11 @@ def case_fund(context, case):
     user = context["request"].user
     if not user.has_perm(services.STATEMENT_PERMISSION):
         return None
-    entries = list(case.ledger_entries.select_related("recorded_by").order_by("value_date", "id"))
+    entries = (
+        list(case.ledger_entries.select_related("recorded_by").order_by("value_date", "id"))
+        if presence.holds(case, "ledger_entries")
+        else []
+    )
     allocated = sum((e.amount_usd for e in entries if e.kind == "allocation"), fund_money.ZERO)
     refunded = sum((e.amount_usd for e in entries if e.kind == "refund"), fund_money.ZERO)
     support = sum((-e.signed_usd for e in entries if e.kind in ("support_cost", "support_refund")), fund_money.ZERO)

@@ -22,8 +22,9 @@ LIST_URL = reverse("admin:requests_app_assistancerequest_changelist")
 
 # The figures of `make bench` (README): a page must not cost more as its case's history grows.
 # The session, the user, the case (with its country, officer, assessment, evaluation, the policy of
-# its stage and how long its history is), its elections, requested types, documents, decisions (and
-# their types, or the recommendations awaiting a decision), mandates, latest history entries, the
+# its stage and how long its history is), which of its many rows it holds (one statement:
+# core.presence), those of them it holds: its elections, requested types, documents, decisions (and
+# their types, or the recommendations awaiting a decision), mandates, latest history entries; the
 # typology the form offers and the officers it offers.
 CASE_PAGE_QUERIES = 12
 # An officer's own permissions and their groups', which a superuser does not need.
@@ -72,6 +73,7 @@ def superuser(db):
 def test_the_case_page_costs_the_same_queries_with_a_short_and_a_long_history(client, request, who):
     user = request.getfixturevalue(who)
     short = case_in_stage(Stage.REPORTING, actor=request.getfixturevalue("officer"))
+    attach_mission_report(short, actor=request.getfixturevalue("officer"), final=False)  # documents, as the long one
     long = case_with_long_history(request.getfixturevalue("officer"), entries=120)
     assert long.events.count() >= short.events.count() + 120
     client.force_login(user)
