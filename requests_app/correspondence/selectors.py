@@ -63,7 +63,7 @@ def case_letters(case: AssistanceRequest) -> list[Letter]:
     when the case is known to hold none (core.presence)."""
     if not presence.holds(case, "letters"):
         return []
-    letters = list(Letter.objects.filter(case=case).select_related("document", "in_reply_to").order_by("-date", "-id"))
+    letters = list(Letter.objects.filter(case=case).select_related("document").order_by("-date", "-id"))
     for letter in letters:
         letter.case = case
     return letters
