@@ -24,8 +24,10 @@ def case_list(user: User) -> QuerySet[AssistanceRequest]:
 
 def case_detail(user: User, reference: str) -> AssistanceRequest | None:
     """The case with what its page shows, when ``user`` may see it (None: it does not exist for them)."""
-    case = cases.visible_cases(user, cases.case_detail()).filter(reference=reference).first()
-    return cases.load_case_page(case, contributions=False) if case is not None else None
+    try:
+        return cases.case_detail(cases.visible_cases(user), reference=reference, contributions=False)
+    except AssistanceRequest.DoesNotExist:
+        return None
 
 
 def history(case: AssistanceRequest) -> QuerySet[CaseEvent]:

@@ -363,15 +363,20 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
         try:
-            page = selectors.case_detail(history=HISTORY_SHOWN)
-            case = selectors.visible_cases(request.user, deadline_services.with_stage_policy(page)).get(
-                pk=parse_id(object_id)
+            cases = selectors.visible_cases(
+                request.user, deadline_services.with_stage_policy(AssistanceRequest.objects.all())
+            )
+            case = selectors.case_detail(
+                cases,
+                contributions=False,
+                versions=False,
+                renewals=False,
+                history=HISTORY_SHOWN,
+                pk=parse_id(object_id),
             )
         except (ValueError, TypeError, AssistanceRequest.DoesNotExist):
             return None
-        request._eas_case = selectors.load_case_page(
-            case, contributions=False, versions=False, renewals=False, history=HISTORY_SHOWN
-        )
+        request._eas_case = case
         note_case(case.reference)
         return case
 

@@ -113,48 +113,43 @@ def case_list() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("member_state", "officer")
 
 
-def case_detail(*, history: int | None = None) -> QuerySet[AssistanceRequest]:
-    """A case with what its page shows one of (in the same query); ``load_case_page`` reads the rest.
-
-    With ``history``, ``history_length`` counts the entries of its history (``load_case_page`` with
-    the same ``history`` reads the latest of them)."""
-    queryset = AssistanceRequest.objects.select_related(
-        "member_state__administering_power",
-        "officer",
-        "follows__member_state",
-        "emb_request_accepted_by",
-        "emb_request_recommendation__recommended_by",
-        "assessment__chosen_by",
-        "assessment__recommendation__recommended_by",
-        # The close guard and the page's evaluation section read these (requests_app.evaluation).
-        "evaluation",
-        "evaluation_waiver__waived_by",
-    )
-    if history is None:
-        return queryset
-    entries = CaseEvent.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
-    return queryset.annotate(history_length=Coalesce(Subquery(entries.values("n")), 0))
+# What a case's page joins to its row, each when there is something to join (core.presence).
+CASE_JOINS = (
+    "member_state__administering_power",
+    "officer",
+    "follows__member_state",
+    "emb_request_accepted_by",
+    "emb_request_recommendation__recommended_by",
+    "assessment__chosen_by",
+    "assessment__recommendation__recommended_by",
+    # The close guard and the page's evaluation section read these (requests_app.evaluation).
+    "evaluation",
+    "evaluation_waiver__waived_by",
+)
 
 
-def load_case_page(
-    case: AssistanceRequest,
+def case_detail(
+    cases: QuerySet[AssistanceRequest],
     *,
     contributions: bool = True,
     versions: bool = True,
     renewals: bool = True,
     history: int | None = None,
     sections: tuple[str, ...] = (),
+    **lookup: Any,
 ) -> AssistanceRequest:
-    """What a case's page and its guards read of its many rows, each relation in a query of its own,
-    and none for those it holds no row in (one statement asks which: core.presence), nor for the other
-    ``sections`` the page reads (by their relation's name) when they are empty. The admin's page shows
-    no contributions, follow-ups, versions of its decisions (its history says them) nor the renewals of
-    its mandates (their symbols only); without ``versions``, each decision carries the last day of
-    assistance of its version in force (``period_end_in_force``).
+    """The case of ``cases`` found by ``lookup`` (``reference=`` or ``pk=``), with everything its page
+    shows and its guards read; AssistanceRequest.DoesNotExist when there is none.
+
+    One statement first asks which of its relations hold anything (core.presence): the case's query
+    joins only the single ones set, and each of its many rows is read in a query of its own only when
+    it holds some, as are the other ``sections`` the page reads (by their relation's name). The
+    admin's page shows no contributions, follow-ups, versions of its decisions (its history says
+    them) nor the renewals of its mandates (their symbols only); without ``versions``, each decision
+    carries the last day of assistance of its version in force (``period_end_in_force``).
 
     With ``history``, only the latest ``history`` entries of its history are read, newest first, into
-    ``latest_events`` (``case.events`` is then not loaded); the case comes from ``case_detail`` with
-    the same ``history``."""
+    ``latest_events`` (``case.events`` is then not loaded), and ``history_length`` counts them all."""
     events = CaseEvent.objects.select_related("actor")
     lookups: list[str | Prefetch] = [
         "elections",
@@ -167,16 +162,26 @@ def load_case_page(
         if history is None
         else Prefetch("events", queryset=events.order_by("-created_at", "-id")[:history], to_attr="latest_events"),
     ]
+    # While the focal point may still decide on them, the guards and the page read the recommendations.
+    recommendations = Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by"))
     if contributions:
         lookups += [
             Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner")),
             Prefetch("followed_by", queryset=AssistanceRequest.objects.select_related("member_state", "officer")),
         ]
-    reviewing = case.stage in REVIEW_STAGES
-    if reviewing:
-        lookups.append(Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by")))
-    presence.load(case, [presence.root(lookup) for lookup in lookups] + list(sections))
-    presence.prefetch(case, *lookups)
+    joins = {join: join.split("__", 1)[0] for join in CASE_JOINS}
+    relations = [*dict.fromkeys(joins.values()), *(presence.root(lookup) for lookup in lookups)]
+    relations += ["recommendations", *sections]
+    answer = presence.ask(AssistanceRequest, relations, **lookup)
+    if answer is None:
+        raise AssistanceRequest.DoesNotExist
+    pk, found = answer
+    if history is not None:
+        entries = CaseEvent.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+        cases = cases.annotate(history_length=Coalesce(Subquery(entries.values("n")), 0))
+    case = cases.select_related(*(join for join, root in joins.items() if found[root])).get(pk=pk)
+    presence.remember(case, found)
+    presence.prefetch(case, *lookups, *([recommendations] if case.stage in REVIEW_STAGES else []))
     return case
 
 

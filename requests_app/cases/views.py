@@ -93,19 +93,21 @@ def case_list(request):
 
 
 # The page's sections that other domains read, by their relation to the case: those the case holds no
-# row in are shown empty without their query (selectors.load_case_page asks which, with its own).
+# row in are shown empty without their query (selectors.case_detail asks which, with its own).
 PAGE_SECTIONS = ("letters", "deployments", "vehicles", "ledger_entries", "confidential_reads")
 
 
 def case_or_404(request, reference):
     """The case, if this user may see it; a case outside their scope does not exist for them."""
     try:
-        page = deadline_services.with_stage_policy(selectors.case_detail())
-        case = selectors.visible_cases(request.user, page).get(reference=reference)
+        cases = selectors.visible_cases(
+            request.user, deadline_services.with_stage_policy(models.AssistanceRequest.objects.all())
+        )
+        case = selectors.case_detail(cases, reference=reference, sections=PAGE_SECTIONS)
     except models.AssistanceRequest.DoesNotExist:
         raise Http404 from None
     note_case(case.reference)
-    return selectors.load_case_page(case, sections=PAGE_SECTIONS)
+    return case
 
 
 def _readers_view(request, case, *, timeline):

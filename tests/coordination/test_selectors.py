@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def loaded(case):
     """The case as its page loads it (cases.views.case_or_404)."""
-    return case_selectors.load_case_page(case_selectors.case_detail().get(pk=case.pk))
+    return case_selectors.case_detail(AssistanceRequest.objects.all(), pk=case.pk)
 
 
 def warmed(user, case):

@@ -72,10 +72,36 @@ def test_forget_lets_the_reader_query_again(officer):
     assert case.documents.count() == 1
 
 
-def test_only_relations_to_many_rows_are_asked(officer):
+def test_only_relations_are_asked(officer):
     case = fresh(new_request(actor=officer))
-    with pytest.raises(ValueError, match="member_state is not a relation to many rows"):
-        presence.load(case, ["member_state"])
+    with pytest.raises(ValueError, match="summary is not a relation"):
+        presence.load(case, ["summary"])
+
+
+def test_asked_before_the_row_is_read_by_any_field_single_relations_included(officer):
+    """Before the case is read, by its reference: its key, whether its foreign keys are set and whether
+    a row of another table points at it (one-to-one or many), in one statement."""
+    new = new_request(actor=officer)
+    assessed = case_in_stage(Stage.NEEDS_ASSESSMENT, actor=officer, officer=officer)
+    names = ["member_state", "officer", "follows", "assessment", "evaluation", "events"]
+    with CaptureQueriesContext(connection) as captured:
+        new_pk, new_found = presence.ask(AssistanceRequest, names, reference=new.reference)
+        assessed_pk, assessed_found = presence.ask(AssistanceRequest, names, reference=assessed.reference)
+    assert len(captured.captured_queries) == 2
+    assert new_pk == new.pk and assessed_pk == assessed.pk
+    assert new_found == dict(
+        member_state=True, officer=False, follows=False, assessment=False, evaluation=False, events=True
+    )
+    assert assessed_found["officer"] and assessed_found["assessment"] and not assessed_found["evaluation"]
+    assert presence.ask(AssistanceRequest, names, reference="EAS-1999-0001") is None
+
+
+def test_a_one_to_one_found_absent_reads_as_absent_without_a_query(officer):
+    case = fresh(new_request(actor=officer))
+    presence.load(case, ["assessment"])
+    with CaptureQueriesContext(connection) as captured:
+        assert not hasattr(case, "assessment")
+    assert captured.captured_queries == []
 
 
 def test_a_new_request_s_page_reads_none_of_its_empty_sections(client, officer):
