@@ -222,6 +222,18 @@ class AssistanceRequestForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.initial["mandate_symbols"] = "\n".join(m.symbol for m in self.instance.mandates.all())
 
+    def _get_validation_exclusions(self):
+        # The country, the officer and the earlier case were chosen from the form's own lists (each a
+        # subset of what the model accepts): the model's check that each exists would read it again,
+        # a query apiece, on every save.
+        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]  # Django's, not in its stubs
+        chosen = (
+            name
+            for name, field in self.fields.items()
+            if type(field) is forms.ModelChoiceField and self.cleaned_data.get(name) is not None
+        )
+        return exclusions | set(chosen)
+
     def clean(self):
         cleaned = super().clean() or {}
         symbols = mandate_selectors.parse_symbols(cleaned.get("mandate_symbols") or "")

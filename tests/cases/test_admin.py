@@ -176,6 +176,10 @@ def test_the_stage_cannot_be_edited_by_hand(client, officer):
         ({"origin": "other_body", "authority_type": "political_party"}, "Select a valid choice"),
         ({"authority_type": "civil_society"}, "Select a valid choice"),
         ({"elections-0-planned_date": "", "elections-0-election_type": ""}, "at least one election"),
+        # Chosen from the form's lists, which the model does not read again: a key of none is refused.
+        ({"member_state": "999999"}, "Select a valid choice"),
+        ({"officer": "999999"}, "Select a valid choice"),
+        ({"follows": "999999"}, "Select a valid choice"),
     ],
 )
 def test_intake_refuses_inconsistent_requests_with_a_clear_message(client, officer, overrides, message):
