@@ -40,7 +40,8 @@ def test_the_case_page_query_is_prepared_after_a_few_visits(client, officer):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s AND statement LIKE %s",
-            ['%FROM "requests_app_assistancerequest"%', '%"requests_app_assistancerequest"."reference" = $%'],
+            # The case's query, by its key (core.presence found it by its reference just before).
+            ['%FROM "requests_app_assistancerequest" INNER JOIN%', '%"requests_app_assistancerequest"."id" = $%'],
         )
         (prepared,) = cursor.fetchone()
     assert prepared >= 1
