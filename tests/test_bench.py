@@ -83,3 +83,19 @@ def test_make_bench_passes_the_size_and_options_on():
     assert command[-8:] == ["-m", "bench", "--cases", "1000000", "--only", "admin", "--runs", "5"]
     args = bench_main.parse_args(command[command.index("bench") + 1 :])
     assert args.cases == 1_000_000 and args.only == ["admin"] and args.runs == 5
+
+
+@pytest.mark.django_db
+def test_the_registering_benchmark_sends_the_form_as_a_browser_does_and_registers(settings):
+    """The intake form holds no file: the browser sends it URL-encoded, and so does the benchmark;
+    each run registers a request, lands on its page and takes it out again."""
+    from bench import admin_pages
+    from requests_app.cases.models import AssistanceRequest
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    ctx = core.Context(UserFactory(is_staff=True, is_superuser=True))
+    data = admin_pages._intake_form(ctx)
+    assert isinstance(data, str) and "requested_types=" in data and "elections-0-planned_date=" in data
+    timed = admin_pages.add_request(ctx, data)
+    assert timed.queries > 10 and timed.ms > 0
+    assert not AssistanceRequest.objects.exists()
