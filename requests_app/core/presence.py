@@ -8,7 +8,7 @@ of them. ``ask`` asks the database once which relations of a row hold anything (
 probe each; a foreign key: whether it is set), before the row is read, so its query joins only what
 is there; ``remember`` keeps the answer on the instance; ``prefetch`` then reads only the relations
 that hold rows (the others are cached empty, as a prefetch that found nothing would leave them) and a
-section's reader asks ``holds`` before its query. ``load`` asks for an instance already read.
+section's reader asks ``holds`` before its query.
 
 What was found is what the page shows, as with a prefetch: a reader that writes rows in a relation
 while the page is composed says so with ``forget``. Nothing is known of a relation not asked about:
@@ -100,21 +100,13 @@ def remember(instance: Model, found: dict[str, bool]) -> None:
             relation.set_cached_value(instance, None)
 
 
-def load(instance: Model, names: Iterable[str]) -> dict[str, bool]:
-    """``ask`` and ``remember`` for an instance already read."""
-    answer = ask(type(instance), names, pk=instance.pk)
-    found = answer[1] if answer is not None else dict.fromkeys(names, False)
-    remember(instance, found)
-    return found
-
-
 def holds(instance: Model, name: str) -> bool:
-    """False only when ``load`` found no row in the relation; True when it found some or was not asked."""
+    """False only when ``ask`` found no row in the relation; True when it found some or was not asked."""
     return instance.__dict__.get(_ATTRIBUTE, {}).get(name, True)
 
 
 def forget(instance: Model, name: str) -> None:
-    """Rows were written in the relation since ``load``: ``holds`` answers True again."""
+    """Rows were written in the relation since ``ask``: ``holds`` answers True again."""
     instance.__dict__.get(_ATTRIBUTE, {}).pop(name, None)
 
 
@@ -141,7 +133,7 @@ def _cache_empty(instance: Model, lookup: str | Prefetch) -> None:
 
 
 def prefetch(instance: Model, *lookups: str | Prefetch) -> None:
-    """``prefetch_related_objects([instance], *lookups)``, without a query for the relations ``load``
+    """``prefetch_related_objects([instance], *lookups)``, without a query for the relations ``ask``
     found empty: they are left as an empty prefetch leaves them (``case.documents.all()`` is an empty
     list, read with no query)."""
     present = []
