@@ -169,7 +169,7 @@ def case_detail(
             Prefetch("contributions", queryset=PartnerContribution.objects.select_related("partner")),
             Prefetch("followed_by", queryset=AssistanceRequest.objects.select_related("member_state", "officer")),
         ]
-    joins = {join: join.split("__", 1)[0] for join in CASE_JOINS}
+    joins = {join: presence.root(join) for join in CASE_JOINS}
     relations = [*dict.fromkeys(joins.values()), *(presence.root(lookup) for lookup in lookups)]
     relations += ["recommendations", *sections]
     answer = presence.ask(AssistanceRequest, relations, **lookup)
