@@ -6,7 +6,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, InlineModelAdmin
-from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -269,6 +269,16 @@ class AssistanceRequestForm(forms.ModelForm):
         return cleaned
 
 
+class CaseChangeList(ChangeList):
+    """A search that matches few cases is sorted after it is found (EstimatedPaginator), on one page as
+    on several: the admin shows a single page from its own queryset rather than the paginator's."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        if (self.show_all and self.can_show_all) or not self.multi_page:
+            self.result_list = self.paginator.object_list._clone()
+
+
 @admin.register(AssistanceRequest)
 class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = AssistanceRequestForm
@@ -353,6 +363,9 @@ class AssistanceRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         searching = bool(request.GET.get(SEARCH_VAR, "").strip())
         return EstimatedPaginator(queryset, per_page, orphans, allow_empty_first_page, searching=searching)
+
+    def get_changelist(self, request, **kwargs):
+        return CaseChangeList
 
     def get_search_results(self, request, queryset, search_term):
         # The workspace's search: the same matches, answered from indexes on PostgreSQL.

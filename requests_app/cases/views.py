@@ -55,30 +55,17 @@ def filtered_cases(request):
     return case_filter, apply_sort(case_filter.qs, request.GET.get("sort"))
 
 
-# A text search that matches at most this many cases is sorted after it is found (see below).
-FEW_MATCHES = 2000
-
-
-def case_paginator(case_filter, cases, sort):
-    """The list's pages. A text search that matches few cases is sorted after it is found.
-
-    Sorted by a column that has an index (the default, newest first), PostgreSQL pages a search by
-    walking the cases in that order and testing each summary: for a selective search (a Member
-    State's name) it reads thousands of rows to find fifty. Found first from the trigram indexes and
-    then sorted, the same page takes a few milliseconds. The count, which is read anyway, says which
-    case this is; a common word (more than FEW_MATCHES cases) keeps the walk, which suits it."""
+def case_paginator(case_filter, cases):
+    """The list's pages; a text search that matches few cases is sorted after it is found (EstimatedPaginator)."""
     searching = case_filter.is_bound and case_filter.is_valid() and case_filter.form.cleaned_data.get("q", "").strip()
-    paginator = EstimatedPaginator(cases, PAGE_SIZE, searching=bool(searching))
-    if searching and paginator.count <= FEW_MATCHES:
-        paginator.object_list = apply_sort(cases, sort, by_index=False)
-    return paginator
+    return EstimatedPaginator(cases, PAGE_SIZE, searching=bool(searching))
 
 
 @staff_required
 def case_list(request):
     case_filter, cases = filtered_cases(request)
     sort = sort_key(request.GET.get("sort"))
-    page = case_paginator(case_filter, cases, sort).get_page(request.GET.get("page"))
+    page = case_paginator(case_filter, cases).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/list.html",

@@ -3,9 +3,12 @@
 import json
 import math
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 
@@ -20,9 +23,17 @@ class EstimatedPaginator(Paginator):
     estimate, or any page past it, is counted exactly first (an estimate too low then shows the
     pages beyond it), and a page past the real end (an estimate too high) counts exactly and shows
     the real last page.
+
+    A text search that matches at most ``sorted_after_finding_up_to`` cases is found first and then
+    sorted (``sorted_after_finding``): sorted by a column that has an index (newest first),
+    PostgreSQL pages a search by walking the cases in that order and testing each text, and for a
+    selective search (a Member State's name) reads thousands of rows to find fifty (40 ms at
+    100,000 cases); found first from the trigram indexes and then sorted, the same page takes 10.
+    The count, read anyway, says which case this is; a common word keeps the walk, which suits it.
     """
 
     exact_up_to = 2000
+    sorted_after_finding_up_to = 2000  # at most exact_up_to: only an exact count tells
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, searching=False):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
@@ -39,6 +50,17 @@ class EstimatedPaginator(Paginator):
 
     @cached_property
     def count(self):
+        count = self._bounded_count()
+        if (
+            self.searching
+            and isinstance(self.object_list, QuerySet)
+            and not self.estimated
+            and count <= self.sorted_after_finding_up_to
+        ):
+            self.object_list = sorted_after_finding(self.object_list)
+        return count
+
+    def _bounded_count(self):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
             return super().count
@@ -97,6 +119,46 @@ class EstimatedPaginator(Paginator):
         self.__dict__["count"] = super().count
         self.__dict__.pop("num_pages", None)
         self.estimated = False
+
+
+def sorted_after_finding(queryset):
+    """The queryset in the same order, by expressions no index answers (COALESCE(x, x) is x): the
+    database then finds the rows by the query's conditions first and sorts what it found."""
+    query = queryset.query
+    ordering = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ())
+    return queryset.order_by(*[_unindexed(queryset.model, item) for item in ordering])
+
+
+def _unindexed(model, item):
+    if isinstance(item, str):
+        name = item.lstrip("-")
+        if item == "?" or _names_a_relation(model, name):
+            return item  # a relation sorts by its model's ordering, which F() would not follow
+        return Coalesce(F(name), F(name)).desc() if item.startswith("-") else Coalesce(F(name), F(name)).asc()
+    if isinstance(item, OrderBy):
+        return OrderBy(
+            Coalesce(item.expression, item.expression),
+            descending=item.descending,
+            nulls_first=item.nulls_first,
+            nulls_last=item.nulls_last,
+        )
+    expression = getattr(item, "resolve_expression", None) and item
+    return Coalesce(expression, expression).asc() if expression is not None else item
+
+
+def _names_a_relation(model, path):
+    opts = model._meta
+    for part in path.split(LOOKUP_SEP):
+        if part == "pk":
+            return False
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return False  # an annotation or a transform
+        if not (field.is_relation and field.related_model):
+            return False
+        opts = field.related_model._meta
+    return True
 
 
 def _rounded(rows):

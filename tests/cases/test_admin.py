@@ -14,7 +14,7 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.documents.models import CaseDocument
 from requests_app.reference.models import MemberState
 from tests.admin_forms import change_form_data, intake_data
-from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request, recommend
+from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request, recommend, set_due
 
 pytestmark = pytest.mark.django_db
 
@@ -425,6 +425,43 @@ def test_the_admin_search_ignores_accents(client, officer):
 @pytest.mark.postgres
 def test_the_admin_search_ignores_accents_on_postgresql(client, officer):
     _admin_search_ignores_accents(client, officer)
+
+
+@pytest.mark.parametrize("column", ["", "1", "-1", "2", "-2", "3", "-3", "4", "-4", "5", "-5", "6", "-6"])
+def test_an_admin_search_with_few_matches_lists_as_any_other(client, officer, column, monkeypatch):
+    # A search matching few cases is sorted after it is found (EstimatedPaginator, CaseChangeList):
+    # by every column, both ways, on several pages and on one, it must read as when the database
+    # walks an index.
+    from requests_app.core.pagination import EstimatedPaginator
+
+    for number, iso in enumerate(["GHA", "PER", "GHA", "NPL", "FRA", "PER", "GHA"]):
+        case = new_request(
+            actor=officer,
+            state=iso,
+            received_days_ago=number % 3,
+            summary=f"Kits, batch {number}.",
+            officer=officer if number % 2 else None,
+        )
+        set_due(case, timezone.now() + datetime.timedelta(days=number % 4))
+    client.force_login(officer)
+
+    def listed(per_page):
+        monkeypatch.setattr("requests_app.cases.admin.AssistanceRequestAdmin.list_per_page", per_page)
+        pages = []
+        for number in (1, 2, 3):
+            response = client.get(LIST_URL, {"q": "kits", "o": column, "p": number})
+            if response.status_code != 200 or number > response.context["cl"].paginator.num_pages:
+                break
+            pages.append([case.reference for case in response.context["cl"].result_list])
+        return pages, response.context["cl"].result_list
+
+    (found_first,), one_page = listed(50)
+    assert len(found_first) == 7 and "COALESCE" in str(one_page.query)  # found, then sorted
+    assert listed(3)[0] == [found_first[:3], found_first[3:6], found_first[6:]]
+    monkeypatch.setattr(EstimatedPaginator, "sorted_after_finding_up_to", -1)
+    (walked,), one_page = listed(50)
+    assert walked == found_first and "COALESCE" not in str(one_page.query)
+    assert listed(3)[0] == [walked[:3], walked[3:6], walked[6:]]
 
 
 def test_the_admin_case_page_says_who_acts_next_when_the_user_cannot(client, clerk, officer):

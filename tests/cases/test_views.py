@@ -11,6 +11,7 @@ from django.utils import timezone
 from requests_app.cases import services
 from requests_app.cases.choices import Stage
 from requests_app.cases.filters import SORTS
+from requests_app.core.pagination import EstimatedPaginator
 from tests.cases.helpers import LIST, listed
 from tests.factories import (
     UserFactory,
@@ -162,7 +163,7 @@ def test_columns_sort_both_ways(staff_client, cases):
 
 @pytest.mark.parametrize("sort", sorted(SORTS) + [f"-{key}" for key in sorted(SORTS)])
 def test_a_search_with_few_matches_pages_and_sorts_as_any_other_list(staff_client, officer, sort, monkeypatch):
-    # A search matching few cases is sorted after it is found (views.case_paginator); the pages
+    # A search matching few cases is sorted after it is found (EstimatedPaginator); the pages
     # must read exactly as when the database walks an index.
     for number in range(60):
         state = ("GHA", "PER", "NPL", "FRA")[number % 4]
@@ -176,7 +177,7 @@ def test_a_search_with_few_matches_pages_and_sorts_as_any_other_list(staff_clien
         set_due(case, timezone.now() + datetime.timedelta(days=number % 5, hours=number))
     query = f"?q=kits&sort={sort}"
     sorted_after = [listed(staff_client, query), listed(staff_client, query + "&page=2")]
-    monkeypatch.setattr("requests_app.cases.views.FEW_MATCHES", 0)
+    monkeypatch.setattr(EstimatedPaginator, "sorted_after_finding_up_to", -1)
     walked = [listed(staff_client, query), listed(staff_client, query + "&page=2")]
     assert sorted_after == walked
     assert [len(page) for page in walked] == [50, 10]

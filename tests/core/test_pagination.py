@@ -1,10 +1,15 @@
 """The paginator that counts exactly up to a bound and estimates beyond it (on PostgreSQL)."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
+from django.db.models import F
+from django.utils import timezone
 
-from requests_app.core.pagination import EstimatedPaginator, _rounded, _table_rows
+from requests_app.core.pagination import EstimatedPaginator, _rounded, _table_rows, sorted_after_finding
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +106,59 @@ def test_an_estimate_is_never_more_than_the_table_holds(monkeypatch):
 
     paginator = EstimatedPaginator(people, 5)
     assert (paginator.count, paginator.estimated) == (_rounded(held), True)
+
+
+# A search found first, then sorted ---------------------------------------------------------------
+
+
+def _usernames(queryset):
+    return [user.username for user in queryset]
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        ["username"],
+        ["-last_login", "username"],
+        [F("last_login").asc(nulls_first=True), "-pk"],
+        [F("last_login").asc(nulls_last=True), "username"],
+        [F("last_login").desc(nulls_first=True), "username"],
+        [F("last_login").desc(nulls_last=True), "username"],
+    ],
+    ids=["a column", "descending", "nulls first", "nulls last", "descending, nulls first", "descending, nulls last"],
+)
+def test_sorted_after_finding_keeps_the_order(ordering):
+    people = _people(6)
+    for number, user in enumerate(people):
+        # Two share a time, two have none: ties and empty values sort as before.
+        user.last_login = None if number in (1, 4) else timezone.now() - datetime.timedelta(days=number // 2)
+        user.save(update_fields=["last_login"])
+    walked = people.order_by(*ordering)
+    found_first = sorted_after_finding(walked)
+    assert "COALESCE" in str(found_first.query)
+    assert _usernames(found_first) == _usernames(walked)
+
+
+def test_sorted_after_finding_follows_a_relations_own_ordering():
+    # Ordering by a relation sorts by the related model's Meta.ordering, which COALESCE(x, x) of
+    # the key would not: such a term is kept as it is.
+    queryset = Permission.objects.order_by("content_type", "codename")
+    assert _usernames_or_codenames(sorted_after_finding(queryset)) == _usernames_or_codenames(queryset)
+    assert str(sorted_after_finding(queryset).query).count("COALESCE") == 1
+
+
+def _usernames_or_codenames(permissions):
+    return [(permission.content_type_id, permission.codename) for permission in permissions]
+
+
+def test_a_search_with_few_matches_is_sorted_after_it_is_found(monkeypatch):
+    monkeypatch.setattr(EstimatedPaginator, "sorted_after_finding_up_to", 5)
+    people = _people(6)
+    few = EstimatedPaginator(people.exclude(username="paged-05"), 2, searching=True)
+    assert few.count == 5
+    assert "COALESCE" in str(few.object_list.query)
+    assert _usernames(few.page(3)) == ["paged-04"]
+    many = EstimatedPaginator(people, 2, searching=True)
+    assert many.count == 6 and "COALESCE" not in str(many.object_list.query)  # a common word: the walk suits it
+    browsing = EstimatedPaginator(people.exclude(username="paged-05"), 2)
+    assert browsing.count == 5 and "COALESCE" not in str(browsing.object_list.query)  # no search
