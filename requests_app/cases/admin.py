@@ -198,7 +198,9 @@ class AssistanceRequestForm(forms.ModelForm):
 
     class Meta:
         model = AssistanceRequest
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown
+        # None here: the admin names them from its fieldsets (ModelAdmin.get_form), and a form class
+        # that named every field would build them all once more on each request, for nothing.
+        fields: tuple[str, ...] = ()
         field_classes = {"requested_types": AssistanceTypesField}  # boxes under the typology's headings
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),

@@ -87,6 +87,8 @@ ONE_DATE_WIDGET: dict[type[models.Field], dict[str, Any]] = {models.DateField: {
 
 class ElectionInline(admin.TabularInline):
     model = Election
+    # Named, so the admin need not build a second formset to find them (ModelAdmin.get_fields).
+    fields = ["election_type", "planned_date"]
     formfield_overrides = ONE_DATE_WIDGET
     formset = ElectionFormSet
     extra = 0
