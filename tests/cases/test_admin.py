@@ -14,7 +14,8 @@ from requests_app.cases.models import AssistanceRequest
 from requests_app.documents.models import CaseDocument
 from requests_app.reference.models import MemberState
 from tests.admin_forms import change_form_data, intake_data
-from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request, recommend, set_due
+from tests.cases.helpers import cases_of_kits
+from tests.factories import PDF_BYTES, assistance_type, complete_assessment, new_request, recommend
 
 pytestmark = pytest.mark.django_db
 
@@ -434,15 +435,7 @@ def test_an_admin_search_with_few_matches_lists_as_any_other(client, officer, co
     # walks an index.
     from requests_app.core.pagination import EstimatedPaginator
 
-    for number, iso in enumerate(["GHA", "PER", "GHA", "NPL", "FRA", "PER", "GHA"]):
-        case = new_request(
-            actor=officer,
-            state=iso,
-            received_days_ago=number % 3,
-            summary=f"Kits, batch {number}.",
-            officer=officer if number % 2 else None,
-        )
-        set_due(case, timezone.now() + datetime.timedelta(days=number % 4))
+    cases_of_kits(officer, 7, states=("GHA", "PER", "GHA", "NPL", "FRA", "PER", "GHA"), days=3, every=2, due_days=4)
     client.force_login(officer)
 
     def listed(per_page):

@@ -12,7 +12,7 @@ from requests_app.cases import services
 from requests_app.cases.choices import Stage
 from requests_app.cases.filters import SORTS
 from requests_app.core.pagination import EstimatedPaginator
-from tests.cases.helpers import LIST, listed
+from tests.cases.helpers import LIST, cases_of_kits, listed
 from tests.factories import (
     UserFactory,
     assistance_type,
@@ -165,16 +165,7 @@ def test_columns_sort_both_ways(staff_client, cases):
 def test_a_search_with_few_matches_pages_and_sorts_as_any_other_list(staff_client, officer, sort, monkeypatch):
     # A search matching few cases is sorted after it is found (EstimatedPaginator); the pages
     # must read exactly as when the database walks an index.
-    for number in range(60):
-        state = ("GHA", "PER", "NPL", "FRA")[number % 4]
-        case = new_request(
-            actor=officer,
-            state=state,
-            received_days_ago=number % 7,
-            summary=f"Kits, batch {number}.",
-            officer=officer if number % 3 else None,
-        )
-        set_due(case, timezone.now() + datetime.timedelta(days=number % 5, hours=number))
+    cases_of_kits(officer, 60)
     query = f"?q=kits&sort={sort}"
     sorted_after = [listed(staff_client, query), listed(staff_client, query + "&page=2")]
     monkeypatch.setattr(EstimatedPaginator, "sorted_after_finding_up_to", -1)
