@@ -7,8 +7,9 @@ started, also on Ctrl-C, on an error or when a step overruns its time. Exits non
 a failed request, a kind of task that made no request, an error in a log, a process that died.
 
 Environment (defaults): DATABASE_URL (postgres://postgres@127.0.0.1:5432/eas_load), CELERY_BROKER_URL
-(redis://127.0.0.1:6379/5), LOAD_TIME (5m), LOAD_USERS (50), LOAD_SPAWN_RATE (5 a second), LOAD_CASES
-(5000: bulk cases added while the database holds fewer), LOAD_PORT (8100), LOAD_WEB_WORKERS (4),
+(redis://127.0.0.1:6379/5), CACHE_URL (redis://127.0.0.1:6379/6), LOAD_TIME (5m), LOAD_USERS (50),
+LOAD_SPAWN_RATE (5 a second), LOAD_CASES (5000: bulk cases added while the database holds fewer),
+LOAD_PORT (8100), LOAD_WEB_WORKERS (4),
 LOAD_CELERY_WORKERS (2), LOAD_OUT (var/load: the CSV statistics, the HTML report, the processes' logs),
 LOAD_STATIC_ROOT (var/load/static), LOAD_WAIT (seconds between a person's tasks: "1,5"),
 CELERY_TASK_DEFAULT_QUEUE (eas-load), EAS_BEAT_LOCK_NAME (eas-load-beat), CELERY_WORKER_CONCURRENCY (1).
@@ -48,6 +49,7 @@ def settings_from(environ):
     return {
         "database": environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/eas_load"),
         "broker": environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/5"),
+        "cache": environ.get("CACHE_URL", "redis://127.0.0.1:6379/6"),
         "time": environ.get("LOAD_TIME", "5m"),
         "users": int(environ.get("LOAD_USERS", "50")),
         "spawn_rate": float(environ.get("LOAD_SPAWN_RATE", "5")),
@@ -101,6 +103,7 @@ class Run:
             SECRET_KEY=secrets.token_urlsafe(50),
             DATABASE_URL=settings["database"],
             CELERY_BROKER_URL=settings["broker"],
+            CACHE_URL=settings["cache"],
             CELERY_TASK_DEFAULT_QUEUE=environ.get("CELERY_TASK_DEFAULT_QUEUE", "eas-load"),
             EAS_BEAT_LOCK_NAME=environ.get("EAS_BEAT_LOCK_NAME", "eas-load-beat"),
             ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -309,8 +312,8 @@ def execute(settings, environ):
     with signals_interrupt():
         try:
             seconds(settings["time"])
-            loopback_only(settings["database"], "DATABASE_URL")
-            loopback_only(settings["broker"], "CELERY_BROKER_URL")
+            for name, url in (("DATABASE_URL", "database"), ("CELERY_BROKER_URL", "broker"), ("CACHE_URL", "cache")):
+                loopback_only(settings[url], name)
             run = Run(settings, environ)
             run.prepare()
             run.start_site()

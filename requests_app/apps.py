@@ -12,6 +12,7 @@ class RequestsAppConfig(AppConfig):
         _register_tasks()
         _connect_correspondence()
         _connect_accounts()
+        _register_checks()
 
 
 def _register_history_vocabulary():
@@ -77,6 +78,11 @@ def _connect_correspondence():
     from requests_app.correspondence import receivers
 
     receivers.connect()
+
+
+def _register_checks():
+    """The deployment's own checks (`check --deploy`)."""
+    from requests_app.ops import checks  # noqa: F401  (registers them)
 
 
 def _connect_accounts():

@@ -12,7 +12,15 @@ def manage(*args, **env):
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL")
+        if k
+        not in (
+            "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "ALLOWED_HOSTS",
+            "CELERY_BROKER_URL",
+            "CACHE_URL",
+        )
     }
     environment.update(env)
     return subprocess.run(
@@ -26,4 +34,5 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://eas@db.example.org:5432/eas",
     "ALLOWED_HOSTS": "eas.example.org",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "CACHE_URL": "redis://redis.example.org:6379/1",
 }

@@ -11,12 +11,19 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL", "CACHE_URL"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", **env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_check_deploy_refuses_a_cache_each_process_keeps_for_itself():
+    # Sessions are read from the cache: one ended in a process (logging out) must end in all.
+    result = manage("check", "--deploy", **{**PRODUCTION, "CACHE_URL": "locmemcache://"})
+    assert result.returncode != 0
+    assert "eas.E001" in result.stderr and "CACHE_URL" in result.stderr
 
 
 def test_migrations_match_the_models():

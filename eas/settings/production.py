@@ -1,6 +1,6 @@
 """Production: secrets have no default; HTTPS everywhere.
 
-Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, CELERY_BROKER_URL. The recipe: README, Production.
+Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, CELERY_BROKER_URL, CACHE_URL. The recipe: README, Production.
 """
 
 from eas.sentry import init_sentry
@@ -22,6 +22,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+# Shared by every process: a session ended in one (logging out) ends in all, and the API's
+# throttling counts each user once (base.py). A page waits at most 2 s for it.
+CACHES = {"default": env.cache("CACHE_URL")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=2, socket_timeout=2)
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 # Static files served by the application itself, compressed and cached forever: right after

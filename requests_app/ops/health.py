@@ -1,4 +1,4 @@
-"""What /readyz checks: the database, the broker, beat's heartbeat, migrations not yet applied.
+"""What /readyz checks: the database, the broker, the cache, beat's heartbeat, migrations not yet applied.
 
 Each check answers a small dict with "ok" and what a person on call needs: how old the heartbeat
 is, how many migrations are pending, which kind of error. Never a host, an address, a name or an
@@ -8,11 +8,13 @@ error's text: the probe answers anyone, and an error's text may quote a connecti
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache as default_cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from kombu import Connection
 from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from requests_app.ops.leases import beat_lease
 
@@ -41,6 +43,15 @@ def broker() -> Check:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT, transport_options=options) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)
     except (KombuError, OSError) as error:
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": True}
+
+
+def cache() -> Check:
+    """The cache answers: every signed-in page reads its session there (SESSION_ENGINE cached_db)."""
+    try:
+        default_cache.get("eas-readiness")
+    except (RedisError, OSError) as error:  # production's cache is Redis; a socket's own errors besides
         return {"ok": False, "error": error.__class__.__name__}
     return {"ok": True}
 
@@ -77,4 +88,4 @@ def migrations() -> Check:
 
 def readiness() -> dict[str, Check]:
     # The database first: the migrations' check needs it, and beat's with a database lease.
-    return {"database": database(), "broker": broker(), "beat": beat(), "migrations": migrations()}
+    return {"database": database(), "broker": broker(), "cache": cache(), "beat": beat(), "migrations": migrations()}

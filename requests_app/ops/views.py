@@ -25,7 +25,7 @@ def healthz(request):
 
 
 def readyz(request):
-    """The process can serve: the database and the broker answer, a beat is scheduling, and every
+    """The process can serve: the database, the broker and the cache answer, a beat is scheduling, and every
     migration is applied. 503 with the failing checks otherwise."""
     if request.method not in ("GET", "HEAD"):
         return _answer(request, {})

@@ -112,8 +112,9 @@ def test_a_one_to_one_found_absent_reads_as_absent_without_a_query(officer):
 
 
 def test_a_new_request_s_page_reads_none_of_its_empty_sections(client, officer):
-    """Registering leads to the new case's page: it costs the session, the user, the case, which of
-    its rows it holds, its elections, types, history and letter (the register's), nothing more."""
+    """Registering leads to the new case's page: it costs the user (the session is read from the
+    cache), the case, which of its rows it holds, its elections, types, history and letter (the
+    register's), nothing more."""
     case = new_request(actor=officer)
     url = reverse("workspace:case-detail", args=[case.reference])
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
@@ -121,7 +122,7 @@ def test_a_new_request_s_page_reads_none_of_its_empty_sections(client, officer):
     with CaptureQueriesContext(connection) as captured:
         page = client.get(url)
     assert page.status_code == 200
-    assert len(captured.captured_queries) == 8
+    assert len(captured.captured_queries) == 7
     assert case.reference in page.content.decode()
 
 

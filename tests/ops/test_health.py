@@ -55,6 +55,7 @@ def test_readyz_is_ready_when_database_broker_beat_and_migrations_are(client, be
     assert body["status"] == "ok"
     assert body["checks"]["database"] == {"ok": True}
     assert body["checks"]["broker"] == {"ok": True}
+    assert body["checks"]["cache"] == {"ok": True}
     assert body["checks"]["migrations"] == {"ok": True, "pending": 0}
     beat = body["checks"]["beat"]
     assert beat["ok"] is True and 0 <= beat["age_seconds"] < 5 and beat["max_age_seconds"] == 30
@@ -88,6 +89,23 @@ def test_readyz_says_the_broker_is_down_without_saying_where_it_is(client, setti
     # With a Redis broker the beat's heartbeat lives there too: unreachable as well.
     assert checks["beat"]["ok"] is False and checks["beat"]["error"] == "ConnectionError"
     assert checks["database"]["ok"] is True
+    for secret in ("s3cret", "127.0.0.1", "redis://", ":1/"):
+        assert secret not in response.content.decode()
+
+
+def test_readyz_says_the_cache_is_down_without_saying_where_it_is(client, settings, beat_alive):
+    # Every signed-in page reads its session from the cache: a process that cannot reach it cannot serve.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://:s3cret-password@127.0.0.1:1/1",  # nothing listens on port 1
+        }
+    }
+    response = probe(client, "/readyz")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["cache"] == {"ok": False, "error": "ConnectionError"}
+    assert checks["database"]["ok"] is True and checks["broker"]["ok"] is True
     for secret in ("s3cret", "127.0.0.1", "redis://", ":1/"):
         assert secret not in response.content.decode()
 

@@ -114,6 +114,9 @@ def test_it_stays_on_the_loopback(tmp_path, capsys):
     assert run.main(environ) == 1
     assert "DATABASE_URL must be on the loopback" in capsys.readouterr().err
     assert not (tmp_path / "web.log").exists()  # nothing was started
+    environ = {"CACHE_URL": "redis://cache.example.org:6379/1", "LOAD_OUT": str(tmp_path)}
+    assert run.main(environ) == 1
+    assert "CACHE_URL must be on the loopback" in capsys.readouterr().err
     assert run.seconds("5m") == 300 and run.seconds("1h30m") == 5400 and run.seconds("15s") == 15
 
 
@@ -156,6 +159,7 @@ def test_a_short_load_test_passes_and_stops_everything(tmp_path, redis_url):
     env = process_env(
         DATABASE_URL=database_url(),
         CELERY_BROKER_URL=url,
+        CACHE_URL=url,
         CELERY_TASK_DEFAULT_QUEUE=f"{prefix}-queue",
         EAS_BEAT_LOCK_NAME=f"{prefix}-beat",
         LOAD_OUT=out,

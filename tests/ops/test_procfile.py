@@ -86,6 +86,7 @@ def test_the_three_processes_of_the_procfile_are_ready_together(processes, tmp_p
         **PRODUCTION,
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": url,
+        "CACHE_URL": url,
         "CELERY_TASK_DEFAULT_QUEUE": f"{prefix}-queue",
         "EAS_BEAT_LOCK_NAME": f"{prefix}-beat",
         "EAS_BEAT_HEARTBEAT_SECONDS": 1,
@@ -112,7 +113,7 @@ def test_the_three_processes_of_the_procfile_are_ready_together(processes, tmp_p
         return status == 200 and json.loads(body)
 
     body = wait_for(ready, "/readyz says ready", 60, logs=[log])
-    assert set(body["checks"]) == {"database", "broker", "beat", "migrations"}
+    assert set(body["checks"]) == {"database", "broker", "cache", "beat", "migrations"}
     # A page, as the proxy passes it: the site's host, HTTPS said by X-Forwarded-Proto.
     proxied = {"Host": "eas.example.org", "X-Forwarded-Proto": "https"}
     status, headers, page = get(f"http://127.0.0.1:{port}/accounts/login/", **proxied)
