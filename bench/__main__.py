@@ -44,11 +44,20 @@ def parse_args(argv):
         "preference for the run, and the browser's Accept-Language (default en)",
     )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and stop")
+    parser.add_argument(
+        "--against",
+        metavar="DIR",
+        type=Path,
+        help="measure this checkout and the one in DIR (a git worktree of another commit) in turns, "
+        "against the same database, and report the paired differences (bench/paired.py)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or (args.warmup is not None and args.warmup < 0):
         parser.error("--runs must be at least 1 and --warmup at least 0")
     if args.language not in LANGUAGES:
         parser.error(f"--language must be one of {', '.join(LANGUAGES)}")
+    if args.against is not None and not (args.against / "bench" / "core.py").is_file():
+        parser.error(f"--against {args.against}: not a checkout of EAS with its benchmarks")
     return args
 
 
@@ -183,9 +192,34 @@ def main(argv=None):
     if not args.no_seed:
         ensure_cases(args.cases)
 
+    if args.against is not None:
+        return measure_against(chosen, args)
     results, notes = measure_all(chosen, args)
     print()
     print(core.report(results, runs=args.runs, warmup=args.warmup, notes=notes, language=args.language))
+    return 0
+
+
+def measure_against(chosen, args):
+    """Each chosen benchmark, this checkout and args.against in turns (bench/paired.py)."""
+    from django.db import connections
+
+    from bench import core, paired
+
+    connections.close_all()  # the two sides have their own connections; this one waits
+    here = Path(__file__).resolve().parent.parent
+    results = []
+    for item in chosen:
+        started = time.monotonic()
+        this, other = paired.compare(
+            item.name, [here, args.against.resolve()], runs=args.runs, warmup=args.warmup, language=args.language
+        )
+        results.append((item.name, (this, other)))
+        print(f"  {item.name}: {time.monotonic() - started:.1f} s", flush=True)
+    print()
+    print(f"this: {here}; other: {args.against.resolve()}; {args.runs} runs each, in turns, after {args.warmup}.")
+    print(f"Database: {core.database()}. Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
+    print(paired.report(results))
     return 0
 
 

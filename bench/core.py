@@ -29,7 +29,7 @@ from functools import cached_property
 REGISTRY = {}
 
 # Modules of the package that hold no benchmarks.
-_NOT_BENCHMARKS = {"core", "__main__"}
+_NOT_BENCHMARKS = {"core", "__main__", "paired"}
 
 
 @dataclass

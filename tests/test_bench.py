@@ -1,7 +1,9 @@
-"""`python -m bench`: its options (`--language`: the pages measured in the language asked for), and
-`make bench` passing them on."""
+"""`python -m bench`: its options (`--language`: the pages measured in the language asked for;
+`--against`: two checkouts in turns), and `make bench` passing them on."""
 
+import os
 import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -99,3 +101,33 @@ def test_the_registering_benchmark_sends_the_form_as_a_browser_does_and_register
     timed = admin_pages.add_request(ctx, data)
     assert timed.queries > 10 and timed.ms > 0
     assert not AssistanceRequest.objects.exists()
+
+
+def test_against_another_checkout_both_sides_take_turns_on_the_same_database(tmp_path):
+    """`--against DIR`: this checkout and the one in DIR (here the same) serve the benchmark in turns
+    against one database; the report gives each side's median and their paired difference."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--against", str(ROOT), "--only", "admin changelist, stage", "--runs", "3"]
+        + ["--warmup", "1", "--no-seed"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| admin changelist, stage filter |"))
+    this, other = (float(cell) for cell in row.split("|")[2:4])
+    assert this > 0 and other > 0
+    assert row.rstrip().endswith("| 5, 5 |")  # the same queries on both sides: the same code
+    assert f"other: {ROOT}" in done.stdout and "3 runs each, in turns, after 1" in done.stdout
+
+
+def test_against_refuses_a_folder_that_is_no_checkout(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        bench_main.parse_args(["--against", str(tmp_path)])
+    assert "not a checkout of EAS" in capsys.readouterr().err
