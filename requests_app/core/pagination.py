@@ -130,20 +130,17 @@ def sorted_after_finding(queryset):
 
 
 def _unindexed(model, item):
-    if isinstance(item, str):
-        name = item.lstrip("-")
-        if item == "?" or _names_a_relation(model, name):
-            return item  # a relation sorts by its model's ordering, which F() would not follow
-        return Coalesce(F(name), F(name)).desc() if item.startswith("-") else Coalesce(F(name), F(name)).asc()
+    """One term of an ordering, by the same values through COALESCE(x, x)."""
     if isinstance(item, OrderBy):
-        return OrderBy(
-            Coalesce(item.expression, item.expression),
-            descending=item.descending,
-            nulls_first=item.nulls_first,
-            nulls_last=item.nulls_last,
-        )
-    expression = getattr(item, "resolve_expression", None) and item
-    return Coalesce(expression, expression).asc() if expression is not None else item
+        value = Coalesce(item.expression, item.expression)
+        return OrderBy(value, descending=item.descending, nulls_first=item.nulls_first, nulls_last=item.nulls_last)
+    if not isinstance(item, str):
+        return Coalesce(item, item).asc()  # an expression, ascending as order_by() takes it
+    name = item.lstrip("-")
+    if item == "?" or _names_a_relation(model, name):
+        return item  # a relation sorts by its model's ordering, which F() would not follow
+    value = Coalesce(F(name), F(name))
+    return value.desc() if item.startswith("-") else value.asc()
 
 
 def _names_a_relation(model, path):

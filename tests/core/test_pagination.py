@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from requests_app.core.pagination import EstimatedPaginator, _rounded, _table_rows, sorted_after_finding
@@ -124,8 +125,17 @@ def _usernames(queryset):
         [F("last_login").asc(nulls_last=True), "username"],
         [F("last_login").desc(nulls_first=True), "username"],
         [F("last_login").desc(nulls_last=True), "username"],
+        [Upper("last_name"), "-username"],
     ],
-    ids=["a column", "descending", "nulls first", "nulls last", "descending, nulls first", "descending, nulls last"],
+    ids=[
+        "a column",
+        "descending",
+        "nulls first",
+        "nulls last",
+        "descending, nulls first",
+        "descending, nulls last",
+        "an expression",
+    ],
 )
 def test_sorted_after_finding_keeps_the_order(ordering):
     people = _people(6)
