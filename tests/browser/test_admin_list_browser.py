@@ -60,3 +60,27 @@ def test_the_case_list_fits_a_1366_pixel_screen(laptop, officer):
         return [td.innerText, new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
     })""")
     assert lines and all(count <= 2 for _, count in lines), lines
+
+
+def test_a_case_opened_from_a_search_saves_back_to_the_same_search(laptop, officer):
+    """The rows link to their cases themselves (CaseChangeList): the search goes along and Save comes
+    back to it, as with Django's own links."""
+    kits = new_request(actor=officer, state="GHA", officer=officer, summary="Ballot kits for the north.")
+    new_request(actor=officer, state="PER", officer=officer, summary="Results transmission.")
+    page = laptop.page
+    page.goto("/admin/login/?next=/admin/requests_app/assistancerequest/%3Fq%3Dkits")
+    page.get_by_label("Username").fill(officer.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+
+    page.locator("#result_list").get_by_role("link", name=kits.reference).click()
+    expect(page.get_by_role("heading", level=2).filter(has_text=kits.reference)).to_be_visible()
+    laptop.shot("case-from-search")
+    page.locator("input[name=_save]").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    expect(page.locator("#searchbar")).to_have_value("kits")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    expect(page.locator("#result_list")).to_contain_text(kits.reference)
+    laptop.shot("back-to-search")
