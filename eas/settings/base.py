@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The widgets' templates, for FORM_RENDERER below.
+    "django.forms",
     "django_filters",
     "axes",
     "csp",
@@ -87,6 +89,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are drawn by the engine above, so templates/ can replace one of Django's: its
+# django/forms/widgets/attrs.html writes the attributes in Python (templatetags/eas_widgets.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 
 def with_prepared_statements(database: dict) -> dict:
