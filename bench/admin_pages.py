@@ -4,28 +4,29 @@ import time
 
 from django.db import connection
 
-from bench.core import PageError, QueryCounter, Timed, benchmark
+from bench.core import PageError, QueryCounter, Timed, as_in_use, benchmark
 
 CHANGELIST = "/admin/requests_app/assistancerequest/"
 ADD = f"{CHANGELIST}add/"
 
 
-@benchmark("admin changelist")
-def changelist(ctx):
+@benchmark("admin changelist", setup=as_in_use)
+def changelist(ctx, _setup):
     ctx.get(CHANGELIST)
 
 
-@benchmark("admin changelist, stage filter")
-def changelist_stage_filter(ctx):
+@benchmark("admin changelist, stage filter", setup=as_in_use)
+def changelist_stage_filter(ctx, _setup):
     ctx.get(f"{CHANGELIST}?stage__exact=in_implementation")
 
 
-@benchmark("admin changelist, search")
-def changelist_search(ctx):
+@benchmark("admin changelist, search", setup=as_in_use)
+def changelist_search(ctx, _setup):
     ctx.get(f"{CHANGELIST}?q=Ghana")
 
 
 def _case_with_full_history(ctx):
+    as_in_use(ctx)
     case, entries = ctx.case_with_longest_history()
     ctx.note(f"Case page: {case.reference}, {entries} history entries, {case.documents.count()} documents.")
     return f"{CHANGELIST}{case.pk}/change/"
@@ -50,6 +51,7 @@ def _intake_form(ctx):
 
     from requests_app.reference.models import AssistanceType, MemberState
 
+    as_in_use(ctx)
     today = timezone.localdate()
     types = list(
         AssistanceType.objects.filter(requires_mandate=False).order_by("position").values_list("pk", flat=True)[:2]

@@ -10,8 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from bench.core import benchmark
-from bench.workspace import as_in_use
+from bench.core import as_in_use, benchmark
 from requests_app.reports.selectors import build_briefing
 
 PAGE = "/reports/briefing/"

@@ -1,8 +1,7 @@
 """The country file (issue 13): a country with 50 cases and 2,000 history entries at 100,000 cases,
 and the list of countries with their open and closed cases and last activity."""
 
-from bench.core import PageError, benchmark
-from bench.workspace import as_in_use
+from bench.core import PageError, as_in_use, benchmark
 
 COUNTRY_LIST = "/countries/"
 

@@ -18,49 +18,11 @@ import zipfile
 
 from django.db import connection
 
-from bench.core import QueryCounter, Timed, benchmark
-from requests_app.cases.models import AssistanceRequest
+from bench.core import QueryCounter, Timed, as_in_use, benchmark
 
 LIST = "/cases/"
 CSV_EXPORT = "/cases/export.csv"
 XLSX_EXPORT = "/cases/export.xlsx"
-
-
-_vacuum_checked = False
-
-
-def as_in_use(ctx):
-    """On PostgreSQL, the case table as autovacuum would keep it: no dead rows, a visibility map.
-
-    Production runs autovacuum; this server does not, and the reminder sweep benchmark updates
-    every case in a transaction it rolls back: 100,000 dead row versions per run, 700,000 after
-    one `make bench`, which leave the table and its indexes several times their size (autovacuum
-    would have cleaned up after each run, and the next run reused the space). A freshly seeded
-    table has no visibility map either, so counting its rows cannot use an index-only scan.
-    When autovacuum's default thresholds are passed: the table compacted (VACUUM FULL) if it
-    holds dead rows, then vacuumed and analysed. Once per process, untimed, said in the report.
-    """
-    global _vacuum_checked
-    if _vacuum_checked or connection.vendor != "postgresql":
-        return
-    _vacuum_checked = True
-    table = AssistanceRequest._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT n_live_tup, n_dead_tup, n_ins_since_vacuum FROM pg_stat_user_tables WHERE relname = %s", [table]
-        )
-        live, dead, inserted = cursor.fetchone()
-        if dead <= 50 + 0.2 * live and inserted <= 1000 + 0.2 * live:
-            return
-        started = time.perf_counter()
-        if dead > 50 + 0.2 * live:
-            cursor.execute(f'VACUUM (FULL) "{table}"')
-        cursor.execute(f'VACUUM (ANALYZE) "{table}"')
-    ctx.note(
-        f"Before the workspace benchmarks, {table} was vacuumed{' (FULL)' if dead > 50 + 0.2 * live else ''} "
-        f"and analysed, as autovacuum would have kept it: it held {dead:,} dead row versions, and {inserted:,} "
-        f"rows inserted since its last vacuum ({time.perf_counter() - started:.1f} s, untimed)."
-    )
 
 
 @benchmark("case list", setup=as_in_use)
