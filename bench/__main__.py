@@ -151,8 +151,9 @@ def measure_all(chosen, args):
         core.language(superuser(), args.language) as user,
     ):
         ctx = core.Context(user, language=args.language)
-        results = []
+        results, paces = [], []
         for item in chosen:
+            paces.append(core.pace())
             started = time.monotonic()
             result = core.measure(item, ctx, runs=args.runs, warmup=args.warmup)
             print(
@@ -162,7 +163,8 @@ def measure_all(chosen, args):
                 flush=True,
             )
             results.append(result)
-    return results, ctx.notes
+        paces.append(core.pace())
+    return results, ctx.notes, paces
 
 
 def main(argv=None):
@@ -194,9 +196,9 @@ def main(argv=None):
 
     if args.against is not None:
         return measure_against(chosen, args)
-    results, notes = measure_all(chosen, args)
+    results, notes, paces = measure_all(chosen, args)
     print()
-    print(core.report(results, runs=args.runs, warmup=args.warmup, notes=notes, language=args.language))
+    print(core.report(results, runs=args.runs, warmup=args.warmup, notes=notes, language=args.language, paces=paces))
     return 0
 
 

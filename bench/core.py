@@ -260,7 +260,19 @@ def database():
     return f"{connection.vendor} {version}".strip() + reuse
 
 
-def report(results, *, runs, warmup, notes=(), language="en"):
+def pace():
+    """The milliseconds a fixed piece of pure Python takes (median of 5): the machine's pace at the
+    moment. On a shared machine it drifts (204 to 391 ms for the same loop within an hour, README,
+    Benchmarks), and every benchmark drifts with it; the report gives it beside the figures."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sorted(str(number * 7919 % 100_003) for number in range(100_000))
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def report(results, *, runs, warmup, notes=(), language="en", paces=()):
     import django
     from django.utils import timezone
 
@@ -281,6 +293,11 @@ def report(results, *, runs, warmup, notes=(), language="en"):
         f"pages in {language}. CPU ms: the median processor time of this process (not of a database server), "
         "what a run costs without waiting for a processor on a busy machine.",
     ]
+    if paces:
+        lines.append(
+            f"Pace (a fixed Python workload, lower is faster): {paces[0]:.1f} ms before the first benchmark, "
+            f"{paces[-1]:.1f} after the last, {min(paces):.1f} to {max(paces):.1f} between them."
+        )
     lines += [f"- {note}" for note in notes]
     return "\n".join(lines)
 

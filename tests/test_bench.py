@@ -131,3 +131,12 @@ def test_against_refuses_a_folder_that_is_no_checkout(tmp_path, capsys):
     with pytest.raises(SystemExit):
         bench_main.parse_args(["--against", str(tmp_path)])
     assert "not a checkout of EAS" in capsys.readouterr().err
+
+
+def test_the_report_gives_the_machines_pace_beside_the_figures():
+    """On a machine whose speed drifts, the reader sees how fast it ran while the figures were taken."""
+    text = core.report([], runs=20, warmup=2, paces=[30.0, 45.5, 31.2])
+
+    assert "Pace (a fixed Python workload, lower is faster): 30.0 ms before the first benchmark, 31.2 after" in text
+    assert "30.0 to 45.5 between them" in text
+    assert 1 < core.pace() < 10_000
