@@ -262,8 +262,8 @@ def database():
 
 def pace():
     """The milliseconds a fixed piece of pure Python takes (median of 5): the machine's pace at the
-    moment. On a shared machine it drifts (204 to 391 ms for the same loop within an hour, README,
-    Benchmarks), and every benchmark drifts with it; the report gives it beside the figures."""
+    moment. On a shared machine it drifts (up to twice as slow within an hour, README, Benchmarks),
+    and every benchmark drifts with it; the report gives it beside the figures."""
     times = []
     for _ in range(5):
         started = time.perf_counter()
