@@ -27,6 +27,7 @@ from locust import HttpUser, between, events, task
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from loadtest import pages
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TASK_KINDS = ("login", "dashboard", "list", "search", "case", "country", "act", "export")
 REQUESTS: Counter = Counter()  # requests made, by kind of task
 ACTED: Counter = Counter()  # actions taken, by name
@@ -184,13 +185,18 @@ class Staff(HttpUser):
 
     @task(1)
     def export(self):
+        """The list as a file: CSV, or one time in three the XLSX workbook (a ZIP package)."""
         filters = {} if self.rng.random() < 0.2 else pages.random_filters(self.rng)
         REQUESTS["export"] += 1
-        path = pages.with_query(pages.CASE_EXPORT_CSV, filters)
-        with self.request("GET", path, "cases export.csv") as response:
+        if self.rng.random() < 1 / 3:
+            path, name, expected = pages.CASE_EXPORT_XLSX, "cases export.xlsx", XLSX
+        else:
+            path, name, expected = pages.CASE_EXPORT_CSV, "cases export.csv", "text/csv"
+        with self.request("GET", pages.with_query(path, filters), name) as response:
             kind = response.headers.get("Content-Type", "")
-            if response.status_code != 200 or not kind.startswith("text/csv") or not response.text.strip():
-                response.failure(f"HTTP {response.status_code} {kind or response.error}: not a CSV")
+            whole = response.content.startswith(b"PK") if expected == XLSX else bool(response.text.strip())
+            if response.status_code != 200 or not kind.startswith(expected) or not whole:
+                response.failure(f"HTTP {response.status_code} {kind or response.error}: not the {name[-4:]} file")
 
 
 @events.quitting.add_listener

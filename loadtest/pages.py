@@ -77,6 +77,7 @@ LOGIN = "/accounts/login/"
 DASHBOARD = "/"
 CASE_LIST = "/cases/"
 CASE_EXPORT_CSV = "/cases/export.csv"
+CASE_EXPORT_XLSX = "/cases/export.xlsx"
 
 
 def with_query(path: str, query: dict | None = None) -> str:

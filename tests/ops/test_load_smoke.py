@@ -33,6 +33,7 @@ def test_the_locustfile_visits_the_sites_pages():
         pages.DASHBOARD: "workspace:dashboard",
         pages.CASE_LIST: "workspace:case-list",
         pages.CASE_EXPORT_CSV: "workspace:case-export-csv",
+        pages.CASE_EXPORT_XLSX: "workspace:case-export-xlsx",
         pages.case_page("EAS-2026-0042"): "workspace:case-detail",
         pages.country_file("KEN"): "workspace:country-file",
         **{pages.case_action("EAS-2026-0042", action): "workspace:case-action" for action in pages.ACTIONS},
