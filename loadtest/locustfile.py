@@ -2,7 +2,8 @@
 
 Each simulated person is one of the demo's staff (loadtest/pages.py): they log in through the login
 form, then browse the case list (pages, filters, searches), open cases and country files, move
-cases on through the case page's forms, and export the list as CSV, with a few seconds between.
+cases on through the case page's forms (the intake clerk registers letters received instead), and
+export the list as CSV or XLSX, with a few seconds between.
 Any HTTP error, error message or form error is a failure; `make load` (loadtest/run.py) fails then.
 
 EAS is reached as behind the TLS proxy of production (README, Production): each request says
@@ -12,6 +13,7 @@ Environment: LOAD_WAIT ("1,5": seconds between tasks), LOAD_SUMMARY (a JSON file
 the requests of each kind of task, the actions taken).
 """
 
+import datetime
 import itertools
 import json
 import os
@@ -150,8 +152,8 @@ class Staff(HttpUser):
     @task(2)
     def act(self):
         """Find a case that waits for this person, and move it on through its page's form."""
-        if self.staff.works_on is None:  # the intake clerk registers letters: not part of this test
-            return self.browse_list()
+        if self.staff.works_on is None:  # the intake clerk moves work on by registering letters
+            return self.register_letter()
         query = {**self.staff.works_on, "stage": self.rng.choice(pages.ACTING_STAGES), "sort": "-received"}
         html = self.page("act", pages.with_query(pages.CASE_LIST, query), "cases ?stage (to act)")
         candidates = [reference for reference in pages.case_references(html) if reference not in CLAIMED]
@@ -166,6 +168,25 @@ class Staff(HttpUser):
             finally:
                 CLAIMED.discard(reference)
         NOTHING_TO_ACT_ON[self.staff.role] += 1
+
+    def register_letter(self):
+        """A letter received, registered through the correspondence register's form: of a case seen
+        on a page before, or else of a country."""
+        html = self.page("act", pages.LETTER_NEW, "letter form")
+        case = self.rng.choice(self.references) if self.references and self.rng.random() < 0.7 else None
+        country = self.rng.choice(self.countries) if self.countries else None
+        day = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+        data = pages.letter_filled(html, day=day, case=case, country=country)
+        if data is None:
+            return
+        with self.send("act", pages.LETTER_NEW, "register a letter", data, pages.LETTER_NEW) as response:
+            if response.status_code == 302 and pages.LETTER_REGISTERED.match(
+                urlsplit(response.headers.get("Location", "")).path
+            ):
+                ACTED["register a letter"] += 1
+            else:
+                problem = pages.problem(response.text) or response.error or "not registered"
+                response.failure(f"HTTP {response.status_code}: {problem}")
 
     def act_on(self, reference):
         path = pages.case_page(reference)

@@ -78,6 +78,8 @@ DASHBOARD = "/"
 CASE_LIST = "/cases/"
 CASE_EXPORT_CSV = "/cases/export.csv"
 CASE_EXPORT_XLSX = "/cases/export.xlsx"
+LETTER_NEW = "/correspondence/new/"
+LETTER_REGISTERED = re.compile(r"^/correspondence/\d+/$")
 
 
 def with_query(path: str, query: dict | None = None) -> str:
@@ -224,3 +226,24 @@ def actions_offered(html: str, reference: str) -> dict[str, Form]:
             ):
                 offered[action] = form
     return offered
+
+
+def letter_filled(html: str, *, day: str, case: str | None = None, country: str | None = None) -> dict | None:
+    """The correspondence register's form as the intake clerk fills it for a letter received on
+    ``day`` (YYYY-MM-DD): of ``case`` (its reference), or else of ``country`` (its code), or else of the
+    first country offered; each other choice its preselected option or the first. None: no such form."""
+    form = next((form for form in forms(html) if form.method == "post" and "country" in form.choices), None)
+    if form is None:
+        return None
+    data = form.filled("Received by the intake desk and registered.")
+    data.update(
+        direction="in",
+        date=day,
+        received_on=day,
+        sender="Permanent Mission to the United Nations",
+        subject="Request for electoral assistance: follow-up",
+        case=case or "",
+    )
+    offered = [value for value in form.choices["country"][0] if value]
+    data["country"] = "" if case else country or (offered[0] if offered else "")
+    return data

@@ -20,7 +20,7 @@ from requests_app.cases.filters import SORTS, CaseFilter
 from requests_app.cases.workflow import ACTIONS
 from requests_app.core import roles
 from requests_app.demo import staff as demo_staff
-from tests.factories import case_in_stage
+from tests.factories import case_in_stage, member_of
 from tests.ops.helpers import database_url, process_env
 from tests.project import ROOT
 
@@ -34,6 +34,7 @@ def test_the_locustfile_visits_the_sites_pages():
         pages.CASE_LIST: "workspace:case-list",
         pages.CASE_EXPORT_CSV: "workspace:case-export-csv",
         pages.CASE_EXPORT_XLSX: "workspace:case-export-xlsx",
+        pages.LETTER_NEW: "workspace:letter-new",
         pages.case_page("EAS-2026-0042"): "workspace:case-detail",
         pages.country_file("KEN"): "workspace:country-file",
         **{pages.case_action("EAS-2026-0042", action): "workspace:case-action" for action in pages.ACTIONS},
@@ -95,6 +96,30 @@ def test_the_form_they_fill_moves_the_case_on(client, officer, stage, action, af
     case.refresh_from_db()
     assert case.stage == after and case.events.count() == events + 1
     assert case.events.latest("pk").comment == "Checked."
+    assert pages.problem(client.get(response["Location"]).content.decode()) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("of", ["case", "country", "first country offered"])
+def test_the_letter_the_intake_clerk_fills_is_registered(client, officer, of):
+    from requests_app.correspondence.models import Letter
+
+    case = case_in_stage(Stage.UNDER_REVIEW, actor=officer)
+    client.force_login(member_of(roles.INTAKE_CLERK))
+    html = client.get(pages.LETTER_NEW).content.decode()
+    reference = case.reference if of == "case" else None
+    country = case.member_state.iso3 if of != "first country offered" else None
+    data = pages.letter_filled(html, day="2026-11-02", case=reference, country=country)
+
+    response = client.post(pages.LETTER_NEW, data)
+
+    assert response.status_code == 302 and pages.LETTER_REGISTERED.match(response["Location"])
+    letter = Letter.objects.get(subject="Request for electoral assistance: follow-up")
+    assert letter.case == (case if of == "case" else None)
+    assert letter.country is not None
+    if of != "first country offered":
+        assert letter.country == case.member_state
+    assert letter.direction == "in" and str(letter.received_on) == "2026-11-02"
     assert pages.problem(client.get(response["Location"]).content.decode()) is None
 
 
