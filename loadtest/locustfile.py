@@ -213,11 +213,12 @@ class Staff(HttpUser):
             path, name, expected = pages.CASE_EXPORT_XLSX, "cases export.xlsx", XLSX
         else:
             path, name, expected = pages.CASE_EXPORT_CSV, "cases export.csv", "text/csv"
+        extension = name.rpartition(".")[2].upper()
         with self.request("GET", pages.with_query(path, filters), name) as response:
             kind = response.headers.get("Content-Type", "")
             whole = response.content.startswith(b"PK") if expected == XLSX else bool(response.text.strip())
             if response.status_code != 200 or not kind.startswith(expected) or not whole:
-                response.failure(f"HTTP {response.status_code} {kind or response.error}: not the {name[-4:]} file")
+                response.failure(f"HTTP {response.status_code} {kind or response.error}: not the {extension} file")
 
 
 @events.quitting.add_listener
