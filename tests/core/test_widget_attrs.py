@@ -4,6 +4,7 @@ browser receives is what Django's own templates write, for every kind of attribu
 import pytest
 from django import forms
 from django.conf import settings
+from django.contrib.admin import widgets as admin_widgets
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils.safestring import mark_safe
 
@@ -29,6 +30,9 @@ WIDGETS = [
     forms.RadioSelect(attrs=ATTRIBUTES, choices=[("a", "Côte d'Ivoire"), ("b", "<b>")]),
     forms.CheckboxSelectMultiple(choices=[(1, "one"), (2, "two")]),
     forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    # The intake desk's own: the admin's date and text widgets add classes and sizes of their own.
+    admin_widgets.AdminDateWidget(attrs={"required": True}),
+    admin_widgets.AdminTextareaWidget(attrs=ATTRIBUTES),
 ]
 
 
